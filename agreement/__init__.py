@@ -1,0 +1,1 @@
+"""The Community Safety Agreement, its priorities and the yearly action plan."""

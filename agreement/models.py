@@ -1,0 +1,1 @@
+"""Models of Community Safety Agreement: added by the issue that builds this app."""

@@ -1,0 +1,1 @@
+"""Domestic Homicide Reviews: restricted case management for DHR-cleared users only."""

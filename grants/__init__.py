@@ -1,0 +1,1 @@
+"""The Crime Reduction Grant: grant years, pots, bids and the chair's decisions."""

@@ -1,0 +1,8 @@
+"""App config for Crime Reduction Grant."""
+
+from django.apps import AppConfig
+
+
+class GrantsConfig(AppConfig):
+    name = "grants"
+    verbose_name = "Crime Reduction Grant"

@@ -1,0 +1,57 @@
+"""Reference data in the admin: users and their roles, organisations, people."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Organisation, Person, User
+
+
+class UserChangeByEmailForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "is_active", "groups")
+
+
+class UserCreationByEmailForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    form = UserChangeByEmailForm
+    add_form = UserCreationByEmailForm
+    ordering = ("email",)
+    list_display = ("email", "full_name", "is_active", "last_login")
+    list_filter = ("is_active", "groups")
+    search_fields = ("email", "full_name")
+    filter_horizontal = ("groups",)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Details", {"fields": ("full_name",)}),
+        ("Roles", {"fields": ("is_active", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "short_name", "kind", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "short_name")
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ("display_name", "job_title", "organisation", "email")
+    list_filter = ("organisation",)
+    search_fields = ("surname", "forenames", "email", "job_title")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("user",)

@@ -1,0 +1,25 @@
+"""The Django admin, open to the admin role only; everyone else is refused without a login form."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .roles import ADMIN, has_role
+
+
+class PartnershipAdminSite(admin.AdminSite):
+    site_header = "Kent Community Safety Partnership administration"
+    site_title = "KCSP administration"
+    index_title = "Reference data"
+    enable_nav_sidebar = False
+
+    def has_permission(self, request):
+        return has_role(request.user, ADMIN)
+
+    def login(self, request, extra_context=None):
+        """Sign-in happens on the site's own page; a signed-in non-admin is simply refused."""
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        next_url = request.GET.get("next") or request.path
+        return redirect_to_login(next_url, settings.LOGIN_URL)

@@ -1,0 +1,66 @@
+"""Demo data for the partnership core, loaded from the project's own data files."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import Organisation, Person, User
+
+DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+DEMO_PASSWORD = "kcsp-demo-2022"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    full_name: str
+
+
+def load_json(name: str) -> dict:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def demo_partnership_load() -> list[DemoLogin]:
+    """Create or update organisations, people and one login per role; safe to run again."""
+    data = load_json("partnership.json")
+    organisations = {}
+    for row in data["organisations"]:
+        organisation, _ = Organisation.objects.update_or_create(
+            name=row["name"], defaults={"short_name": row["short_name"], "kind": row["kind"]}
+        )
+        organisations[organisation.name] = organisation
+
+    people = {}
+    for row in data["people"]:
+        person, _ = Person.objects.update_or_create(
+            surname=row["surname"],
+            initials=row.get("initials", ""),
+            defaults={
+                "title": row.get("title", ""),
+                "forenames": row.get("forenames", ""),
+                "job_title": row.get("job_title", ""),
+                "email": row.get("email", ""),
+                "organisation": organisations.get(row.get("organisation", "")),
+            },
+        )
+        people[row["key"]] = person
+
+    logins = []
+    for row in data["logins"]:
+        user = User.objects.filter(email__iexact=row["email"]).first() or User(email=row["email"])
+        user.full_name = row["full_name"]
+        user.is_active = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=row["role"])])
+        if row["person"]:
+            person = people[row["person"]]
+            person.user = user
+            person.save(update_fields=["user"])
+        logins.append(DemoLogin(row["role"], user.email, user.full_name))
+    return logins

@@ -1,0 +1,47 @@
+"""Sign-in and password forms rendered with the GOV.UK Design System (crispy-forms-gds)."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+
+class GdsFormMixin:
+    """Give a form a GOV.UK helper with one primary button."""
+
+    submit_label = "Continue"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # templates write the <form> and CSRF token
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class SignInForm(GdsFormMixin, auth_forms.AuthenticationForm):
+    submit_label = "Sign in"
+    username = forms.EmailField(
+        label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    error_messages = {
+        "invalid_login": "Enter a correct e-mail address and password. The password is case-sensitive.",
+        "inactive": "This account has been switched off. Contact the partnership's administrator.",
+    }
+
+
+class PasswordResetRequestForm(GdsFormMixin, auth_forms.PasswordResetForm):
+    submit_label = "Send reset link"
+
+
+class NewPasswordForm(GdsFormMixin, auth_forms.SetPasswordForm):
+    submit_label = "Set new password"
+
+
+class ChangePasswordForm(GdsFormMixin, auth_forms.PasswordChangeForm):
+    submit_label = "Change password"
+
+
+class RenderCheckForm(GdsFormMixin, forms.Form):
+    """No fields: a confirmed POST that queues one render check."""
+
+    submit_label = "Run render check"

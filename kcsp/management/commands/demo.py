@@ -1,0 +1,27 @@
+"""Load the demo data taken from the 2022 papers and print one login per role."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+
+
+class Command(BaseCommand):
+    help = "Load realistic demo data from the 2022 papers (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production", action="store_true",
+            help="Load even with DEBUG off. The demo logins share a published password.",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        if not (settings.DEBUG or allow_production):
+            raise CommandError(
+                "Refusing to create demo logins with DEBUG off: their password is published. "
+                "Pass --allow-production to do it anyway."
+            )
+        logins = demo_partnership_load()
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo logins (password for all: {DEMO_PASSWORD}):"))
+        for login in logins:
+            self.stdout.write(f"  {login.role:<12} {login.email:<24} {login.full_name}")

@@ -1,0 +1,176 @@
+"""The partnership core: user accounts, organisations and the people who represent them."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login. Signs in by e-mail; roles are the groups it belongs to (see roles.py)."""
+
+    email = models.EmailField(
+        "e-mail address",
+        max_length=254,
+        unique=True,
+        error_messages={"unique": "An account with this e-mail address already exists."},
+    )
+    full_name = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="Unused for access: the admin role decides who may use the admin."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        # Stored lower-case so that uniqueness and sign-in ignore case.
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.get_full_name()
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def responsible_authorities(self):
+        return self.filter(kind=Organisation.Kind.RESPONSIBLE_AUTHORITY)
+
+
+class Organisation(models.Model):
+    """A partner body; responsible authorities count towards quorum, co-operating bodies do not."""
+
+    class Kind(models.TextChoices):
+        RESPONSIBLE_AUTHORITY = "responsible", "Responsible authority"
+        COOPERATING_BODY = "cooperating", "Co-operating or participating body"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, blank=True, help_text="For example KCC, OPCC, KFRS.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    is_active = models.BooleanField("active", default=True)
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisation_detail", args=[self.pk])
+
+    @property
+    def label(self):
+        return self.short_name or self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_organisation(self):
+        return self.select_related("organisation")
+
+
+class Person(models.Model):
+    """Someone who sits on, attends or writes for a committee, named as the papers name them."""
+
+    title = models.CharField(
+        max_length=20, blank=True, help_text="As used in the papers: Mr, Ms, Mrs, Cllr, Dr, T/Supt."
+    )
+    initials = models.CharField(max_length=10, blank=True, help_text="For example S or AJ.")
+    forenames = models.CharField(max_length=100, blank=True)
+    surname = models.CharField(max_length=100)
+    job_title = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    email = models.EmailField("e-mail address", blank=True)
+    user = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["surname", "initials"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """Title, initials and surname as the papers print them: "Ms S Brinson"."""
+        return " ".join(part for part in (self.title, self.initials, self.surname) if part)
+
+    @property
+    def full_name(self):
+        """Forenames and surname, as in a report's "By:" line: "Shirley Brinson"."""
+        return " ".join(part for part in (self.forenames, self.surname) if part) or self.display_name
+
+
+class RenderCheck(models.Model):
+    """One run of the end-to-end check that web, Redis, worker, WeasyPrint and storage work together."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    failure = models.TextField(blank=True)
+    pdf = models.FileField(upload_to="render-checks/", blank=True)
+    page_count = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"Render check {self.pk} ({self.get_status_display()})"

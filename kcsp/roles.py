@@ -1,0 +1,84 @@
+"""The partnership's roles, held as groups, and the one place every app asks about them."""
+
+import rules
+from django.contrib.auth.models import Group, Permission
+
+MEMBER = "member"
+OFFICER = "officer"
+CHAIR = "chair"
+DHR_CLEARED = "dhr_cleared"
+ADMIN = "admin"
+ALL_ROLES = (MEMBER, OFFICER, CHAIR, DHR_CLEARED, ADMIN)
+
+ROLE_DESCRIPTIONS = {
+    MEMBER: "Partner organisation representative: reads packs, sends apologies, declares interests",
+    OFFICER: "Community safety team or democratic services: builds meetings and papers, writes minutes",
+    CHAIR: "Agrees agendas, decides grant bids, signs approved minutes",
+    DHR_CLEARED: "May see Domestic Homicide Review cases (a small named list)",
+    ADMIN: "Manages users, roles and reference data",
+}
+
+# Models whose reference data the admin role looks after in the Django admin.
+ADMIN_MANAGED_MODELS = (("kcsp", "user"), ("kcsp", "organisation"), ("kcsp", "person"))
+
+
+def role_names(user) -> frozenset:
+    """The user's role names, read once per request object and cached on it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_kcsp_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
+        user._kcsp_role_names = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    """True when the user is active and holds at least one of the given roles."""
+    unknown = set(roles) - set(ALL_ROLES)
+    if unknown:
+        raise ValueError(f"Unknown role(s): {', '.join(sorted(unknown))}")
+    return bool(role_names(user) & set(roles))
+
+
+@rules.predicate
+def is_signed_in(user):
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def is_member(user):
+    return has_role(user, MEMBER)
+
+
+@rules.predicate
+def is_officer(user):
+    return has_role(user, OFFICER)
+
+
+@rules.predicate
+def is_chair(user):
+    return has_role(user, CHAIR)
+
+
+@rules.predicate
+def is_dhr_cleared(user):
+    return has_role(user, DHR_CLEARED)
+
+
+@rules.predicate
+def is_admin(user):
+    return has_role(user, ADMIN)
+
+
+def sync_role_groups(**kwargs):
+    """Create the role groups after migrate and give the admin role its reference-data permissions."""
+    for name in ALL_ROLES:
+        Group.objects.get_or_create(name=name)
+    admin_group = Group.objects.get(name=ADMIN)
+    wanted = Permission.objects.none()
+    for app_label, model in ADMIN_MANAGED_MODELS:
+        wanted = wanted | Permission.objects.filter(
+            content_type__app_label=app_label, content_type__model=model
+        )
+    admin_group.permissions.add(*wanted)

@@ -1,0 +1,37 @@
+"""Top-level URLs: the partnership core, sign-in and the admin; domain apps add theirs here."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+from .forms import ChangePasswordForm, NewPasswordForm, PasswordResetRequestForm, SignInForm
+
+account_urls = [
+    path("account/sign-in/", auth_views.LoginView.as_view(form_class=SignInForm, redirect_authenticated_user=True),
+         name="login"),
+    path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/change/", auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
+         name="password_change"),
+    path("account/password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("account/password/reset/", auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm),
+         name="password_reset"),
+    path("account/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("account/password/reset/<uidb64>/<token>/",
+         auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm), name="password_reset_confirm"),
+    path("account/password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("account/", views.AccountView.as_view(), name="account"),
+    *account_urls,
+    path("directory/", views.OrganisationListView.as_view(), name="organisation_list"),
+    path("directory/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation_detail"),
+    path("system/", views.SystemStatusView.as_view(), name="system_status"),
+    path("system/render-checks/<int:pk>.pdf", views.RenderCheckDownloadView.as_view(), name="render_check_pdf"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,85 @@
+"""Pages of the partnership core: home, accessibility, directory, account and system status."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from . import roles
+from .forms import RenderCheckForm
+from .models import Organisation, RenderCheck
+from .services import render_check_request
+
+
+class HomeView(TemplateView):
+    template_name = "kcsp/home.html"
+
+
+class AccessibilityView(TemplateView):
+    template_name = "kcsp/accessibility.html"
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    template_name = "kcsp/account.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        held = roles.role_names(user)
+        return super().get_context_data(
+            person=getattr(user, "person", None),
+            roles=[(name, roles.ROLE_DESCRIPTIONS[name]) for name in roles.ALL_ROLES if name in held],
+            **kwargs,
+        )
+
+
+class OrganisationListView(PermissionRequiredMixin, ListView):
+    permission_required = "kcsp.view_directory"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return Organisation.objects.active().order_by("kind", "name")
+
+
+class OrganisationDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "kcsp.view_directory"
+
+    def get_queryset(self):
+        return Organisation.objects.active().prefetch_related("people")
+
+
+class SystemStatusView(PermissionRequiredMixin, FormView):
+    """For administrators: which database and task mode run, and a render check through the worker."""
+
+    permission_required = "kcsp.view_system_status"
+    template_name = "kcsp/system_status.html"
+    form_class = RenderCheckForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            database_vendor=connection.vendor,
+            database_note=settings.KCSP_DATABASE_NOTE,
+            celery_eager=settings.CELERY_TASK_ALWAYS_EAGER,
+            checks=RenderCheck.objects.select_related("requested_by")[:10],
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        check = render_check_request(requested_by=self.request.user)
+        messages.success(self.request, f"Render check {check.pk} queued.")
+        return redirect("system_status")
+
+
+class RenderCheckDownloadView(PermissionRequiredMixin, DetailView):
+    permission_required = "kcsp.view_system_status"
+    model = RenderCheck
+
+    def get(self, request, *args, **kwargs):
+        check = get_object_or_404(RenderCheck, pk=kwargs["pk"], status=RenderCheck.Status.DONE)
+        if not check.pdf:
+            raise Http404
+        return FileResponse(check.pdf.open("rb"), as_attachment=True, filename=f"render-check-{check.pk}.pdf",
+                            content_type="application/pdf")

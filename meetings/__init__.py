@@ -1,0 +1,1 @@
+"""Committees, meetings, agendas, papers, attendance and minutes."""

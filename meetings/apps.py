@@ -1,0 +1,8 @@
+"""App config for Meetings."""
+
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "meetings"
+    verbose_name = "Meetings"

@@ -1,0 +1,1 @@
+"""Models of Meetings: added by the issue that builds this app."""
