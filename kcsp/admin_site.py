@@ -1,5 +1,7 @@
 """The Django admin, open to the admin role only; everyone else is refused without a login form."""
 
+from functools import update_wrapper
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -16,6 +18,19 @@ class PartnershipAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return has_role(request.user, ADMIN)
+
+    def admin_view(self, view, cacheable=False):
+        """Refuse before Django's admin would offer its own login form."""
+        inner = super().admin_view(view, cacheable)
+
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            if not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(guarded, inner)
 
     def login(self, request, extra_context=None):
         """Sign-in happens on the site's own page; a signed-in non-admin is simply refused."""

@@ -150,7 +150,7 @@ class Person(models.Model):
     @property
     def full_name(self):
         """Forenames and surname, as in a report's "By:" line: "Shirley Brinson"."""
-        return " ".join(part for part in (self.forenames, self.surname) if part) or self.display_name
+        return f"{self.forenames} {self.surname}" if self.forenames else self.display_name
 
 
 class RenderCheck(models.Model):

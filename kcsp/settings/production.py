@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import MIDDLEWARE, SECRET_KEY, env
 
 DEBUG = False
 
@@ -14,6 +14,8 @@ if not SECRET_KEY or SECRET_KEY.startswith("insecure-") or len(set(SECRET_KEY)) 
 if not env.list("ALLOWED_HOSTS", default=[]):
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host in production.")
 
+# WhiteNoise serves the collected, hashed static files right after SecurityMiddleware.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

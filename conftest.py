@@ -1,0 +1,56 @@
+"""Fixtures shared by every app's tests: role-named users and signed-in clients."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from kcsp import roles
+from kcsp.models import User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str | None = None, email: str | None = None, **fields) -> User:
+        email = email or f"{role or 'norole'}-{User.objects.count()}@test.example"
+        user = User.objects.create_user(email=email, password=PASSWORD, full_name=fields.pop("full_name", email))
+        for name, value in fields.items():
+            setattr(user, name, value)
+        user.save()
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def role_users(make_user):
+    """One user per role, keyed by role name."""
+    return {role: make_user(role) for role in roles.ALL_ROLES}
+
+
+def _client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_client(client, make_user):
+    return _client_for(client, make_user(roles.MEMBER))
+
+
+@pytest.fixture
+def officer_client(client, make_user):
+    return _client_for(client, make_user(roles.OFFICER))
+
+
+@pytest.fixture
+def chair_client(client, make_user):
+    return _client_for(client, make_user(roles.CHAIR))
+
+
+@pytest.fixture
+def admin_client(client, make_user):
+    """The partnership's admin role (not a Django superuser)."""
+    return _client_for(client, make_user(roles.ADMIN))
