@@ -11,7 +11,8 @@ REAL_KEY = secrets.token_urlsafe(64)
 
 
 def run_manage(*args, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    dropped = ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environ = {k: v for k, v in os.environ.items() if k not in dropped}
     environ.update(DJANGO_SETTINGS_MODULE="kcsp.settings.production", KCSP_READ_DOT_ENV="false", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=environ,

@@ -50,7 +50,9 @@ def test_real_worker_renders_the_pdf_task_and_the_pdf_reads_back(real_worker, ma
 
 
 @pytest.mark.django_db
-def test_eager_task_stores_the_pdf_and_admin_downloads_it(admin_client, settings, tmp_path, django_capture_on_commit_callbacks):
+def test_eager_task_stores_the_pdf_and_admin_downloads_it(
+    admin_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post("/system/", {})
