@@ -3,9 +3,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django_celery_results.models import GroupResult, TaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Organisation, Person, User
+
+# Roles are fixed in code (roles.py) and given on the user page; task results may carry
+# restricted details in their arguments or errors. Neither belongs in the admin.
+for model in (Group, TaskResult, GroupResult):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 class UserChangeByEmailForm(UserChangeForm):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 from .roles import ADMIN, has_role
 
@@ -35,6 +36,8 @@ class PartnershipAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         """Sign-in happens on the site's own page; a signed-in non-admin is simply refused."""
         if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect("admin:index")
             raise PermissionDenied
         next_url = request.GET.get("next") or request.path
         return redirect_to_login(next_url, settings.LOGIN_URL)

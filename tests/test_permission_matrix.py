@@ -1,0 +1,171 @@
+"""Every URL the resolver knows, requested as every role, against an explicit table of who may open it.
+
+A URL missing from ROUTES fails the test: each new feature must say who may use it.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kcsp import roles
+from kcsp.models import Organisation, RenderCheck
+from kcsp.services import render_check_run
+from kcsp.tests.factories import PersonFactory
+
+ANONYMOUS = "anonymous"
+EVERY_ROLE = (ANONYMOUS, *roles.ALL_ROLES)
+EVERYONE = frozenset(EVERY_ROLE)
+SIGNED_IN = frozenset(roles.ALL_ROLES)
+ADMIN_ONLY = frozenset({roles.ADMIN})
+
+
+@dataclass(frozen=True)
+class Route:
+    who: frozenset
+    kwargs: str | None = None  # name of a builder in KWARGS, fed the real objects
+    method: str = "get"
+    ok: frozenset = field(default_factory=lambda: frozenset({200}))
+    query: str = ""
+
+
+KWARGS = {
+    "organisation": lambda o: {"pk": o["organisation"].pk},
+    "render_check": lambda o: {"pk": o["render_check"].pk},
+    "reset_token": lambda o: {"uidb64": "MQ", "token": "set-password"},
+    "app_kcsp": lambda o: {"app_label": "kcsp"},
+    "view_on_site": lambda o: {
+        "content_type_id": ContentType.objects.get_for_model(Organisation).pk,
+        "object_id": o["organisation"].pk,
+    },
+    "admin_user": lambda o: {"object_id": o["user"].pk},
+    "admin_organisation": lambda o: {"object_id": o["organisation"].pk},
+    "admin_person": lambda o: {"object_id": o["person"].pk},
+    "admin_user_password": lambda o: {"id": o["user"].pk},
+    # simple_history's page of one past version is a positional regex route: it takes args.
+    **{
+        f"admin_{model}_history": (lambda o, model=model: (o[model].pk, o[model].history.first().pk))
+        for model in ("user", "organisation", "person")
+    },
+}
+
+
+def admin_model_routes(model: str) -> dict:
+    """The five admin pages of one registered model; all for the admin role alone."""
+    return {
+        f"admin:kcsp_{model}_changelist": Route(ADMIN_ONLY),
+        f"admin:kcsp_{model}_add": Route(ADMIN_ONLY),
+        f"admin:kcsp_{model}_change": Route(ADMIN_ONLY, kwargs=f"admin_{model}"),
+        f"admin:kcsp_{model}_history": Route(ADMIN_ONLY, kwargs=f"admin_{model}"),
+        f"admin:kcsp_{model}_delete": Route(ADMIN_ONLY, kwargs=f"admin_{model}"),
+        f"admin:kcsp_{model}_simple_history": Route(ADMIN_ONLY, kwargs=f"admin_{model}_history"),
+    }
+
+
+ROUTES = {
+    "home": Route(EVERYONE),
+    "accessibility": Route(EVERYONE),
+    "login": Route(EVERYONE, ok=frozenset({200, 302})),  # signed-in users are sent home
+    "logout": Route(EVERYONE, method="post", ok=frozenset({302})),
+    "password_change": Route(SIGNED_IN),
+    "password_change_done": Route(SIGNED_IN),
+    "password_reset": Route(EVERYONE),
+    "password_reset_done": Route(EVERYONE),
+    "password_reset_confirm": Route(EVERYONE, kwargs="reset_token"),
+    "password_reset_complete": Route(EVERYONE),
+    "account": Route(SIGNED_IN),
+    "organisation_list": Route(SIGNED_IN),
+    "organisation_detail": Route(SIGNED_IN, kwargs="organisation"),
+    "system_status": Route(ADMIN_ONLY),
+    "render_check_pdf": Route(ADMIN_ONLY, kwargs="render_check"),
+    "admin:index": Route(ADMIN_ONLY),
+    "admin:login": Route(ADMIN_ONLY, ok=frozenset({302})),
+    "admin:logout": Route(ADMIN_ONLY, method="post", ok=frozenset({200, 302})),
+    "admin:password_change": Route(ADMIN_ONLY),
+    "admin:password_change_done": Route(ADMIN_ONLY),
+    "admin:jsi18n": Route(ADMIN_ONLY),
+    "admin:autocomplete": Route(ADMIN_ONLY, query="app_label=kcsp&model_name=person&field_name=user"),
+    "admin:view_on_site": Route(ADMIN_ONLY, kwargs="view_on_site", ok=frozenset({302})),
+    "admin:app_list": Route(ADMIN_ONLY, kwargs="app_kcsp"),
+    "admin:auth_user_password_change": Route(ADMIN_ONLY, kwargs="admin_user_password"),
+    **admin_model_routes("user"),
+    **admin_model_routes("organisation"),
+    **admin_model_routes("person"),
+}
+# Unnamed patterns allowed in the resolver: the admin's catch-all that turns unknown admin URLs into 404s,
+# and its redirect from an object's bare URL to its change page (both behind the admin's own check).
+UNNAMED_ALLOWED = re.compile(r"^admin/(\(\?P<url>\.\*\)\$|kcsp/\w+/<path:object_id>/)$")
+
+
+def resolver_routes(resolver=None, namespace="", prefix=""):
+    """Yield (qualified name, route text) for every pattern reachable from the root URLconf."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from resolver_routes(pattern, ns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), prefix + str(pattern.pattern)
+
+
+def test_every_url_is_in_the_table_and_the_table_has_no_stale_entries():
+    names, unnamed = set(), set()
+    for name, route in resolver_routes():
+        (names.add(name) if name else unnamed.add(route))
+    missing = names - set(ROUTES)
+    assert not missing, f"URLs nobody has declared permissions for: {sorted(missing)}"
+    stale = set(ROUTES) - names
+    assert not stale, f"Table entries with no URL: {sorted(stale)}"
+    unchecked = sorted(route for route in unnamed if not UNNAMED_ALLOWED.match(route))
+    assert not unchecked, f"Unnamed URL patterns cannot be checked: {unchecked}"
+
+
+@pytest.fixture
+def objects(db, make_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    person = PersonFactory()
+    check = render_check_run(check=RenderCheck.objects.create())
+    assert check.status == RenderCheck.Status.DONE
+    return {"organisation": person.organisation, "person": person, "user": make_user(), "render_check": check}
+
+
+@pytest.fixture
+def users(make_user):
+    return {role: make_user(role) for role in roles.ALL_ROLES}
+
+
+@pytest.fixture
+def clients(users):
+    result = {ANONYMOUS: Client()}
+    for role, user in users.items():
+        result[role] = Client()
+        result[role].force_login(user)
+    return result
+
+
+def test_every_route_answers_every_role_as_the_table_says(objects, users, clients, capsys):
+    failures, checked = [], 0
+    for name, route in sorted(ROUTES.items()):
+        params = KWARGS[route.kwargs](objects) if route.kwargs else {}
+        url = reverse(name, args=params) if isinstance(params, tuple) else reverse(name, kwargs=params)
+        if route.query:
+            url = f"{url}?{route.query}"
+        for role in EVERY_ROLE:
+            response = getattr(clients[role], route.method)(url)
+            checked += 1
+            status = response.status_code
+            if role in route.who:
+                if status not in route.ok:
+                    failures.append(f"{role} should open {route.method.upper()} {url} but got {status}")
+            elif role == ANONYMOUS:
+                if not (status == 302 and response["Location"].startswith(reverse("login"))):
+                    failures.append(f"anonymous should be sent to sign in for {url} but got {status}")
+            elif status not in (403, 404):
+                failures.append(f"{role} should be refused {route.method.upper()} {url} but got {status}")
+            if route.method == "post" and role != ANONYMOUS:
+                clients[role].force_login(users[role])  # the POST may have signed them out
+    assert not failures, "\n".join(failures)
+    with capsys.disabled():
+        print(f"\npermission matrix: {checked} (URL x role x method) cases checked over {len(ROUTES)} URLs")
