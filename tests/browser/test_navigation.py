@@ -1,0 +1,55 @@
+"""Each demo login signs in through the real form in Chromium and sees its role's navigation."""
+
+import pytest
+
+from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+
+SIGNED_IN_NAV = ["Home", "Directory", "Your account", "Sign out"]
+EXPECTED_NAV = {
+    "member": SIGNED_IN_NAV,
+    "officer": SIGNED_IN_NAV,
+    "chair": SIGNED_IN_NAV,
+    "dhr_cleared": SIGNED_IN_NAV,
+    "admin": ["Home", "Directory", "Your account", "System status", "Administration", "Sign out"],
+}
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def navigation(page):
+    return [text.strip() for text in page.locator("[data-testid=navigation] > li").all_inner_texts()]
+
+
+def test_anonymous_sees_only_public_navigation(page, live_server):
+    page.goto(live_server.url)
+    assert navigation(page) == ["Home", "Sign in"]
+    assert page.title() == "Home – Kent Community Safety Partnership"
+    assert page.locator(".govuk-skip-link").get_attribute("href") == "#main-content"
+    assert page.locator("body.govuk-frontend-supported").count() == 1, "GOV.UK Frontend JS did not start"
+
+
+def test_every_demo_login_signs_in_and_sees_its_roles_navigation(page, live_server):
+    logins = demo_partnership_load()
+    assert {login.role for login in logins} == set(EXPECTED_NAV)
+    for login in logins:
+        page.goto(f"{live_server.url}/account/sign-in/")
+        page.get_by_label("E-mail address").fill(login.email)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        assert navigation(page) == EXPECTED_NAV[login.role], login.role
+        assert login.full_name in page.locator("main").inner_text()
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url(f"{live_server.url}/")
+        assert navigation(page) == ["Home", "Sign in"]
+
+
+def test_wrong_password_shows_the_error_summary(page, live_server):
+    demo_partnership_load()
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_label("E-mail address").fill("member@kcsp.example")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "There is a problem" in summary.inner_text()
+    assert page.get_by_label("E-mail address").input_value() == "member@kcsp.example"
