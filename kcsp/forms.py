@@ -21,8 +21,17 @@ class GdsFormMixin:
 class SignInForm(GdsFormMixin, auth_forms.AuthenticationForm):
     submit_label = "Sign in"
     username = forms.EmailField(
-        label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label="E-mail address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={
+            "required": "Enter your e-mail address",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+        },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = "Enter your password"
     error_messages = {
         "invalid_login": "Enter a correct e-mail address and password. The password is case-sensitive.",
         "inactive": "This account has been switched off. Contact the partnership's administrator.",
@@ -31,6 +40,15 @@ class SignInForm(GdsFormMixin, auth_forms.AuthenticationForm):
 
 class PasswordResetRequestForm(GdsFormMixin, auth_forms.PasswordResetForm):
     submit_label = "Send reset link"
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter your e-mail address",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+        },
+    )
 
 
 class NewPasswordForm(GdsFormMixin, auth_forms.SetPasswordForm):

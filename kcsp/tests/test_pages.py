@@ -41,6 +41,14 @@ def test_wrong_password_gives_a_clear_error_and_keeps_the_email(client, make_use
     assert "There is a problem" in body
     assert "Enter a correct e-mail address and password" in body
     assert 'value="member@test.example"' in body
+    assert "<title>Error: Sign in" in body
+
+
+@pytest.mark.django_db
+def test_empty_sign_in_names_each_missing_field(client):
+    body = client.post("/account/sign-in/", {"username": "", "password": ""}).content.decode()
+    assert "Enter your e-mail address" in body and "Enter your password" in body
+    assert "This field is required" not in body
 
 
 @pytest.mark.django_db
