@@ -1,0 +1,48 @@
+"""axe-core finds no WCAG 2.2 A/AA violation on the main pages, signed out and signed in."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} elements)" for v in result["violations"]]
+
+
+def sign_in(page, base_url, email):
+    page.goto(f"{base_url}/account/sign-in/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def test_public_pages_have_no_wcag_violations(page, live_server):
+    for path in ("/", "/accessibility/", "/account/sign-in/", "/account/password/reset/", "/no-such-page/"):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert violations(page) == [], "sign-in page with errors"
+
+
+def test_signed_in_pages_have_no_wcag_violations(page, live_server):
+    demo_partnership_load()
+    sign_in(page, live_server.url, "admin@kcsp.example")
+    for path in ("/", "/account/", "/directory/", "/system/", "/account/password/change/"):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    page.goto(f"{live_server.url}/directory/")
+    page.get_by_role("link", name="Kent County Council").click()
+    assert violations(page) == [], "organisation page"
