@@ -1,0 +1,71 @@
+"""Page speed of the partnership core, as ratios against a static page measured in the same run.
+
+Run: .venv/bin/python bench/pages.py   (uses a throw-away database, kcsp_bench, on the test PostgreSQL)
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kcsp.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+ROUNDS = 40
+
+
+def measure(client, url):
+    client.get(url)  # warm caches and templates
+    times = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(times) * 1000, len(queries)
+
+
+def main():
+    from django.contrib.auth.models import Group
+
+    from kcsp import roles
+    from kcsp.models import Organisation, Person, User
+
+    setup_test_environment()
+    settings.DATABASES["default"]["TEST"]["NAME"] = "kcsp_bench"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        user = User.objects.create_user(email="bench@kcsp.example", password="x" * 16)
+        user.groups.add(Group.objects.get(name=roles.MEMBER))
+        client = Client()
+        client.force_login(user)
+        baseline, _ = measure(client, "/accessibility/")
+        print(f"baseline /accessibility/: {baseline:.2f} ms")
+        for total in (25, 250, 2500):
+            existing = Organisation.objects.count()
+            organisations = Organisation.objects.bulk_create(
+                Organisation(name=f"Organisation {i}", kind="responsible") for i in range(existing, total)
+            )
+            Person.objects.bulk_create(Person(surname=f"Person {o.pk}", organisation=o) for o in organisations)
+            ms, queries = measure(client, "/directory/")
+            detail_ms, detail_queries = measure(client, f"/directory/{Organisation.objects.first().pk}/")
+            print(f"/directory/ with {total:>5} organisations: {ms:.2f} ms = {ms / baseline:.2f} x baseline, "
+                  f"{queries} queries; one organisation page: {detail_ms / baseline:.2f} x, {detail_queries} queries")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
