@@ -1,1 +1,0 @@
-"""Models of Meetings: added by the issue that builds this app."""

@@ -1,0 +1,12 @@
+"""Models of the meetings app, one module per part of committee business."""
+
+from .attendance import Attendance, Declaration
+from .committees import Committee, Membership, OfficeTerm, TermsOfReference
+from .meetings import AgendaItem, Meeting
+from .minutes import Action, Minute
+from .papers import Appendix, Paper, PaperSection
+
+__all__ = [
+    "Action", "AgendaItem", "Appendix", "Attendance", "Committee", "Declaration", "Meeting",
+    "Membership", "Minute", "OfficeTerm", "Paper", "PaperSection", "TermsOfReference",
+]

@@ -1,0 +1,209 @@
+"""Meetings and their agendas: lettered sections of coded items."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .. import access
+from ..workingdays import working_days_before, working_days_between
+from .committees import Committee
+
+PUBLICATION_WORKING_DAYS = 5
+DEADLINE_NEAR_WORKING_DAYS = 3
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(access.meeting_q(user))
+
+    def upcoming(self):
+        return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+
+    def past(self):
+        return self.filter(starts_at__lt=timezone.now()).order_by("-starts_at")
+
+    def published(self):
+        return self.filter(status__in=access.PUBLISHED_STATUSES)
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGENDA_AGREED = "agenda_agreed", "Agenda agreed by the chair"
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Held"
+        MINUTES_APPROVED = "minutes_approved", "Minutes approved"
+
+    class Venue(models.TextChoices):
+        ROOM = "room", "In a room"
+        ONLINE = "online", "Online"
+        HYBRID = "hybrid", "Hybrid (room and online)"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField("date and time")
+    venue_kind = models.CharField("venue", max_length=10, choices=Venue.choices, default=Venue.ROOM)
+    venue = models.CharField(
+        "room or link", max_length=300, blank=True, help_text="For example: Council Chamber, Sessions House, Maidstone."
+    )
+    contact_name = models.CharField("ask for", max_length=150, help_text="The contact officer for this meeting.")
+    contact_phone = models.CharField("telephone", max_length=40, blank=True)
+    contact_email = models.EmailField("e-mail", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    agenda_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agenda_agreed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_at_meeting = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="minutes_approved_here"
+    )
+    minutes_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    minutes_signed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(agenda_agreed_at__isnull=False),
+                name="meeting_past_draft_has_agreed_agenda",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "agenda_agreed"]) | Q(published_at__isnull=False),
+                name="meeting_published_has_publication_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.committee}, {timezone.localtime(self.starts_at):%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_detail", args=[self.pk])
+
+    @property
+    def date(self) -> datetime.date:
+        return timezone.localtime(self.starts_at).date()
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in access.PUBLISHED_STATUSES
+
+    @property
+    def minutes_are_approved(self) -> bool:
+        return self.status == self.Status.MINUTES_APPROVED
+
+    @property
+    def publication_due_on(self) -> datetime.date:
+        """Papers go out at least five working days before the meeting (bank holidays excluded)."""
+        return working_days_before(self.date, PUBLICATION_WORKING_DAYS)
+
+    def publication_deadline_state(self, today: datetime.date | None = None) -> str:
+        """'published', 'missed', 'near' (within three working days) or 'open', for officers' warnings."""
+        if self.is_published:
+            return "published"
+        today = today or timezone.localdate()
+        left = working_days_between(today, self.publication_due_on)
+        if left < 0:
+            return "missed"
+        return "near" if left <= DEADLINE_NEAR_WORKING_DAYS else "open"
+
+    def previous_meeting(self):
+        return (
+            Meeting.objects.filter(committee_id=self.committee_id, starts_at__lt=self.starts_at)
+            .order_by("-starts_at").first()
+        )
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(access.item_q(user))
+
+    def public(self):
+        return self.exclude(section=access.RESTRICTED_SECTION)
+
+    def restricted(self):
+        return self.filter(section=access.RESTRICTED_SECTION)
+
+
+class AgendaItem(models.Model):
+    """One item of business, coded by section and position: A1, A2, B1 …"""
+
+    class Section(models.TextChoices):
+        COMMITTEE_BUSINESS = "A", "Committee business"
+        DISCUSSION = "B", "Matters for discussion or decision"
+        INFORMATION = "C", "Matters for information"
+        RESTRICTED = "D", "Restricted items"
+
+    class Kind(models.TextChoices):
+        PROCEDURAL = "procedural", "No paper"
+        REPORT = "report", "Report"
+        VERBAL = "verbal", "Verbal update"
+        TABLED = "tabled", "To be tabled at the meeting"
+
+    class Purpose(models.TextChoices):
+        NONE = "", "Not stated"
+        DECISION = "decision", "For Decision"
+        INFORMATION = "information", "For Information"
+
+    class RestrictionReason(models.TextChoices):
+        NONE = "", "Not restricted"
+        DHR = access.DHR_REASON, "Domestic Homicide Review"
+        PREVENT = "prevent", "Prevent and counter-terrorism"
+        EXPLOITATION = "exploitation", "Exploitation and safeguarding"
+        PERSONAL = "personal", "Information about individuals"
+        OTHER = "other", "Other (explained in the note)"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    section = models.CharField(max_length=1, choices=Section.choices)
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, blank=True, default=Purpose.NONE)
+    description = models.TextField(blank=True, help_text="Shown under the item, for example the dates of future meetings.")
+    restriction_reason = models.CharField(max_length=20, choices=RestrictionReason.choices, blank=True, default="")
+    restriction_note = models.CharField(max_length=300, blank=True)
+    is_supplementary = models.BooleanField(default=False, help_text="Added after the agenda was published.")
+
+    objects = AgendaItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "section", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "section", "position"], name="agenda_item_code_unique",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(
+                condition=(Q(section="D") & ~Q(restriction_reason="")) | (~Q(section="D") & Q(restriction_reason="")),
+                name="restricted_items_in_section_d_with_reason",
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="agenda_item_position_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:item_detail", args=[self.pk])
+
+    @property
+    def code(self) -> str:
+        return f"{self.section}{self.position}"
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.section == access.RESTRICTED_SECTION
+
+    @property
+    def is_dhr(self) -> bool:
+        return self.restriction_reason == access.DHR_REASON
