@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation
+RUNTIME_DEBS := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation
 TEST_DEBS := chromium
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | head -n 1)
 
@@ -12,7 +12,7 @@ PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | head -n 1)
 run: system-packages python-packages assets
 	bin/run
 
-test: system-packages test-system-packages test-python-packages assets services lint
+test: test-system-packages test-python-packages assets services lint
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
 
 lint: test-python-packages
@@ -23,7 +23,7 @@ system-packages:
 	@$(call apt_install,$(RUNTIME_DEBS))
 
 test-system-packages:
-	@$(call apt_install,$(TEST_DEBS))
+	@$(call apt_install,$(RUNTIME_DEBS) $(TEST_DEBS))
 
 define apt_install
 missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -33,7 +33,7 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
-$(VENV)/bin/python:
+$(VENV)/bin/python: | system-packages
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 

@@ -61,8 +61,10 @@ def main():
             Person.objects.bulk_create(Person(surname=f"Person {o.pk}", organisation=o) for o in organisations)
             ms, queries = measure(client, "/directory/")
             detail_ms, detail_queries = measure(client, f"/directory/{Organisation.objects.first().pk}/")
-            print(f"/directory/ with {total:>5} organisations: {ms:.2f} ms = {ms / baseline:.2f} x baseline, "
-                  f"{queries} queries; one organisation page: {detail_ms / baseline:.2f} x, {detail_queries} queries")
+            print(
+                f"/directory/ with {total:>5} organisations: {ms:.2f} ms = {ms / baseline:.2f} x baseline, "
+                f"{queries} queries; one organisation page: {detail_ms / baseline:.2f} x, {detail_queries} queries"
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -1,12 +1,14 @@
 """Reference data in the admin: users and their roles, organisations, people."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group
 from django_celery_results.models import GroupResult, TaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import roles
 from .models import Organisation, Person, User
 
 # Roles are fixed in code (roles.py) and given on the user page; task results may carry
@@ -16,10 +18,25 @@ for model in (Group, TaskResult, GroupResult):
         admin.site.unregister(model)
 
 
-class UserChangeByEmailForm(UserChangeForm):
+ADMIN_ASSIGNABLE_ROLES = [r for r in roles.ALL_ROLES if r != roles.DHR_CLEARED]
+
+
+class UserChangeByEmailForm(forms.ModelForm):
+    """Roles an administrator may give; DHR clearance is granted outside the admin (manage.py dhr_clearance)."""
+
     class Meta:
         model = User
         fields = ("email", "full_name", "is_active", "groups")
+        labels = {"groups": "Roles"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = Group.objects.filter(name__in=ADMIN_ASSIGNABLE_ROLES)
+
+    def _save_m2m(self):
+        kept = list(self.instance.groups.exclude(name__in=ADMIN_ASSIGNABLE_ROLES)) if self.instance.pk else []
+        super()._save_m2m()
+        self.instance.groups.add(*kept)
 
 
 class UserCreationByEmailForm(AdminUserCreationForm):
@@ -38,15 +55,17 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     search_fields = ("email", "full_name")
     filter_horizontal = ("groups",)
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email",)}),
         ("Details", {"fields": ("full_name",)}),
         ("Roles", {"fields": ("is_active", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("last_login", "date_joined")
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
-    )
+    def get_urls(self):
+        """No page for setting someone else's password: people reset their own by e-mail."""
+        return [url for url in super().get_urls() if url.name != "auth_user_password_change"]
+
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
 
 
 @admin.register(Organisation)

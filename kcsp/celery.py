@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kcsp.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kcsp.settings.production")
 
 app = Celery("kcsp")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -9,6 +9,7 @@ import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 LOCAL_POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "kcsp"}
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -30,7 +31,7 @@ def postgres_answers(*, host: str, port: int, user: str, dbname: str, timeout: i
 
     try:
         conn = psycopg2.connect(host=host, port=port, user=user, dbname="postgres", connect_timeout=timeout)
-    except psycopg2.OperationalError:
+    except psycopg2.Error:
         return False
     try:
         conn.autocommit = True
@@ -38,9 +39,21 @@ def postgres_answers(*, host: str, port: int, user: str, dbname: str, timeout: i
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname])
             if cur.fetchone() is None:
                 cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+    except psycopg2.Error as error:
+        print(f"PostgreSQL answered but the {dbname} database could not be made ready: {error}", file=sys.stderr)
+        return False
     finally:
         conn.close()
     return True
+
+
+def redacted(url: str) -> str:
+    """A URL fit to print: any password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
 
 
 def redis_answers(url: str, timeout: float = 2) -> bool:
@@ -74,7 +87,7 @@ def choose(
     if embedded:
         eager, task_note = True, "Celery tasks run eagerly in the web process (no worker)."
     elif environ.get("REDIS_URL") or redis_answers(redis_url):
-        eager, task_note = False, f"Celery worker on the Redis at {redis_url}."
+        eager, task_note = False, f"Celery worker on the Redis at {redacted(redis_url)}."
     else:
         eager, task_note = True, "No Redis answered: Celery tasks run eagerly in the web process (no worker)."
     return RunChoice(database_url, redis_url, eager, f"{db_note} {task_note}")

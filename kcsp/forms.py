@@ -32,6 +32,7 @@ class SignInForm(GdsFormMixin, auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].error_messages["required"] = "Enter your password"
+
     error_messages = {
         "invalid_login": "Enter a correct e-mail address and password. The password is case-sensitive.",
         "inactive": "This account has been switched off. Contact the partnership's administrator.",

@@ -19,13 +19,17 @@ class UserManager(BaseUserManager):
         return user
 
     def create_user(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("is_staff", False)
-        extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
     def create_superuser(self, email, password=None, **extra_fields):
-        extra_fields.update(is_staff=True, is_superuser=True)
-        return self._create_user(email, password, **extra_fields)
+        """`createsuperuser` makes an account with the admin role: there is no all-powerful flag."""
+        from django.contrib.auth.models import Group
+
+        from .roles import ADMIN
+
+        user = self._create_user(email, password, **extra_fields)
+        user.groups.add(Group.objects.get(name=ADMIN))
+        return user
 
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
@@ -42,9 +46,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     full_name = models.CharField(max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(
-        default=False, help_text="Unused for access: the admin role decides who may use the admin."
-    )
+    # Removes PermissionsMixin's flag: only roles grant anything, so no account can bypass the
+    # rules for restricted items or DHR cases, whatever someone sets in the database or admin.
+    is_superuser = False
+    is_staff = False
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -128,9 +133,7 @@ class Person(models.Model):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
     )
     email = models.EmailField("e-mail address", blank=True)
-    user = models.OneToOneField(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
-    )
+    user = models.OneToOneField(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="person")
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()

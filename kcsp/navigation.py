@@ -16,7 +16,7 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("Home", "home"),
     NavItem("Directory", "organisation_list", permission="kcsp.view_directory"),
-    NavItem("Your account", "account", permission="kcsp.view_directory"),
+    NavItem("Your account", "account", permission="kcsp.view_account"),
     NavItem("System status", "system_status", permission="kcsp.view_system_status"),
     NavItem("Administration", "admin:index", permission="kcsp.use_admin"),
     NavItem("Sign in", "login", anonymous_only=True),

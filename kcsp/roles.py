@@ -10,6 +10,13 @@ DHR_CLEARED = "dhr_cleared"
 ADMIN = "admin"
 ALL_ROLES = (MEMBER, OFFICER, CHAIR, DHR_CLEARED, ADMIN)
 
+ROLE_LABELS = {
+    MEMBER: "Member",
+    OFFICER: "Officer",
+    CHAIR: "Chair",
+    DHR_CLEARED: "DHR-cleared",
+    ADMIN: "Administrator",
+}
 ROLE_DESCRIPTIONS = {
     MEMBER: "Partner organisation representative: reads packs, sends apologies, declares interests",
     OFFICER: "Community safety team or democratic services: builds meetings and papers, writes minutes",
@@ -47,6 +54,12 @@ def is_signed_in(user):
 
 
 @rules.predicate
+def has_any_role(user):
+    """Signed in and given at least one role: a new account with no role sees only public pages."""
+    return bool(role_names(user))
+
+
+@rules.predicate
 def is_member(user):
     return has_role(user, MEMBER)
 
@@ -78,7 +91,5 @@ def sync_role_groups(**kwargs):
     admin_group = Group.objects.get(name=ADMIN)
     wanted = Permission.objects.none()
     for app_label, model in ADMIN_MANAGED_MODELS:
-        wanted = wanted | Permission.objects.filter(
-            content_type__app_label=app_label, content_type__model=model
-        )
+        wanted = wanted | Permission.objects.filter(content_type__app_label=app_label, content_type__model=model)
     admin_group.permissions.add(*wanted)

@@ -8,20 +8,34 @@ from . import views
 from .forms import ChangePasswordForm, NewPasswordForm, PasswordResetRequestForm, SignInForm
 
 account_urls = [
-    path("account/sign-in/", auth_views.LoginView.as_view(form_class=SignInForm, redirect_authenticated_user=True),
-         name="login"),
+    path(
+        "account/sign-in/",
+        auth_views.LoginView.as_view(form_class=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/password/change/", auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
-         name="password_change"),
-    path("account/password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
-         name="password_change_done"),
-    path("account/password/reset/", auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm),
-         name="password_reset"),
+    path(
+        "account/password/change/",
+        auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
+        name="password_change",
+    ),
+    path("account/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "account/password/reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm),
+        name="password_reset",
+    ),
     path("account/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("account/password/reset/<uidb64>/<token>/",
-         auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm), name="password_reset_confirm"),
-    path("account/password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
-         name="password_reset_complete"),
+    path(
+        "account/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]
 
 urlpatterns = [

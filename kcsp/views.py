@@ -2,15 +2,14 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, FormView, ListView, TemplateView
-from rules.contrib.views import PermissionRequiredMixin
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from . import roles
 from .forms import RenderCheckForm
+from .mixins import RolePermissionMixin
 from .models import Organisation, RenderCheck
 from .services import render_check_request
 
@@ -23,7 +22,8 @@ class AccessibilityView(TemplateView):
     template_name = "kcsp/accessibility.html"
 
 
-class AccountView(LoginRequiredMixin, TemplateView):
+class AccountView(RolePermissionMixin, TemplateView):
+    permission_required = "kcsp.view_account"
     template_name = "kcsp/account.html"
 
     def get_context_data(self, **kwargs):
@@ -31,12 +31,14 @@ class AccountView(LoginRequiredMixin, TemplateView):
         held = roles.role_names(user)
         return super().get_context_data(
             person=getattr(user, "person", None),
-            roles=[(name, roles.ROLE_DESCRIPTIONS[name]) for name in roles.ALL_ROLES if name in held],
+            roles=[
+                (roles.ROLE_LABELS[name], roles.ROLE_DESCRIPTIONS[name]) for name in roles.ALL_ROLES if name in held
+            ],
             **kwargs,
         )
 
 
-class OrganisationListView(PermissionRequiredMixin, ListView):
+class OrganisationListView(RolePermissionMixin, ListView):
     permission_required = "kcsp.view_directory"
     paginate_by = 25
 
@@ -44,14 +46,14 @@ class OrganisationListView(PermissionRequiredMixin, ListView):
         return Organisation.objects.active().order_by("kind", "name")
 
 
-class OrganisationDetailView(PermissionRequiredMixin, DetailView):
+class OrganisationDetailView(RolePermissionMixin, DetailView):
     permission_required = "kcsp.view_directory"
 
     def get_queryset(self):
         return Organisation.objects.active().prefetch_related("people")
 
 
-class SystemStatusView(PermissionRequiredMixin, FormView):
+class SystemStatusView(RolePermissionMixin, FormView):
     """For administrators: which database and task mode run, and a render check through the worker."""
 
     permission_required = "kcsp.view_system_status"
@@ -73,13 +75,16 @@ class SystemStatusView(PermissionRequiredMixin, FormView):
         return redirect("system_status")
 
 
-class RenderCheckDownloadView(PermissionRequiredMixin, DetailView):
+class RenderCheckDownloadView(RolePermissionMixin, View):
     permission_required = "kcsp.view_system_status"
-    model = RenderCheck
 
     def get(self, request, *args, **kwargs):
         check = get_object_or_404(RenderCheck, pk=kwargs["pk"], status=RenderCheck.Status.DONE)
         if not check.pdf:
             raise Http404
-        return FileResponse(check.pdf.open("rb"), as_attachment=True, filename=f"render-check-{check.pk}.pdf",
-                            content_type="application/pdf")
+        return FileResponse(
+            check.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"render-check-{check.pk}.pdf",
+            content_type="application/pdf",
+        )

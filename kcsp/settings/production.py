@@ -8,9 +8,7 @@ from .base import MIDDLEWARE, SECRET_KEY, env
 DEBUG = False
 
 if not SECRET_KEY or SECRET_KEY.startswith("insecure-") or len(set(SECRET_KEY)) < 5 or len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of at least 50 characters in production."
-    )
+    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters in production.")
 if not env.list("ALLOWED_HOSTS", default=[]):
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host in production.")
 

@@ -5,11 +5,7 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-django-checks-0123456789"
-DATABASES = {
-    "default": env.db(
-        "TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/kcsp"
-    )
-}
+DATABASES = {"default": env.db("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/kcsp")}
 REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = True

@@ -125,7 +125,8 @@ def test_directory_query_count_does_not_grow_with_data(member_client):
     assert_queries_constant(member_client, "/directory/", grow)
     organisation = PersonFactory().organisation
     assert_queries_constant(
-        member_client, organisation.get_absolute_url(),
+        member_client,
+        organisation.get_absolute_url(),
         lambda: PersonFactory.create_batch(5, organisation=organisation),
     )
 

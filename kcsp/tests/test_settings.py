@@ -15,8 +15,12 @@ def run_manage(*args, **env):
     environ = {k: v for k, v in os.environ.items() if k not in dropped}
     environ.update(DJANGO_SETTINGS_MODULE="kcsp.settings.production", KCSP_READ_DOT_ENV="false", **env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=environ,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

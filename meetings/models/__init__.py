@@ -7,6 +7,17 @@ from .minutes import Action, Minute
 from .papers import Appendix, Paper, PaperSection
 
 __all__ = [
-    "Action", "AgendaItem", "Appendix", "Attendance", "Committee", "Declaration", "Meeting",
-    "Membership", "Minute", "OfficeTerm", "Paper", "PaperSection", "TermsOfReference",
+    "Action",
+    "AgendaItem",
+    "Appendix",
+    "Attendance",
+    "Committee",
+    "Declaration",
+    "Meeting",
+    "Membership",
+    "Minute",
+    "OfficeTerm",
+    "Paper",
+    "PaperSection",
+    "TermsOfReference",
 ]

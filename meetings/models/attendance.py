@@ -31,7 +31,11 @@ class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The organisation represented at this meeting.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)

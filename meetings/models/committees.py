@@ -28,7 +28,11 @@ class Committee(models.Model):
     short_name = models.CharField(max_length=40, blank=True, help_text="For example KCSP.")
     slug = models.SlugField(unique=True, help_text="Used in web addresses, for example kcsp.")
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subgroups",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subgroups",
         help_text="The body this is a subgroup of, if any.",
     )
     frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.QUARTERLY)

@@ -119,7 +119,8 @@ class Meeting(models.Model):
     def previous_meeting(self):
         return (
             Meeting.objects.filter(committee_id=self.committee_id, starts_at__lt=self.starts_at)
-            .order_by("-starts_at").first()
+            .order_by("-starts_at")
+            .first()
         )
 
 
@@ -168,7 +169,9 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)
     purpose = models.CharField(max_length=20, choices=Purpose.choices, blank=True, default=Purpose.NONE)
-    description = models.TextField(blank=True, help_text="Shown under the item, for example the dates of future meetings.")
+    description = models.TextField(
+        blank=True, help_text="Shown under the item, for example the dates of future meetings."
+    )
     restriction_reason = models.CharField(max_length=20, choices=RestrictionReason.choices, blank=True, default="")
     restriction_note = models.CharField(max_length=300, blank=True)
     is_supplementary = models.BooleanField(default=False, help_text="Added after the agenda was published.")
@@ -180,7 +183,8 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "section", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "section", "position"], name="agenda_item_code_unique",
+                fields=["meeting", "section", "position"],
+                name="agenda_item_code_unique",
                 deferrable=models.Deferrable.DEFERRED,
             ),
             models.CheckConstraint(

@@ -40,9 +40,7 @@ class Minute(models.Model):
     resolution = models.TextField(
         "resolved", blank=True, help_text="The text after RESOLVED, for example: that the update be noted."
     )
-    sub_resolutions = models.TextField(
-        blank=True, help_text="One per line; they are lettered (a), (b), (c) in order."
-    )
+    sub_resolutions = models.TextField(blank=True, help_text="One per line; they are lettered (a), (b), (c) in order.")
 
     objects = MinuteQuerySet.as_manager()
     history = HistoricalRecords()

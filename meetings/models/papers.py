@@ -36,11 +36,15 @@ class Paper(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
     format = models.CharField(max_length=10, choices=Format.choices)
     subject = models.CharField(max_length=300)
-    authors = models.TextField("by", blank=True, help_text="One author per line, for example: Shafick Peerbux - Head of Community Safety, KCC")
+    authors = models.TextField(
+        "by", blank=True, help_text="One author per line, for example: Shafick Peerbux - Head of Community Safety, KCC"
+    )
     addressed_to = models.CharField("to", max_length=300, blank=True)
     classification = models.CharField(max_length=20, choices=AgendaItem.Purpose.choices, blank=True)
     summary = models.TextField(blank=True)
-    recommendations = models.TextField(blank=True, help_text="One recommendation per paragraph (leave a blank line between them).")
+    recommendations = models.TextField(
+        blank=True, help_text="One recommendation per paragraph (leave a blank line between them)."
+    )
     contact = models.TextField("for further information", blank=True)
     file = models.FileField(upload_to=private_upload_to, blank=True)
     original_name = models.CharField(max_length=255, blank=True)

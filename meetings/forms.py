@@ -1,0 +1,260 @@
+"""Forms for committee business; each validates and says clearly what is wrong."""
+
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from kcsp.forms import GdsFormMixin
+
+from .models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Committee,
+    Declaration,
+    Meeting,
+    Membership,
+    Minute,
+    OfficeTerm,
+    Paper,
+    TermsOfReference,
+)
+from .uploads import check_upload
+
+
+def date_field(label: str, required: bool = True, help_text: str = "For example, 14 7 2022") -> DateInputField:
+    field = DateInputField(label=label, required=required, help_text=help_text)
+    field.error_messages.update(required=f"Enter the {label.lower()}", incomplete=f"Enter the {label.lower()} in full")
+    return field
+
+
+class EndAfterStartMixin:
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The end date must be the same as or after the start date")
+        return data
+
+
+class CommitteeForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save committee"
+
+    class Meta:
+        model = Committee
+        fields = ["name", "short_name", "slug", "parent", "frequency", "quorum_count", "quorum_basis", "is_public"]
+
+
+class OfficeTermForm(EndAfterStartMixin, GdsFormMixin, forms.ModelForm):
+    submit_label = "Save term of office"
+    starts_on = date_field("Start date")
+    ends_on = date_field("End date", required=False, help_text="Leave blank if the term has no fixed end.")
+
+    class Meta:
+        model = OfficeTerm
+        fields = ["person", "office", "starts_on", "ends_on"]
+
+
+class TermsOfReferenceForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save this version"
+    agreed_on = date_field("Date agreed")
+
+    class Meta:
+        model = TermsOfReference
+        fields = ["agreed_on", "summary_of_changes", "text"]
+        help_texts = {"summary_of_changes": "What changed from the last version, for example the membership list."}
+
+    def __init__(self, *args, committee: Committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.committee = committee
+
+    def clean_agreed_on(self):
+        agreed_on = self.cleaned_data["agreed_on"]
+        if TermsOfReference.objects.filter(committee=self.instance.committee, agreed_on=agreed_on).exists():
+            raise ValidationError("A version agreed on this date already exists: edit the terms of reference date")
+        return agreed_on
+
+
+class MembershipForm(EndAfterStartMixin, GdsFormMixin, forms.ModelForm):
+    submit_label = "Save membership"
+    starts_on = date_field("Start date")
+    ends_on = date_field("End date", required=False, help_text="Leave blank while the membership continues.")
+
+    class Meta:
+        model = Membership
+        fields = ["person", "organisation", "kind", "starts_on", "ends_on"]
+
+
+class MeetingForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save meeting"
+    date = date_field("Date of the meeting")
+    time = forms.TimeField(
+        label="Start time",
+        help_text="Use the 24-hour clock, for example 10:00",
+        error_messages={"required": "Enter the start time", "invalid": "Enter the start time like 10:00"},
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["committee", "date", "time", "venue_kind", "venue", "contact_name", "contact_phone", "contact_email"]
+        error_messages = {"contact_name": {"required": "Enter the name of the contact officer"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            local = timezone.localtime(self.instance.starts_at)
+            self.initial.update(date=local.date(), time=local.time())
+            self.fields["committee"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            self.instance.starts_at = timezone.make_aware(datetime.datetime.combine(data["date"], data["time"]))
+        return data
+
+
+class AgendaItemForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save item"
+
+    class Meta:
+        model = AgendaItem
+        fields = ["section", "title", "kind", "purpose", "description", "restriction_reason", "restriction_note"]
+        labels = {"restriction_reason": "Why is it restricted?", "restriction_note": "Note on the restriction"}
+        help_texts = {
+            "restriction_reason": "Only for items in section D. Restricted items are never shown to the public."
+        }
+        error_messages = {"title": {"required": "Enter the title of the item"}}
+
+    def clean(self):
+        data = super().clean()
+        restricted = data.get("section") == AgendaItem.Section.RESTRICTED
+        if restricted and not data.get("restriction_reason"):
+            self.add_error("restriction_reason", "Select why the item is restricted")
+        if not restricted and data.get("restriction_reason"):
+            self.add_error(
+                "restriction_reason", "Only items in section D can be restricted: choose section D or 'Not restricted'"
+            )
+        if data.get("restriction_reason") == AgendaItem.RestrictionReason.OTHER and not data.get("restriction_note"):
+            self.add_error("restriction_note", "Explain why the item is restricted")
+        return data
+
+
+class WrittenPaperForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save paper"
+
+    class Meta:
+        model = Paper
+        fields = ["subject", "authors", "addressed_to", "classification", "summary", "recommendations", "contact"]
+        error_messages = {"subject": {"required": "Enter the subject of the paper"}}
+
+
+class UploadedPaperForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Upload paper"
+    upload = forms.FileField(
+        label="Paper (PDF or Word .docx, up to 20 MB)", error_messages={"required": "Select a file"}
+    )
+
+    class Meta:
+        model = Paper
+        fields = ["subject", "authors", "classification", "upload"]
+        error_messages = {"subject": {"required": "Enter the subject of the paper"}}
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        self.checked = check_upload(upload)
+        return upload
+
+
+class AppendixForm(GdsFormMixin, forms.Form):
+    submit_label = "Add appendix"
+    title = forms.CharField(max_length=300, error_messages={"required": "Enter the title of the appendix"})
+    upload = forms.FileField(
+        label="Appendix (PDF or Word .docx, up to 20 MB)", error_messages={"required": "Select a file"}
+    )
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        self.checked = check_upload(upload)
+        return upload
+
+
+class AttendanceForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save attendance"
+
+    class Meta:
+        model = Attendance
+        fields = ["person", "organisation", "kind", "capacity", "substitute_for"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Attendance.Kind.SUBSTITUTE and not data.get("substitute_for"):
+            self.add_error("substitute_for", "Select the member this person substituted for")
+        if data.get("kind") != Attendance.Kind.SUBSTITUTE and data.get("substitute_for"):
+            self.add_error(
+                "substitute_for",
+                "Only a substitute substitutes for someone: clear this or choose 'Present as substitute'",
+            )
+        return data
+
+
+class DeclarationForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Record declaration"
+
+    class Meta:
+        model = Declaration
+        fields = ["person", "item", "interest"]
+        labels = {"item": "Agenda item (leave blank for the meeting as a whole)"}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = meeting.items.all()
+
+
+class MinuteForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save minute"
+
+    class Meta:
+        model = Minute
+        fields = ["item", "title", "paragraphs", "resolution", "sub_resolutions"]
+        error_messages = {"title": {"required": "Enter the title of the minute"}}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = meeting.items.all()
+        self.fields["item"].error_messages["required"] = "Select the agenda item this minute records"
+
+
+class ActionForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save action"
+    due_on = date_field("Due date")
+
+    class Meta:
+        model = Action
+        fields = ["text", "owner", "due_on", "status", "progress"]
+        error_messages = {"text": {"required": "Describe the action"}}
+
+
+class MinutesApprovalForm(GdsFormMixin, forms.Form):
+    submit_label = "Approve and sign the minutes"
+    at_meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        label="Meeting that agreed them as a correct record",
+        error_messages={"required": "Select the meeting that agreed the minutes"},
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at_meeting"].queryset = Meeting.objects.filter(
+            committee_id=meeting.committee_id, starts_at__gt=meeting.starts_at, starts_at__lte=timezone.now()
+        ).select_related("committee")
+
+
+class ConfirmForm(GdsFormMixin, forms.Form):
+    """A POST with nothing to fill in: the page says what will happen."""
+
+    def __init__(self, *args, submit_label: str = "Confirm", **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,237 @@
+"""Multi-step writes of committee business: agendas, the meeting's status, papers and minutes."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from kcsp.models import Organisation, Person, User
+
+from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Paper
+
+STANDARD_ITEMS = ("Introduction", "Apologies", "Declarations of Interest")
+
+
+@transaction.atomic
+def meeting_create(*, committee: Committee, starts_at: datetime.datetime, **fields) -> Meeting:
+    """A new meeting starts with the standard committee-business items A1–A4."""
+    meeting = Meeting.objects.create(committee=committee, starts_at=starts_at, **fields)
+    previous = meeting.previous_meeting()
+    titles = [
+        *STANDARD_ITEMS,
+        f"Notes of meeting held on {previous.date:%-d %B %Y}" if previous else "Notes of the last meeting",
+    ]
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            meeting=meeting,
+            section=AgendaItem.Section.COMMITTEE_BUSINESS,
+            position=n,
+            title=title,
+            kind=AgendaItem.Kind.REPORT if n == 4 else AgendaItem.Kind.PROCEDURAL,
+        )
+        for n, title in enumerate(titles, start=1)
+    )
+    return meeting
+
+
+def _agenda_changed(meeting: Meeting) -> bool:
+    """A change after the chair agreed the agenda needs agreeing again; returns True when that happened."""
+    if meeting.status == Meeting.Status.AGENDA_AGREED:
+        meeting.status = Meeting.Status.DRAFT
+        meeting.agenda_agreed_by = None
+        meeting.agenda_agreed_at = None
+        meeting.save(update_fields=["status", "agenda_agreed_by", "agenda_agreed_at"])
+        return True
+    return False
+
+
+def _next_position(meeting: Meeting, section: str) -> int:
+    return (meeting.items.filter(section=section).aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+def _renumber(meeting: Meeting, section: str) -> None:
+    items = list(meeting.items.filter(section=section).order_by("position", "pk"))
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def agenda_item_save(*, item: AgendaItem, old_section: str | None = None) -> bool:
+    """Add or update an item, coding it at the end of its section; True if the chair must agree again."""
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    if meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
+        raise ValidationError("The meeting has been held: its agenda can no longer change.")
+    if item.pk is None or old_section != item.section:
+        item.position = _next_position(meeting, item.section)
+    if item.pk is None:
+        item.is_supplementary = meeting.is_published
+    item.full_clean()
+    item.save()
+    if old_section and old_section != item.section:
+        _renumber(meeting, old_section)
+    return _agenda_changed(meeting)
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, direction: str) -> bool:
+    """Swap an item with its neighbour in the section; codes follow the new order."""
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    if meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
+        raise ValidationError("The meeting has been held: its agenda can no longer change.")
+    step = -1 if direction == "up" else 1
+    neighbour = meeting.items.filter(section=item.section, position=item.position + step).first()
+    if neighbour is None:
+        return False
+    # Three steps through a spare position, so the swap also works where constraints cannot be deferred.
+    mine, theirs = item.position, neighbour.position
+    item.position = 32000
+    item.save(update_fields=["position"])
+    neighbour.position = mine
+    neighbour.save(update_fields=["position"])
+    item.position = theirs
+    item.save(update_fields=["position"])
+    _agenda_changed(meeting)
+    return True
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem) -> None:
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    if meeting.is_published:
+        raise ValidationError("The agenda has been published: items can no longer be removed.")
+    if item.minutes.exists():
+        raise ValidationError("This item has minutes and cannot be removed.")
+    section = item.section
+    item.delete()
+    _renumber(meeting, section)
+    _agenda_changed(meeting)
+
+
+@transaction.atomic
+def agenda_agree(*, meeting: Meeting, chair: User) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.DRAFT:
+        raise ValidationError(f"The agenda cannot be agreed: the meeting is {meeting.get_status_display().lower()}.")
+    if not meeting.items.exists():
+        raise ValidationError("The agenda has no items to agree.")
+    meeting.status = Meeting.Status.AGENDA_AGREED
+    meeting.agenda_agreed_by, meeting.agenda_agreed_at = chair, timezone.now()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_publish(*, meeting: Meeting) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.AGENDA_AGREED:
+        raise ValidationError("The chair must agree the agenda before it is published.")
+    meeting.status, meeting.published_at = Meeting.Status.PUBLISHED, timezone.now()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PUBLISHED:
+        raise ValidationError("Only a meeting whose agenda was published can be marked as held.")
+    if meeting.starts_at > timezone.now():
+        raise ValidationError("The meeting has not started yet.")
+    meeting.status = Meeting.Status.HELD
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def paper_save(*, paper: Paper, user: User | None = None) -> Paper:
+    """Papers added once the agenda is out are supplementary."""
+    if paper.pk is None:
+        paper.is_supplementary = paper.item.meeting.is_published
+        paper.created_by = user
+    paper.save()
+    return paper
+
+
+@transaction.atomic
+def appendix_add(*, paper: Paper, title: str, file, original_name: str, file_kind: str) -> Appendix:
+    Paper.objects.select_for_update().get(pk=paper.pk)
+    letter = chr(ord("A") + paper.appendices.count())
+    return Appendix.objects.create(
+        paper=paper, letter=letter, title=title, file=file, original_name=original_name, file_kind=file_kind
+    )
+
+
+@transaction.atomic
+def apologies_send(*, meeting: Meeting, person: Person) -> Attendance:
+    """A member sends apologies before the meeting; the contact officer sees them on the meeting page."""
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError("The meeting has started: apologies can no longer be sent online.")
+    membership = Membership.objects.current(meeting.date).filter(committee=meeting.committee, person=person).first()
+    if membership is None:
+        raise ValidationError("Only members of this committee can send apologies.")
+    attendance, _ = Attendance.objects.update_or_create(
+        meeting=meeting,
+        person=person,
+        defaults={"kind": Attendance.Kind.APOLOGIES, "organisation": membership.organisation, "sent_online": True},
+    )
+    return attendance
+
+
+@dataclass(frozen=True)
+class Quorum:
+    required: int
+    counted: list[str]
+    rule: str
+
+    @property
+    def is_quorate(self) -> bool:
+        return len(self.counted) >= self.required
+
+
+def meeting_quorum(meeting: Meeting) -> Quorum:
+    """Count the distinct organisations present (responsible authorities only, where the rule says so)."""
+    committee = meeting.committee
+    present = meeting.attendance.counting_for_quorum().exclude(organisation=None)
+    if committee.quorum_basis == Committee.QuorumBasis.RESPONSIBLE_AUTHORITIES:
+        present = present.filter(organisation__kind=Organisation.Kind.RESPONSIBLE_AUTHORITY)
+    names = sorted(set(present.values_list("organisation__name", flat=True)))
+    return Quorum(committee.quorum_count, names, committee.quorum_rule)
+
+
+@transaction.atomic
+def minute_add(*, minute: Minute) -> Minute:
+    """Give the minute the committee's next number; numbers continue from one meeting to the next."""
+    meeting = minute.meeting
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError("Minutes are written once the meeting is held and until they are approved.")
+    if minute.item.meeting_id != meeting.pk:
+        raise ValidationError("The agenda item belongs to another meeting.")
+    Committee.objects.select_for_update().get(pk=meeting.committee_id)
+    last = Minute.objects.filter(committee_id=meeting.committee_id).aggregate(m=Max("number"))["m"] or 0
+    minute.number = last + 1
+    minute.save()
+    return minute
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, at_meeting: Meeting, chair: User) -> Meeting:
+    """A later meeting resolves the minutes are a correct record; the chair signs them."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError("Only the draft minutes of a held meeting can be approved.")
+    if at_meeting.committee_id != meeting.committee_id or at_meeting.starts_at <= meeting.starts_at:
+        raise ValidationError("Minutes are approved at a later meeting of the same committee.")
+    if at_meeting.starts_at > timezone.now():
+        raise ValidationError("The meeting approving the minutes has not taken place yet.")
+    if not meeting.minutes.exists():
+        raise ValidationError("There are no minutes to approve.")
+    meeting.status = Meeting.Status.MINUTES_APPROVED
+    meeting.minutes_approved_at_meeting = at_meeting
+    meeting.minutes_signed_by, meeting.minutes_signed_at = chair, timezone.now()
+    meeting.save()
+    return meeting

@@ -1,0 +1,1 @@
+"""Views of the meetings app, split by who uses them."""
