@@ -10,624 +10,1661 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('kcsp', '0001_initial'),
+        ("kcsp", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(choices=[('A', 'Committee business'), ('B', 'Matters for discussion or decision'), ('C', 'Matters for information'), ('D', 'Restricted items')], max_length=1)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=300)),
-                ('kind', models.CharField(choices=[('procedural', 'No paper'), ('report', 'Report'), ('verbal', 'Verbal update'), ('tabled', 'To be tabled at the meeting')], default='report', max_length=20)),
-                ('purpose', models.CharField(blank=True, choices=[('', 'Not stated'), ('decision', 'For Decision'), ('information', 'For Information')], default='', max_length=20)),
-                ('description', models.TextField(blank=True, help_text='Shown under the item, for example the dates of future meetings.')),
-                ('restriction_reason', models.CharField(blank=True, choices=[('', 'Not restricted'), ('dhr', 'Domestic Homicide Review'), ('prevent', 'Prevent and counter-terrorism'), ('exploitation', 'Exploitation and safeguarding'), ('personal', 'Information about individuals'), ('other', 'Other (explained in the note)')], default='', max_length=20)),
-                ('restriction_note', models.CharField(blank=True, max_length=300)),
-                ('is_supplementary', models.BooleanField(default=False, help_text='Added after the agenda was published.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("A", "Committee business"),
+                            ("B", "Matters for discussion or decision"),
+                            ("C", "Matters for information"),
+                            ("D", "Restricted items"),
+                        ],
+                        max_length=1,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("procedural", "No paper"),
+                            ("report", "Report"),
+                            ("verbal", "Verbal update"),
+                            ("tabled", "To be tabled at the meeting"),
+                        ],
+                        default="report",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Not stated"), ("decision", "For Decision"), ("information", "For Information")],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True, help_text="Shown under the item, for example the dates of future meetings."
+                    ),
+                ),
+                (
+                    "restriction_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not restricted"),
+                            ("dhr", "Domestic Homicide Review"),
+                            ("prevent", "Prevent and counter-terrorism"),
+                            ("exploitation", "Exploitation and safeguarding"),
+                            ("personal", "Information about individuals"),
+                            ("other", "Other (explained in the note)"),
+                        ],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                ("restriction_note", models.CharField(blank=True, max_length=300)),
+                (
+                    "is_supplementary",
+                    models.BooleanField(default=False, help_text="Added after the agenda was published."),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'section', 'position'],
+                "ordering": ["meeting", "section", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Committee',
+            name="Committee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('short_name', models.CharField(blank=True, help_text='For example KCSP.', max_length=40)),
-                ('slug', models.SlugField(help_text='Used in web addresses, for example kcsp.', unique=True)),
-                ('frequency', models.CharField(choices=[('three', 'Three times a year'), ('quarterly', 'Quarterly'), ('monthly', 'Monthly'), ('as_required', 'As required')], default='quarterly', max_length=20)),
-                ('quorum_count', models.PositiveSmallIntegerField(default=4)),
-                ('quorum_basis', models.CharField(choices=[('responsible', 'responsible authorities represented'), ('organisations', 'members from different organisations')], default='responsible', max_length=20)),
-                ('is_public', models.BooleanField(default=True, help_text="Whether the public may see this body's meetings and papers at all.")),
-                ('parent', models.ForeignKey(blank=True, help_text='The body this is a subgroup of, if any.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subgroups', to='meetings.committee')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("short_name", models.CharField(blank=True, help_text="For example KCSP.", max_length=40)),
+                ("slug", models.SlugField(help_text="Used in web addresses, for example kcsp.", unique=True)),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("three", "Three times a year"),
+                            ("quarterly", "Quarterly"),
+                            ("monthly", "Monthly"),
+                            ("as_required", "As required"),
+                        ],
+                        default="quarterly",
+                        max_length=20,
+                    ),
+                ),
+                ("quorum_count", models.PositiveSmallIntegerField(default=4)),
+                (
+                    "quorum_basis",
+                    models.CharField(
+                        choices=[
+                            ("responsible", "responsible authorities represented"),
+                            ("organisations", "members from different organisations"),
+                        ],
+                        default="responsible",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=True, help_text="Whether the public may see this body's meetings and papers at all."
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The body this is a subgroup of, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subgroups",
+                        to="meetings.committee",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCommittee',
+            name="HistoricalCommittee",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=200)),
-                ('short_name', models.CharField(blank=True, help_text='For example KCSP.', max_length=40)),
-                ('slug', models.SlugField(help_text='Used in web addresses, for example kcsp.')),
-                ('frequency', models.CharField(choices=[('three', 'Three times a year'), ('quarterly', 'Quarterly'), ('monthly', 'Monthly'), ('as_required', 'As required')], default='quarterly', max_length=20)),
-                ('quorum_count', models.PositiveSmallIntegerField(default=4)),
-                ('quorum_basis', models.CharField(choices=[('responsible', 'responsible authorities represented'), ('organisations', 'members from different organisations')], default='responsible', max_length=20)),
-                ('is_public', models.BooleanField(default=True, help_text="Whether the public may see this body's meetings and papers at all.")),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text='The body this is a subgroup of, if any.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.committee')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("name", models.CharField(db_index=True, max_length=200)),
+                ("short_name", models.CharField(blank=True, help_text="For example KCSP.", max_length=40)),
+                ("slug", models.SlugField(help_text="Used in web addresses, for example kcsp.")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("three", "Three times a year"),
+                            ("quarterly", "Quarterly"),
+                            ("monthly", "Monthly"),
+                            ("as_required", "As required"),
+                        ],
+                        default="quarterly",
+                        max_length=20,
+                    ),
+                ),
+                ("quorum_count", models.PositiveSmallIntegerField(default=4)),
+                (
+                    "quorum_basis",
+                    models.CharField(
+                        choices=[
+                            ("responsible", "responsible authorities represented"),
+                            ("organisations", "members from different organisations"),
+                        ],
+                        default="responsible",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=True, help_text="Whether the public may see this body's meetings and papers at all."
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The body this is a subgroup of, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.committee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical committee',
-                'verbose_name_plural': 'historical committees',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalMembership',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('member', 'Member'), ('substitute', 'Substitute')], default='member', max_length=20)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('committee', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.committee')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='kcsp.organisation')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='kcsp.person')),
-            ],
-            options={
-                'verbose_name': 'historical membership',
-                'verbose_name_plural': 'historical memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalOfficeTerm',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('office', models.CharField(choices=[('chair', 'Chair'), ('vice_chair', 'Vice-Chair')], max_length=20)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('committee', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.committee')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='kcsp.person')),
-            ],
-            options={
-                'verbose_name': 'historical office term',
-                'verbose_name_plural': 'historical office terms',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPaper',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('format', models.CharField(choices=[('written', 'Written in the app'), ('uploaded', 'Uploaded file')], max_length=10)),
-                ('subject', models.CharField(max_length=300)),
-                ('authors', models.TextField(blank=True, help_text='One author per line, for example: Shafick Peerbux - Head of Community Safety, KCC', verbose_name='by')),
-                ('addressed_to', models.CharField(blank=True, max_length=300, verbose_name='to')),
-                ('classification', models.CharField(blank=True, choices=[('', 'Not stated'), ('decision', 'For Decision'), ('information', 'For Information')], max_length=20)),
-                ('summary', models.TextField(blank=True)),
-                ('recommendations', models.TextField(blank=True, help_text='One recommendation per paragraph (leave a blank line between them).')),
-                ('contact', models.TextField(blank=True, verbose_name='for further information')),
-                ('file', models.TextField(blank=True, max_length=100)),
-                ('original_name', models.CharField(blank=True, max_length=255)),
-                ('file_kind', models.CharField(blank=True, max_length=10)),
-                ('is_supplementary', models.BooleanField(default=False, help_text='Added after the agenda was published.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.agendaitem')),
-            ],
-            options={
-                'verbose_name': 'historical paper',
-                'verbose_name_plural': 'historical papers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalTermsOfReference',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('agreed_on', models.DateField(help_text='The date the body agreed this version.')),
-                ('summary_of_changes', models.TextField(blank=True)),
-                ('text', models.TextField(help_text='The terms of reference as agreed.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('committee', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.committee')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical terms of reference',
-                'verbose_name_plural': 'historical terms of reference',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Meeting',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='date and time')),
-                ('venue_kind', models.CharField(choices=[('room', 'In a room'), ('online', 'Online'), ('hybrid', 'Hybrid (room and online)')], default='room', max_length=10, verbose_name='venue')),
-                ('venue', models.CharField(blank=True, help_text='For example: Council Chamber, Sessions House, Maidstone.', max_length=300, verbose_name='room or link')),
-                ('contact_name', models.CharField(help_text='The contact officer for this meeting.', max_length=150, verbose_name='ask for')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='telephone')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('agenda_agreed', 'Agenda agreed by the chair'), ('published', 'Published'), ('held', 'Held'), ('minutes_approved', 'Minutes approved')], default='draft', max_length=20)),
-                ('agenda_agreed_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('minutes_signed_at', models.DateTimeField(blank=True, null=True)),
-                ('agenda_agreed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='meetings.committee')),
-                ('minutes_approved_at_meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='minutes_approved_here', to='meetings.meeting')),
-                ('minutes_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['-starts_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalMinute',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(editable=False)),
-                ('title', models.CharField(max_length=300)),
-                ('paragraphs', models.TextField(blank=True, help_text='Leave a blank line between paragraphs: each is numbered.')),
-                ('resolution', models.TextField(blank=True, help_text='The text after RESOLVED, for example: that the update be noted.', verbose_name='resolved')),
-                ('sub_resolutions', models.TextField(blank=True, help_text='One per line; they are lettered (a), (b), (c) in order.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('committee', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.committee')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.agendaitem')),
-                ('meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting')),
-            ],
-            options={
-                'verbose_name': 'historical minute',
-                'verbose_name_plural': 'historical minutes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical committee",
+                "verbose_name_plural": "historical committees",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMeeting',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='date and time')),
-                ('venue_kind', models.CharField(choices=[('room', 'In a room'), ('online', 'Online'), ('hybrid', 'Hybrid (room and online)')], default='room', max_length=10, verbose_name='venue')),
-                ('venue', models.CharField(blank=True, help_text='For example: Council Chamber, Sessions House, Maidstone.', max_length=300, verbose_name='room or link')),
-                ('contact_name', models.CharField(help_text='The contact officer for this meeting.', max_length=150, verbose_name='ask for')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='telephone')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('agenda_agreed', 'Agenda agreed by the chair'), ('published', 'Published'), ('held', 'Held'), ('minutes_approved', 'Minutes approved')], default='draft', max_length=20)),
-                ('agenda_agreed_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('minutes_signed_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('agenda_agreed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('committee', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.committee')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('minutes_signed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('minutes_approved_at_meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("member", "Member"), ("substitute", "Substitute")], default="member", max_length=20
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.committee",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="kcsp.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="kcsp.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical meeting',
-                'verbose_name_plural': 'historical meetings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical membership",
+                "verbose_name_plural": "historical memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDeclaration',
+            name="HistoricalOfficeTerm",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('interest', models.TextField(help_text='What the interest is and how it relates to the item.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.agendaitem')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='kcsp.person')),
-                ('meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("office", models.CharField(choices=[("chair", "Chair"), ("vice_chair", "Vice-Chair")], max_length=20)),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.committee",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="kcsp.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical declaration',
-                'verbose_name_plural': 'historical declarations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical office term",
+                "verbose_name_plural": "historical office terms",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAttendance',
+            name="HistoricalPaper",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('present', 'Present'), ('substitute', 'Present as substitute'), ('apologies', 'Apologies'), ('also_present', 'Also present'), ('in_attendance', 'In attendance')], max_length=20)),
-                ('capacity', models.CharField(blank=True, choices=[('', 'Member'), ('chair', 'Chairman'), ('vice_chair', 'Vice-Chairman'), ('vice_chair_in_chair', 'Vice-Chairman in the Chair')], default='', max_length=30)),
-                ('sent_online', models.BooleanField(default=False, help_text='Apologies sent by the member through the site.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, help_text='The organisation represented at this meeting.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='kcsp.organisation')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='kcsp.person')),
-                ('substitute_for', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='kcsp.person')),
-                ('meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("written", "Written in the app"), ("uploaded", "Uploaded file")], max_length=10
+                    ),
+                ),
+                ("subject", models.CharField(max_length=300)),
+                (
+                    "authors",
+                    models.TextField(
+                        blank=True,
+                        help_text="One author per line, for example: Shafick Peerbux - Head of Community Safety, KCC",
+                        verbose_name="by",
+                    ),
+                ),
+                ("addressed_to", models.CharField(blank=True, max_length=300, verbose_name="to")),
+                (
+                    "classification",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Not stated"), ("decision", "For Decision"), ("information", "For Information")],
+                        max_length=20,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "recommendations",
+                    models.TextField(
+                        blank=True, help_text="One recommendation per paragraph (leave a blank line between them)."
+                    ),
+                ),
+                ("contact", models.TextField(blank=True, verbose_name="for further information")),
+                ("file", models.TextField(blank=True, max_length=100)),
+                ("original_name", models.CharField(blank=True, max_length=255)),
+                ("file_kind", models.CharField(blank=True, max_length=10)),
+                (
+                    "is_supplementary",
+                    models.BooleanField(default=False, help_text="Added after the agenda was published."),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.agendaitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical attendance',
-                'verbose_name_plural': 'historical attendances',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical paper",
+                "verbose_name_plural": "historical papers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAgendaItem',
+            name="HistoricalTermsOfReference",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('section', models.CharField(choices=[('A', 'Committee business'), ('B', 'Matters for discussion or decision'), ('C', 'Matters for information'), ('D', 'Restricted items')], max_length=1)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=300)),
-                ('kind', models.CharField(choices=[('procedural', 'No paper'), ('report', 'Report'), ('verbal', 'Verbal update'), ('tabled', 'To be tabled at the meeting')], default='report', max_length=20)),
-                ('purpose', models.CharField(blank=True, choices=[('', 'Not stated'), ('decision', 'For Decision'), ('information', 'For Information')], default='', max_length=20)),
-                ('description', models.TextField(blank=True, help_text='Shown under the item, for example the dates of future meetings.')),
-                ('restriction_reason', models.CharField(blank=True, choices=[('', 'Not restricted'), ('dhr', 'Domestic Homicide Review'), ('prevent', 'Prevent and counter-terrorism'), ('exploitation', 'Exploitation and safeguarding'), ('personal', 'Information about individuals'), ('other', 'Other (explained in the note)')], default='', max_length=20)),
-                ('restriction_note', models.CharField(blank=True, max_length=300)),
-                ('is_supplementary', models.BooleanField(default=False, help_text='Added after the agenda was published.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.meeting')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("agreed_on", models.DateField(help_text="The date the body agreed this version.")),
+                ("summary_of_changes", models.TextField(blank=True)),
+                ("text", models.TextField(help_text="The terms of reference as agreed.")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.committee",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical agenda item',
-                'verbose_name_plural': 'historical agenda items',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical terms of reference",
+                "verbose_name_plural": "historical terms of reference",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Declaration',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('interest', models.TextField(help_text='What the interest is and how it relates to the item.')),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='declarations', to='meetings.agendaitem')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='declarations', to='kcsp.person')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='declarations', to='meetings.meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_at", models.DateTimeField(verbose_name="date and time")),
+                (
+                    "venue_kind",
+                    models.CharField(
+                        choices=[("room", "In a room"), ("online", "Online"), ("hybrid", "Hybrid (room and online)")],
+                        default="room",
+                        max_length=10,
+                        verbose_name="venue",
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: Council Chamber, Sessions House, Maidstone.",
+                        max_length=300,
+                        verbose_name="room or link",
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(
+                        help_text="The contact officer for this meeting.", max_length=150, verbose_name="ask for"
+                    ),
+                ),
+                ("contact_phone", models.CharField(blank=True, max_length=40, verbose_name="telephone")),
+                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("agenda_agreed", "Agenda agreed by the chair"),
+                            ("published", "Published"),
+                            ("held", "Held"),
+                            ("minutes_approved", "Minutes approved"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("agenda_agreed_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("minutes_signed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agenda_agreed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="meetings", to="meetings.committee"
+                    ),
+                ),
+                (
+                    "minutes_approved_at_meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="minutes_approved_here",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "minutes_signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'person__surname'],
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="HistoricalMinute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('present', 'Present'), ('substitute', 'Present as substitute'), ('apologies', 'Apologies'), ('also_present', 'Also present'), ('in_attendance', 'In attendance')], max_length=20)),
-                ('capacity', models.CharField(blank=True, choices=[('', 'Member'), ('chair', 'Chairman'), ('vice_chair', 'Vice-Chairman'), ('vice_chair_in_chair', 'Vice-Chairman in the Chair')], default='', max_length=30)),
-                ('sent_online', models.BooleanField(default=False, help_text='Apologies sent by the member through the site.')),
-                ('organisation', models.ForeignKey(blank=True, help_text='The organisation represented at this meeting.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kcsp.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendance', to='kcsp.person')),
-                ('substitute_for', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='kcsp.person')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='meetings.meeting')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(editable=False)),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "paragraphs",
+                    models.TextField(blank=True, help_text="Leave a blank line between paragraphs: each is numbered."),
+                ),
+                (
+                    "resolution",
+                    models.TextField(
+                        blank=True,
+                        help_text="The text after RESOLVED, for example: that the update be noted.",
+                        verbose_name="resolved",
+                    ),
+                ),
+                (
+                    "sub_resolutions",
+                    models.TextField(blank=True, help_text="One per line; they are lettered (a), (b), (c) in order."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.committee",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.agendaitem",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'kind', 'person__surname'],
+                "verbose_name": "historical minute",
+                "verbose_name_plural": "historical minutes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalMeeting",
+            fields=[
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("starts_at", models.DateTimeField(verbose_name="date and time")),
+                (
+                    "venue_kind",
+                    models.CharField(
+                        choices=[("room", "In a room"), ("online", "Online"), ("hybrid", "Hybrid (room and online)")],
+                        default="room",
+                        max_length=10,
+                        verbose_name="venue",
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: Council Chamber, Sessions House, Maidstone.",
+                        max_length=300,
+                        verbose_name="room or link",
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(
+                        help_text="The contact officer for this meeting.", max_length=150, verbose_name="ask for"
+                    ),
+                ),
+                ("contact_phone", models.CharField(blank=True, max_length=40, verbose_name="telephone")),
+                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("agenda_agreed", "Agenda agreed by the chair"),
+                            ("published", "Published"),
+                            ("held", "Held"),
+                            ("minutes_approved", "Minutes approved"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("agenda_agreed_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("minutes_signed_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "agenda_agreed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.committee",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "minutes_signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "minutes_approved_at_meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.meeting",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical meeting",
+                "verbose_name_plural": "historical meetings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalDeclaration",
+            fields=[
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("interest", models.TextField(help_text="What the interest is and how it relates to the item.")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.agendaitem",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="kcsp.person",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.meeting",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical declaration",
+                "verbose_name_plural": "historical declarations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalAttendance",
+            fields=[
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("present", "Present"),
+                            ("substitute", "Present as substitute"),
+                            ("apologies", "Apologies"),
+                            ("also_present", "Also present"),
+                            ("in_attendance", "In attendance"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Member"),
+                            ("chair", "Chairman"),
+                            ("vice_chair", "Vice-Chairman"),
+                            ("vice_chair_in_chair", "Vice-Chairman in the Chair"),
+                        ],
+                        default="",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "sent_online",
+                    models.BooleanField(default=False, help_text="Apologies sent by the member through the site."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The organisation represented at this meeting.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="kcsp.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="kcsp.person",
+                    ),
+                ),
+                (
+                    "substitute_for",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="kcsp.person",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.meeting",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical attendance",
+                "verbose_name_plural": "historical attendances",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalAgendaItem",
+            fields=[
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("A", "Committee business"),
+                            ("B", "Matters for discussion or decision"),
+                            ("C", "Matters for information"),
+                            ("D", "Restricted items"),
+                        ],
+                        max_length=1,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("procedural", "No paper"),
+                            ("report", "Report"),
+                            ("verbal", "Verbal update"),
+                            ("tabled", "To be tabled at the meeting"),
+                        ],
+                        default="report",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Not stated"), ("decision", "For Decision"), ("information", "For Information")],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True, help_text="Shown under the item, for example the dates of future meetings."
+                    ),
+                ),
+                (
+                    "restriction_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not restricted"),
+                            ("dhr", "Domestic Homicide Review"),
+                            ("prevent", "Prevent and counter-terrorism"),
+                            ("exploitation", "Exploitation and safeguarding"),
+                            ("personal", "Information about individuals"),
+                            ("other", "Other (explained in the note)"),
+                        ],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                ("restriction_note", models.CharField(blank=True, max_length=300)),
+                (
+                    "is_supplementary",
+                    models.BooleanField(default=False, help_text="Added after the agenda was published."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.meeting",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical agenda item",
+                "verbose_name_plural": "historical agenda items",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Declaration",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("interest", models.TextField(help_text="What the interest is and how it relates to the item.")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="declarations",
+                        to="meetings.agendaitem",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="declarations", to="kcsp.person"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="declarations", to="meetings.meeting"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["meeting", "person__surname"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Attendance",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("present", "Present"),
+                            ("substitute", "Present as substitute"),
+                            ("apologies", "Apologies"),
+                            ("also_present", "Also present"),
+                            ("in_attendance", "In attendance"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Member"),
+                            ("chair", "Chairman"),
+                            ("vice_chair", "Vice-Chairman"),
+                            ("vice_chair_in_chair", "Vice-Chairman in the Chair"),
+                        ],
+                        default="",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "sent_online",
+                    models.BooleanField(default=False, help_text="Apologies sent by the member through the site."),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The organisation represented at this meeting.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="kcsp.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="attendance", to="kcsp.person"
+                    ),
+                ),
+                (
+                    "substitute_for",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="kcsp.person",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendance", to="meetings.meeting"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["meeting", "kind", "person__surname"],
             },
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='meetings.meeting'),
+            model_name="agendaitem",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="items", to="meetings.meeting"
+            ),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('member', 'Member'), ('substitute', 'Substitute')], default='member', max_length=20)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='meetings.committee')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='kcsp.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='kcsp.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("member", "Member"), ("substitute", "Substitute")], default="member", max_length=20
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="meetings.committee"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="kcsp.organisation"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="kcsp.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['committee', 'organisation__name', 'person__surname'],
+                "ordering": ["committee", "organisation__name", "person__surname"],
             },
         ),
         migrations.CreateModel(
-            name='Minute',
+            name="Minute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(editable=False)),
-                ('title', models.CharField(max_length=300)),
-                ('paragraphs', models.TextField(blank=True, help_text='Leave a blank line between paragraphs: each is numbered.')),
-                ('resolution', models.TextField(blank=True, help_text='The text after RESOLVED, for example: that the update be noted.', verbose_name='resolved')),
-                ('sub_resolutions', models.TextField(blank=True, help_text='One per line; they are lettered (a), (b), (c) in order.')),
-                ('committee', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='minutes', to='meetings.committee')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='minutes', to='meetings.agendaitem')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='minutes', to='meetings.meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(editable=False)),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "paragraphs",
+                    models.TextField(blank=True, help_text="Leave a blank line between paragraphs: each is numbered."),
+                ),
+                (
+                    "resolution",
+                    models.TextField(
+                        blank=True,
+                        help_text="The text after RESOLVED, for example: that the update be noted.",
+                        verbose_name="resolved",
+                    ),
+                ),
+                (
+                    "sub_resolutions",
+                    models.TextField(blank=True, help_text="One per line; they are lettered (a), (b), (c) in order."),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="minutes",
+                        to="meetings.committee",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="minutes", to="meetings.agendaitem"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="minutes", to="meetings.meeting"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['committee', 'number'],
+                "ordering": ["committee", "number"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAction',
+            name="HistoricalAction",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='action')),
-                ('due_on', models.DateField(verbose_name='due date')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('dropped', 'No longer needed')], default='open', max_length=10)),
-                ('progress', models.TextField(blank=True, help_text='Latest update, reported at the next meeting.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='kcsp.person')),
-                ('minute', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.minute')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("text", models.TextField(verbose_name="action")),
+                ("due_on", models.DateField(verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("dropped", "No longer needed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("progress", models.TextField(blank=True, help_text="Latest update, reported at the next meeting.")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="kcsp.person",
+                    ),
+                ),
+                (
+                    "minute",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.minute",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical action',
-                'verbose_name_plural': 'historical actions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Action',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='action')),
-                ('due_on', models.DateField(verbose_name='due date')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('dropped', 'No longer needed')], default='open', max_length=10)),
-                ('progress', models.TextField(blank=True, help_text='Latest update, reported at the next meeting.')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='kcsp.person')),
-                ('minute', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='meetings.minute')),
-            ],
-            options={
-                'ordering': ['due_on', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='OfficeTerm',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('office', models.CharField(choices=[('chair', 'Chair'), ('vice_chair', 'Vice-Chair')], max_length=20)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='office_terms', to='meetings.committee')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='office_terms', to='kcsp.person')),
-            ],
-            options={
-                'ordering': ['committee', 'office', '-starts_on'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Paper',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(choices=[('written', 'Written in the app'), ('uploaded', 'Uploaded file')], max_length=10)),
-                ('subject', models.CharField(max_length=300)),
-                ('authors', models.TextField(blank=True, help_text='One author per line, for example: Shafick Peerbux - Head of Community Safety, KCC', verbose_name='by')),
-                ('addressed_to', models.CharField(blank=True, max_length=300, verbose_name='to')),
-                ('classification', models.CharField(blank=True, choices=[('', 'Not stated'), ('decision', 'For Decision'), ('information', 'For Information')], max_length=20)),
-                ('summary', models.TextField(blank=True)),
-                ('recommendations', models.TextField(blank=True, help_text='One recommendation per paragraph (leave a blank line between them).')),
-                ('contact', models.TextField(blank=True, verbose_name='for further information')),
-                ('file', models.FileField(blank=True, upload_to=meetings.models.papers.private_upload_to)),
-                ('original_name', models.CharField(blank=True, max_length=255)),
-                ('file_kind', models.CharField(blank=True, max_length=10)),
-                ('is_supplementary', models.BooleanField(default=False, help_text='Added after the agenda was published.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='papers', to='meetings.agendaitem')),
-            ],
-            options={
-                'ordering': ['item', 'created_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalPaperSection',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('heading', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Leave a blank line between paragraphs: each is numbered.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('paper', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.paper')),
-            ],
-            options={
-                'verbose_name': 'historical paper section',
-                'verbose_name_plural': 'historical paper sections',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalAppendix',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('letter', models.CharField(max_length=2)),
-                ('title', models.CharField(max_length=300)),
-                ('file', models.TextField(max_length=100)),
-                ('original_name', models.CharField(max_length=255)),
-                ('file_kind', models.CharField(max_length=10)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('paper', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='meetings.paper')),
-            ],
-            options={
-                'verbose_name': 'historical appendix',
-                'verbose_name_plural': 'historical appendices',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical action",
+                "verbose_name_plural": "historical actions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Appendix',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('letter', models.CharField(max_length=2)),
-                ('title', models.CharField(max_length=300)),
-                ('file', models.FileField(upload_to=meetings.models.papers.private_upload_to)),
-                ('original_name', models.CharField(max_length=255)),
-                ('file_kind', models.CharField(max_length=10)),
-                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appendices', to='meetings.paper')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(verbose_name="action")),
+                ("due_on", models.DateField(verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("dropped", "No longer needed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("progress", models.TextField(blank=True, help_text="Latest update, reported at the next meeting.")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="actions", to="kcsp.person"
+                    ),
+                ),
+                (
+                    "minute",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="meetings.minute"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'appendices',
-                'ordering': ['paper', 'letter'],
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PaperSection',
+            name="OfficeTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('heading', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Leave a blank line between paragraphs: each is numbered.')),
-                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='meetings.paper')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("office", models.CharField(choices=[("chair", "Chair"), ("vice_chair", "Vice-Chair")], max_length=20)),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="office_terms",
+                        to="meetings.committee",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="office_terms", to="kcsp.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['paper', 'position'],
+                "ordering": ["committee", "office", "-starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='TermsOfReference',
+            name="Paper",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agreed_on', models.DateField(help_text='The date the body agreed this version.')),
-                ('summary_of_changes', models.TextField(blank=True)),
-                ('text', models.TextField(help_text='The terms of reference as agreed.')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms_of_reference', to='meetings.committee')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("written", "Written in the app"), ("uploaded", "Uploaded file")], max_length=10
+                    ),
+                ),
+                ("subject", models.CharField(max_length=300)),
+                (
+                    "authors",
+                    models.TextField(
+                        blank=True,
+                        help_text="One author per line, for example: Shafick Peerbux - Head of Community Safety, KCC",
+                        verbose_name="by",
+                    ),
+                ),
+                ("addressed_to", models.CharField(blank=True, max_length=300, verbose_name="to")),
+                (
+                    "classification",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Not stated"), ("decision", "For Decision"), ("information", "For Information")],
+                        max_length=20,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "recommendations",
+                    models.TextField(
+                        blank=True, help_text="One recommendation per paragraph (leave a blank line between them)."
+                    ),
+                ),
+                ("contact", models.TextField(blank=True, verbose_name="for further information")),
+                ("file", models.FileField(blank=True, upload_to=meetings.models.papers.private_upload_to)),
+                ("original_name", models.CharField(blank=True, max_length=255)),
+                ("file_kind", models.CharField(blank=True, max_length=10)),
+                (
+                    "is_supplementary",
+                    models.BooleanField(default=False, help_text="Added after the agenda was published."),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="papers", to="meetings.agendaitem"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'terms of reference',
-                'ordering': ['committee', '-agreed_on'],
+                "ordering": ["item", "created_at"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalPaperSection",
+            fields=[
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                ("heading", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="Leave a blank line between paragraphs: each is numbered.")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "paper",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.paper",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical paper section",
+                "verbose_name_plural": "historical paper sections",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalAppendix",
+            fields=[
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("letter", models.CharField(max_length=2)),
+                ("title", models.CharField(max_length=300)),
+                ("file", models.TextField(max_length=100)),
+                ("original_name", models.CharField(max_length=255)),
+                ("file_kind", models.CharField(max_length=10)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "paper",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="meetings.paper",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical appendix",
+                "verbose_name_plural": "historical appendices",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Appendix",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("letter", models.CharField(max_length=2)),
+                ("title", models.CharField(max_length=300)),
+                ("file", models.FileField(upload_to=meetings.models.papers.private_upload_to)),
+                ("original_name", models.CharField(max_length=255)),
+                ("file_kind", models.CharField(max_length=10)),
+                (
+                    "paper",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="appendices", to="meetings.paper"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "appendices",
+                "ordering": ["paper", "letter"],
+            },
+        ),
+        migrations.CreateModel(
+            name="PaperSection",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                ("heading", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="Leave a blank line between paragraphs: each is numbered.")),
+                (
+                    "paper",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sections", to="meetings.paper"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["paper", "position"],
+            },
+        ),
+        migrations.CreateModel(
+            name="TermsOfReference",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("agreed_on", models.DateField(help_text="The date the body agreed this version.")),
+                ("summary_of_changes", models.TextField(blank=True)),
+                ("text", models.TextField(help_text="The terms of reference as agreed.")),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms_of_reference",
+                        to="meetings.committee",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "terms of reference",
+                "ordering": ["committee", "-agreed_on"],
             },
         ),
         migrations.AddConstraint(
-            model_name='committee',
-            constraint=models.CheckConstraint(condition=models.Q(('quorum_count__gte', 1)), name='committee_quorum_positive'),
+            model_name="committee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quorum_count__gte", 1)), name="committee_quorum_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('agenda_agreed_at__isnull', False), _connector='OR'), name='meeting_past_draft_has_agreed_agenda'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"), ("agenda_agreed_at__isnull", False), _connector="OR"),
+                name="meeting_past_draft_has_agreed_agenda",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'agenda_agreed']), ('published_at__isnull', False), _connector='OR'), name='meeting_published_has_publication_time'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "agenda_agreed"]), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="meeting_published_has_publication_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'person'), name='one_attendance_row_per_person'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(fields=("meeting", "person"), name="one_attendance_row_per_person"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'substitute'), ('substitute_for__isnull', False)), models.Q(('kind', 'substitute'), _negated=True), _connector='OR'), name='substitute_names_who_for'),
+            model_name="attendance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "substitute"), ("substitute_for__isnull", False)),
+                    models.Q(("kind", "substitute"), _negated=True),
+                    _connector="OR",
+                ),
+                name="substitute_names_who_for",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('meeting', 'section', 'position'), name='agenda_item_code_unique'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                deferrable=django.db.models.constraints.Deferrable["DEFERRED"],
+                fields=("meeting", "section", "position"),
+                name="agenda_item_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('section', 'D'), models.Q(('restriction_reason', ''), _negated=True)), models.Q(models.Q(('section', 'D'), _negated=True), ('restriction_reason', '')), _connector='OR'), name='restricted_items_in_section_d_with_reason'),
+            model_name="agendaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("section", "D"), models.Q(("restriction_reason", ""), _negated=True)),
+                    models.Q(models.Q(("section", "D"), _negated=True), ("restriction_reason", "")),
+                    _connector="OR",
+                ),
+                name="restricted_items_in_section_d_with_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 1)), name='agenda_item_position_positive'),
+            model_name="agendaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("position__gte", 1)), name="agenda_item_position_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='membership_ends_after_start'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"),
+                name="membership_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='minute',
-            constraint=models.UniqueConstraint(fields=('committee', 'number'), name='minute_number_unique_per_committee'),
+            model_name="minute",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "number"), name="minute_number_unique_per_committee"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='officeterm',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='office_term_ends_after_start'),
+            model_name="officeterm",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"),
+                name="office_term_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paper',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('format', 'uploaded'), models.Q(('file', ''), _negated=True)), models.Q(('format', 'written'), ('file', '')), _connector='OR'), name='uploaded_papers_have_a_file_written_papers_none'),
+            model_name="paper",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("format", "uploaded"), models.Q(("file", ""), _negated=True)),
+                    models.Q(("format", "written"), ("file", "")),
+                    _connector="OR",
+                ),
+                name="uploaded_papers_have_a_file_written_papers_none",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appendix',
-            constraint=models.UniqueConstraint(fields=('paper', 'letter'), name='appendix_letter_unique'),
+            model_name="appendix",
+            constraint=models.UniqueConstraint(fields=("paper", "letter"), name="appendix_letter_unique"),
         ),
         migrations.AddConstraint(
-            model_name='papersection',
-            constraint=models.UniqueConstraint(fields=('paper', 'position'), name='paper_section_position_unique'),
+            model_name="papersection",
+            constraint=models.UniqueConstraint(fields=("paper", "position"), name="paper_section_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='termsofreference',
-            constraint=models.UniqueConstraint(fields=('committee', 'agreed_on'), name='one_tor_version_per_day'),
+            model_name="termsofreference",
+            constraint=models.UniqueConstraint(fields=("committee", "agreed_on"), name="one_tor_version_per_day"),
         ),
     ]
