@@ -61,6 +61,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("last_login", "date_joined")
+
     def get_urls(self):
         """No page for setting someone else's password: people reset their own by e-mail."""
         return [url for url in super().get_urls() if url.name != "auth_user_password_change"]

@@ -15,6 +15,8 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("Home", "home"),
+    NavItem("Meetings", "meetings:calendar"),
+    NavItem("Committees", "meetings:committee_list", permission="meetings.view_committees"),
     NavItem("Directory", "organisation_list", permission="kcsp.view_directory"),
     NavItem("Your account", "account", permission="kcsp.view_account"),
     NavItem("System status", "system_status", permission="kcsp.view_system_status"),

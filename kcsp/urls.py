@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .forms import ChangePasswordForm, NewPasswordForm, PasswordResetRequestForm, SignInForm
@@ -47,5 +47,6 @@ urlpatterns = [
     path("directory/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation_detail"),
     path("system/", views.SystemStatusView.as_view(), name="system_status"),
     path("system/render-checks/<int:pk>.pdf", views.RenderCheckDownloadView.as_view(), name="render_check_pdf"),
+    path("meetings/", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

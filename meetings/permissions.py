@@ -2,10 +2,10 @@
 
 import rules
 
-from kcsp.roles import is_chair, is_officer, is_signed_in
+from kcsp.roles import has_any_role, is_chair, is_officer
 
 rules.add_perm("meetings.manage", is_officer)
 rules.add_perm("meetings.agree_agenda", is_chair)
 rules.add_perm("meetings.approve_minutes", is_chair)
-rules.add_perm("meetings.view_committees", is_signed_in)
-rules.add_perm("meetings.send_apologies", is_signed_in)
+rules.add_perm("meetings.view_committees", has_any_role)
+rules.add_perm("meetings.send_apologies", has_any_role)

@@ -55,3 +55,65 @@ def held_meeting(**fields) -> Meeting:
     fields.setdefault("starts_at", timezone.now() - datetime.timedelta(days=1))
     now = timezone.now()
     return MeetingFactory(status=Meeting.Status.HELD, agenda_agreed_at=now, published_at=now, **fields)
+
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def committee_business(*, member_user) -> dict:
+    """A committee with a published meeting (public, restricted and DHR items, papers) and a held one with minutes."""
+    from django.core.files.base import ContentFile
+
+    from kcsp.tests.factories import PersonFactory
+    from meetings.models import Action, Appendix, Attendance, Minute, Paper, PaperSection, TermsOfReference
+
+    committee = CommitteeFactory()
+    member = PersonFactory(user=member_user)
+    membership = MembershipFactory(committee=committee, person=member)
+    published = published_meeting(committee=committee)
+    public_item = AgendaItemFactory(meeting=published, section="B", position=1, title="Action plan update")
+    restricted_item = AgendaItemFactory(
+        meeting=published, section="D", position=1, title="Prevent update", restriction_reason="prevent"
+    )
+    dhr_item = AgendaItemFactory(
+        meeting=published, section="D", position=2, title="DHR update", restriction_reason="dhr"
+    )
+    written = Paper.objects.create(item=public_item, format="written", subject="Action plan update report")
+    section = PaperSection.objects.create(paper=written, position=1, heading="Background", body="One.\n\nTwo.")
+    appendix = Appendix(paper=written, letter="A", title="Action plan", original_name="plan.pdf", file_kind="pdf")
+    appendix.file.save("plan.pdf", ContentFile(PDF_BYTES))
+    restricted_paper = Paper(
+        item=restricted_item, format="uploaded", subject="Prevent report", original_name="prevent.pdf", file_kind="pdf"
+    )
+    restricted_paper.file.save("prevent.pdf", ContentFile(PDF_BYTES))
+    Paper.objects.create(item=dhr_item, format="written", subject="DHR case briefing")
+    held = held_meeting(committee=committee)
+    held_item = AgendaItemFactory(meeting=held, section="B", position=1, title="Working Group Update")
+    minute = Minute.objects.create(meeting=held, item=held_item, number=51, title="Working Group Update")
+    action = Action.objects.create(
+        minute=minute, text="Circulate the plan", owner=member, due_on=datetime.date(2030, 1, 1)
+    )
+    attendance = Attendance.objects.create(
+        meeting=held, person=member, organisation=membership.organisation, kind="present"
+    )
+    terms = TermsOfReference.objects.create(committee=committee, agreed_on=datetime.date(2022, 7, 14), text="Terms")
+    return {
+        "committee": committee,
+        "membership": membership,
+        "published": published,
+        "public_item": public_item,
+        "restricted_item": restricted_item,
+        "dhr_item": dhr_item,
+        "written_paper": written,
+        "section": section,
+        "appendix": appendix,
+        "restricted_paper": restricted_paper,
+        "held": held,
+        "minute": minute,
+        "action": action,
+        "attendance": attendance,
+        "terms": terms,
+    }

@@ -14,11 +14,24 @@ class OfficerMixin(PermissionRequiredMixin):
 
 
 class FormPageMixin:
-    """Fills the shared form page: heading, caption and where 'Back' and 'Cancel' go."""
+    """Fills the shared form page: heading, caption and where 'Back' and 'Cancel' go.
+
+    Views load the objects they work on in `load()`, which runs only after the role check:
+    a refused user gets the same answer whether or not the object exists.
+    """
 
     template_name = "meetings/form.html"
     heading = ""
     caption = ""
+
+    def load(self, request, **kwargs):
+        pass
+
+    def dispatch(self, request, *args, **kwargs):
+        if hasattr(self, "has_permission") and not self.has_permission():
+            return self.handle_no_permission()
+        self.load(request, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_back_url(self):
         return None

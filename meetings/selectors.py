@@ -1,0 +1,80 @@
+"""Reads for the meeting pages, each starting from a permission-aware queryset."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from . import access
+from .models import Action, AgendaItem, Appendix, Attendance, Meeting, Membership, Minute, Paper
+
+
+@dataclass
+class AgendaSection:
+    letter: str
+    title: str
+    items: list
+    restricted: bool
+
+
+def agenda_items(meeting: Meeting, user):
+    """The items this user may see, with their papers and appendices, in a fixed number of queries."""
+    return (
+        AgendaItem.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .order_by("section", "position")
+        .prefetch_related(
+            Prefetch("papers", queryset=Paper.objects.order_by("created_at")),
+            Prefetch("papers__appendices", queryset=Appendix.objects.order_by("letter")),
+        )
+    )
+
+
+def agenda_sections(meeting: Meeting, user) -> list[AgendaSection]:
+    by_section = {}
+    for item in agenda_items(meeting, user):
+        by_section.setdefault(item.section, []).append(item)
+    return [
+        AgendaSection(letter, label, by_section[letter], letter == access.RESTRICTED_SECTION)
+        for letter, label in AgendaItem.Section.choices
+        if letter in by_section
+    ]
+
+
+def open_actions_for(meeting: Meeting, user):
+    """Actions from earlier meetings of the body still open: reviewed until done."""
+    return (
+        Action.objects.visible_to(user)
+        .open()
+        .for_committee(meeting.committee_id)
+        .filter(minute__meeting__starts_at__lt=meeting.starts_at)
+        .select_related("owner", "minute")
+    )
+
+
+def attendance_for(meeting: Meeting):
+    return meeting.attendance.select_related("person", "organisation", "substitute_for").order_by(
+        "kind", "person__surname"
+    )
+
+
+def minutes_for(meeting: Meeting, user):
+    return (
+        Minute.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("item")
+        .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("owner")))
+        .order_by("number")
+    )
+
+
+def person_membership(meeting: Meeting, user):
+    """The signed-in user's current membership of the meeting's body, if any."""
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    if person is None:
+        return None
+    return Membership.objects.current(meeting.date).filter(committee_id=meeting.committee_id, person=person).first()
+
+
+def has_sent_apologies(meeting: Meeting, user) -> bool:
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    return bool(person) and Attendance.objects.filter(meeting=meeting, person=person, kind="apologies").exists()

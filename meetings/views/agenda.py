@@ -1,0 +1,313 @@
+"""Officers build meetings, agendas and papers; the chair agrees the agenda."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import CreateView, UpdateView
+
+from kcsp.mixins import RolePermissionMixin
+
+from .. import services
+from ..forms import AgendaItemForm, AppendixForm, MeetingForm, UploadedPaperForm, WrittenPaperForm
+from ..models import AgendaItem, Meeting, Paper, PaperSection
+from .base import ConfirmActionView, FormPageMixin, OfficerMixin
+
+
+def visible_meetings(user):
+    return Meeting.objects.visible_to(user).select_related("committee")
+
+
+def visible_items(user):
+    return AgendaItem.objects.visible_to(user).select_related("meeting__committee")
+
+
+class MeetingCreateView(OfficerMixin, FormPageMixin, CreateView):
+    form_class = MeetingForm
+    heading = "New meeting"
+
+    def form_valid(self, form):
+        data = {
+            f: form.cleaned_data[f] for f in ("venue_kind", "venue", "contact_name", "contact_phone", "contact_email")
+        }
+        self.object = services.meeting_create(
+            committee=form.cleaned_data["committee"], starts_at=form.instance.starts_at, **data
+        )
+        messages.success(self.request, "Meeting created with the standard committee business items.")
+        return redirect(self.object)
+
+
+class MeetingEditView(OfficerMixin, FormPageMixin, UpdateView):
+    form_class = MeetingForm
+    heading = "Edit meeting"
+
+    def get_queryset(self):
+        return visible_meetings(self.request.user)
+
+    def get_back_url(self):
+        return self.object.get_absolute_url()
+
+
+class ItemFormMixin(OfficerMixin, FormPageMixin):
+    form_class = AgendaItemForm
+
+    def form_valid(self, form):
+        old_section = form.initial.get("section")
+        try:
+            needs_agreement = services.agenda_item_save(item=form.instance, old_section=old_section)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if needs_agreement:
+            messages.warning(
+                self.request, "The agenda changed after the chair agreed it: the chair must agree it again."
+            )
+        else:
+            messages.success(self.request, f"Item {form.instance.code} saved.")
+        return redirect(form.instance.meeting)
+
+
+class ItemCreateView(ItemFormMixin, CreateView):
+    heading = "Add an agenda item"
+
+    def load(self, request, **kwargs):
+        self.meeting = get_object_or_404(visible_meetings(request.user), pk=kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = AgendaItem(meeting=self.meeting)
+        return kwargs
+
+    def get_caption(self):
+        return str(self.meeting)
+
+    def get_back_url(self):
+        return self.meeting.get_absolute_url()
+
+
+class ItemEditView(ItemFormMixin, UpdateView):
+    heading = "Edit agenda item"
+
+    def get_queryset(self):
+        return visible_items(self.request.user)
+
+    def get_caption(self):
+        return f"{self.object.meeting} — item {self.object.code}"
+
+    def get_back_url(self):
+        return self.object.meeting.get_absolute_url()
+
+
+class ItemMoveView(OfficerMixin, View):
+    def post(self, request, pk, direction):
+        item = get_object_or_404(visible_items(request.user), pk=pk)
+        try:
+            services.agenda_item_move(item=item, direction="up" if direction == "up" else "down")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
+
+
+class ItemDeleteView(OfficerMixin, ConfirmActionView):
+    heading = "Remove this agenda item?"
+    submit_label = "Remove item"
+
+    def load(self, request, **kwargs):
+        self.item = get_object_or_404(visible_items(request.user), pk=kwargs["pk"])
+
+    def get_caption(self):
+        return f"{self.item.code} {self.item.title}"
+
+    @property
+    def explanation(self):
+        return "The item and any papers attached to it will be removed, and the items after it renumbered."
+
+    def act(self):
+        services.agenda_item_delete(item=self.item)
+        self.success_message = "Item removed and the agenda renumbered."
+
+    def get_back_url(self):
+        return self.item.meeting.get_absolute_url()
+
+    def get_success_url(self):
+        return self.item.meeting.get_absolute_url()
+
+
+class MeetingStepView(ConfirmActionView):
+    """One step of the meeting's life: agree, publish, mark held."""
+
+    def load(self, request, **kwargs):
+        self.meeting = get_object_or_404(visible_meetings(request.user), pk=kwargs["pk"])
+
+    def get_caption(self):
+        return str(self.meeting)
+
+    def get_back_url(self):
+        return self.meeting.get_absolute_url()
+
+    def get_success_url(self):
+        return self.meeting.get_absolute_url()
+
+
+class AgendaAgreeView(RolePermissionMixin, MeetingStepView):
+    permission_required = "meetings.agree_agenda"
+    heading = "Agree the agenda"
+    submit_label = "Agree the agenda"
+    explanation = "Once you agree it, an officer can publish the agenda. Later changes need your agreement again."
+    success_message = "You agreed the agenda."
+
+    def act(self):
+        services.agenda_agree(meeting=self.meeting, chair=self.request.user)
+
+
+class MeetingPublishView(OfficerMixin, MeetingStepView):
+    heading = "Publish the agenda"
+    submit_label = "Publish the agenda"
+    explanation = (
+        "The agenda and public papers become visible to everyone. Restricted items stay visible only to those entitled."
+    )
+    success_message = "Agenda published."
+
+    def act(self):
+        services.meeting_publish(meeting=self.meeting)
+
+
+class MeetingHeldView(OfficerMixin, MeetingStepView):
+    heading = "Record that the meeting was held"
+    submit_label = "Meeting was held"
+    explanation = "You can then record attendance and write the minutes."
+    success_message = "Meeting recorded as held."
+
+    def act(self):
+        services.meeting_mark_held(meeting=self.meeting)
+
+
+class PaperCreateMixin(OfficerMixin, FormPageMixin):
+    def load(self, request, **kwargs):
+        self.item = get_object_or_404(visible_items(request.user), pk=kwargs["pk"])
+
+    def get_caption(self):
+        return f"{self.item.code} {self.item.title}"
+
+    def get_back_url(self):
+        return self.item.get_absolute_url()
+
+    def get_initial(self):
+        meeting = self.item.meeting
+        return {
+            "subject": self.item.title,
+            "classification": self.item.purpose,
+            "addressed_to": f"{meeting.committee} – {meeting.date:%-d %B %Y}",
+        }
+
+
+class PaperWriteView(PaperCreateMixin, CreateView):
+    form_class = WrittenPaperForm
+    heading = "Write a paper"
+
+    def form_valid(self, form):
+        form.instance.item, form.instance.format = self.item, Paper.Format.WRITTEN
+        paper = services.paper_save(paper=form.instance, user=self.request.user)
+        messages.success(self.request, "Paper saved. Add its numbered sections below.")
+        return redirect(paper)
+
+
+class PaperUploadView(PaperCreateMixin, CreateView):
+    form_class = UploadedPaperForm
+    heading = "Upload a paper"
+
+    def form_valid(self, form):
+        paper = form.instance
+        paper.item, paper.format = self.item, Paper.Format.UPLOADED
+        paper.original_name, paper.file_kind = form.checked.original_name, form.checked.kind
+        with transaction.atomic():
+            paper.file.save(form.checked.original_name, form.cleaned_data["upload"], save=False)
+            services.paper_save(paper=paper, user=self.request.user)
+        messages.success(self.request, f"{paper.original_name} uploaded.")
+        return redirect(paper)
+
+
+class PaperEditView(OfficerMixin, FormPageMixin, UpdateView):
+    form_class = WrittenPaperForm
+    heading = "Edit paper"
+
+    def get_queryset(self):
+        return Paper.objects.visible_to(self.request.user).filter(format=Paper.Format.WRITTEN)
+
+    def get_back_url(self):
+        return self.object.get_absolute_url()
+
+
+class SectionFormMixin(OfficerMixin, FormPageMixin):
+    model = PaperSection
+    fields = ["heading", "body"]
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        from crispy_forms_gds.helper import FormHelper
+        from crispy_forms_gds.layout import Submit
+
+        form.helper = FormHelper()
+        form.helper.form_tag = False
+        form.helper.add_input(Submit("submit", "Save section"))
+        return form
+
+    def get_success_url(self):
+        return self.object.paper.get_absolute_url()
+
+
+class SectionCreateView(SectionFormMixin, CreateView):
+    heading = "Add a section"
+
+    def load(self, request, **kwargs):
+        visible = Paper.objects.visible_to(request.user).filter(format=Paper.Format.WRITTEN)
+        self.paper = get_object_or_404(visible, pk=kwargs["pk"])
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            Paper.objects.select_for_update().get(pk=self.paper.pk)
+            form.instance.paper = self.paper
+            form.instance.position = self.paper.sections.count() + 1
+            return super().form_valid(form)
+
+    def get_back_url(self):
+        return self.paper.get_absolute_url()
+
+
+class SectionEditView(SectionFormMixin, UpdateView):
+    heading = "Edit section"
+
+    def get_queryset(self):
+        return PaperSection.objects.filter(paper__in=Paper.objects.visible_to(self.request.user))
+
+    def get_back_url(self):
+        return self.object.paper.get_absolute_url()
+
+
+class AppendixCreateView(OfficerMixin, FormPageMixin, CreateView):
+    form_class = AppendixForm
+    heading = "Add an appendix"
+
+    def load(self, request, **kwargs):
+        self.paper = get_object_or_404(Paper.objects.visible_to(request.user), pk=kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        return kwargs
+
+    def get_back_url(self):
+        return self.paper.get_absolute_url()
+
+    def form_valid(self, form):
+        appendix = services.appendix_add(
+            paper=self.paper,
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["upload"],
+            original_name=form.checked.original_name,
+            file_kind=form.checked.kind,
+        )
+        messages.success(self.request, f"Appendix {appendix.letter} added.")
+        return redirect(self.paper)

@@ -1,0 +1,108 @@
+"""Committees, their terms of reference, offices and membership: officers edit, partnership users read."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from kcsp.mixins import RolePermissionMixin
+
+from ..forms import CommitteeForm, MembershipForm, OfficeTermForm, TermsOfReferenceForm
+from ..models import Committee, Membership, OfficeTerm, TermsOfReference
+from .base import FormPageMixin, OfficerMixin
+
+
+class ReaderMixin(RolePermissionMixin):
+    permission_required = "meetings.view_committees"
+
+
+class CommitteeListView(ReaderMixin, ListView):
+    template_name = "meetings/committee_list.html"
+    queryset = Committee.objects.select_related("parent")
+
+
+class CommitteeDetailView(ReaderMixin, DetailView):
+    template_name = "meetings/committee_detail.html"
+    queryset = Committee.objects.select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        committee = self.object
+        return super().get_context_data(
+            current_terms=committee.terms_of_reference.current(),
+            versions=committee.terms_of_reference.all(),
+            offices=OfficeTerm.objects.current().filter(committee=committee).select_related("person"),
+            memberships=Membership.objects.current()
+            .filter(committee=committee)
+            .select_related("person", "organisation"),
+            meetings=committee.meetings.visible_to(self.request.user)[:10],
+            can_manage=self.request.user.has_perm("meetings.manage"),
+            **kwargs,
+        )
+
+
+class CommitteeCreateView(OfficerMixin, FormPageMixin, CreateView):
+    form_class = CommitteeForm
+    heading = "New committee"
+
+
+class CommitteeEditView(OfficerMixin, FormPageMixin, UpdateView):
+    form_class = CommitteeForm
+    heading = "Edit committee"
+    model = Committee
+
+    def get_back_url(self):
+        return self.object.get_absolute_url()
+
+
+class CommitteeChildMixin(OfficerMixin, FormPageMixin):
+    def load(self, request, **kwargs):
+        self.committee = get_object_or_404(Committee, slug=kwargs["slug"])
+
+    def get_caption(self):
+        return str(self.committee)
+
+    def get_back_url(self):
+        return self.committee.get_absolute_url()
+
+    def form_valid(self, form):
+        form.instance.committee = self.committee
+        form.save()
+        messages.success(self.request, self.success_message)
+        return redirect(self.committee)
+
+
+class TermsOfReferenceCreateView(CommitteeChildMixin, CreateView):
+    form_class = TermsOfReferenceForm
+    heading = "Add a version of the terms of reference"
+    success_message = "New version of the terms of reference saved. Earlier versions are kept."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "committee": self.committee}
+
+
+class TermsOfReferenceDetailView(ReaderMixin, DetailView):
+    template_name = "meetings/terms_detail.html"
+    context_object_name = "terms"
+    queryset = TermsOfReference.objects.select_related("committee")
+
+
+class MembershipCreateView(CommitteeChildMixin, CreateView):
+    form_class = MembershipForm
+    heading = "Add a member"
+    success_message = "Membership saved."
+
+
+class MembershipEditView(OfficerMixin, FormPageMixin, UpdateView):
+    form_class = MembershipForm
+    heading = "Edit membership"
+    queryset = Membership.objects.select_related("committee")
+
+    def get_back_url(self):
+        return self.object.committee.get_absolute_url()
+
+    get_success_url = get_back_url
+
+
+class OfficeTermCreateView(CommitteeChildMixin, CreateView):
+    form_class = OfficeTermForm
+    heading = "Record a chair or vice-chair"
+    success_message = "Term of office saved."

@@ -1,0 +1,144 @@
+"""What everyone may read: the calendar, agendas, papers, approved minutes and the iCal feed."""
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from .. import access, selectors, services
+from ..models import AgendaItem, Appendix, Meeting, Paper
+from ..uploads import CONTENT_TYPES
+
+
+class CalendarView(ListView):
+    template_name = "meetings/calendar.html"
+    paginate_by = 20
+    context_object_name = "past_meetings"
+
+    def get_queryset(self):
+        return Meeting.objects.visible_to(self.request.user).past().select_related("committee")
+
+    def get_context_data(self, **kwargs):
+        upcoming = Meeting.objects.visible_to(self.request.user).upcoming().select_related("committee")
+        return super().get_context_data(upcoming_meetings=upcoming, **kwargs)
+
+
+class MeetingDetailView(DetailView):
+    template_name = "meetings/meeting_detail.html"
+
+    def get_queryset(self):
+        return Meeting.objects.visible_to(self.request.user).select_related(
+            "committee", "agenda_agreed_by", "minutes_signed_by"
+        )
+
+    def get_context_data(self, **kwargs):
+        meeting, user = self.object, self.request.user
+        can_manage = user.has_perm("meetings.manage")
+        membership = selectors.person_membership(meeting, user)
+        return super().get_context_data(
+            sections=selectors.agenda_sections(meeting, user),
+            can_manage=can_manage,
+            can_agree=user.has_perm("meetings.agree_agenda") and meeting.status == Meeting.Status.DRAFT,
+            can_publish=can_manage and meeting.status == Meeting.Status.AGENDA_AGREED,
+            deadline_state=meeting.publication_deadline_state() if can_manage else None,
+            open_actions=selectors.open_actions_for(meeting, user),
+            attendance=selectors.attendance_for(meeting) if access.is_staff(user) else [],
+            quorum=services.meeting_quorum(meeting) if access.is_staff(user) and meeting.status != "draft" else None,
+            may_send_apologies=bool(membership) and not selectors.has_sent_apologies(meeting, user),
+            **kwargs,
+        )
+
+
+class ItemDetailView(DetailView):
+    template_name = "meetings/item_detail.html"
+    context_object_name = "item"
+
+    def get_queryset(self):
+        return AgendaItem.objects.visible_to(self.request.user).select_related("meeting__committee")
+
+    def get_context_data(self, **kwargs):
+        papers = Paper.objects.filter(item=self.object).prefetch_related("appendices", "sections")
+        return super().get_context_data(
+            papers=papers, can_manage=self.request.user.has_perm("meetings.manage"), **kwargs
+        )
+
+
+class PaperDetailView(DetailView):
+    template_name = "meetings/paper_detail.html"
+    context_object_name = "paper"
+
+    def get_queryset(self):
+        return (
+            Paper.objects.visible_to(self.request.user)
+            .select_related("item__meeting__committee")
+            .prefetch_related("sections", "appendices")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_manage=self.request.user.has_perm("meetings.manage"), **kwargs)
+
+
+def _send_file(field_file, kind: str, name: str) -> FileResponse:
+    if not field_file:
+        raise Http404
+    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind])
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class PaperFileView(View):
+    """Uploaded papers are only ever sent through here, after the same visibility rule as the page."""
+
+    def get(self, request, pk):
+        paper = get_object_or_404(Paper.objects.visible_to(request.user), pk=pk, format=Paper.Format.UPLOADED)
+        return _send_file(paper.file, paper.file_kind, paper.original_name)
+
+
+class AppendixFileView(View):
+    def get(self, request, pk):
+        visible_papers = Paper.objects.visible_to(request.user)
+        appendix = get_object_or_404(Appendix.objects.filter(paper__in=visible_papers), pk=pk)
+        return _send_file(appendix.file, appendix.file_kind, appendix.original_name)
+
+
+class MinutesView(DetailView):
+    template_name = "meetings/minutes.html"
+
+    def get_queryset(self):
+        return Meeting.objects.visible_to(self.request.user).select_related("committee", "minutes_signed_by")
+
+    def get_context_data(self, **kwargs):
+        meeting, user = self.object, self.request.user
+        minutes = list(selectors.minutes_for(meeting, user))
+        return super().get_context_data(
+            public_minutes=[m for m in minutes if not m.item.is_restricted],
+            restricted_minutes=[m for m in minutes if m.item.is_restricted],
+            attendance=selectors.attendance_for(meeting) if minutes else [],
+            can_manage=user.has_perm("meetings.manage") and meeting.status == Meeting.Status.HELD,
+            can_approve=user.has_perm("meetings.approve_minutes") and meeting.status == Meeting.Status.HELD,
+            **kwargs,
+        )
+
+
+class ICalFeedView(View):
+    """Published meetings of public bodies, for anyone's calendar application."""
+
+    def get(self, request):
+        from icalendar import Calendar, Event
+
+        calendar = Calendar()
+        calendar.add("prodid", "-//Kent Community Safety Partnership//Meetings//EN")
+        calendar.add("version", "2.0")
+        calendar.add("x-wr-calname", "Kent Community Safety Partnership meetings")
+        meetings = Meeting.objects.published().filter(committee__is_public=True).select_related("committee")
+        for meeting in meetings.order_by("starts_at"):
+            event = Event()
+            event.add("uid", f"meeting-{meeting.pk}@kcsp")
+            event.add("summary", str(meeting.committee))
+            event.add("dtstart", meeting.starts_at)
+            event.add("dtstamp", meeting.published_at)
+            event.add("location", meeting.venue or meeting.get_venue_kind_display())
+            event.add("url", request.build_absolute_uri(reverse("meetings:meeting_detail", args=[meeting.pk])))
+            calendar.add_component(event)
+        return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
