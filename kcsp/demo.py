@@ -63,4 +63,8 @@ def demo_partnership_load() -> list[DemoLogin]:
             person.user = user
             person.save(update_fields=["user"])
         logins.append(DemoLogin(row["role"], user.email, user.full_name))
+
+    from meetings.demo import demo_meetings_load
+
+    demo_meetings_load(people)
     return logins

@@ -43,6 +43,7 @@ class Meeting(models.Model):
         ROOM = "room", "In a room"
         ONLINE = "online", "Online"
         HYBRID = "hybrid", "Hybrid (room and online)"
+        TBC = "tbc", "To be confirmed"
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     starts_at = models.DateTimeField("date and time")

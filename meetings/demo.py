@@ -1,0 +1,178 @@
+"""Demo committee business from the July 2022 pack: the three bodies, the March and July 2022 KCSP meetings."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from kcsp.models import Organisation, Person, User
+
+from .models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Committee,
+    Meeting,
+    Membership,
+    Minute,
+    OfficeTerm,
+    Paper,
+    PaperSection,
+    TermsOfReference,
+)
+
+DATA = "meetings_2022.json"
+
+
+def _date(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+def _load_committees(data, people):
+    committees = {}
+    for row in data["committees"]:
+        committee, _ = Committee.objects.update_or_create(
+            slug=row["slug"],
+            defaults={
+                k: row[k] for k in ("name", "short_name", "frequency", "quorum_count", "quorum_basis", "is_public")
+            }
+            | {"parent": committees.get(row.get("parent"))},
+        )
+        committees[row["slug"]] = committee
+        for terms in row["terms"]:
+            TermsOfReference.objects.update_or_create(
+                committee=committee,
+                agreed_on=_date(terms["agreed_on"]),
+                defaults={"text": terms["text"], "summary_of_changes": terms["summary_of_changes"]},
+            )
+    for row in data["memberships"]:
+        Membership.objects.update_or_create(
+            committee=committees[row["committee"]],
+            person=people[row["person"]],
+            kind=row["kind"],
+            defaults={
+                "organisation": Organisation.objects.get(name=row["organisation"]),
+                "starts_on": _date(row["starts_on"]),
+            },
+        )
+    for row in data["offices"]:
+        OfficeTerm.objects.update_or_create(
+            committee=committees[row["committee"]],
+            person=people[row["person"]],
+            office=row["office"],
+            defaults={"starts_on": _date(row["starts_on"])},
+        )
+    return committees
+
+
+def _memberships_by_person(committee):
+    return {m.person_id: m.organisation for m in Membership.objects.filter(committee=committee)}
+
+
+def _load_meeting(row, committees, people, chair_user):
+    starts_at = timezone.make_aware(datetime.datetime.fromisoformat(row["starts_at"]))
+    fields = {k: row[k] for k in ("venue_kind", "venue", "contact_name", "contact_phone", "contact_email")}
+    meeting, created = Meeting.objects.get_or_create(
+        committee=committees[row["committee"]],
+        starts_at=starts_at,
+        defaults=fields
+        | {
+            "status": Meeting.Status.HELD,
+            "agenda_agreed_by": chair_user,
+            "agenda_agreed_at": starts_at - datetime.timedelta(days=14),
+            "published_at": starts_at - datetime.timedelta(days=8),
+        },
+    )
+    if not created:
+        return meeting
+    counters = {}
+    items = {}
+    for entry in row["items"]:
+        section, title, kind, purpose, *rest = entry
+        reason = rest[0] if rest else ""
+        description = rest[1] if len(rest) > 1 else ""
+        counters[section] = counters.get(section, 0) + 1
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            section=section,
+            position=counters[section],
+            title=title,
+            kind=kind,
+            purpose=purpose,
+            restriction_reason=reason,
+            description=description,
+        )
+        items[item.code] = item
+    for paper_row in row.get("papers", []):
+        paper = Paper.objects.create(
+            item=items[paper_row["item"]],
+            format=Paper.Format.WRITTEN,
+            subject=paper_row["subject"],
+            authors=paper_row["authors"],
+            classification=paper_row["classification"],
+            summary=paper_row["summary"],
+            recommendations=paper_row["recommendations"],
+            contact=paper_row["contact"],
+            addressed_to=f"{meeting.committee} – {meeting.date:%-d %B %Y}",
+        )
+        for position, (heading, body) in enumerate(paper_row["sections"], start=1):
+            PaperSection.objects.create(paper=paper, position=position, heading=heading, body=body)
+    _load_attendance(meeting, row.get("attendance"), people)
+    for minute_row in row.get("minutes", []):
+        minute = Minute.objects.create(
+            meeting=meeting,
+            item=items[minute_row["item"]],
+            number=minute_row["number"],
+            title=minute_row["title"],
+            paragraphs="\n\n".join(minute_row["paragraphs"]),
+            resolution=minute_row["resolution"],
+            sub_resolutions="\n".join(minute_row["sub"]),
+        )
+        for action in minute_row.get("actions", []):
+            Action.objects.create(
+                minute=minute, text=action["text"], owner=people[action["owner"]], due_on=_date(action["due_on"])
+            )
+    return meeting
+
+
+def _load_attendance(meeting, attendance, people):
+    if not attendance:
+        return
+    represented = _memberships_by_person(meeting.committee)
+    for key in attendance["present"]:
+        person = people[key]
+        capacity = "vice_chair_in_chair" if key == attendance.get("vice_chair_in_chair") else ""
+        Attendance.objects.create(
+            meeting=meeting,
+            person=person,
+            kind="present",
+            capacity=capacity,
+            organisation=represented.get(person.pk) or person.organisation,
+        )
+    for key in attendance["in_attendance"]:
+        person = people[key]
+        Attendance.objects.create(
+            meeting=meeting, person=person, kind="in_attendance", organisation=person.organisation
+        )
+
+
+@transaction.atomic
+def demo_meetings_load(people: dict[str, Person]) -> None:
+    data = _read(DATA)
+    committees = _load_committees(data, people)
+    chair_user = User.objects.filter(groups__name="chair").first()
+    meetings = {row["key"]: _load_meeting(row, committees, people, chair_user) for row in data["meetings"]}
+    approval = data["minutes_approved"]
+    approved, at_meeting = meetings[approval["meeting"]], meetings[approval["at_meeting"]]
+    if approved.status == Meeting.Status.HELD:
+        approved.status = Meeting.Status.MINUTES_APPROVED
+        approved.minutes_approved_at_meeting = at_meeting
+        approved.minutes_signed_by, approved.minutes_signed_at = chair_user, at_meeting.starts_at
+        approved.save()
+
+
+def _read(name):
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).resolve().parent / "demo_data" / name).read_text(encoding="utf-8"))
