@@ -1,0 +1,114 @@
+"""Who sees restricted items, DHR items, drafts and non-public bodies: every role, allowed and refused."""
+
+import pytest
+from django.test import Client
+
+from kcsp import roles
+from kcsp.testing import assert_queries_constant
+from meetings.models import AgendaItem, Paper
+
+from .factories import AgendaItemFactory, MeetingFactory, MembershipFactory, committee_business, published_meeting
+
+pytestmark = pytest.mark.django_db
+ANONYMOUS, NON_MEMBER = "anonymous", "member of another committee"
+
+
+@pytest.fixture
+def world(make_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    users = {role: make_user(role) for role in roles.ALL_ROLES}
+    users[NON_MEMBER] = make_user(roles.MEMBER)
+    objects = committee_business(member_user=users[roles.MEMBER])
+    clients = {ANONYMOUS: Client()}
+    for name, user in users.items():
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return objects, clients
+
+
+SEES_RESTRICTED = {roles.MEMBER, roles.OFFICER, roles.CHAIR, roles.DHR_CLEARED}
+SEES_DHR = {roles.DHR_CLEARED}
+EVERY = [ANONYMOUS, NON_MEMBER, *roles.ALL_ROLES]
+
+
+@pytest.mark.parametrize("who", EVERY)
+def test_agenda_shows_restricted_and_dhr_items_only_to_those_entitled(world, who):
+    objects, clients = world
+    body = clients[who].get(objects["published"].get_absolute_url()).content.decode()
+    assert "Action plan update" in body
+    assert ("Prevent update" in body) is (who in SEES_RESTRICTED)
+    assert ("DHR update" in body) is (who in SEES_DHR)
+    assert ("Restricted items" in body) is (who in SEES_RESTRICTED)
+
+
+@pytest.mark.parametrize("who", EVERY)
+def test_restricted_pages_and_files_answer_404_to_the_unentitled(world, who):
+    objects, clients = world
+    restricted = clients[who].get(f"/meetings/items/{objects['restricted_item'].pk}/")
+    assert restricted.status_code == (200 if who in SEES_RESTRICTED else 404)
+    dhr = clients[who].get(f"/meetings/items/{objects['dhr_item'].pk}/")
+    assert dhr.status_code == (200 if who in SEES_DHR else 404)
+    file = clients[who].get(f"/meetings/papers/{objects['restricted_paper'].pk}/file/")
+    assert file.status_code == (200 if who in SEES_RESTRICTED else 404)
+    if file.status_code == 200:
+        assert file["Content-Disposition"].startswith("attachment")
+        assert file["Cache-Control"] == "private, no-store"
+    dhr_paper = Paper.objects.get(item=objects["dhr_item"])
+    assert clients[who].get(dhr_paper.get_absolute_url()).status_code == (200 if who in SEES_DHR else 404)
+
+
+@pytest.mark.parametrize("who", EVERY)
+def test_draft_meetings_are_seen_by_officers_and_chairs_only(world, who):
+    _, clients = world
+    draft = MeetingFactory()
+    AgendaItemFactory(meeting=draft, title="Draft business")
+    response = clients[who].get(draft.get_absolute_url())
+    assert response.status_code == (200 if who in {roles.OFFICER, roles.CHAIR} else 404)
+    calendar = clients[who].get("/meetings/").content.decode()
+    assert (draft.get_absolute_url() in calendar) is (who in {roles.OFFICER, roles.CHAIR})
+
+
+@pytest.mark.parametrize("who", EVERY)
+def test_non_public_bodies_are_seen_by_their_members_and_staff_only(world, who):
+    objects, clients = world
+    private = published_meeting(committee__is_public=False)
+    MembershipFactory(committee=private.committee, person__user=None)
+    entitled = {roles.OFFICER, roles.CHAIR}
+    assert clients[who].get(private.get_absolute_url()).status_code == (200 if who in entitled else 404)
+
+
+@pytest.mark.parametrize("who", EVERY)
+def test_draft_minutes_reach_staff_and_committee_members_only(world, who):
+    objects, clients = world
+    body = clients[who].get(f"/meetings/{objects['held'].pk}/minutes/").content.decode()
+    assert ("51. Working Group Update" in body) is (who in {roles.MEMBER, roles.OFFICER, roles.CHAIR})
+
+
+def test_ical_feed_lists_published_public_meetings_only(world):
+    from icalendar import Calendar
+
+    objects, clients = world
+    draft = MeetingFactory()
+    private = published_meeting(committee__is_public=False)
+    response = clients[ANONYMOUS].get("/meetings/meetings.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    uids = {str(e["UID"]) for e in events}
+    assert f"meeting-{objects['published'].pk}@kcsp" in uids
+    assert f"meeting-{draft.pk}@kcsp" not in uids and f"meeting-{private.pk}@kcsp" not in uids
+    event = next(e for e in events if str(e["UID"]) == f"meeting-{objects['published'].pk}@kcsp")
+    assert event.decoded("DTSTART") == objects["published"].starts_at.replace(microsecond=0)
+
+
+def test_meeting_page_query_count_does_not_grow_with_items(world):
+    objects, clients = world
+    meeting = objects["published"]
+
+    def grow():
+        start = meeting.items.filter(section="C").count()
+        for n in range(start + 1, start + 9):
+            item = AgendaItem.objects.create(meeting=meeting, section="C", position=n, title=f"Info {n}")
+            Paper.objects.create(item=item, format="written", subject=f"Paper {n}")
+
+    for who in (ANONYMOUS, roles.OFFICER, roles.DHR_CLEARED):
+        assert_queries_constant(clients[who], meeting.get_absolute_url(), grow)
