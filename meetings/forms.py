@@ -24,6 +24,12 @@ from .models import (
 )
 from .uploads import check_upload
 
+UPLOAD_ERRORS = {
+    "required": "Select a file",
+    "empty": "The selected file is empty.",
+    "invalid": "The selected file could not be read: try uploading it again.",
+}
+
 
 def date_field(label: str, required: bool = True, help_text: str = "For example, 14 7 2022") -> DateInputField:
     field = DateInputField(label=label, required=required, help_text=help_text)
@@ -153,9 +159,7 @@ class WrittenPaperForm(GdsFormMixin, forms.ModelForm):
 
 class UploadedPaperForm(GdsFormMixin, forms.ModelForm):
     submit_label = "Upload paper"
-    upload = forms.FileField(
-        label="Paper (PDF or Word .docx, up to 20 MB)", error_messages={"required": "Select a file"}
-    )
+    upload = forms.FileField(label="Paper (PDF or Word .docx, up to 20 MB)", error_messages=UPLOAD_ERRORS)
 
     class Meta:
         model = Paper
@@ -171,9 +175,7 @@ class UploadedPaperForm(GdsFormMixin, forms.ModelForm):
 class AppendixForm(GdsFormMixin, forms.Form):
     submit_label = "Add appendix"
     title = forms.CharField(max_length=300, error_messages={"required": "Enter the title of the appendix"})
-    upload = forms.FileField(
-        label="Appendix (PDF or Word .docx, up to 20 MB)", error_messages={"required": "Select a file"}
-    )
+    upload = forms.FileField(label="Appendix (PDF or Word .docx, up to 20 MB)", error_messages=UPLOAD_ERRORS)
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
