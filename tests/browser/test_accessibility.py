@@ -37,6 +37,32 @@ def test_public_pages_have_no_wcag_violations(page, live_server):
     assert violations(page) == [], "sign-in page with errors"
 
 
+def test_meeting_pages_have_no_wcag_violations(page, live_server):
+    from meetings.models import Meeting
+
+    demo_partnership_load()
+    march, july = Meeting.objects.order_by("starts_at")
+    public = ["/meetings/", f"/meetings/{july.pk}/", f"/meetings/{march.pk}/minutes/"]
+    for path in public:
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    sign_in(page, live_server.url, "officer@kcsp.example")
+    item = july.items.get(section="B", position=1)
+    paper = item.papers.get()
+    for path in [
+        *public,
+        "/meetings/committees/",
+        "/meetings/committees/kcsp/",
+        f"/meetings/items/{item.pk}/",
+        f"/meetings/papers/{paper.pk}/",
+        f"/meetings/{july.pk}/attendance/",
+        f"/meetings/items/{item.pk}/edit/",
+        "/meetings/new/",
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+
+
 def test_signed_in_pages_have_no_wcag_violations(page, live_server):
     demo_partnership_load()
     sign_in(page, live_server.url, "admin@kcsp.example")
