@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from . import access
 from .models import Action, AgendaItem, Appendix, Attendance, Meeting, Membership, Minute, Paper
@@ -54,6 +54,16 @@ def open_actions_for(meeting: Meeting, user):
 def attendance_for(meeting: Meeting):
     return meeting.attendance.select_related("person", "organisation", "substitute_for").order_by(
         "kind", "person__surname"
+    )
+
+
+def declarations_for(meeting: Meeting, user):
+    """Declarations about the meeting as a whole or about an item this user may see."""
+    visible_items = AgendaItem.objects.visible_to(user).filter(meeting=meeting)
+    return (
+        meeting.declarations.filter(Q(item__isnull=True) | Q(item__in=visible_items))
+        .select_related("person", "item")
+        .order_by("person__surname")
     )
 
 

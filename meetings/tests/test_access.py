@@ -112,3 +112,24 @@ def test_meeting_page_query_count_does_not_grow_with_items(world):
 
     for who in (ANONYMOUS, roles.OFFICER, roles.DHR_CLEARED):
         assert_queries_constant(clients[who], meeting.get_absolute_url(), grow)
+
+
+def test_declarations_on_restricted_items_stay_with_their_item(world):
+    from kcsp.tests.factories import PersonFactory
+    from meetings.models import Declaration
+
+    objects, clients = world
+    held = objects["held"]
+    restricted = AgendaItemFactory(
+        meeting=held, section="D", position=1, title="Exploitation", restriction_reason="exploitation"
+    )
+    Declaration.objects.create(
+        meeting=held, item=restricted, person=PersonFactory(surname="Keers"), interest="Trustee of a charity"
+    )
+    Declaration.objects.create(
+        meeting=held, person=PersonFactory(surname="Platt"), interest="Employed by a district council"
+    )
+    member_view = clients[roles.MEMBER].get(f"/meetings/{held.pk}/minutes/").content.decode()
+    assert "Trustee of a charity" in member_view and "Employed by a district council" in member_view
+    outsider_view = clients[NON_MEMBER].get(f"/meetings/{held.pk}/minutes/").content.decode()
+    assert "Trustee of a charity" not in outsider_view

@@ -3,6 +3,7 @@
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -45,7 +46,9 @@ class MeetingDetailView(DetailView):
             open_actions=selectors.open_actions_for(meeting, user),
             attendance=selectors.attendance_for(meeting) if access.is_staff(user) else [],
             quorum=services.meeting_quorum(meeting) if access.is_staff(user) and meeting.status != "draft" else None,
-            may_send_apologies=bool(membership) and not selectors.has_sent_apologies(meeting, user),
+            may_send_apologies=bool(membership)
+            and meeting.starts_at > timezone.now()
+            and not selectors.has_sent_apologies(meeting, user),
             **kwargs,
         )
 
@@ -115,6 +118,7 @@ class MinutesView(DetailView):
             public_minutes=[m for m in minutes if not m.item.is_restricted],
             restricted_minutes=[m for m in minutes if m.item.is_restricted],
             attendance=selectors.attendance_for(meeting) if minutes else [],
+            declarations=selectors.declarations_for(meeting, user) if minutes else [],
             can_manage=user.has_perm("meetings.manage") and meeting.status == Meeting.Status.HELD,
             can_approve=user.has_perm("meetings.approve_minutes") and meeting.status == Meeting.Status.HELD,
             **kwargs,
