@@ -65,8 +65,35 @@ def main():
                 f"/directory/ with {total:>5} organisations: {ms:.2f} ms = {ms / baseline:.2f} x baseline, "
                 f"{queries} queries; one organisation page: {detail_ms / baseline:.2f} x, {detail_queries} queries"
             )
+        bench_meeting_page(client, baseline)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def bench_meeting_page(client, baseline):
+    """The agenda page at 10, 50 and 200 items with a paper each: time as a ratio, queries constant."""
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings.models import AgendaItem, Committee, Meeting, Paper
+
+    now = timezone.now()
+    meeting = Meeting.objects.create(
+        committee=Committee.objects.create(name="Bench committee", slug="bench"),
+        starts_at=now + datetime.timedelta(days=30),
+        contact_name="Bench",
+        status="published",
+        agenda_agreed_at=now,
+        published_at=now,
+    )
+    for total in (10, 50, 200):
+        existing = meeting.items.count()
+        for position in range(existing + 1, total + 1):
+            item = AgendaItem.objects.create(meeting=meeting, section="B", position=position, title=f"Item {position}")
+            Paper.objects.create(item=item, format="written", subject=f"Paper {position}")
+        ms, queries = measure(client, f"/meetings/{meeting.pk}/")
+        print(f"meeting page with {total:>3} items: {ms:.2f} ms = {ms / baseline:.2f} x baseline, {queries} queries")
 
 
 if __name__ == "__main__":
