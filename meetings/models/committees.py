@@ -65,10 +65,14 @@ class Committee(models.Model):
         return f"at least {self.quorum_count} {self.get_quorum_basis_display()}"
 
 
-class OfficeTermQuerySet(models.QuerySet):
+class DatedQuerySet(models.QuerySet):
+    """Rows with a start date and an optional end date."""
+
     def current(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
+
+
 
 
 class OfficeTerm(models.Model):
@@ -84,7 +88,7 @@ class OfficeTerm(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
 
-    objects = OfficeTermQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -137,11 +141,7 @@ class TermsOfReference(models.Model):
         return self.review_due_on < timezone.localdate()
 
 
-class MembershipQuerySet(models.QuerySet):
-    def current(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
-
+class MembershipQuerySet(DatedQuerySet):
     def for_user(self, user):
         return self.filter(person__user=user) if user.is_authenticated else self.none()
 
