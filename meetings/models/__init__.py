@@ -4,6 +4,7 @@ from .attendance import Attendance, Declaration
 from .committees import Committee, Membership, OfficeTerm, TermsOfReference
 from .meetings import AgendaItem, Meeting
 from .minutes import Action, Minute
+from .packs import Pack, PackDownload
 from .papers import Appendix, Paper, PaperSection
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "Membership",
     "Minute",
     "OfficeTerm",
+    "Pack",
+    "PackDownload",
     "Paper",
     "PaperSection",
     "TermsOfReference",

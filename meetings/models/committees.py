@@ -73,8 +73,6 @@ class DatedQuerySet(models.QuerySet):
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
 
 
-
-
 class OfficeTerm(models.Model):
     """A chair's or vice-chair's term of office (usually about two years)."""
 

@@ -1,0 +1,112 @@
+"""The parts of a pack as PDF bytes, each cached by the hash of what it is made from."""
+
+import hashlib
+import io
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from kcsp.pdf import render_pdf
+
+TEMPLATE_VERSION = "1"  # bump when the print templates change, so cached parts are rendered again
+
+
+class PackBuildError(Exception):
+    """A part could not be made; the message names the paper for the officer."""
+
+
+@dataclass
+class RenderStats:
+    rendered: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+
+
+def cache_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "pack-cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _cached(key: str, label: str, make, stats: RenderStats) -> bytes:
+    path = cache_dir() / f"{key}.pdf"
+    if path.exists():
+        stats.reused.append(label)
+        return path.read_bytes()
+    data = make()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    stats.rendered.append(label)
+    return data
+
+
+def _digest(*chunks: bytes | str) -> str:
+    h = hashlib.sha256()
+    for chunk in chunks:
+        h.update(chunk.encode() if isinstance(chunk, str) else chunk)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def rendered_part(template: str, context: dict, *, title: str, label: str, stats: RenderStats) -> bytes:
+    """A part written in the app, rendered by WeasyPrint only when its HTML changed."""
+    html = render_to_string(template, {**context, "pdf_title": title, "pdf_lang": "en-GB"})
+    key = _digest("html", TEMPLATE_VERSION, html)
+    return _cached(key, label, lambda: render_pdf(template, context, title=title), stats)
+
+
+def checked_pdf(data: bytes, name: str) -> bytes:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise PackBuildError(f"{name} is password-protected (encrypted): upload a copy without a password.")
+        if not reader.pages:
+            raise PackBuildError(f"{name} has no pages.")
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise PackBuildError(f"{name} is damaged and cannot be read as a PDF ({type(error).__name__}).") from error
+    return data
+
+
+def docx_to_pdf(data: bytes, name: str) -> bytes:
+    """Convert with LibreOffice headless, in a private profile so parallel workers do not collide."""
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "paper.docx"
+        source.write_bytes(data)
+        profile = Path(work) / "profile"
+        command = [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            work,
+            str(source),
+        ]
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=180)  # noqa: S603
+        except (subprocess.SubprocessError, OSError) as error:
+            raise PackBuildError(f"{name} could not be converted from Word to PDF.") from error
+        output = Path(work) / "paper.pdf"
+        if not output.exists():
+            raise PackBuildError(f"{name} could not be converted from Word to PDF.")
+        return output.read_bytes()
+
+
+def uploaded_part(field_file, kind: str, name: str, stats: RenderStats) -> bytes:
+    """An uploaded paper or appendix as PDF: PDFs as they are, Word documents converted (and cached)."""
+    try:
+        with field_file.open("rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise PackBuildError(f"{name} is missing from storage.") from error
+    if kind == "docx":
+        data = _cached(_digest("docx", data), name, lambda: docx_to_pdf(data, name), stats)
+    return checked_pdf(data, name)

@@ -1,0 +1,196 @@
+"""Build a meeting's packs: gather the parts for the kind, lay them out, then swap the new file in."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .. import access
+from ..models import AgendaItem, Meeting, Minute, Pack, Paper
+from .assemble import PackPart, build_pdf, lay_out
+from .parts import PackBuildError, RenderStats, rendered_part, uploaded_part
+
+STALE_BUILD = datetime.timedelta(minutes=15)
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+def items_for(meeting: Meeting, kind: str):
+    items = meeting.items.order_by("section", "position")
+    if kind in (Pack.Kind.PUBLIC, Pack.Kind.SUPPLEMENTARY):
+        return items.exclude(section=access.RESTRICTED_SECTION)
+    if kind == Pack.Kind.RESTRICTED:
+        return items.filter(section=access.RESTRICTED_SECTION).exclude(restriction_reason=access.DHR_REASON)
+    if kind == Pack.Kind.DHR:
+        return items.filter(section=access.RESTRICTED_SECTION, restriction_reason=access.DHR_REASON)
+    return items.none()
+
+
+def _notes_item(items):
+    return next((i for i in items if i.section == "A" and i.title.startswith("Notes of")), None)
+
+
+@dataclass
+class Source:
+    """Something that becomes one part: a paper, an appendix, or the notes of the last meeting."""
+
+    key: str
+    item: AgendaItem
+    title: str
+    make: object
+    parent_key: str | None = None
+
+
+def sources_for(meeting: Meeting, kind: str, stats: RenderStats) -> list[Source]:
+    items = list(items_for(meeting, kind).prefetch_related("papers__sections", "papers__appendices"))
+    sources = []
+    notes_item = _notes_item(items) if kind == Pack.Kind.PUBLIC else None
+    previous = meeting.previous_meeting()
+    for item in items:
+        papers = [p for p in item.papers.all() if kind != Pack.Kind.SUPPLEMENTARY or p.is_supplementary]
+        if item == notes_item and not papers and previous and previous.minutes.exists():
+            sources.append(
+                Source(
+                    f"item-{item.pk}",
+                    item,
+                    f"{item.code} {item.title}",
+                    lambda prev=previous: _minutes_part(prev, stats),
+                )
+            )
+        for paper in papers:
+            paper_key = f"paper-{paper.pk}"
+            sources.append(
+                Source(paper_key, item, f"{item.code} {paper.subject}", lambda p=paper: _paper_part(p, stats))
+            )
+            for appendix in paper.appendices.all():
+                sources.append(
+                    Source(
+                        f"appendix-{appendix.pk}",
+                        item,
+                        f"Appendix {appendix.letter}: {appendix.title}",
+                        lambda a=appendix: uploaded_part(
+                            a.file, a.file_kind, f"Appendix {a.letter} ({a.original_name})", stats
+                        ),
+                        parent_key=paper_key,
+                    )
+                )
+    return sources
+
+
+def _paper_part(paper: Paper, stats: RenderStats) -> bytes:
+    if paper.format == Paper.Format.UPLOADED:
+        return uploaded_part(paper.file, paper.file_kind, f"The paper '{paper.subject}' ({paper.original_name})", stats)
+    return rendered_part(
+        "meetings/pdf/paper.html",
+        {"paper": paper, "item": paper.item},
+        title=paper.subject,
+        label=f"paper {paper.pk}",
+        stats=stats,
+    )
+
+
+def _minutes_part(meeting: Meeting, stats: RenderStats) -> bytes:
+    minutes = Minute.objects.filter(meeting=meeting).exclude(item__section=access.RESTRICTED_SECTION)
+    context = {
+        "meeting": meeting,
+        "minutes": minutes.select_related("item").order_by("number"),
+        "attendance": meeting.attendance.select_related("person", "substitute_for").order_by("kind", "person__surname"),
+    }
+    return rendered_part(
+        "meetings/pdf/minutes.html", context, title=f"Notes of {meeting}", label=f"minutes {meeting.pk}", stats=stats
+    )
+
+
+def _set(pack: Pack, **fields) -> None:
+    Pack.objects.filter(pk=pack.pk).update(**fields)
+
+
+def _claim(pack: Pack) -> bool:
+    """One build at a time per pack: claim it unless a live build holds it."""
+    now = timezone.now()
+    live = Q(status=Pack.Status.BUILDING, build_started_at__gt=now - STALE_BUILD)
+    claimed = (
+        Pack.objects.filter(pk=pack.pk)
+        .exclude(live)
+        .update(status=Pack.Status.BUILDING, failure="", progress="Starting", build_started_at=now)
+    )
+    return bool(claimed)
+
+
+def pack_build(*, meeting: Meeting, kind: str) -> RenderStats:
+    """Build one pack. On failure the last good file stays in place and the reason is recorded."""
+    pack, _ = Pack.objects.get_or_create(meeting=meeting, kind=kind)
+    stats = RenderStats()
+    if not _claim(pack):
+        raise BuildBusy(f"{pack} is already being built.")
+    try:
+        sources = sources_for(meeting, kind, stats)
+        parts = []
+        for n, source in enumerate(sources, start=1):
+            _set(pack, progress=f"Paper {n} of {len(sources)}")
+            parts.append(PackPart(source.key, source.title, source.make(), parent_key=source.parent_key))
+        _set(pack, progress="Numbering pages")
+        restricted = kind in (Pack.Kind.RESTRICTED, Pack.Kind.DHR)
+        item_ranges = _item_ranges(sources)
+
+        def front_sheet(ranges):
+            pages = {item: (ranges[first][0], ranges[last][1]) for item, (first, last) in item_ranges.items()}
+            context = {
+                "meeting": meeting,
+                "kind": kind,
+                "kind_label": Pack.Kind(kind).label,
+                "items": list(items_for(meeting, kind)),
+                "pages": pages,
+                "marking": MARKING if restricted else "",
+            }
+            return rendered_part(
+                "meetings/pdf/front_sheet.html",
+                context,
+                title=f"{Pack.Kind(kind).label}: {meeting}",
+                label="front sheet",
+                stats=stats,
+            )
+
+        front, layout = lay_out(front_sheet, parts)
+        pdf = build_pdf(
+            front=front,
+            layout=layout,
+            parts=parts,
+            title=f"{Pack.Kind(kind).label}: {meeting}",
+            marking=MARKING if restricted else "",
+        )
+    except Exception as error:
+        reason = str(error) if isinstance(error, PackBuildError) else f"Unexpected error: {type(error).__name__}"
+        _set(pack, status=Pack.Status.FAILED, progress="", failure=reason)
+        raise
+    _swap_in(pack, pdf, layout.total)
+    return stats
+
+
+class BuildBusy(Exception):
+    """Another build of the same pack is running: try again shortly."""
+
+
+def _item_ranges(sources: list[Source]) -> dict[int, tuple[str, str]]:
+    ranges = {}
+    for source in sources:
+        first, _ = ranges.get(source.item.pk, (source.key, source.key))
+        ranges[source.item.pk] = (first, source.key)
+    return ranges
+
+
+def _swap_in(pack: Pack, pdf: bytes, pages: int) -> None:
+    """Write the new file completely, then point the pack at it; the old file goes only after commit."""
+    pack.refresh_from_db()
+    old = pack.file.name if pack.file else None
+    new_file = ContentFile(pdf)
+    storage = pack.file.storage
+    name = storage.save(pack.file.field.generate_filename(pack, "pack.pdf"), new_file)
+    with transaction.atomic():
+        Pack.objects.filter(pk=pack.pk).update(
+            file=name, status=Pack.Status.READY, progress="", failure="", page_count=pages, built_at=timezone.now()
+        )
+        if old:
+            transaction.on_commit(lambda: storage.delete(old))
