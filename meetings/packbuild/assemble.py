@@ -81,7 +81,9 @@ def build_pdf(
         first_index = len(writer.pages)
         writer.append(part.reader, import_outline=False)
         parent = outline_refs.get(part.parent_key)
-        outline_refs[part.key] = writer.add_outline_item(title=part.outline_title, page_number=first_index, parent=parent)
+        outline_refs[part.key] = writer.add_outline_item(
+            title=part.outline_title, page_number=first_index, parent=parent
+        )
     for number, page in enumerate(writer.pages, start=1):
         width, height = page_size(page)
         ops = text_op(f"Page {number}", x=width / 2, y=18)
