@@ -65,5 +65,17 @@ def item_q(user, prefix: str = "") -> Q:
     return meeting_q(user, f"{prefix}meeting__") & restricted_item_q(user, prefix)
 
 
+def pack_kinds_visible(user, meeting) -> set[str]:
+    """Which of a meeting's packs this user may know of and download (the meeting itself being visible)."""
+    kinds = {"public", "supplementary"}
+    if meeting.status == "minutes_approved":
+        kinds.add("minutes")
+    if roles.has_role(user, roles.DHR_CLEARED):
+        kinds |= {"restricted", "dhr"}
+    elif is_staff(user) or meeting.committee_id in member_committee_ids(user):
+        kinds.add("restricted")
+    return kinds
+
+
 def may_see_draft_minutes(user, committee_id: int) -> bool:
     return is_staff(user) or committee_id in member_committee_ids(user)

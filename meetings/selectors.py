@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 
 from . import access
-from .models import Action, AgendaItem, Appendix, Attendance, Meeting, Membership, Minute, Paper
+from .models import Action, AgendaItem, Appendix, Attendance, Meeting, Membership, Minute, Pack, Paper
 
 
 @dataclass
@@ -49,6 +49,13 @@ def open_actions_for(meeting: Meeting, user):
         .filter(minute__meeting__starts_at__lt=meeting.starts_at)
         .select_related("owner", "minute")
     )
+
+
+def packs_for(meeting: Meeting, user):
+    """The packs of a published meeting this user may know of; nothing at all before publication."""
+    if not meeting.is_published:
+        return Pack.objects.none()
+    return meeting.packs.filter(kind__in=access.pack_kinds_visible(user, meeting)).order_by("kind")
 
 
 def attendance_for(meeting: Meeting):

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from kcsp.models import Organisation, Person, User
 
-from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Paper
+from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Pack, Paper
+from .packbuild.requests import packs_refresh_if_published, packs_request
 
 STANDARD_ITEMS = ("Introduction", "Apologies", "Declarations of Interest")
 
@@ -74,6 +75,7 @@ def agenda_item_save(*, item: AgendaItem, old_section: str | None = None) -> boo
     item.save()
     if old_section and old_section != item.section:
         _renumber(meeting, old_section)
+    packs_refresh_if_published(meeting)
     return _agenda_changed(meeting)
 
 
@@ -96,6 +98,7 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> bool:
     item.position = theirs
     item.save(update_fields=["position"])
     _agenda_changed(meeting)
+    packs_refresh_if_published(meeting)
     return True
 
 
@@ -132,6 +135,7 @@ def meeting_publish(*, meeting: Meeting) -> Meeting:
         raise ValidationError("The chair must agree the agenda before it is published.")
     meeting.status, meeting.published_at = Meeting.Status.PUBLISHED, timezone.now()
     meeting.save()
+    packs_request(meeting=meeting, delay=0)
     return meeting
 
 
@@ -154,6 +158,7 @@ def paper_save(*, paper: Paper, user: User | None = None) -> Paper:
         paper.is_supplementary = paper.item.meeting.is_published
         paper.created_by = user
     paper.save()
+    packs_refresh_if_published(paper.item.meeting)
     return paper
 
 
@@ -161,6 +166,7 @@ def paper_save(*, paper: Paper, user: User | None = None) -> Paper:
 def appendix_add(*, paper: Paper, title: str, file, original_name: str, file_kind: str) -> Appendix:
     Paper.objects.select_for_update().get(pk=paper.pk)
     letter = chr(ord("A") + paper.appendices.count())
+    packs_refresh_if_published(paper.item.meeting)
     return Appendix.objects.create(
         paper=paper, letter=letter, title=title, file=file, original_name=original_name, file_kind=file_kind
     )
@@ -234,4 +240,5 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting, chair: User) -> Me
     meeting.minutes_approved_at_meeting = at_meeting
     meeting.minutes_signed_by, meeting.minutes_signed_at = chair, timezone.now()
     meeting.save()
+    packs_request(meeting=meeting, kinds=[Pack.Kind.MINUTES], delay=0)
     return meeting

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agenda, committees, minutes, public
+from .views import agenda, committees, minutes, packs, public
 
 app_name = "meetings"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("<int:pk>/agree/", agenda.AgendaAgreeView.as_view(), name="agenda_agree"),
     path("<int:pk>/publish/", agenda.MeetingPublishView.as_view(), name="meeting_publish"),
     path("<int:pk>/held/", agenda.MeetingHeldView.as_view(), name="meeting_held"),
+    path("<int:pk>/packs/", packs.PackStatusView.as_view(), name="pack_status"),
+    path("<int:pk>/packs/rebuild/", packs.PackRebuildView.as_view(), name="pack_rebuild"),
+    path("<int:pk>/packs/<str:kind>.pdf", packs.PackDownloadView.as_view(), name="pack_download"),
     path("<int:pk>/attendance/", minutes.AttendanceView.as_view(), name="attendance"),
     path("<int:pk>/apologies/", minutes.ApologiesView.as_view(), name="apologies"),
     path("<int:pk>/declarations/new/", minutes.DeclarationCreateView.as_view(), name="declaration_create"),

@@ -68,6 +68,7 @@ KWARGS = {
         )
     },
     "committee": lambda o: {"slug": o["committee"].slug},
+    "restricted_pack_file": lambda o: {"pk": o["published"].pk, "kind": "restricted"},
     "move_down": lambda o: {"pk": o["public_item"].pk, "direction": "down"},
     "admin_user": lambda o: {"object_id": o["user"].pk},
     "admin_organisation": lambda o: {"object_id": o["organisation"].pk},
@@ -117,6 +118,9 @@ ROUTES = {
     "meetings:agenda_agree": Route(CHAIR, kwargs="published"),
     "meetings:meeting_publish": Route(OFFICER, kwargs="published"),
     "meetings:meeting_held": Route(OFFICER, kwargs="published"),
+    "meetings:pack_status": Route(EVERYONE, kwargs="published"),
+    "meetings:pack_rebuild": Route(OFFICER, kwargs="published", method="post", ok=frozenset({302})),
+    "meetings:pack_download": Route(RESTRICTED_READERS, kwargs="restricted_pack_file"),
     "meetings:attendance": Route(OFFICER, kwargs="held"),
     "meetings:apologies": Route(ANY_ROLE, kwargs="published"),
     "meetings:declaration_create": Route(OFFICER, kwargs="held"),

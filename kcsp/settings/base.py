@@ -130,6 +130,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 
+# Packs rebuild this long after the last change to a published agenda (debounce).
+PACK_REBUILD_DELAY_SECONDS = env.int("PACK_REBUILD_DELAY_SECONDS", default=20)
+
 # Told to the user on start and on the system status page.
 KCSP_DATABASE_NOTE = env("KCSP_DATABASE_NOTE", default="")
 

@@ -117,6 +117,11 @@ class Meeting(models.Model):
             return "missed"
         return "near" if left <= DEADLINE_NEAR_WORKING_DAYS else "open"
 
+    def papers_added_after_publication(self):
+        from .papers import Paper
+
+        return Paper.objects.filter(item__meeting=self, is_supplementary=True).exclude(item__section="D")
+
     def previous_meeting(self):
         return (
             Meeting.objects.filter(committee_id=self.committee_id, starts_at__lt=self.starts_at)

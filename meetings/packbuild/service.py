@@ -119,6 +119,10 @@ def _claim(pack: Pack) -> bool:
     return bool(claimed)
 
 
+def _minutes_only(meeting: Meeting, stats: RenderStats):
+    return lambda ranges: _minutes_part(meeting, stats)
+
+
 def pack_build(*, meeting: Meeting, kind: str) -> RenderStats:
     """Build one pack. On failure the last good file stays in place and the reason is recorded."""
     pack, _ = Pack.objects.get_or_create(meeting=meeting, kind=kind)
@@ -126,7 +130,7 @@ def pack_build(*, meeting: Meeting, kind: str) -> RenderStats:
     if not _claim(pack):
         raise BuildBusy(f"{pack} is already being built.")
     try:
-        sources = sources_for(meeting, kind, stats)
+        sources = [] if kind == Pack.Kind.MINUTES else sources_for(meeting, kind, stats)
         parts = []
         for n, source in enumerate(sources, start=1):
             _set(pack, progress=f"Paper {n} of {len(sources)}")
@@ -153,7 +157,7 @@ def pack_build(*, meeting: Meeting, kind: str) -> RenderStats:
                 stats=stats,
             )
 
-        front, layout = lay_out(front_sheet, parts)
+        front, layout = lay_out(_minutes_only(meeting, stats) if kind == Pack.Kind.MINUTES else front_sheet, parts)
         pdf = build_pdf(
             front=front,
             layout=layout,

@@ -57,10 +57,19 @@ def held_meeting(**fields) -> Meeting:
     return MeetingFactory(status=Meeting.Status.HELD, agenda_agreed_at=now, published_at=now, **fields)
 
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def _blank_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = _blank_pdf()
 
 
 def committee_business(*, member_user) -> dict:
@@ -99,6 +108,10 @@ def committee_business(*, member_user) -> dict:
     attendance = Attendance.objects.create(
         meeting=held, person=member, organisation=membership.organisation, kind="present"
     )
+    from meetings.models import Pack
+
+    restricted_pack = Pack(meeting=published, kind="restricted", status="ready", page_count=1)
+    restricted_pack.file.save("pack.pdf", ContentFile(PDF_BYTES))
     terms = TermsOfReference.objects.create(committee=committee, agreed_on=datetime.date(2022, 7, 14), text="Terms")
     return {
         "committee": committee,
@@ -114,6 +127,7 @@ def committee_business(*, member_user) -> dict:
         "held": held,
         "minute": minute,
         "action": action,
+        "restricted_pack": restricted_pack,
         "attendance": attendance,
         "terms": terms,
     }

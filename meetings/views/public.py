@@ -44,6 +44,7 @@ class MeetingDetailView(DetailView):
             can_publish=can_manage and meeting.status == Meeting.Status.AGENDA_AGREED,
             deadline_state=meeting.publication_deadline_state() if can_manage else None,
             open_actions=selectors.open_actions_for(meeting, user),
+            packs=selectors.packs_for(meeting, user),
             attendance=selectors.attendance_for(meeting) if access.is_staff(user) else [],
             quorum=services.meeting_quorum(meeting) if access.is_staff(user) and meeting.status != "draft" else None,
             may_send_apologies=bool(membership)
