@@ -10,6 +10,22 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
+def real_worker(settings, tmp_path):
+    """A real Celery worker thread on the test Redis; tasks are no longer run eagerly while it lives."""
+    from celery.contrib.testing.worker import start_worker
+
+    from kcsp.celery import app as celery_app
+
+    settings.MEDIA_ROOT = tmp_path
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield
+    finally:
+        celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
 def make_user(db):
     def make(role: str | None = None, email: str | None = None, **fields) -> User:
         email = email or f"{role or 'norole'}-{User.objects.count()}@test.example"

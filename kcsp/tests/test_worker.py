@@ -3,24 +3,11 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from pypdf import PdfReader
 
 from kcsp import roles
-from kcsp.celery import app as celery_app
 from kcsp.models import RenderCheck
 from kcsp.services import render_check_request
-
-
-@pytest.fixture
-def real_worker(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    celery_app.conf.task_always_eager = False
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield
-    finally:
-        celery_app.conf.task_always_eager = True
 
 
 def wait_for(check, seconds=90):

@@ -41,5 +41,5 @@ def packs_request(*, meeting: Meeting, kinds: list[str] | None = None, delay: in
 
 def packs_refresh_if_published(meeting: Meeting) -> None:
     """Called whenever the agenda or a paper changes: a published meeting's packs follow by themselves."""
-    if meeting.status == Meeting.Status.PUBLISHED:
+    if Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.PUBLISHED).exists():
         packs_request(meeting=meeting)
