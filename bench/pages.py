@@ -3,23 +3,13 @@
 Run: .venv/bin/python bench/pages.py   (uses a throw-away database, kcsp_bench, on the test PostgreSQL)
 """
 
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kcsp.settings.test")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from benchdb import bench_database
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 ROUNDS = 40
 
@@ -43,10 +33,7 @@ def main():
     from kcsp import roles
     from kcsp.models import Organisation, Person, User
 
-    setup_test_environment()
-    settings.DATABASES["default"]["TEST"]["NAME"] = "kcsp_bench"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_database("kcsp_bench"):
         user = User.objects.create_user(email="bench@kcsp.example", password="x" * 16)
         user.groups.add(Group.objects.get(name=roles.MEMBER))
         client = Client()
@@ -66,8 +53,6 @@ def main():
                 f"{queries} queries; one organisation page: {detail_ms / baseline:.2f} x, {detail_queries} queries"
             )
         bench_meeting_page(client, baseline)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def bench_meeting_page(client, baseline):

@@ -54,11 +54,21 @@ def _digest(*chunks: bytes | str) -> str:
     return h.hexdigest()
 
 
+def without_object_streams(pdf: bytes) -> bytes:
+    """Re-save a WeasyPrint PDF without object streams: pypdf then reads it about ten times faster at merge time."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def rendered_part(template: str, context: dict, *, title: str, label: str, stats: RenderStats) -> bytes:
     """A part written in the app, rendered by WeasyPrint only when its HTML changed."""
     html = render_to_string(template, {**context, "pdf_title": title, "pdf_lang": "en-GB"})
     key = _digest("html", TEMPLATE_VERSION, html)
-    return _cached(key, label, lambda: render_pdf(template, context, title=title), stats)
+    return _cached(key, label, lambda: without_object_streams(render_pdf(template, context, title=title)), stats)
 
 
 def checked_pdf(data: bytes, name: str) -> bytes:

@@ -1,0 +1,28 @@
+"""A throw-away database on the test PostgreSQL for benchmark scripts."""
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kcsp.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+
+@contextlib.contextmanager
+def bench_database(name: str):
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.DATABASES["default"]["TEST"]["NAME"] = name
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
