@@ -155,7 +155,8 @@ def meeting_mark_held(*, meeting: Meeting) -> Meeting:
 def paper_save(*, paper: Paper, user: User | None = None) -> Paper:
     """Papers added once the agenda is out are supplementary."""
     if paper.pk is None:
-        paper.is_supplementary = paper.item.meeting.is_published
+        published = Meeting.objects.published().filter(pk=paper.item.meeting_id)
+        paper.is_supplementary = published.exists()
         paper.created_by = user
     paper.save()
     packs_refresh_if_published(paper.item.meeting)

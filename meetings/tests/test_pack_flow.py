@@ -126,3 +126,62 @@ def test_a_real_worker_builds_the_pack_end_to_end(real_worker, make_user):
     reader = PdfReader(pack.file.path)
     assert len(reader.pages) == pack.page_count
     assert "Page 1" in reader.pages[0].extract_text()
+
+
+@pytest.mark.django_db
+def test_papers_added_after_publication_also_go_into_a_supplementary_pack(
+    make_user, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = build_ready_meeting(make_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_publish(meeting=meeting)
+    late = Paper(item=meeting.items.get(section="B"), format="written", subject="Late addendum", summary="Late.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.paper_save(paper=late)
+    assert late.is_supplementary
+    supplementary = download(Client(), meeting, "supplementary")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(supplementary.content)).pages)
+    assert "Late addendum" in text and "Action plan report" not in text
+    public = download(Client(), meeting, "public")
+    assert "Late addendum" in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(public.content)).pages)
+
+
+@pytest.mark.django_db
+def test_approved_minutes_become_a_public_pdf(make_user, settings, tmp_path, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings.models import Minute
+
+    from .factories import held_meeting
+
+    settings.MEDIA_ROOT = tmp_path
+    committee = CommitteeFactory()
+    march = held_meeting(committee=committee, starts_at=timezone.now() - datetime.timedelta(days=100))
+    july = held_meeting(committee=committee, starts_at=timezone.now() - datetime.timedelta(days=2))
+    public_item = AgendaItem.objects.create(meeting=march, section="B", position=1, title="Working Group Update")
+    secret_item = AgendaItem.objects.create(
+        meeting=march, section="D", position=1, title="Prevent", restriction_reason="prevent"
+    )
+    services.minute_add(
+        minute=Minute(
+            meeting=march, item=public_item, title="Working Group Update", resolution="that the update be noted."
+        )
+    )
+    services.minute_add(
+        minute=Minute(
+            meeting=march,
+            item=secret_item,
+            title="Prevent Duty Delivery Board",
+            resolution="that the threat level be noted.",
+        )
+    )
+    assert download(Client(), march, "minutes").status_code == 404, "no minutes PDF before approval"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.minutes_approve(meeting=march, at_meeting=july, chair=make_user(roles.CHAIR))
+    response = download(Client(), march, "minutes")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "1. Working Group Update" in text and "RESOLVED" in text and "Page 1" in text
+    assert "Prevent" not in text and "threat level" not in text
