@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from .. import access
@@ -108,15 +107,19 @@ def _set(pack: Pack, **fields) -> None:
 
 
 def _claim(pack: Pack) -> bool:
-    """One build at a time per pack: claim it unless a live build holds it."""
+    """One build at a time per meeting: claim this pack unless a live build of the meeting holds the claim."""
     now = timezone.now()
-    live = Q(status=Pack.Status.BUILDING, build_started_at__gt=now - STALE_BUILD)
-    claimed = (
-        Pack.objects.filter(pk=pack.pk)
-        .exclude(live)
-        .update(status=Pack.Status.BUILDING, failure="", progress="Starting", build_started_at=now)
-    )
-    return bool(claimed)
+    with transaction.atomic():
+        Meeting.objects.select_for_update().get(pk=pack.meeting_id)
+        live = Pack.objects.filter(
+            meeting_id=pack.meeting_id, status=Pack.Status.BUILDING, build_started_at__gt=now - STALE_BUILD
+        )
+        if live.exists():
+            return False
+        Pack.objects.filter(pk=pack.pk).update(
+            status=Pack.Status.BUILDING, failure="", progress="Starting", build_started_at=now
+        )
+    return True
 
 
 def _minutes_only(meeting: Meeting, stats: RenderStats):

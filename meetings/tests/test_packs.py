@@ -163,3 +163,18 @@ def real_docx(text: str) -> bytes:
         archive.writestr("_rels/.rels", rels)
         archive.writestr("word/document.xml", document)
     return buffer.getvalue()
+
+
+def test_one_build_at_a_time_per_meeting(july):
+    from django.utils import timezone
+
+    from meetings.packbuild.service import BuildBusy
+
+    Pack.objects.create(meeting=july, kind="restricted", status="building", build_started_at=timezone.now())
+    with pytest.raises(BuildBusy):
+        pack_build(meeting=july, kind=Pack.Kind.PUBLIC)
+    Pack.objects.filter(meeting=july, kind="restricted").update(
+        build_started_at=timezone.now() - timezone.timedelta(hours=1)
+    )
+    pack_build(meeting=july, kind=Pack.Kind.PUBLIC)  # a build abandoned by a dead worker no longer blocks
+    assert Pack.objects.get(meeting=july, kind="public").status == Pack.Status.READY
