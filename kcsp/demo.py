@@ -67,4 +67,8 @@ def demo_partnership_load() -> list[DemoLogin]:
     from meetings.demo import demo_meetings_load
 
     demo_meetings_load(people)
+
+    from agreement.demo import demo_agreement_load
+
+    demo_agreement_load()
     return logins

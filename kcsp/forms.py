@@ -64,3 +64,11 @@ class RenderCheckForm(GdsFormMixin, forms.Form):
     """No fields: a confirmed POST that queues one render check."""
 
     submit_label = "Run render check"
+
+
+class ConfirmForm(GdsFormMixin, forms.Form):
+    """A POST with nothing to fill in: the page says what will happen."""
+
+    def __init__(self, *args, submit_label: str = "Confirm", **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)

@@ -48,5 +48,6 @@ urlpatterns = [
     path("system/", views.SystemStatusView.as_view(), name="system_status"),
     path("system/render-checks/<int:pk>.pdf", views.RenderCheckDownloadView.as_view(), name="render_check_pdf"),
     path("meetings/", include("meetings.urls")),
+    path("agreement/", include("agreement.urls")),
     path("admin/", admin.site.urls),
 ]

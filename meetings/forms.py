@@ -252,11 +252,3 @@ class MinutesApprovalForm(GdsFormMixin, forms.Form):
         self.fields["at_meeting"].queryset = Meeting.objects.filter(
             committee_id=meeting.committee_id, starts_at__gt=meeting.starts_at, starts_at__lte=timezone.now()
         ).select_related("committee")
-
-
-class ConfirmForm(GdsFormMixin, forms.Form):
-    """A POST with nothing to fill in: the page says what will happen."""
-
-    def __init__(self, *args, submit_label: str = "Confirm", **kwargs):
-        self.submit_label = submit_label
-        super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from agreement.tests.factories import agreement_world
 from kcsp import roles
 from kcsp.models import Organisation, RenderCheck
 from kcsp.services import render_check_run
@@ -68,6 +69,13 @@ KWARGS = {
         )
     },
     "committee": lambda o: {"slug": o["committee"].slug},
+    "agreement_year": lambda o: {"year": o["agreement"].year},
+    "plan": lambda o: {"pk": o["plan"].pk},
+    "published_version": lambda o: {"pk": o["published_version"].pk},
+    "draft_version": lambda o: {"pk": o["draft_version"].pk},
+    "published_item": lambda o: {"pk": o["published_item"].pk},
+    "draft_item": lambda o: {"pk": o["draft_item"].pk},
+    "draft_item_down": lambda o: {"pk": o["draft_item"].pk, "direction": "down"},
     "restricted_pack_file": lambda o: {"pk": o["published"].pk, "kind": "restricted"},
     "move_down": lambda o: {"pk": o["public_item"].pk, "direction": "down"},
     "admin_user": lambda o: {"object_id": o["user"].pk},
@@ -153,6 +161,18 @@ ROUTES = {
     "meetings:office_create": Route(OFFICER, kwargs="committee"),
     "meetings:terms_detail": Route(ANY_ROLE, kwargs="terms"),
     "meetings:membership_edit": Route(OFFICER, kwargs="membership"),
+    "agreement:agreement_list": Route(EVERYONE),
+    "agreement:agreement_detail": Route(EVERYONE, kwargs="agreement_year"),
+    "agreement:new_draft": Route(OFFICER, kwargs="plan"),
+    "agreement:version_detail": Route(EVERYONE, kwargs="published_version"),
+    "agreement:item_create": Route(OFFICER, kwargs="draft_version"),
+    "agreement:version_publish": Route(OFFICER, kwargs="draft_version"),
+    "agreement:exception_report": Route(ANY_ROLE, kwargs="published_version"),
+    "agreement:item_detail": Route(EVERYONE, kwargs="published_item"),
+    "agreement:item_edit": Route(OFFICER, kwargs="draft_item"),
+    "agreement:item_move": Route(OFFICER, kwargs="draft_item_down", method="post", ok=frozenset({302})),
+    "agreement:item_retire": Route(OFFICER, kwargs="draft_item"),
+    "agreement:progress_create": Route(OFFICER, kwargs="published_item"),
     "admin:index": Route(ADMIN_ONLY),
     "admin:login": Route(ADMIN_ONLY, ok=frozenset({302})),
     "admin:logout": Route(ADMIN_ONLY, method="post", ok=frozenset({200, 302})),
@@ -200,7 +220,10 @@ def objects(db, make_user, settings, tmp_path, users):
     check = render_check_run(check=RenderCheck.objects.create())
     assert check.status == RenderCheck.Status.DONE
     core = {"organisation": person.organisation, "person": person, "user": make_user(), "render_check": check}
-    return {**core, **committee_business(member_user=users[roles.MEMBER])}
+    business = committee_business(member_user=users[roles.MEMBER])
+    plan = agreement_world()
+    assert not set(business) & set(plan), "object names must not collide"
+    return {**core, **business, **plan}
 
 
 @pytest.fixture

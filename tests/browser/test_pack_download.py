@@ -17,11 +17,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(tra
 def test_member_sees_the_build_finish_and_downloads_the_pack(page, live_server, real_worker):
     demo_partnership_load()
     july = Meeting.objects.get(starts_at__date="2022-07-14")
-    meeting = services.meeting_create(committee=july.committee, starts_at=july.starts_at.replace(year=2031),
-                                      contact_name="Anna Taylor")
+    meeting = services.meeting_create(
+        committee=july.committee, starts_at=july.starts_at.replace(year=2031), contact_name="Anna Taylor"
+    )
     services.agenda_item_save(item=AgendaItem(meeting=meeting, section="B", title="Action plan update"))
-    Paper.objects.create(item=meeting.items.get(section="B"), format="written", subject="Action plan report",
-                         summary="The refreshed action plan.")
+    Paper.objects.create(
+        item=meeting.items.get(section="B"),
+        format="written",
+        subject="Action plan report",
+        summary="The refreshed action plan.",
+    )
     services.agenda_agree(meeting=meeting, chair=july.agenda_agreed_by)
 
     page.goto(f"{live_server.url}/account/sign-in/")

@@ -1,0 +1,97 @@
+"""Forms for the action plan: lists typed one per line, timescales checked, revisions carried for locking."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from kcsp.forms import GdsFormMixin
+from kcsp.models import Organisation
+
+from .models import PlanItem, PlanVersion, ProgressUpdate
+
+
+class LinesField(forms.CharField):
+    """A list of strings edited as one line each."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip(" •-\t") for line in (value or "").splitlines() if line.strip(" •-\t")]
+
+
+class PlanItemForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save item"
+    actions = LinesField(required=False, help_text="One action per line.")
+    measures = LinesField(label="Measures or outcomes", required=False, help_text="One measure per line.")
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lead_organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.active(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Lead organisations",
+    )
+
+    class Meta:
+        model = PlanItem
+        fields = [
+            "priority",
+            "category",
+            "category_other",
+            "objective",
+            "actions",
+            "measures",
+            "timescale",
+            "lead_organisations",
+            "lead_text",
+            "themes",
+            "linked_groups",
+            "grant_funded",
+            "is_new",
+        ]
+        widgets = {"themes": forms.CheckboxSelectMultiple}
+        error_messages = {"objective": {"required": "Enter the objective or planned outcome"}}
+
+    def __init__(self, *args, version: PlanVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        agreement = version.plan.agreement
+        self.fields["priority"].queryset = agreement.priorities.all()
+        self.fields["themes"].queryset = agreement.themes.all()
+        self.fields["themes"].required = False
+        self.fields["priority"].error_messages["required"] = "Select the priority this item serves"
+        if self.instance.pk:
+            self.initial["revision"] = self.instance.revision
+
+    def clean_timescale(self):
+        text = " ".join(self.cleaned_data["timescale"].split())
+        try:
+            PlanItem.parse_timescale(text)
+        except ValueError as error:
+            raise ValidationError("Enter the timescale as a month and year, like March 2023, or as Ongoing") from error
+        return "Ongoing" if text.lower() == "ongoing" else text.title() if text else ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") == PlanItem.Category.OTHER and not data.get("category_other"):
+            self.add_error("category_other", "Enter the other category, or choose one from the list")
+        return data
+
+
+class ProgressUpdateForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Add update"
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["year", "quarter", "status", "narrative", "internal"]
+        labels = {"year": "Financial year starting in"}
+        help_texts = {"year": "For example 2022 for 2022/23."}
+        error_messages = {"narrative": {"required": "Describe the progress made this quarter"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.initial.setdefault("year", today.year if today.month >= 4 else today.year - 1)
+        self.fields["status"].error_messages["required"] = "Select the RAG status"
+        self.fields["quarter"].error_messages["required"] = "Select the quarter"

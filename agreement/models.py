@@ -1,1 +1,0 @@
-"""Models of Community Safety Agreement: added by the issue that builds this app."""

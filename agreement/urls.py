@@ -1,0 +1,22 @@
+"""URLs of the agreement and action plan, under /agreement/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "agreement"
+
+urlpatterns = [
+    path("", views.AgreementListView.as_view(), name="agreement_list"),
+    path("<int:year>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
+    path("plans/<int:pk>/new-draft/", views.NewDraftView.as_view(), name="new_draft"),
+    path("versions/<int:pk>/", views.VersionDetailView.as_view(), name="version_detail"),
+    path("versions/<int:pk>/items/new/", views.ItemCreateView.as_view(), name="item_create"),
+    path("versions/<int:pk>/publish/", views.VersionPublishView.as_view(), name="version_publish"),
+    path("versions/<int:pk>/exceptions/", views.ExceptionReportView.as_view(), name="exception_report"),
+    path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item_detail"),
+    path("items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item_edit"),
+    path("items/<int:pk>/move/<str:direction>/", views.ItemMoveView.as_view(), name="item_move"),
+    path("items/<int:pk>/retire/", views.ItemRetireView.as_view(), name="item_retire"),
+    path("items/<int:pk>/updates/new/", views.ProgressCreateView.as_view(), name="progress_create"),
+]

@@ -1,0 +1,258 @@
+"""Pages of the agreement and its action plan: everyone reads the published plan, officers edit drafts."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
+
+from kcsp.mixins import RolePermissionMixin
+from kcsp.pages import ConfirmActionView, FormPageMixin
+
+from . import selectors, services
+from .forms import PlanItemForm, ProgressUpdateForm
+from .models import ActionPlan, Agreement, PlanItem, PlanVersion
+
+
+class EditorMixin(RolePermissionMixin):
+    permission_required = "agreement.edit_plan"
+
+
+def visible_versions(user):
+    return PlanVersion.objects.visible_to(user).select_related("plan__agreement")
+
+
+def visible_items(user):
+    return PlanItem.objects.filter(version__in=visible_versions(user)).select_related(
+        "version__plan__agreement", "priority"
+    )
+
+
+class AgreementListView(ListView):
+    template_name = "agreement/agreement_list.html"
+
+    def get_queryset(self):
+        agreements = Agreement.objects.all()
+        return agreements if self.request.user.has_perm("agreement.edit_plan") else agreements.published()
+
+
+class AgreementDetailView(DetailView):
+    template_name = "agreement/agreement_detail.html"
+    slug_field = slug_url_kwarg = "year"
+
+    def get_queryset(self):
+        return AgreementListView(request=self.request).get_queryset().prefetch_related("priorities", "themes")
+
+    def get_context_data(self, **kwargs):
+        agreement = self.object
+        plan = ActionPlan.objects.filter(agreement=agreement).first()
+        return super().get_context_data(
+            changes=agreement.changes_from_previous(),
+            plan=plan,
+            versions=plan.versions.visible_to(self.request.user) if plan else [],
+            can_edit=self.request.user.has_perm("agreement.edit_plan"),
+            **kwargs,
+        )
+
+
+class VersionDetailView(DetailView):
+    template_name = "agreement/version_detail.html"
+    context_object_name = "version"
+
+    def get_queryset(self):
+        return visible_versions(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        version = self.object
+        items = selectors.plan_items(version)
+        return super().get_context_data(
+            groups=selectors.grouped_by_priority(version, items),
+            can_edit=self.request.user.has_perm("agreement.edit_plan") and not version.is_frozen,
+            **kwargs,
+        )
+
+
+class ItemDetailView(DetailView):
+    template_name = "agreement/item_detail.html"
+    context_object_name = "item"
+
+    def get_queryset(self):
+        return visible_items(self.request.user).prefetch_related("lead_organisations", "themes")
+
+    def get_context_data(self, **kwargs):
+        user, item = self.request.user, self.object
+        internal = user.has_perm("agreement.view_internal_progress")
+        history = item.history.select_related("history_user")[:20] if internal else []
+        return super().get_context_data(
+            updates=selectors.updates_for(item, user),
+            history=history,
+            can_edit=user.has_perm("agreement.edit_plan") and not item.version.is_frozen,
+            can_update=user.has_perm("agreement.edit_plan"),
+            **kwargs,
+        )
+
+
+class ItemFormMixin(EditorMixin, FormPageMixin):
+    form_class = PlanItemForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "version": self.version}
+
+    def form_valid(self, form):
+        item = form.instance
+        try:
+            services.plan_item_save(
+                item=item,
+                expected_revision=form.cleaned_data.get("revision"),
+                lead_organisations=form.cleaned_data["lead_organisations"],
+                themes=form.cleaned_data["themes"],
+            )
+        except services.StaleEdit as stale:
+            labels = ", ".join(str(PlanItem._meta.get_field(f).verbose_name) for f in stale.changed) or "its order"
+            form.add_error(
+                None,
+                f"Someone else saved this item while you were editing it (changed: {labels}). "
+                "Your changes are below and have not been saved: check them against the current "
+                "version shown, then save again.",
+            )
+            form.data = form.data.copy()
+            form.data["revision"] = stale.current.revision
+            return self.render_to_response(self.get_context_data(form=form, current=stale.current))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Item {item.number} saved.")
+        return redirect(item)
+
+    def get_back_url(self):
+        return self.version.get_absolute_url()
+
+
+class ItemCreateView(ItemFormMixin, CreateView):
+    heading = "Add an item to the action plan"
+    template_name = "agreement/item_form.html"
+
+    def load(self, request, **kwargs):
+        self.version = get_object_or_404(visible_versions(request.user), pk=kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = PlanItem(version=self.version)
+        return kwargs
+
+
+class ItemEditView(ItemFormMixin, UpdateView):
+    heading = "Edit action plan item"
+    template_name = "agreement/item_form.html"
+
+    def load(self, request, **kwargs):
+        self.object = get_object_or_404(visible_items(request.user), pk=kwargs["pk"])
+        self.version = self.object.version
+
+    def get_object(self, queryset=None):
+        return self.object
+
+    def get_caption(self):
+        return f"Item {self.object.number}"
+
+
+class ItemMoveView(EditorMixin, View):
+    def post(self, request, pk, direction):
+        item = get_object_or_404(visible_items(request.user), pk=pk)
+        try:
+            services.plan_item_move(item=item, direction="up" if direction == "up" else "down")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(item.version)
+
+
+class ItemRetireView(EditorMixin, ConfirmActionView):
+    heading = "Retire this item?"
+    submit_label = "Retire item"
+    explanation = "It leaves the current plan and the items after it are renumbered. Its history and updates are kept."
+
+    def load(self, request, **kwargs):
+        self.item = get_object_or_404(visible_items(request.user), pk=kwargs["pk"])
+
+    def get_caption(self):
+        return f"Item {self.item.number}"
+
+    def act(self):
+        services.plan_item_retire(item=self.item)
+        self.success_message = "Item retired and the plan renumbered."
+
+    def get_back_url(self):
+        return self.item.get_absolute_url()
+
+    def get_success_url(self):
+        return self.item.version.get_absolute_url()
+
+
+class VersionPublishView(EditorMixin, ConfirmActionView):
+    heading = "Publish this draft?"
+    submit_label = "Publish"
+    explanation = (
+        "It becomes the next numbered version, frozen for good. Further changes start a new draft from a copy."
+    )
+
+    def load(self, request, **kwargs):
+        self.version = get_object_or_404(visible_versions(request.user), pk=kwargs["pk"])
+
+    def act(self):
+        published = services.version_publish(version=self.version)
+        self.success_message = f"Published as {published.label}."
+
+    def get_back_url(self):
+        return self.version.get_absolute_url()
+
+    get_success_url = get_back_url
+
+
+class NewDraftView(EditorMixin, ConfirmActionView):
+    heading = "Start a new draft?"
+    submit_label = "Start a new draft"
+    explanation = "The draft starts as a copy of the latest published version."
+
+    def load(self, request, **kwargs):
+        self.plan = get_object_or_404(ActionPlan.objects.select_related("agreement"), pk=kwargs["pk"])
+
+    def act(self):
+        self.draft = services.version_new_draft(plan=self.plan)
+        self.success_message = "New draft started."
+
+    def get_back_url(self):
+        return self.plan.agreement.get_absolute_url()
+
+    def get_success_url(self):
+        draft = getattr(self, "draft", None)
+        return draft.get_absolute_url() if draft else self.get_back_url()
+
+
+class ProgressCreateView(EditorMixin, FormPageMixin, CreateView):
+    form_class = ProgressUpdateForm
+    heading = "Add a quarterly update"
+
+    def load(self, request, **kwargs):
+        self.item = get_object_or_404(visible_items(request.user), pk=kwargs["pk"])
+
+    def get_caption(self):
+        return f"Item {self.item.number}"
+
+    def get_back_url(self):
+        return self.item.get_absolute_url()
+
+    def form_valid(self, form):
+        services.progress_add(item=self.item, user=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "Quarterly update added.")
+        return redirect(self.item)
+
+
+class ExceptionReportView(RolePermissionMixin, TemplateView):
+    """For the partnership: red and amber items and overdue items (indicator exceptions join them later)."""
+
+    permission_required = "agreement.view_internal_progress"
+    template_name = "agreement/exception_report.html"
+
+    def get_context_data(self, **kwargs):
+        version = get_object_or_404(visible_versions(self.request.user), pk=kwargs["pk"])
+        return super().get_context_data(version=version, items=selectors.exception_items(version), **kwargs)
