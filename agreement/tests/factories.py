@@ -29,7 +29,7 @@ def agreement_world() -> dict:
     published = PlanVersion.objects.create(plan=plan)
     published_item = add_item(published, first, "Refresh the Domestic Abuse Services Website", timescale="March 2023")
     add_item(published, second, "Share road safety campaigns", timescale="Ongoing")
-    services.version_publish(version=published)
+    published = services.version_publish(version=published)
     draft = services.version_new_draft(plan=plan)
     draft_items = list(draft.items.order_by("priority__position", "position"))
     extra = add_item(draft, first, "Support delivery of the Domestic Abuse Strategy")
