@@ -85,6 +85,7 @@ class ProgressUpdateForm(GdsFormMixin, forms.ModelForm):
     class Meta:
         model = ProgressUpdate
         fields = ["year", "quarter", "status", "narrative", "internal"]
+        widgets = {"quarter": forms.RadioSelect, "status": forms.RadioSelect}
         labels = {"year": "Financial year starting in"}
         help_texts = {"year": "For example 2022 for 2022/23."}
         error_messages = {"narrative": {"required": "Describe the progress made this quarter"}}

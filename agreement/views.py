@@ -51,6 +51,7 @@ class AgreementDetailView(DetailView):
             plan=plan,
             versions=plan.versions.visible_to(self.request.user) if plan else [],
             can_edit=self.request.user.has_perm("agreement.edit_plan"),
+            can_start_draft=bool(plan) and not plan.versions.filter(status=PlanVersion.Status.DRAFT).exists(),
             **kwargs,
         )
 

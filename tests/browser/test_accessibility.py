@@ -63,6 +63,26 @@ def test_meeting_pages_have_no_wcag_violations(page, live_server):
         assert violations(page) == [], path
 
 
+def test_action_plan_pages_have_no_wcag_violations(page, live_server):
+    from agreement.models import PlanVersion
+
+    demo_partnership_load()
+    draft = PlanVersion.objects.get()
+    item = draft.items.order_by("priority__position", "position").first()
+    sign_in(page, live_server.url, "officer@kcsp.example")
+    for path in (
+        "/agreement/",
+        "/agreement/2022/",
+        f"/agreement/versions/{draft.pk}/",
+        f"/agreement/items/{item.pk}/",
+        f"/agreement/items/{item.pk}/edit/",
+        f"/agreement/items/{item.pk}/updates/new/",
+        f"/agreement/versions/{draft.pk}/exceptions/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+
+
 def test_signed_in_pages_have_no_wcag_violations(page, live_server):
     demo_partnership_load()
     sign_in(page, live_server.url, "admin@kcsp.example")

@@ -1,0 +1,41 @@
+"""An officer edits an action plan item, adds a quarterly update, and finds it in the exception report."""
+
+import pytest
+
+from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_edits_updates_and_sees_the_exception(page, live_server):
+    demo_partnership_load()
+    base = live_server.url
+    page.goto(f"{base}/account/sign-in/")
+    page.get_by_label("E-mail address").fill("officer@kcsp.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+    page.get_by_role("link", name="Action plan").click()
+    page.get_by_role("link", name="Kent Community Safety Agreement 2022/23").click()
+    page.get_by_role("link", name="Draft", exact=True).click()
+    page.get_by_role("link", name="Edit item 2.1").click()
+    page.get_by_label("Timescale").fill("soon")
+    page.get_by_role("button", name="Save item").click()
+    assert "Enter the timescale as a month and year" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Timescale").fill("December 2022")
+    page.get_by_role("button", name="Save item").click()
+    assert "Item 2.1 saved." in page.locator(".govuk-notification-banner").inner_text()
+    assert "Changed by Demo officer" in page.locator("[data-testid=history]").inner_text()
+
+    page.get_by_role("link", name="Add a quarterly update").click()
+    page.get_by_label("Q2 (July to September)").check()
+    page.get_by_label("Red: off track").check()
+    page.get_by_label("Narrative").fill("Campaign partners withdrew; new partners being sought.")
+    page.get_by_role("button", name="Add update").click()
+    assert "Campaign partners withdrew" in page.locator("main").inner_text()
+
+    page.get_by_role("link", name="Back to the plan").click()
+    page.get_by_role("link", name="Exception report").click()
+    report = page.locator("[data-testid=exceptions]").inner_text()
+    assert "2.1" in report and "Red" in report
