@@ -8,7 +8,7 @@ from django.db import transaction
 from kcsp.models import User
 
 from . import services
-from .models import ActionPlan, Agreement, PlanItem, PlanVersion, Priority, Theme
+from .models import ActionPlan, Agreement, Indicator, IndicatorValue, PlanItem, PlanVersion, Priority, Theme
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 CATEGORY_WORDS = {
@@ -86,6 +86,18 @@ def demo_agreement_load() -> None:
         )
         services.plan_item_save(item=item, expected_revision=None, lead_organisations=[], themes=[])
         items[row["number"]] = item
+    keys = {row["key"]: priorities[row["key"]] for row in data["priorities"]}
+    for row in _read("indicators_2022.json")["indicators"]:
+        indicator = Indicator.objects.create(
+            priority=keys[row["priority"]],
+            name=row["name"],
+            frequency=row["frequency"],
+            source=row["source"],
+            tolerance_percent=row["tolerance_percent"],
+        )
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(indicator=indicator, period_start=v["period_start"], value=v["value"]) for v in row["values"]
+        )
     officer = User.objects.filter(groups__name="officer").first()
     for row in _read("progress_2022.json")["updates"]:
         services.progress_add(

@@ -4,7 +4,9 @@ import datetime
 
 from django.db.models import OuterRef, Subquery
 
-from .models import PlanItem, PlanVersion, ProgressUpdate
+from .charts import Point
+from .models import Indicator, PlanItem, PlanVersion, ProgressUpdate
+from .models.indicators import is_exception, year_earlier
 
 
 def latest_status_subquery():
@@ -49,3 +51,39 @@ def current_version(plan, user):
     """The version a reader sees first: the draft for officers, else the latest published version."""
     versions = plan.versions.visible_to(user)
     return versions.filter(status=PlanVersion.Status.DRAFT).first() or versions.order_by("-number").first()
+
+
+def indicator_series(indicator: Indicator, values=None) -> list[dict]:
+    """Each value with last year's value for the same period and whether the rule flags it."""
+    values = list(indicator.values.all()) if values is None else values
+    by_period = {v.period_start: v.value for v in values}
+    rows = []
+    for value in values:
+        last_year = by_period.get(year_earlier(value.period_start))
+        rows.append(
+            {
+                "period": value.period_start,
+                "value": value.value,
+                "last_year": last_year,
+                "notes": value.notes,
+                "flagged": is_exception(value.value, last_year, indicator.tolerance_percent),
+            }
+        )
+    return rows
+
+
+def chart_points(indicator: Indicator, rows: list[dict]) -> list[Point]:
+    fmt = "%b %Y"
+    return [Point(row["period"].strftime(fmt), row["value"], row["flagged"]) for row in rows]
+
+
+def flagged_indicators(agreement) -> list[tuple[Indicator, dict]]:
+    """Indicators whose latest value the rule flags, for the exception report (two queries)."""
+    flagged = []
+    for indicator in (
+        Indicator.objects.filter(priority__agreement=agreement).select_related("priority").prefetch_related("values")
+    ):
+        rows = indicator_series(indicator, list(indicator.values.all()))
+        if rows and rows[-1]["flagged"]:
+            flagged.append((indicator, rows[-1]))
+    return flagged

@@ -18,5 +18,7 @@ urlpatterns = [
     path("items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item_edit"),
     path("items/<int:pk>/move/<str:direction>/", views.ItemMoveView.as_view(), name="item_move"),
     path("items/<int:pk>/retire/", views.ItemRetireView.as_view(), name="item_retire"),
+    path("indicators/<int:pk>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
+    path("indicators/<int:pk>/values/new/", views.IndicatorValueCreateView.as_view(), name="indicator_value_create"),
     path("items/<int:pk>/updates/new/", views.ProgressCreateView.as_view(), name="progress_create"),
 ]

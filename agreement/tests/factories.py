@@ -33,7 +33,15 @@ def agreement_world() -> dict:
     draft = services.version_new_draft(plan=plan)
     draft_items = list(draft.items.order_by("priority__position", "position"))
     extra = add_item(draft, first, "Support delivery of the Domestic Abuse Strategy")
+    from decimal import Decimal
+
+    from agreement.models import Indicator, IndicatorValue
+
+    indicator = Indicator.objects.create(priority=first, name="Domestic abuse incidents", tolerance_percent=Decimal(10))
+    IndicatorValue.objects.create(indicator=indicator, period_start="2021-04-01", value=100)
+    IndicatorValue.objects.create(indicator=indicator, period_start="2022-04-01", value=111)
     return {
+        "indicator": indicator,
         "agreement": agreement,
         "plan": plan,
         "published_version": published,
