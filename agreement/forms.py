@@ -118,3 +118,24 @@ class IndicatorValueForm(GdsFormMixin, forms.ModelForm):
         if IndicatorValue.objects.filter(indicator=self.instance.indicator, period_start=period).exists():
             raise ValidationError("There is already a value for this period")
         return period
+
+
+class PlanImportForm(GdsFormMixin, forms.Form):
+    submit_label = "Check the sheet"
+    sheet = forms.FileField(
+        label="Spreadsheet (.xlsx or .csv) in the columns of the plan export",
+        error_messages={"required": "Select a spreadsheet", "empty": "The selected file is empty."},
+    )
+
+    def __init__(self, *args, version: PlanVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+
+    def clean_sheet(self):
+        from .imports import check_rows, read_sheet
+
+        upload = self.cleaned_data["sheet"]
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError("The selected file must be smaller than 5 MB.")
+        self.rows = check_rows(self.version, read_sheet(upload))
+        return upload

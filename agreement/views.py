@@ -1,17 +1,19 @@
 """Pages of the agreement and its action plan: everyone reads the published plan, officers edit drafts."""
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
-from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
 
-from . import selectors, services
+from . import exports, imports, selectors, services
 from .charts import line_chart
-from .forms import IndicatorValueForm, PlanItemForm, ProgressUpdateForm
+from .forms import IndicatorValueForm, PlanImportForm, PlanItemForm, ProgressUpdateForm
 from .models import ActionPlan, Agreement, Indicator, PlanItem, PlanVersion
 
 
@@ -299,3 +301,66 @@ class IndicatorValueCreateView(EditorMixin, FormPageMixin, CreateView):
         form.save()
         messages.success(self.request, "Value added.")
         return redirect(self.indicator)
+
+
+class PlanExportView(View):
+    """The plan (and progress each reader may see) as CSV or XLSX; built in the request, it is quick."""
+
+    FORMATS = {
+        "csv": ("text/csv; charset=utf-8", exports.to_csv),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
+    }
+
+    def get(self, request, pk, fmt):
+        version = get_object_or_404(visible_versions(request.user), pk=pk)
+        if fmt not in self.FORMATS:
+            raise Http404
+        content_type, make = self.FORMATS[fmt]
+        response = HttpResponse(make(version, request.user), content_type=content_type)
+        name = f"Action plan {version.plan.agreement.year_label.replace('/', '-')} {version.label}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+IMPORT_SALT = "agreement.plan-import"
+
+
+class PlanImportView(EditorMixin, FormPageMixin, FormView):
+    """Upload, then a preview of every row with its errors; only a sheet without errors can be confirmed."""
+
+    form_class = PlanImportForm
+    heading = "Import items from a spreadsheet"
+    template_name = "agreement/import.html"
+
+    def load(self, request, **kwargs):
+        self.version = get_object_or_404(visible_versions(request.user), pk=kwargs["pk"], status="draft")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "version": self.version}
+
+    def get_back_url(self):
+        return self.version.get_absolute_url()
+
+    def form_valid(self, form):
+        rows = form.rows
+        valid = bool(rows) and not any(row.errors for row in rows)
+        token = signing.dumps([r.values for r in rows], salt=IMPORT_SALT, compress=True) if valid else ""
+        return self.render_to_response(self.get_context_data(form=form, rows=rows, valid=valid, token=token))
+
+
+class PlanImportConfirmView(EditorMixin, View):
+    def post(self, request, pk):
+        version = get_object_or_404(visible_versions(request.user), pk=pk, status="draft")
+        try:
+            values = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT, max_age=3600)
+        except signing.BadSignature:
+            messages.error(request, "The preview has expired: upload the sheet again.")
+            return redirect("agreement:plan_import", pk=version.pk)
+        checked = [imports.ImportRow(n, v) for n, v in enumerate(values, start=2)]
+        try:
+            count = imports.import_rows(version, checked)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("agreement:plan_import", pk=version.pk)
+        messages.success(request, f"{count} items imported.")
+        return redirect(version)

@@ -1,0 +1,129 @@
+"""Exports read back (openpyxl, csv) and the all-or-nothing import with row-by-row errors."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import Workbook, load_workbook
+
+from agreement import services
+from agreement.exports import PLAN_COLUMNS
+from agreement.models import PlanItem
+from kcsp import roles
+
+from .factories import agreement_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(make_user):
+    world = agreement_world()
+    officer = make_user(roles.OFFICER)
+    services.progress_add(
+        item=world["published_item"], user=officer, year=2022, quarter=1, status="amber", narrative="Public progress"
+    )
+    services.progress_add(
+        item=world["published_item"],
+        user=officer,
+        year=2022,
+        quarter=2,
+        status="red",
+        narrative="Internal progress",
+        internal=True,
+    )
+    PlanItem.objects.filter(pk=world["published_item"].pk).update(grant_funded=True, linked_groups="DSAEG")
+    return world
+
+
+def test_xlsx_export_reads_back_with_colours_and_progress(world):
+    response = Client().get(f"/agreement/versions/{world['published_version'].pk}/export.xlsx")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0][: len(PLAN_COLUMNS)]) == PLAN_COLUMNS
+    website = next(r for r in rows[1:] if r[3] == "Refresh the Domestic Abuse Services Website")
+    assert website[0] == "1.1" and website[9] == "Yes" and website[6] == "March 2023"
+    assert "Public progress" in website[12], "the public export shows the latest public update"
+    assert sheet.cell(2, 9).font.color.rgb.endswith("00703C")
+
+
+def test_csv_export_respects_internal_progress(world, make_user):
+    member = Client()
+    member.force_login(make_user(roles.MEMBER))
+    text = member.get(f"/agreement/versions/{world['published_version'].pk}/export.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == PLAN_COLUMNS + ["Latest status", "Latest update"]
+    assert any("Internal progress" in r[12] for r in rows[1:])
+    public = Client().get(f"/agreement/versions/{world['published_version'].pk}/export.csv").content.decode("utf-8-sig")
+    assert "Internal progress" not in public
+    assert Client().get(f"/agreement/versions/{world['draft_version'].pk}/export.csv").status_code == 404
+
+
+def sheet(rows, name="items.xlsx"):
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append(PLAN_COLUMNS)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+GOOD = [
+    "",
+    "Domestic Abuse",
+    "Raise awareness",
+    "Promote the helpline",
+    "Share posters\nRun a campaign",
+    "Posters sent",
+    "March 2023",
+    "KCST",
+    "DSAEG",
+    "Yes",
+    "No",
+]
+
+
+def test_import_with_any_bad_row_saves_nothing_and_names_each_problem(world, make_user):
+    officer = Client()
+    officer.force_login(make_user(roles.OFFICER))
+    draft = world["draft_version"]
+    before = draft.items.count()
+    bad = ["", "Burglary", "", "", "", "", "soon", "", "", "Maybe", ""]
+    body = officer.post(f"/agreement/versions/{draft.pk}/import/", {"sheet": sheet([GOOD, bad])}).content.decode()
+    assert "Nothing can be imported yet" in body
+    assert "Priority &#x27;Burglary&#x27; is not one of this year&#x27;s priorities" in body
+    assert "Objective / planned outcome is empty" in body and "Grant funded must be Yes or No" in body
+    assert "Import 2 items" not in body
+    assert draft.items.count() == before
+
+
+def test_import_preview_then_confirm_creates_every_row(world, make_user):
+    officer = Client()
+    officer.force_login(make_user(roles.OFFICER))
+    draft = world["draft_version"]
+    second = list(GOOD)
+    second[1], second[3], second[6] = "Road Safety", "Support Vision Zero", "Ongoing"
+    preview = officer.post(f"/agreement/versions/{draft.pk}/import/", {"sheet": sheet([GOOD, second])})
+    assert "Import 2 items" in preview.content.decode()
+    assert draft.items.filter(objective="Promote the helpline").count() == 0, "nothing saved at preview"
+    token = preview.context["token"]
+    response = officer.post(f"/agreement/versions/{draft.pk}/import/confirm/", {"token": token})
+    assert response.status_code == 302
+    item = draft.items.get(objective="Promote the helpline")
+    assert item.actions == ["Share posters", "Run a campaign"] and item.grant_funded and item.number == "1.3"
+    assert draft.items.get(objective="Support Vision Zero").number == "2.2"
+    forged = officer.post(f"/agreement/versions/{draft.pk}/import/confirm/", {"token": token + "x"})
+    assert forged.status_code == 302 and draft.items.filter(objective="Promote the helpline").count() == 1
+
+
+def test_import_refuses_a_sheet_without_the_columns(world, make_user):
+    officer = Client()
+    officer.force_login(make_user(roles.OFFICER))
+    upload = SimpleUploadedFile("x.csv", b"Name,Thing\nA,B\n")
+    body = officer.post(f"/agreement/versions/{world['draft_version'].pk}/import/", {"sheet": upload}).content.decode()
+    assert "The sheet is missing these columns: Priority" in body
