@@ -108,6 +108,7 @@ def version_publish(*, version: PlanVersion) -> PlanVersion:
     last = PlanVersion.objects.filter(plan_id=version.plan_id).aggregate(m=Max("number"))["m"] or 0
     version.number, version.status, version.published_at = last + 1, PlanVersion.Status.PUBLISHED, timezone.now()
     version.save()
+    version_pdf_request(version=version)
     return version
 
 
@@ -133,3 +134,29 @@ def version_new_draft(*, plan: ActionPlan) -> PlanVersion:
 
 def progress_add(*, item: PlanItem, user, **fields) -> ProgressUpdate:
     return ProgressUpdate.objects.create(plan=item.version.plan, item_key=item.key, created_by=user, **fields)
+
+
+def version_pdf_request(*, version: PlanVersion) -> None:
+    """Build the landscape PDF in the worker once the change that asked for it is committed."""
+    from .tasks import plan_pdf_task
+
+    transaction.on_commit(lambda: plan_pdf_task.delay(version.pk))
+
+
+def version_pdf_build(*, version: PlanVersion) -> PlanVersion:
+    """Render the plan table, then swap the new file in (the old one goes after the swap)."""
+    from django.core.files.base import ContentFile
+
+    from kcsp.pdf import render_pdf
+
+    from . import selectors
+
+    items = selectors.plan_items(version)
+    context = {"version": version, "groups": selectors.grouped_by_priority(version, items)}
+    pdf = render_pdf("agreement/pdf/plan.html", context, title=f"{version.plan} {version.label}")
+    old = version.pdf.name if version.pdf else None
+    version.pdf.save(f"action-plan-{version.pk}.pdf", ContentFile(pdf), save=False)
+    PlanVersion.objects.filter(pk=version.pk).update(pdf=version.pdf.name, pdf_built_at=timezone.now())
+    if old and old != version.pdf.name:
+        version.pdf.storage.delete(old)
+    return version

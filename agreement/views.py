@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
@@ -363,4 +363,27 @@ class PlanImportConfirmView(EditorMixin, View):
             messages.error(request, " ".join(error.messages))
             return redirect("agreement:plan_import", pk=version.pk)
         messages.success(request, f"{count} items imported.")
+        return redirect(version)
+
+
+class PlanPdfView(View):
+    """The landscape PDF of a version, built by the worker; nothing is rendered in the request."""
+
+    def get(self, request, pk):
+        version = get_object_or_404(visible_versions(request.user), pk=pk)
+        if not version.pdf:
+            raise Http404
+        return FileResponse(
+            version.pdf.open("rb"),
+            as_attachment=True,
+            content_type="application/pdf",
+            filename=f"Action plan {version.plan.agreement.year_label.replace('/', '-')} {version.label}.pdf",
+        )
+
+
+class PlanPdfBuildView(EditorMixin, View):
+    def post(self, request, pk):
+        version = get_object_or_404(visible_versions(request.user), pk=pk)
+        services.version_pdf_request(version=version)
+        messages.success(request, "The PDF is being built: download it from this page in a moment.")
         return redirect(version)

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from agreement.services import version_pdf_build
 from agreement.tests.factories import agreement_world
 from kcsp import roles
 from kcsp.models import Organisation, RenderCheck
@@ -178,6 +179,8 @@ ROUTES = {
     "agreement:indicator_detail": Route(ANY_ROLE, kwargs="indicator"),
     "agreement:plan_export": Route(EVERYONE, kwargs="published_export"),
     "agreement:plan_import": Route(OFFICER, kwargs="draft_version"),
+    "agreement:plan_pdf": Route(EVERYONE, kwargs="published_version"),
+    "agreement:plan_pdf_build": Route(OFFICER, kwargs="published_version", method="post", ok=frozenset({302})),
     "agreement:plan_import_confirm": Route(OFFICER, kwargs="draft_version", method="post", ok=frozenset({302})),
     "agreement:indicator_value_create": Route(OFFICER, kwargs="indicator"),
     "admin:index": Route(ADMIN_ONLY),
@@ -229,6 +232,7 @@ def objects(db, make_user, settings, tmp_path, users):
     core = {"organisation": person.organisation, "person": person, "user": make_user(), "render_check": check}
     business = committee_business(member_user=users[roles.MEMBER])
     plan = agreement_world()
+    version_pdf_build(version=plan["published_version"])
     assert not set(business) & set(plan), "object names must not collide"
     return {**core, **business, **plan}
 

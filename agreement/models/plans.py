@@ -46,6 +46,8 @@ class PlanVersion(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="plans/", blank=True, help_text="The plan as a landscape PDF table.")
+    pdf_built_at = models.DateTimeField(null=True, blank=True)
 
     objects = PlanVersionQuerySet.as_manager()
     history = HistoricalRecords()

@@ -127,3 +127,25 @@ def test_import_refuses_a_sheet_without_the_columns(world, make_user):
     upload = SimpleUploadedFile("x.csv", b"Name,Thing\nA,B\n")
     body = officer.post(f"/agreement/versions/{world['draft_version'].pk}/import/", {"sheet": upload}).content.decode()
     assert "The sheet is missing these columns: Priority" in body
+
+
+def test_publishing_builds_a_landscape_pdf_with_the_colour_key(
+    make_user, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from pypdf import PdfReader
+
+    settings.MEDIA_ROOT = tmp_path
+    world = agreement_world()
+    draft = world["draft_version"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.version_publish(version=draft)
+    response = Client().get(f"/agreement/versions/{draft.pk}/plan.pdf")
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    page = reader.pages[0]
+    assert page.mediabox.width > page.mediabox.height, "landscape"
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Version 2 Kent Community Safety Agreement (CSA) Action Plan" in text
+    assert "Purple actions" in text and "Green actions" in text
+    assert "1.2" in text and "Support delivery of the Domestic Abuse Strategy" in text
+    assert reader.metadata.title.startswith("Action plan")
