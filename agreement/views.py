@@ -322,7 +322,9 @@ class PlanExportView(View):
         return response
 
 
-IMPORT_SALT = "agreement.plan-import"
+def import_salt(version: PlanVersion) -> str:
+    """A confirmation token is good for the draft it was previewed against, and no other."""
+    return f"agreement.plan-import.{version.pk}"
 
 
 class PlanImportView(EditorMixin, FormPageMixin, FormView):
@@ -344,7 +346,7 @@ class PlanImportView(EditorMixin, FormPageMixin, FormView):
     def form_valid(self, form):
         rows = form.rows
         valid = bool(rows) and not any(row.errors for row in rows)
-        token = signing.dumps([r.values for r in rows], salt=IMPORT_SALT, compress=True) if valid else ""
+        token = signing.dumps([r.values for r in rows], salt=import_salt(self.version), compress=True) if valid else ""
         return self.render_to_response(self.get_context_data(form=form, rows=rows, valid=valid, token=token))
 
 
@@ -352,7 +354,7 @@ class PlanImportConfirmView(EditorMixin, View):
     def post(self, request, pk):
         version = get_object_or_404(visible_versions(request.user), pk=pk, status="draft")
         try:
-            values = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT, max_age=3600)
+            values = signing.loads(request.POST.get("token", ""), salt=import_salt(version), max_age=3600)
         except signing.BadSignature:
             messages.error(request, "The preview has expired: upload the sheet again.")
             return redirect("agreement:plan_import", pk=version.pk)

@@ -149,3 +149,16 @@ def test_publishing_builds_a_landscape_pdf_with_the_colour_key(
     assert "Purple actions" in text and "Green actions" in text
     assert "1.2" in text and "Support delivery of the Domestic Abuse Strategy" in text
     assert reader.metadata.title.startswith("Action plan")
+
+
+def test_an_import_token_only_confirms_into_the_draft_it_was_previewed_for(world, make_user):
+    from .factories import agreement_world as another_world
+
+    officer = Client()
+    officer.force_login(make_user(roles.OFFICER))
+    draft = world["draft_version"]
+    preview = officer.post(f"/agreement/versions/{draft.pk}/import/", {"sheet": sheet([GOOD])})
+    other_draft = another_world()["draft_version"]
+    before = other_draft.items.count()
+    officer.post(f"/agreement/versions/{other_draft.pk}/import/confirm/", {"token": preview.context["token"]})
+    assert other_draft.items.count() == before, "a token for one plan must not import into another"
