@@ -71,4 +71,8 @@ def demo_partnership_load() -> list[DemoLogin]:
     from agreement.demo import demo_agreement_load
 
     demo_agreement_load()
+
+    from grants.demo import demo_grants_load
+
+    demo_grants_load()
     return logins

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreement.services import version_pdf_build
 from agreement.tests.factories import agreement_world
+from grants.tests.factories import grants_world
 from kcsp import roles
 from kcsp.models import Organisation, RenderCheck
 from kcsp.services import render_check_run
@@ -31,6 +32,10 @@ CHAIR = frozenset({roles.CHAIR})
 # The member user sits on the committee, so sees its non-DHR restricted items; DHR items only the cleared.
 RESTRICTED_READERS = frozenset({roles.MEMBER, roles.OFFICER, roles.CHAIR, roles.DHR_CLEARED})
 DHR_READERS = frozenset({roles.DHR_CLEARED})
+# Bids: officers and the chair see all; the member user wrote the world's bids.
+BID_READERS = frozenset({roles.MEMBER, roles.OFFICER, roles.CHAIR})
+BID_WRITERS = frozenset({roles.MEMBER, roles.OFFICER})
+OFFICER_OR_CHAIR = frozenset({roles.OFFICER, roles.CHAIR})
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,13 @@ KWARGS = {
     "published_item": lambda o: {"pk": o["published_item"].pk},
     "draft_item": lambda o: {"pk": o["draft_item"].pk},
     "draft_item_down": lambda o: {"pk": o["draft_item"].pk, "direction": "down"},
+    "grant_year": lambda o: {"year": o["grant_year"].year},
+    "grant_export": lambda o: {"year": o["grant_year"].year, "fmt": "xlsx"},
+    "draft_bid": lambda o: {"pk": o["draft_bid"].pk},
+    "submitted_bid": lambda o: {"pk": o["submitted_bid"].pk},
+    "recommended_bid": lambda o: {"pk": o["recommended_bid"].pk},
+    "bid_attachment": lambda o: {"pk": o["bid_attachment"].pk},
+    "recommend_step": lambda o: {"pk": o["submitted_bid"].pk, "action": "recommend"},
     "restricted_pack_file": lambda o: {"pk": o["published"].pk, "kind": "restricted"},
     "move_down": lambda o: {"pk": o["public_item"].pk, "direction": "down"},
     "admin_user": lambda o: {"object_id": o["user"].pk},
@@ -183,6 +195,24 @@ ROUTES = {
     "agreement:plan_pdf_build": Route(OFFICER, kwargs="published_version", method="post", ok=frozenset({302})),
     "agreement:plan_import_confirm": Route(OFFICER, kwargs="draft_version", method="post", ok=frozenset({302})),
     "agreement:indicator_value_create": Route(OFFICER, kwargs="indicator"),
+    "grants:year_list": Route(EVERYONE),
+    "grants:year_create": Route(OFFICER),
+    "grants:year_detail": Route(EVERYONE, kwargs="grant_year"),
+    "grants:year_edit": Route(OFFICER, kwargs="grant_year"),
+    "grants:tactical_lock": Route(OFFICER, kwargs="grant_year"),
+    "grants:tactical_unlock": Route(OFFICER, kwargs="grant_year"),
+    "grants:year_close": Route(OFFICER, kwargs="grant_year"),
+    "grants:bid_list": Route(BID_READERS, kwargs="grant_year"),
+    "grants:bid_create": Route(BID_WRITERS, kwargs="grant_year"),
+    "grants:bid_export": Route(OFFICER_OR_CHAIR, kwargs="grant_export"),
+    "grants:giving_export": Route(EVERYONE),
+    "grants:bid_detail": Route(BID_READERS, kwargs="submitted_bid"),
+    "grants:bid_edit": Route(BID_WRITERS, kwargs="draft_bid"),
+    "grants:attachment_create": Route(BID_WRITERS, kwargs="submitted_bid"),
+    "grants:attachment_file": Route(BID_READERS, kwargs="bid_attachment"),
+    "grants:bid_step": Route(OFFICER, kwargs="recommend_step"),
+    "grants:queue": Route(CHAIR),
+    "grants:queue_decide": Route(CHAIR, kwargs="recommended_bid"),
     "admin:index": Route(ADMIN_ONLY),
     "admin:login": Route(ADMIN_ONLY, ok=frozenset({302})),
     "admin:logout": Route(ADMIN_ONLY, method="post", ok=frozenset({200, 302})),
@@ -233,8 +263,10 @@ def objects(db, make_user, settings, tmp_path, users):
     business = committee_business(member_user=users[roles.MEMBER])
     plan = agreement_world()
     version_pdf_build(version=plan["published_version"])
-    assert not set(business) & set(plan), "object names must not collide"
-    return {**core, **business, **plan}
+    grants = grants_world(member_user=users[roles.MEMBER], year=plan["agreement"].year)
+    names = [*business, *plan, *grants]
+    assert len(names) == len(set(names)), "object names must not collide"
+    return {**core, **business, **plan, **grants}
 
 
 @pytest.fixture

@@ -107,6 +107,13 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kent Community Safety Partnership <kcsp@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails point here (the site as its users reach it).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# 360Giving publication of funded grants: identifiers are prefixed with the partnership's registered prefix.
+GRANTS_360_PREFIX = env("GRANTS_360_PREFIX", default="360G-kcsp")
+GRANTS_FUNDER_ID = env("GRANTS_FUNDER_ID", default="360G-kcsp")
+GRANTS_FUNDER_NAME = env("GRANTS_FUNDER_NAME", default="Kent Community Safety Partnership")
 
 # History is for reading: reverting a user from the admin could restore lost privileges.
 SIMPLE_HISTORY_REVERT_DISABLED = True

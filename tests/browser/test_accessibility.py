@@ -92,3 +92,28 @@ def test_signed_in_pages_have_no_wcag_violations(page, live_server):
     page.goto(f"{live_server.url}/directory/")
     page.get_by_role("link", name="Kent County Council").click()
     assert violations(page) == [], "organisation page"
+
+
+def test_grant_pages_have_no_wcag_violations(page, live_server):
+    from grants.models import Bid
+
+    demo_partnership_load()
+    bid = Bid.objects.get(title="Best Bar None")
+    for path in ("/grants/", "/grants/2021/", "/grants/2022/"):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    sign_in(page, live_server.url, "officer@kcsp.example")
+    for path in (
+        "/grants/2022/",
+        "/grants/2022/bids/",
+        "/grants/2022/bids/new/",
+        f"/grants/bids/{bid.pk}/",
+        f"/grants/bids/{bid.pk}/withdraw/",
+        "/grants/2022/tactical-pot/lock/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "chair@kcsp.example")
+    page.goto(f"{live_server.url}/grants/queue/")
+    assert violations(page) == [], "/grants/queue/"

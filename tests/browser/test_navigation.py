@@ -4,7 +4,7 @@ import pytest
 
 from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
 
-SIGNED_IN_NAV = ["Home", "Meetings", "Action plan", "Committees", "Directory", "Your account", "Sign out"]
+SIGNED_IN_NAV = ["Home", "Meetings", "Action plan", "Grants", "Committees", "Directory", "Your account", "Sign out"]
 EXPECTED_NAV = {
     "member": SIGNED_IN_NAV,
     "officer": SIGNED_IN_NAV,
@@ -14,6 +14,7 @@ EXPECTED_NAV = {
         "Home",
         "Meetings",
         "Action plan",
+        "Grants",
         "Committees",
         "Directory",
         "Your account",
@@ -32,7 +33,7 @@ def navigation(page):
 
 def test_anonymous_sees_only_public_navigation(page, live_server):
     page.goto(live_server.url)
-    assert navigation(page) == ["Home", "Meetings", "Action plan", "Sign in"]
+    assert navigation(page) == ["Home", "Meetings", "Action plan", "Grants", "Sign in"]
     assert page.title() == "Home – Kent Community Safety Partnership"
     assert page.locator(".govuk-skip-link").get_attribute("href") == "#main-content"
     assert page.locator("body.govuk-frontend-supported").count() == 1, "GOV.UK Frontend JS did not start"
@@ -51,7 +52,7 @@ def test_every_demo_login_signs_in_and_sees_its_roles_navigation(page, live_serv
         assert login.full_name in page.locator("main").inner_text()
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_url(f"{live_server.url}/")
-        assert navigation(page) == ["Home", "Meetings", "Action plan", "Sign in"]
+        assert navigation(page) == ["Home", "Meetings", "Action plan", "Grants", "Sign in"]
 
 
 def test_wrong_password_shows_the_error_summary(page, live_server):

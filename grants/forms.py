@@ -1,0 +1,192 @@
+"""Forms for the grant year, bids and their steps; money is entered in pounds and pence."""
+
+from decimal import Decimal
+
+from crispy_forms_gds.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+
+from agreement.models import PlanItem, PlanVersion, Priority
+from kcsp.forms import GdsFormMixin
+from kcsp.models import Organisation
+from meetings.uploads import check_upload
+
+from .models import Bid, GrantYear
+from .workflow import Step
+
+MONEY_ERRORS = {
+    "invalid": "Enter an amount in pounds and pence, like 1250 or 1250.50",
+    "max_decimal_places": "Enter an amount with no more than two decimal places (pence)",
+    "max_digits": "Enter an amount smaller than £100,000,000",
+    "max_whole_digits": "Enter an amount smaller than £100,000,000",
+    "min_value": "Enter an amount of £0 or more",
+}
+
+
+def _money_fields(form, *names: str) -> None:
+    for name in names:
+        field = form.fields[name]
+        field.error_messages.update(MONEY_ERRORS)
+        field.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
+        field.label = f"{field.label} (£)"
+
+
+class GrantYearForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save grant year"
+
+    class Meta:
+        model = GrantYear
+        fields = ["year", "amount_granted", "tactical_pot", "refunds_received", "rolled_over"]
+        error_messages = {
+            "year": {
+                "required": "Enter the year the financial year starts",
+                "unique": "That grant year already exists",
+            },
+            "amount_granted": {"required": "Enter the amount granted"},
+            "tactical_pot": {"required": "Enter the tactical pot, or 0"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _money_fields(self, "amount_granted", "tactical_pot", "refunds_received", "rolled_over")
+        if self.instance.pk:
+            self.fields["year"].disabled = True
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise ValidationError("Enter a year between 2000 and 2100")
+        return year
+
+
+class BidForm(GdsFormMixin, forms.ModelForm):
+    submit_label = "Save draft"
+
+    class Meta:
+        model = Bid
+        fields = [
+            "title",
+            "description",
+            "applicant_organisation",
+            "contact_name",
+            "contact_email",
+            "priority",
+            "plan_item",
+            "pot",
+            "amount_requested",
+            "total_cost",
+            "match_funding",
+            "match_funding_source",
+        ]
+        widgets = {"pot": forms.RadioSelect}
+        error_messages = {
+            "title": {"required": "Enter the project title"},
+            "description": {"required": "Describe the project"},
+            "applicant_organisation": {"required": "Choose the applicant organisation"},
+            "contact_name": {"required": "Enter the contact's name"},
+            "contact_email": {
+                "required": "Enter the contact's e-mail address",
+                "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+            },
+            "amount_requested": {"required": "Enter the amount requested"},
+            "total_cost": {"required": "Enter the total project cost"},
+        }
+
+    def __init__(self, *args, grant_year: GrantYear, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.grant_year = grant_year
+        _money_fields(self, "amount_requested", "total_cost", "match_funding")
+        self.fields["applicant_organisation"].queryset = Organisation.objects.active()
+        self.fields["priority"].queryset = Priority.objects.filter(agreement__year=grant_year.year)
+        self.fields["priority"].help_text = f"From the {grant_year.label} Community Safety Agreement."
+        self.fields["plan_item"].queryset = self._plan_items(grant_year)
+        self.fields["plan_item"].help_text = "If the project delivers an item of the action plan."
+        self.fields["description"].help_text = "What the project will do, for whom, and how success will be measured."
+        self.fields["match_funding_source"].help_text = "For example: the Violence Reduction Unit meets the rest."
+
+    @staticmethod
+    def _plan_items(grant_year: GrantYear):
+        versions = PlanVersion.objects.filter(plan__agreement__year=grant_year.year).order_by("-status", "-number")
+        version = versions.filter(status=PlanVersion.Status.DRAFT).first() or versions.first()
+        if version is None:
+            return PlanItem.objects.none()
+        return PlanItem.objects.filter(version=version, retired=False).select_related("priority")
+
+
+class StepForm(GdsFormMixin, forms.Form):
+    """The one form every workflow step uses: a reason, plus spend and outcomes when a project completes."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=2000)
+
+    def __init__(self, *args, step: Step, bid: Bid, **kwargs):
+        self.submit_label = step.label
+        super().__init__(*args, **kwargs)
+        self.step = step
+        self.fields["reason"].label = step.reason_label
+        self.fields["reason"].required = step.reason_required
+        self.fields["reason"].error_messages["required"] = (
+            f"Enter {step.reason_label[0].lower()}{step.reason_label[1:]}"
+        )
+        self.fields["reason"].error_messages["max_length"] = "Keep it under 2,000 characters"
+        if step.target == Bid.Status.COMPLETED:
+            self.fields["actual_spend"] = forms.DecimalField(
+                label="Actual spend",
+                max_digits=10,
+                decimal_places=2,
+                min_value=Decimal("0"),
+                max_value=bid.amount_requested,
+                help_text=f"No more than the £{bid.amount_requested:,.2f} approved.",
+                error_messages={
+                    **MONEY_ERRORS,
+                    "required": "Enter the actual spend",
+                    "max_value": f"The actual spend cannot be more than the £{bid.amount_requested:,.2f} approved",
+                },
+            )
+            self.fields["outcomes"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text="One outcome per line, for example: 55 people trained.",
+                error_messages={"required": "Enter the outcomes, for example '55 people trained'"},
+            )
+        if step.warning:
+            self.helper.inputs = [Submit("submit", step.label, css_class="govuk-button--warning")]
+
+
+class ChairDecisionForm(forms.Form):
+    """One action per bid in the chair's queue: approve or reject, with an optional comment."""
+
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def __init__(self, *args, bid: Bid, **kwargs):
+        super().__init__(*args, prefix=f"bid-{bid.pk}", **kwargs)
+        self.fields["comment"].label = f"Comment on {bid.reference} (optional)"
+        self.fields["comment"].error_messages["max_length"] = "Keep the comment under 2,000 characters"
+        self.fields["decision"].error_messages["required"] = "Choose approve or reject"
+        self.fields["decision"].error_messages["invalid_choice"] = "Choose approve or reject"
+
+
+class AttachmentForm(GdsFormMixin, forms.Form):
+    submit_label = "Upload"
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title for the attachment"})
+    file = forms.FileField(
+        help_text="A PDF or Word document (.docx), up to 20 MB.",
+        error_messages={"required": "Choose a file to upload", "empty": "The selected file is empty."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.checked = check_upload(upload)
+        return upload
+
+
+class TacticalLockForm(GdsFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the tactical pot locked?",
+        max_length=300,
+        help_text="For example: the Commissioner closed access to the tactical pot on 25 February 2022.",
+        error_messages={"required": "Enter why the tactical pot is locked"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        self.submit_label = "Lock the tactical pot"
+        super().__init__(*args, **kwargs)

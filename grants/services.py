@@ -1,0 +1,170 @@
+"""Multi-step writes for the grant: bids moving through the workflow under the budget guards, and the year's close."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from kcsp.models import User
+
+from . import notify
+from .budget import pot_figures
+from .models import ZERO, Bid, BidAttachment, BidStep, GrantYear, Pot
+from .workflow import STEPS, Step
+
+
+def _money(value: Decimal) -> str:
+    return f"£{value:,.2f}"
+
+
+@transaction.atomic
+def bid_save(*, bid: Bid, user: User) -> Bid:
+    """New bids are numbered per year under a lock on the year; only drafts can be changed."""
+    if bid.pk is None:
+        GrantYear.objects.select_for_update().get(pk=bid.grant_year_id)
+        last = Bid.objects.filter(grant_year_id=bid.grant_year_id).aggregate(last=Max("number"))["last"]
+        bid.number = (last or 0) + 1
+        bid.created_by = user
+    elif not Bid.objects.filter(pk=bid.pk, status=Bid.Status.DRAFT).exists():
+        raise ValidationError("Only a draft bid can be changed: this bid has been submitted.")
+    bid.full_clean()
+    bid.save()
+    return bid
+
+
+def _budget_guard(*, bid: Bid, year: GrantYear, guard: str) -> None:
+    """Refuse a draw that would take the pot past what is left, saying the figures."""
+    figures = pot_figures(year, exclude=bid)[bid.pot]
+    pot_name = Pot(bid.pot).label.lower()
+    if figures.locked:
+        raise ValidationError(
+            f"The tactical pot is locked ({year.tactical_locked_reason or 'access closed by the Commissioner'}): "
+            "nothing more can be drawn from it."
+        )
+    committed = figures.drawn if guard == "approve" else figures.allocated
+    left = figures.size - committed
+    if bid.amount_requested > left:
+        what = "approved" if guard == "approve" else "approved or recommended"
+        raise ValidationError(
+            f"{bid.reference} asks for {_money(bid.amount_requested)} from the {pot_name}, "
+            f"but only {_money(left)} is left: {_money(figures.size)} in the pot, "
+            f"{_money(committed)} already {what}."
+        )
+
+
+def _mark_plan_item_grant_funded(bid: Bid) -> None:
+    """An approved bid shows in purple on the action plan: its item in the current draft is marked."""
+    from agreement.models import PlanItem, PlanVersion
+
+    if bid.plan_item_id is None:
+        return
+    items = PlanItem.objects.filter(key=bid.plan_item.key, version__status=PlanVersion.Status.DRAFT, grant_funded=False)
+    for item in items.select_for_update():
+        item.grant_funded = True
+        item.revision += 1
+        item.save(update_fields=["grant_funded", "revision", "updated_at"])
+
+
+@transaction.atomic
+def bid_step(
+    *,
+    bid: Bid,
+    action: str,
+    user: User,
+    reason: str = "",
+    actual_spend: Decimal | None = None,
+    outcomes: str = "",
+) -> Bid:
+    """Move a bid one step, recording who, when and why. The year row is locked first so two
+    decisions on the same year are taken one after the other and cannot overspend a pot together."""
+    step: Step | None = STEPS.get(action)
+    if step is None:
+        raise ValidationError("That is not a step a bid can take.")
+    year = GrantYear.objects.select_for_update().get(pk=bid.grant_year_id)
+    bid = Bid.objects.select_for_update().select_related("grant_year").get(pk=bid.pk)
+    if not user.has_perm(step.permission, bid):
+        raise PermissionDenied
+    if bid.status not in step.sources:
+        raise ValidationError(
+            f"{bid.reference} is '{bid.get_status_display()}', so it cannot be moved to "
+            f"'{Bid.Status(step.target).label}'."
+        )
+    if year.is_closed:
+        raise ValidationError(f"The {year.label} grant year is closed: its bids can no longer change.")
+    reason = reason.strip()
+    if step.reason_required and not reason:
+        raise ValidationError(f"Enter {step.reason_label[0].lower()}{step.reason_label[1:]}.")
+    if step.check_budget:
+        _budget_guard(bid=bid, year=year, guard=step.check_budget)
+    if step.target == Bid.Status.COMPLETED:
+        if actual_spend is None:
+            raise ValidationError("Enter the actual spend.")
+        if actual_spend < ZERO or actual_spend > bid.amount_requested:
+            raise ValidationError(
+                f"The actual spend must be between £0.00 and the {_money(bid.amount_requested)} approved."
+            )
+        if not outcomes.strip():
+            raise ValidationError("Enter the outcomes, for example '55 people trained'.")
+        bid.actual_spend, bid.outcomes = actual_spend, outcomes.strip()
+    BidStep.objects.create(
+        bid=bid, from_status=bid.status, to_status=step.target, by=user, at=timezone.now(), reason=reason
+    )
+    bid.status = step.target
+    bid.save()
+    if step.target == Bid.Status.APPROVED:
+        _mark_plan_item_grant_funded(bid)
+    if step.target == Bid.Status.RECOMMENDED:
+        notify.chair_bids_awaiting(bid)
+    if step.notify_applicant:
+        notify.applicant_bid_decided(bid, step, reason)
+    return bid
+
+
+@transaction.atomic
+def attachment_add(*, bid: Bid, user: User, title: str, file, original_name: str, file_kind: str) -> BidAttachment:
+    if bid.status not in (Bid.Status.DRAFT, Bid.Status.SUBMITTED):
+        raise ValidationError("Attachments can be added until the working group has reviewed the bid.")
+    return BidAttachment.objects.create(
+        bid=bid, title=title, file=file, original_name=original_name, file_kind=file_kind, uploaded_by=user
+    )
+
+
+@transaction.atomic
+def tactical_pot_lock(*, year: GrantYear, locked: bool, reason: str = "") -> GrantYear:
+    year = GrantYear.objects.select_for_update().get(pk=year.pk)
+    if locked and not reason.strip():
+        raise ValidationError("Enter why the tactical pot is locked.")
+    year.tactical_locked, year.tactical_locked_reason = locked, reason.strip() if locked else ""
+    year.save()
+    return year
+
+
+OPEN_STATUSES = (
+    Bid.Status.SUBMITTED,
+    Bid.Status.RECOMMENDED,
+    Bid.Status.APPROVED,
+    Bid.Status.WITH_COMMISSIONER,
+    Bid.Status.COMMISSIONER_APPROVED,
+    Bid.Status.IN_DELIVERY,
+)
+
+
+@transaction.atomic
+def year_close(*, year: GrantYear, on=None) -> GrantYear:
+    """At year end what was not spent goes back to the Commissioner; open bids must be settled first."""
+    year = GrantYear.objects.select_for_update().get(pk=year.pk)
+    if year.is_closed:
+        raise ValidationError(f"The {year.label} grant year is already closed.")
+    still_open = year.bids.filter(status__in=OPEN_STATUSES).count()
+    if still_open:
+        raise ValidationError(
+            f"{still_open} bid{'s are' if still_open != 1 else ' is'} still open: "
+            "record completion, the Commissioner's decision or withdrawal first."
+        )
+    spent = sum((bid.actual_spend for bid in year.bids.filter(status=Bid.Status.COMPLETED)), ZERO)
+    year.returned_unspent = year.pot_size(Pot.UPFRONT) + year.pot_size(Pot.TACTICAL) - spent
+    year.closed_on = on or timezone.localdate()
+    year.save()
+    return year

@@ -1,0 +1,200 @@
+"""The grant pages as users meet them: the reference papers' totals, exports read back, forms and the queue."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from grants.budget import year_summaries
+from grants.exports import GIVING_COLUMNS
+from grants.models import Bid, GrantYear, Pot
+from kcsp import roles
+from kcsp.testing import assert_queries_constant
+from meetings.tests.factories import PDF_BYTES
+
+from .factories import BidFactory, GrantYearFactory
+
+pytestmark = pytest.mark.django_db
+S = Bid.Status
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("demo", stdout=io.StringIO())
+
+
+def test_demo_years_reproduce_the_reference_papers_totals(demo):
+    past, current = year_summaries(GrantYear.objects.filter(year__in=[2021, 2022]).order_by("year"))
+    assert past.year.amount_granted == Decimal("39661.00")
+    assert past.spent == Decimal("22941.60")
+    assert past.funded_projects == 7
+    assert past.year.returned_unspent == past.underspend == Decimal("16719.40")
+    assert past.pots[Pot.TACTICAL].locked
+    assert current.pots[Pot.TACTICAL].size == Decimal("13220.00")
+    assert current.pots[Pot.UPFRONT].size == Decimal("26441.00")
+    assert current.pots[Pot.UPFRONT].awaiting == Decimal("26440.00")
+    assert current.pots[Pot.UPFRONT].remaining == Decimal("1.00")
+    assert Bid.objects.filter(grant_year=current.year).awaiting_chair().count() == 5
+    bystander = Bid.objects.get(title="Bystander Approach Training")
+    assert (bystander.total_cost, bystander.match_funding) == (Decimal("25000.00"), Decimal("20000.00"))
+    assert bystander.plan_item.number == "5.3"
+
+
+def test_public_pages_show_the_summary_and_funded_projects(demo):
+    client = Client()
+    listing = client.get(reverse("grants:year_list")).content.decode()
+    assert "£22,941.60" in listing and "£16,719.40" in listing
+    past = client.get(reverse("grants:year_detail", args=[2021])).content.decode()
+    assert "190,000 views on Facebook" in past and "55 people attended" in past
+    assert "Under-spend returned to the Commissioner" in past
+    current = client.get(reverse("grants:year_detail", args=[2022])).content.decode()
+    assert "£26,440" in current and "£13,221" in current
+    assert "Best Bar None" not in current, "bids awaiting decisions are not public"
+
+
+def test_360giving_rows_read_back(demo):
+    response = Client().get(reverse("grants:giving_export"))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert list(rows[0]) == GIVING_COLUMNS
+    assert len(rows) == 7
+    assert sum(Decimal(row["Amount Awarded"]) for row in rows) == Decimal("22941.60")
+    assert {row["Currency"] for row in rows} == {"GBP"}
+    assert len({row["Identifier"] for row in rows}) == 7
+    assert all(row["Identifier"].startswith("360G-kcsp-2021-") for row in rows)
+    assert {row["Award Date"] for row in rows} == {"2021-04-01"}
+    assert {row["Funding Org:Name"] for row in rows} == {"Kent Community Safety Partnership"}
+
+
+def test_officer_exports_read_back(demo, make_user):
+    client = Client()
+    client.force_login(make_user(roles.OFFICER))
+    workbook = load_workbook(io.BytesIO(client.get(reverse("grants:bid_export", args=[2022, "xlsx"])).content))
+    sheet = workbook.active
+    assert sheet["B1"].value == "Project title"
+    assert [sheet.cell(row=n, column=8).value for n in range(2, 7)] == [622.5, 5000, 5980, 13000, 1837.5]
+    text = client.get(reverse("grants:bid_export", args=[2022, "csv"])).content.decode("utf-8-sig")
+    assert "Trauma Awareness Project" in text and "13000.00" in text
+    assert client.get(reverse("grants:bid_export", args=[2022, "pdf"])).status_code == 404
+
+
+def test_the_chair_decides_from_the_queue(demo, make_user):
+    chair = Client()
+    chair.force_login(make_user(roles.CHAIR))
+    page = chair.get(reverse("grants:queue")).content.decode()
+    assert page.count('data-testid="queue-bid"') == 5
+    best, bystander = Bid.objects.get(title="Best Bar None"), Bid.objects.get(title="Bystander Approach Training")
+    url = reverse("grants:queue_decide", args=[best.pk])
+    response = chair.post(url, {f"bid-{best.pk}-decision": "approve", f"bid-{best.pk}-comment": "Good value"})
+    assert response.status_code == 302
+    best.refresh_from_db()
+    assert best.status == S.APPROVED and best.steps.last().reason == "Good value"
+    url = reverse("grants:queue_decide", args=[bystander.pk])
+    chair.post(url, {f"bid-{bystander.pk}-decision": "reject", f"bid-{bystander.pk}-comment": "VRU funds it"})
+    bystander.refresh_from_db()
+    assert bystander.status == S.REJECTED
+    bad = chair.post(url, {f"bid-{bystander.pk}-decision": "approve"})
+    assert bad.status_code == 404, "a decided bid has left the queue"
+
+
+def test_a_decision_past_the_budget_shows_the_figures_and_changes_nothing(make_user):
+    year = GrantYearFactory(year=2031, amount_granted=Decimal("300.00"), tactical_pot=Decimal("100.00"))
+    author = make_user(roles.MEMBER)
+    BidFactory(grant_year=year, amount_requested=Decimal("150.00"), status=S.APPROVED, created_by=author)
+    over = BidFactory(grant_year=year, amount_requested=Decimal("50.01"), status=S.RECOMMENDED, created_by=author)
+    chair = Client()
+    chair.force_login(make_user(roles.CHAIR))
+    url = reverse("grants:queue_decide", args=[over.pk])
+    response = chair.post(url, {f"bid-{over.pk}-decision": "approve"})
+    assert response.status_code == 200
+    assert "only £50.00 is left" in response.content.decode()
+    assert Bid.objects.get(pk=over.pk).status == S.RECOMMENDED
+    response = chair.post(url, {f"bid-{over.pk}-decision": "maybe"})
+    assert "Choose approve or reject" in response.content.decode()
+
+
+def test_a_bid_form_with_bad_figures_explains_and_saves_nothing(make_user):
+    year = GrantYearFactory(year=2032)
+    member = Client()
+    member.force_login(make_user(roles.MEMBER))
+    organisation = BidFactory.build().applicant_organisation
+    organisation.save()
+    form = {
+        "title": "Knife crime leaflets",
+        "description": "Leaflets",
+        "applicant_organisation": organisation.pk,
+        "contact_name": "A Partner",
+        "contact_email": "a@partner.example",
+        "pot": "upfront",
+        "amount_requested": "1200.505",
+        "total_cost": "1000",
+        "match_funding": "0",
+    }
+    response = member.post(reverse("grants:bid_create", args=[2032]), form)
+    assert "no more than two decimal places" in response.content.decode()
+    form["amount_requested"] = "1200"
+    response = member.post(reverse("grants:bid_create", args=[2032]), form)
+    assert "cannot be more than the total project cost" in response.content.decode()
+    assert not Bid.objects.filter(grant_year=year).exists()
+    form["amount_requested"] = "800"
+    response = member.post(reverse("grants:bid_create", args=[2032]), form)
+    bid = Bid.objects.get(grant_year=year)
+    assert response["Location"] == bid.get_absolute_url()
+    assert (bid.status, bid.number, bid.amount_requested) == (S.DRAFT, 1, Decimal("800.00"))
+
+
+def test_an_illegal_step_from_the_page_is_refused_with_a_message(make_user):
+    officer = Client()
+    officer.force_login(make_user(roles.OFFICER))
+    bid = BidFactory(grant_year=GrantYearFactory(year=2033), status=S.DRAFT, created_by=make_user(roles.MEMBER))
+    response = officer.get(reverse("grants:bid_step", args=[bid.pk, "recommend"]), follow=True)
+    assert "it cannot be moved to" in response.content.decode()
+    assert officer.get(reverse("grants:bid_step", args=[bid.pk, "teleport"])).status_code == 404
+
+
+def test_attachments_are_checked_and_only_reach_those_who_see_the_bid(make_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    author_user = make_user(roles.MEMBER)
+    author, other = Client(), Client()
+    author.force_login(author_user)
+    other.force_login(make_user(roles.MEMBER))
+    bid = BidFactory(grant_year=GrantYearFactory(year=2034), status=S.DRAFT, created_by=author_user)
+    url = reverse("grants:attachment_create", args=[bid.pk])
+    fake = SimpleUploadedFile("quote.pdf", b"MZ this is not a pdf", content_type="application/pdf")
+    response = author.post(url, {"title": "Quote", "file": fake})
+    assert "is not a PDF" in response.content.decode()
+    assert not bid.attachments.exists()
+    good = SimpleUploadedFile("../../quote\x07.pdf", PDF_BYTES, content_type="application/pdf")
+    author.post(url, {"title": "Quote", "file": good})
+    attachment = bid.attachments.get()
+    assert attachment.original_name == "quote.pdf"
+    download = reverse("grants:attachment_file", args=[attachment.pk])
+    assert author.get(download).status_code == 200
+    assert other.get(download).status_code == 404
+    assert other.get(bid.get_absolute_url()).status_code == 404
+
+
+def test_grant_pages_make_the_same_queries_as_bids_grow(make_user):
+    year = GrantYearFactory(year=2035, amount_granted=Decimal("90000"), tactical_pot=Decimal("30000"))
+    author = make_user(roles.MEMBER)
+    chair, officer = Client(), Client()
+    chair.force_login(make_user(roles.CHAIR))
+    officer.force_login(make_user(roles.OFFICER))
+
+    def grow():
+        for _ in range(4):
+            bid = BidFactory(grant_year=year, status=S.RECOMMENDED, created_by=author)
+            BidFactory(grant_year=year, status=S.COMPLETED, created_by=author, outcomes="1\n2")
+            bid.steps.create(from_status=S.SUBMITTED, to_status=S.RECOMMENDED, by=author, at=bid.created_at)
+
+    grow()
+    assert_queries_constant(chair, reverse("grants:queue"), grow)
+    assert_queries_constant(officer, reverse("grants:bid_list", args=[2035]), grow)
+    assert_queries_constant(Client(), reverse("grants:year_detail", args=[2035]), grow)
+    assert_queries_constant(Client(), reverse("grants:year_list"), grow)

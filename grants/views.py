@@ -1,0 +1,376 @@
+"""Pages of the Crime Reduction Grant: the public year summary and funded projects, partners' bids,
+the working group's and Commissioner's steps, and the chair's queue."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
+
+from kcsp.mixins import RolePermissionMixin
+from kcsp.pages import ConfirmActionView, FormPageMixin
+from meetings.uploads import CONTENT_TYPES
+
+from . import exports, selectors, services
+from .budget import pot_figures, totals, year_summaries
+from .forms import AttachmentForm, BidForm, ChairDecisionForm, GrantYearForm, StepForm, TacticalLockForm
+from .models import Bid, BidAttachment, GrantYear
+from .workflow import STEPS, steps_for
+
+
+class ManagerMixin(RolePermissionMixin):
+    permission_required = "grants.manage_grant"
+
+
+class YearListView(TemplateView):
+    template_name = "grants/year_list.html"
+
+    def get_context_data(self, **kwargs):
+        summaries = year_summaries(GrantYear.objects.all())
+        return super().get_context_data(
+            summaries=summaries,
+            totals=totals(summaries),
+            can_manage=self.request.user.has_perm("grants.manage_grant"),
+            **kwargs,
+        )
+
+
+class YearDetailView(DetailView):
+    template_name = "grants/year_detail.html"
+    slug_field = slug_url_kwarg = "year"
+    context_object_name = "grant_year"
+    queryset = GrantYear.objects.all()
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            summary=year_summaries([self.object])[0],
+            funded=selectors.funded_bids(self.object),
+            can_manage=user.has_perm("grants.manage_grant"),
+            can_view_bids=user.has_perm("grants.view_bids"),
+            can_submit=user.has_perm("grants.submit_bid") and not self.object.is_closed,
+            can_decide=user.has_perm("grants.decide_bid"),
+            can_export=user.has_perm("grants.export_bids"),
+            **kwargs,
+        )
+
+
+class YearCreateView(ManagerMixin, FormPageMixin, CreateView):
+    form_class = GrantYearForm
+    heading = "Add a grant year"
+    caption = "Crime Reduction Grant"
+
+    def get_back_url(self):
+        return reverse("grants:year_list")
+
+
+class YearEditView(ManagerMixin, FormPageMixin, UpdateView):
+    form_class = GrantYearForm
+    heading = "Change the grant year's figures"
+
+    def load(self, request, **kwargs):
+        self.object = get_object_or_404(GrantYear, year=kwargs["year"])
+
+    def get_object(self, queryset=None):
+        return self.object
+
+    def get_caption(self):
+        return str(self.object)
+
+    def get_back_url(self):
+        return self.object.get_absolute_url()
+
+
+class YearActionMixin(ManagerMixin, FormPageMixin):
+    def load(self, request, **kwargs):
+        self.grant_year = get_object_or_404(GrantYear, year=kwargs["year"])
+
+    def get_caption(self):
+        return str(self.grant_year)
+
+    def get_back_url(self):
+        return self.get_success_url()
+
+    def get_success_url(self):
+        return self.grant_year.get_absolute_url()
+
+
+class TacticalLockView(YearActionMixin, FormView):
+    form_class = TacticalLockForm
+    heading = "Lock the tactical pot"
+
+    def form_valid(self, form):
+        services.tactical_pot_lock(year=self.grant_year, locked=True, reason=form.cleaned_data["reason"])
+        messages.success(self.request, "The tactical pot is locked: nothing more can be drawn from it.")
+        return redirect(self.get_success_url())
+
+
+class TacticalUnlockView(YearActionMixin, ConfirmActionView):
+    heading = "Unlock the tactical pot"
+    submit_label = "Unlock the tactical pot"
+    explanation = "Do this when the Commissioner has opened access to the tactical pot again."
+    success_message = "The tactical pot is open again."
+
+    def act(self):
+        services.tactical_pot_lock(year=self.grant_year, locked=False)
+
+
+class YearCloseView(YearActionMixin, ConfirmActionView):
+    heading = "Close the grant year"
+    submit_label = "Close the year"
+    explanation = (
+        "Closing records what was not spent as returned to the Commissioner. Bids of a closed year cannot change. "
+        "Every bid must be completed, withdrawn or decided first."
+    )
+    success_message = "The grant year is closed and its under-spend recorded."
+
+    def act(self):
+        services.year_close(year=self.grant_year)
+
+
+class BidListView(RolePermissionMixin, ListView):
+    permission_required = "grants.view_bids"
+    template_name = "grants/bid_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.grant_year = get_object_or_404(GrantYear, year=self.kwargs["year"])
+        self.status = self.request.GET.get("status", "")
+        return selectors.bids_for(self.request.user, self.grant_year, self.status)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            grant_year=self.grant_year,
+            statuses=Bid.Status.choices,
+            status=self.status,
+            can_submit=self.request.user.has_perm("grants.submit_bid") and not self.grant_year.is_closed,
+            **kwargs,
+        )
+
+
+class BidCreateView(RolePermissionMixin, FormPageMixin, CreateView):
+    permission_required = "grants.submit_bid"
+    form_class = BidForm
+    heading = "Propose a project for funding"
+
+    def load(self, request, **kwargs):
+        self.grant_year = get_object_or_404(GrantYear, year=kwargs["year"], closed_on__isnull=True)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "grant_year": self.grant_year}
+
+    def get_caption(self):
+        return str(self.grant_year)
+
+    def get_back_url(self):
+        return reverse("grants:bid_list", args=[self.grant_year.year])
+
+    def form_valid(self, form):
+        bid = services.bid_save(bid=form.instance, user=self.request.user)
+        messages.success(self.request, f"{bid.reference} is saved as a draft. Submit it when it is ready.")
+        return redirect(bid)
+
+
+class BidMixin(RolePermissionMixin):
+    permission_required = "grants.view_bids"
+
+    def load_bid(self, pk):
+        return get_object_or_404(selectors.bid_detail_queryset(self.request.user), pk=pk)
+
+
+class BidDetailView(BidMixin, DetailView):
+    template_name = "grants/bid_detail.html"
+    context_object_name = "bid"
+
+    def get_object(self, queryset=None):
+        return self.load_bid(self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        bid, user = self.object, self.request.user
+        return super().get_context_data(
+            steps=steps_for(bid, user),
+            pot=pot_figures(bid.grant_year)[bid.pot],
+            history=bid.history.select_related("history_user")[:20],
+            can_edit=user.has_perm("grants.edit_bid", bid),
+            can_attach=user.has_perm("grants.submit_this_bid", bid)
+            and bid.status in (Bid.Status.DRAFT, Bid.Status.SUBMITTED),
+            **kwargs,
+        )
+
+
+class BidFormPageMixin(BidMixin, FormPageMixin):
+    """A form page about one bid the user can see, opened only with `bid_permission` on that bid."""
+
+    bid_permission = ""
+
+    def load(self, request, **kwargs):
+        self.bid = self.load_bid(kwargs["pk"])
+        if self.bid_permission and not request.user.has_perm(self.bid_permission, self.bid):
+            raise PermissionDenied
+
+    def get_caption(self):
+        return self.bid.reference
+
+    def get_back_url(self):
+        return self.bid.get_absolute_url()
+
+
+class BidEditView(BidFormPageMixin, UpdateView):
+    form_class = BidForm
+    heading = "Change the draft bid"
+    bid_permission = "grants.edit_bid"
+
+    def get_object(self, queryset=None):
+        return self.bid
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "grant_year": self.bid.grant_year}
+
+    def form_valid(self, form):
+        try:
+            bid = services.bid_save(bid=form.instance, user=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "The draft is saved.")
+        return redirect(bid)
+
+
+class BidStepView(BidFormPageMixin, FormView):
+    """Any workflow step: the form asks for what the step needs; the service refuses illegal moves."""
+
+    form_class = StepForm
+
+    def load(self, request, **kwargs):
+        super().load(request, **kwargs)
+        self.step = STEPS.get(kwargs["action"])
+        if self.step is None:
+            raise Http404
+        if not request.user.has_perm(self.step.permission, self.bid):
+            raise PermissionDenied
+
+    def get(self, request, *args, **kwargs):
+        if self.bid.status not in self.step.sources:
+            messages.error(
+                request,
+                f"{self.bid.reference} is '{self.bid.get_status_display()}': it cannot be moved to "
+                f"'{Bid.Status(self.step.target).label}'.",
+            )
+            return redirect(self.bid)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "step": self.step, "bid": self.bid}
+
+    def get_context_data(self, **kwargs):
+        self.heading = f"{self.step.label}: {self.bid.title}"
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        try:
+            bid = services.bid_step(bid=self.bid, action=self.step.action, user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{bid.reference} is now '{bid.get_status_display()}'.")
+        return redirect(bid)
+
+
+class AttachmentCreateView(BidFormPageMixin, FormView):
+    form_class = AttachmentForm
+    heading = "Attach a document"
+    bid_permission = "grants.submit_this_bid"
+
+    def form_valid(self, form):
+        try:
+            services.attachment_add(
+                bid=self.bid,
+                user=self.request.user,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+                original_name=form.checked.original_name,
+                file_kind=form.checked.kind,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "The document is attached.")
+        return redirect(self.bid)
+
+
+class AttachmentFileView(BidMixin, View):
+    """Bid attachments are only ever sent through here, after the same rule as the bid page."""
+
+    def get(self, request, pk):
+        visible = selectors.bid_detail_queryset(request.user)
+        attachment = get_object_or_404(BidAttachment.objects.filter(bid__in=visible), pk=pk)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=CONTENT_TYPES[attachment.file_kind],
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class QueueView(RolePermissionMixin, TemplateView):
+    """Everything the chair needs to decide each recommended bid, on one page, one action per bid."""
+
+    permission_required = "grants.decide_bid"
+    template_name = "grants/queue.html"
+
+    def get_context_data(self, bound=None, **kwargs):
+        bids = list(selectors.awaiting_chair())
+        forms = {bid.pk: ChairDecisionForm(bid=bid) for bid in bids}
+        if bound is not None:
+            forms[bound.bid_pk] = bound
+        pots = selectors.pots_by_year({bid.grant_year for bid in bids})
+        return super().get_context_data(
+            entries=[(bid, forms[bid.pk], pots[bid.grant_year_id][bid.pot]) for bid in bids], **kwargs
+        )
+
+    def post(self, request, pk):
+        bid = get_object_or_404(Bid.objects.awaiting_chair(), pk=pk)
+        form = ChairDecisionForm(request.POST, bid=bid)
+        form.bid_pk = bid.pk
+        if form.is_valid():
+            decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
+            try:
+                services.bid_step(bid=bid, action=decision, user=request.user, reason=comment)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                verb = "approved" if decision == "approve" else "rejected"
+                messages.success(request, f"{bid.reference} {bid.title} is {verb}.")
+                return redirect("grants:queue")
+        return self.render_to_response(self.get_context_data(bound=form))
+
+
+class BidExportView(RolePermissionMixin, View):
+    permission_required = "grants.export_bids"
+    FORMATS = {
+        "csv": ("text/csv; charset=utf-8", exports.bids_csv),
+        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.bids_xlsx),
+    }
+
+    def get(self, request, year, fmt):
+        if fmt not in self.FORMATS:
+            raise Http404
+        grant_year = get_object_or_404(GrantYear, year=year)
+        content_type, build = self.FORMATS[fmt]
+        bids = selectors.bids_for(request.user, grant_year, "").exclude(status=Bid.Status.DRAFT)
+        response = HttpResponse(build(grant_year, bids), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="crg-bids-{grant_year.year}.{fmt}"'
+        return response
+
+
+class GivingExportView(View):
+    """Funded grants in the 360Giving Data Standard, public so the data can be published."""
+
+    def get(self, request):
+        response = HttpResponse(exports.giving_csv(selectors.funded_bids()), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="kcsp-360giving.csv"'
+        return response
