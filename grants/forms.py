@@ -1,5 +1,6 @@
 """Forms for the grant year, bids and their steps; money is entered in pounds and pence."""
 
+import copy
 from decimal import Decimal
 
 from crispy_forms_gds.layout import Submit
@@ -51,6 +52,26 @@ class GrantYearForm(GdsFormMixin, forms.ModelForm):
         _money_fields(self, "amount_granted", "tactical_pot", "refunds_received", "rolled_over")
         if self.instance.pk:
             self.fields["year"].disabled = True
+
+    def clean(self):
+        """Figures may change in-year, but never below what the chair has already approved from a pot."""
+        cleaned = super().clean()
+        if self.instance.pk is None or self.errors:
+            return cleaned
+        from .budget import pot_figures
+
+        proposed = copy.copy(self.instance)
+        for name in ("amount_granted", "tactical_pot", "refunds_received", "rolled_over"):
+            setattr(proposed, name, cleaned.get(name, getattr(proposed, name)))
+        for pot, figures in pot_figures(self.instance).items():
+            if proposed.pot_size(pot) < figures.drawn:
+                field = "tactical_pot" if pot == "tactical" else "amount_granted"
+                self.add_error(
+                    field,
+                    f"The {figures.label.lower()} would hold £{proposed.pot_size(pot):,.2f}, less than the "
+                    f"£{figures.drawn:,.2f} already approved from it",
+                )
+        return cleaned
 
     def clean_year(self):
         year = self.cleaned_data["year"]

@@ -198,3 +198,21 @@ def test_grant_pages_make_the_same_queries_as_bids_grow(make_user):
     assert_queries_constant(officer, reverse("grants:bid_list", args=[2035]), grow)
     assert_queries_constant(Client(), reverse("grants:year_detail", args=[2035]), grow)
     assert_queries_constant(Client(), reverse("grants:year_list"), grow)
+
+
+def test_year_figures_cannot_fall_below_what_is_approved(make_user):
+    year = GrantYearFactory(year=2036, amount_granted=Decimal("3000"), tactical_pot=Decimal("1000"))
+    BidFactory(grant_year=year, amount_requested=Decimal("1500"), status=S.APPROVED, created_by=make_user(roles.MEMBER))
+    officer = Client()
+    officer.force_login(make_user(roles.OFFICER))
+    url = reverse("grants:year_edit", args=[2036])
+    form = {"amount_granted": "2100", "tactical_pot": "700", "refunds_received": "0", "rolled_over": "0"}
+    response = officer.post(url, form)
+    assert "less than the £1,500.00 already approved from it" in response.content.decode()
+    assert GrantYear.objects.get(year=2036).amount_granted == Decimal("3000.00")
+    form.update(amount_granted="2400", tactical_pot="800.01")
+    assert "at most a third of the grant" in officer.post(url, form).content.decode()
+    form.update(amount_granted="2400", tactical_pot="800", refunds_received="100")
+    assert officer.post(url, form).status_code == 302
+    year.refresh_from_db()
+    assert (year.amount_granted, year.refunds_received) == (Decimal("2400.00"), Decimal("100.00"))
