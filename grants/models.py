@@ -56,7 +56,7 @@ class GrantYear(models.Model):
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(tactical_pot__lte=F("amount_granted") / 3), name="tactical_pot_at_most_a_third"
+                condition=Q(amount_granted__gte=F("tactical_pot") * 3), name="tactical_pot_at_most_a_third"
             ),
             models.CheckConstraint(condition=Q(amount_granted__gte=0), name="grant_not_negative"),
         ]
