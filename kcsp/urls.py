@@ -49,5 +49,6 @@ urlpatterns = [
     path("system/render-checks/<int:pk>.pdf", views.RenderCheckDownloadView.as_view(), name="render_check_pdf"),
     path("meetings/", include("meetings.urls")),
     path("agreement/", include("agreement.urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from kcsp.models import Organisation, Person, User
 
 from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Pack, Paper
 from .packbuild.requests import packs_refresh_if_published, packs_request
+from .uploads import extract_text
 
 STANDARD_ITEMS = ("Introduction", "Apologies", "Declarations of Interest")
 
@@ -169,7 +170,13 @@ def appendix_add(*, paper: Paper, title: str, file, original_name: str, file_kin
     letter = chr(ord("A") + paper.appendices.count())
     packs_refresh_if_published(paper.item.meeting)
     return Appendix.objects.create(
-        paper=paper, letter=letter, title=title, file=file, original_name=original_name, file_kind=file_kind
+        paper=paper,
+        letter=letter,
+        title=title,
+        file=file,
+        original_name=original_name,
+        file_kind=file_kind,
+        extracted_text=extract_text(file, file_kind),
     )
 
 

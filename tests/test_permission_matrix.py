@@ -120,6 +120,7 @@ ROUTES = {
     "organisation_detail": Route(ANY_ROLE, kwargs="organisation"),
     "system_status": Route(ADMIN_ONLY),
     "render_check_pdf": Route(ADMIN_ONLY, kwargs="render_check"),
+    "search:search": Route(EVERYONE, query="q=update"),
     "meetings:calendar": Route(EVERYONE),
     "meetings:ical": Route(EVERYONE),
     "meetings:meeting_create": Route(OFFICER),

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_forms_gds",
     "simple_history",
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "agreement",
     "grants",
     "dhr",
+    "search",
 ]
 
 MIDDLEWARE = [
