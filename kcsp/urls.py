@@ -42,6 +42,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("account/", views.AccountView.as_view(), name="account"),
+    path("account/notifications/", include("notifications.urls")),
     *account_urls,
     path("directory/", views.OrganisationListView.as_view(), name="organisation_list"),
     path("directory/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation_detail"),

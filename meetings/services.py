@@ -17,6 +17,13 @@ from .uploads import extract_text
 STANDARD_ITEMS = ("Introduction", "Apologies", "Declarations of Interest")
 
 
+def _notify_on_commit(task_name: str, object_id: int) -> None:
+    """Queue a notice once the change is saved (notifications/tasks.py decides who hears of it)."""
+    from notifications import tasks
+
+    transaction.on_commit(lambda: getattr(tasks, task_name).delay(object_id))
+
+
 @transaction.atomic
 def meeting_create(*, committee: Committee, starts_at: datetime.datetime, **fields) -> Meeting:
     """A new meeting starts with the standard committee-business items A1–A4."""
@@ -137,6 +144,7 @@ def meeting_publish(*, meeting: Meeting) -> Meeting:
     meeting.status, meeting.published_at = Meeting.Status.PUBLISHED, timezone.now()
     meeting.save()
     packs_request(meeting=meeting, delay=0)
+    _notify_on_commit("pack_published_task", meeting.pk)
     return meeting
 
 
@@ -155,11 +163,14 @@ def meeting_mark_held(*, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def paper_save(*, paper: Paper, user: User | None = None) -> Paper:
     """Papers added once the agenda is out are supplementary."""
-    if paper.pk is None:
+    is_new = paper.pk is None
+    if is_new:
         published = Meeting.objects.published().filter(pk=paper.item.meeting_id)
         paper.is_supplementary = published.exists()
         paper.created_by = user
     paper.save()
+    if is_new and paper.is_supplementary:
+        _notify_on_commit("supplementary_paper_task", paper.pk)
     packs_refresh_if_published(paper.item.meeting)
     return paper
 
@@ -193,6 +204,7 @@ def apologies_send(*, meeting: Meeting, person: Person) -> Attendance:
         person=person,
         defaults={"kind": Attendance.Kind.APOLOGIES, "organisation": membership.organisation, "sent_online": True},
     )
+    _notify_on_commit("apologies_task", attendance.pk)
     return attendance
 
 

@@ -116,6 +116,7 @@ ROUTES = {
     "password_reset_confirm": Route(EVERYONE, kwargs="reset_token"),
     "password_reset_complete": Route(EVERYONE),
     "account": Route(SIGNED_IN),
+    "notifications:preferences": Route(SIGNED_IN),
     "organisation_list": Route(ANY_ROLE),
     "organisation_detail": Route(ANY_ROLE, kwargs="organisation"),
     "system_status": Route(ADMIN_ONLY),

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "grants",
     "dhr",
     "search",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +133,25 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+
+# Daily notice schedules (exactly one `celery beat` runs them); sending is idempotent, so a rerun sends nothing twice.
+CELERY_BEAT_SCHEDULE = {
+    "action-reminders": {
+        "task": "notifications.tasks.action_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "plan-update-reminders": {
+        "task": "notifications.tasks.plan_update_reminders_task",
+        "schedule": crontab(hour=7, minute=10),
+    },
+    "terms-review-reminders": {
+        "task": "notifications.tasks.terms_review_reminders_task",
+        "schedule": crontab(hour=7, minute=20, day_of_week="mon"),
+    },
+}
+
+# The address links in e-mails and feeds start with (no request is at hand in a scheduled task).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Packs rebuild this long after the last change to a published agenda (debounce).
 PACK_REBUILD_DELAY_SECONDS = env.int("PACK_REBUILD_DELAY_SECONDS", default=20)
