@@ -43,6 +43,8 @@ urlpatterns = [
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("account/", views.AccountView.as_view(), name="account"),
     path("account/notifications/", include("notifications.urls")),
+    path("account/tokens/", include("api.account_urls")),
+    path("api/v1/", include("api.urls")),
     *account_urls,
     path("directory/", views.OrganisationListView.as_view(), name="organisation_list"),
     path("directory/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation_detail"),

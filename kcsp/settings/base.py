@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "dhr",
     "search",
     "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [
