@@ -42,6 +42,9 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("account/", views.AccountView.as_view(), name="account"),
+    path("account/notifications/", include("notifications.urls")),
+    path("account/tokens/", include("api.account_urls")),
+    path("api/v1/", include("api.urls")),
     *account_urls,
     path("directory/", views.OrganisationListView.as_view(), name="organisation_list"),
     path("directory/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation_detail"),
@@ -50,5 +53,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("agreement/", include("agreement.urls")),
     path("grants/", include("grants.urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,10 +27,19 @@ class AccountView(RolePermissionMixin, TemplateView):
     template_name = "kcsp/account.html"
 
     def get_context_data(self, **kwargs):
+        from django.urls import reverse
+
+        from api.models import ApiToken, CalendarFeed
+
         user = self.request.user
         held = roles.role_names(user)
+        feed = CalendarFeed.live_for(user)
         return super().get_context_data(
             person=getattr(user, "person", None),
+            api_tokens=ApiToken.objects.active().filter(user=user),
+            calendar_feed_url=self.request.build_absolute_uri(reverse("tokens:private_ical", args=[feed.token]))
+            if feed
+            else None,
             roles=[
                 (roles.ROLE_LABELS[name], roles.ROLE_DESCRIPTIONS[name]) for name in roles.ALL_ROLES if name in held
             ],

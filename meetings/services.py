@@ -12,8 +12,16 @@ from kcsp.models import Organisation, Person, User
 
 from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Pack, Paper
 from .packbuild.requests import packs_refresh_if_published, packs_request
+from .uploads import extract_text
 
 STANDARD_ITEMS = ("Introduction", "Apologies", "Declarations of Interest")
+
+
+def _notify_on_commit(task_name: str, object_id: int) -> None:
+    """Queue a notice once the change is saved (notifications/tasks.py decides who hears of it)."""
+    from notifications import tasks
+
+    transaction.on_commit(lambda: getattr(tasks, task_name).delay(object_id))
 
 
 @transaction.atomic
@@ -136,6 +144,7 @@ def meeting_publish(*, meeting: Meeting) -> Meeting:
     meeting.status, meeting.published_at = Meeting.Status.PUBLISHED, timezone.now()
     meeting.save()
     packs_request(meeting=meeting, delay=0)
+    _notify_on_commit("pack_published_task", meeting.pk)
     return meeting
 
 
@@ -154,11 +163,14 @@ def meeting_mark_held(*, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def paper_save(*, paper: Paper, user: User | None = None) -> Paper:
     """Papers added once the agenda is out are supplementary."""
-    if paper.pk is None:
+    is_new = paper.pk is None
+    if is_new:
         published = Meeting.objects.published().filter(pk=paper.item.meeting_id)
         paper.is_supplementary = published.exists()
         paper.created_by = user
     paper.save()
+    if is_new and paper.is_supplementary:
+        _notify_on_commit("supplementary_paper_task", paper.pk)
     packs_refresh_if_published(paper.item.meeting)
     return paper
 
@@ -169,7 +181,13 @@ def appendix_add(*, paper: Paper, title: str, file, original_name: str, file_kin
     letter = chr(ord("A") + paper.appendices.count())
     packs_refresh_if_published(paper.item.meeting)
     return Appendix.objects.create(
-        paper=paper, letter=letter, title=title, file=file, original_name=original_name, file_kind=file_kind
+        paper=paper,
+        letter=letter,
+        title=title,
+        file=file,
+        original_name=original_name,
+        file_kind=file_kind,
+        extracted_text=extract_text(file, file_kind),
     )
 
 
@@ -186,6 +204,7 @@ def apologies_send(*, meeting: Meeting, person: Person) -> Attendance:
         person=person,
         defaults={"kind": Attendance.Kind.APOLOGIES, "organisation": membership.organisation, "sent_online": True},
     )
+    _notify_on_commit("apologies_task", attendance.pk)
     return attendance
 
 

@@ -82,3 +82,43 @@ def check_upload(upload) -> CheckedUpload:
             )
         _check_docx(upload)
     return CheckedUpload(kind, original_name)
+
+
+MAX_EXTRACTED_CHARS = 1_000_000
+
+
+def extract_text(upload, kind: str) -> str:
+    """The text of an uploaded PDF (pypdf) or Word document (its XML), stored on the row for search.
+
+    A file whose text cannot be read still uploads: it is just not found by its contents.
+    """
+    upload.seek(0)
+    try:
+        text = _pdf_text(upload) if kind == "pdf" else _docx_text(upload)
+    except Exception:  # noqa: BLE001 - a damaged text layer must not refuse a valid upload
+        text = ""
+    finally:
+        upload.seek(0)
+    return " ".join(text.replace("\x00", " ").split())[:MAX_EXTRACTED_CHARS]
+
+
+def _pdf_text(upload) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(upload.read()))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def _docx_text(upload) -> str:
+    from xml.etree import ElementTree
+
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(upload) as archive:
+        xml = archive.read("word/document.xml")
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        return ""  # Word never writes a DTD: one is there to expand entities, so its text is not read
+    root = ElementTree.fromstring(xml)  # noqa: S314 - no DTD, so no entity expansion
+    paragraphs = []
+    for paragraph in root.iter(f"{ns}p"):
+        paragraphs.append("".join(node.text or "" for node in paragraph.iter(f"{ns}t")))
+    return "\n".join(paragraphs)

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreement.services import version_pdf_build
 from agreement.tests.factories import agreement_world
+from api.models import ApiToken, CalendarFeed
 from grants.tests.factories import grants_world
 from kcsp import roles
 from kcsp.models import Organisation, RenderCheck
@@ -36,6 +37,32 @@ DHR_READERS = frozenset({roles.DHR_CLEARED})
 BID_READERS = frozenset({roles.MEMBER, roles.OFFICER, roles.CHAIR})
 BID_WRITERS = frozenset({roles.MEMBER, roles.OFFICER})
 OFFICER_OR_CHAIR = frozenset({roles.OFFICER, roles.CHAIR})
+
+
+# The public JSON API: open to everyone (tokens, not sessions, widen what it shows: see api/tests).
+API_OBJECTS = {
+    "organization": "committee",
+    "person": "membership",  # its person: see KWARGS
+    "membership": "membership",
+    "meeting": "published",
+    "agendaitem": "public_item",
+    "paper": "written_paper",
+    "consultation": "written_paper",
+}
+API_ROUTE_NAMES = (
+    "api:system",
+    "api:openapi",
+    "api:body-list",
+    "api:body-detail",
+    "api:file-list",
+    "api:file-detail",
+    *(f"api:{name}-{end}" for name in API_OBJECTS for end in ("list", "detail")),
+)
+API_KWARGS = {
+    "api:body-detail": "api_body",
+    "api:file-detail": "api_file",
+    **{f"api:{name}-detail": f"api_{name}" for name in API_OBJECTS},
+}
 
 
 @dataclass(frozen=True)
@@ -75,6 +102,12 @@ KWARGS = {
         )
     },
     "committee": lambda o: {"slug": o["committee"].slug},
+    "calendar_feed": lambda o: {"token": o["calendar_feed"].token},
+    "api_body": lambda o: {"pk": "kcsp"},
+    "api_file": lambda o: {"pk": f"appendix-{o['appendix'].pk}"},
+    **{f"api_{name}": (lambda o, key=key: {"pk": str(o[key].pk)}) for name, key in API_OBJECTS.items()},
+    "api_person": lambda o: {"pk": str(o["membership"].person_id)},
+    "own_api_token": lambda o: {"pk": o["own_api_token"].pk},
     "agreement_year": lambda o: {"year": o["agreement"].year},
     "plan": lambda o: {"pk": o["plan"].pk},
     "published_export": lambda o: {"pk": o["published_version"].pk, "fmt": "xlsx"},
@@ -128,10 +161,19 @@ ROUTES = {
     "password_reset_confirm": Route(EVERYONE, kwargs="reset_token"),
     "password_reset_complete": Route(EVERYONE),
     "account": Route(SIGNED_IN),
+    "notifications:preferences": Route(SIGNED_IN),
+    "tokens:api_token_create": Route(SIGNED_IN),
+    "tokens:api_token_revoke": Route(frozenset({roles.MEMBER}), kwargs="own_api_token"),  # the owner's token
+    "tokens:calendar_create": Route(SIGNED_IN),
+    "tokens:calendar_revoke": Route(SIGNED_IN),
+    # A capability address for calendar applications: whoever holds the token reads that person's meetings.
+    "tokens:private_ical": Route(EVERYONE, kwargs="calendar_feed"),
+    **{name: Route(EVERYONE, kwargs=API_KWARGS.get(name)) for name in API_ROUTE_NAMES},
     "organisation_list": Route(ANY_ROLE),
     "organisation_detail": Route(ANY_ROLE, kwargs="organisation"),
     "system_status": Route(ADMIN_ONLY),
     "render_check_pdf": Route(ADMIN_ONLY, kwargs="render_check"),
+    "search:search": Route(EVERYONE, query="q=update"),
     "meetings:calendar": Route(EVERYONE),
     "meetings:ical": Route(EVERYONE),
     "meetings:meeting_create": Route(OFFICER),
@@ -264,9 +306,13 @@ def objects(db, make_user, settings, tmp_path, users):
     plan = agreement_world()
     version_pdf_build(version=plan["published_version"])
     grants = grants_world(member_user=users[roles.MEMBER], year=plan["agreement"].year)
-    names = [*business, *plan, *grants]
+    tokens = {
+        "calendar_feed": CalendarFeed.objects.create(user=users[roles.MEMBER], token="matrix-feed-token"),
+        "own_api_token": ApiToken.issue(user=users[roles.MEMBER], name="matrix")[0],
+    }
+    names = [*business, *plan, *grants, *tokens]
     assert len(names) == len(set(names)), "object names must not collide"
-    return {**core, **business, **plan, **grants}
+    return {**core, **business, **plan, **grants, **tokens}
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -22,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_forms_gds",
     "simple_history",
@@ -32,6 +34,9 @@ INSTALLED_APPS = [
     "agreement",
     "grants",
     "dhr",
+    "search",
+    "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -107,8 +112,6 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kent Community Safety Partnership <kcsp@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Links in e-mails point here (the site as its users reach it).
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # 360Giving publication of funded grants: identifiers are prefixed with the partnership's registered prefix.
 GRANTS_360_PREFIX = env("GRANTS_360_PREFIX", default="360G-kcsp")
@@ -136,6 +139,25 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+
+# Daily notice schedules (exactly one `celery beat` runs them); sending is idempotent, so a rerun sends nothing twice.
+CELERY_BEAT_SCHEDULE = {
+    "action-reminders": {
+        "task": "notifications.tasks.action_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "plan-update-reminders": {
+        "task": "notifications.tasks.plan_update_reminders_task",
+        "schedule": crontab(hour=7, minute=10),
+    },
+    "terms-review-reminders": {
+        "task": "notifications.tasks.terms_review_reminders_task",
+        "schedule": crontab(hour=7, minute=20, day_of_week="mon"),
+    },
+}
+
+# The address links in e-mails and feeds start with (no request is at hand in a scheduled task).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Packs rebuild this long after the last change to a published agenda (debounce).
 PACK_REBUILD_DELAY_SECONDS = env.int("PACK_REBUILD_DELAY_SECONDS", default=20)

@@ -49,6 +49,7 @@ class Paper(models.Model):
     file = models.FileField(upload_to=private_upload_to, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     file_kind = models.CharField(max_length=10, blank=True)
+    extracted_text = models.TextField(blank=True, editable=False, help_text="The uploaded file's text, for search.")
     is_supplementary = models.BooleanField(default=False, help_text="Added after the agenda was published.")
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -111,6 +112,7 @@ class Appendix(models.Model):
     file = models.FileField(upload_to=private_upload_to)
     original_name = models.CharField(max_length=255)
     file_kind = models.CharField(max_length=10)
+    extracted_text = models.TextField(blank=True, editable=False, help_text="The uploaded file's text, for search.")
 
     history = HistoricalRecords()
 

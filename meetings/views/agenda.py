@@ -13,6 +13,7 @@ from kcsp.mixins import RolePermissionMixin
 from .. import services
 from ..forms import AgendaItemForm, AppendixForm, MeetingForm, UploadedPaperForm, WrittenPaperForm
 from ..models import AgendaItem, Meeting, Paper, PaperSection
+from ..uploads import extract_text
 from .base import ConfirmActionView, FormPageMixin, OfficerMixin
 
 
@@ -222,6 +223,7 @@ class PaperUploadView(PaperCreateMixin, CreateView):
         paper = form.instance
         paper.item, paper.format = self.item, Paper.Format.UPLOADED
         paper.original_name, paper.file_kind = form.checked.original_name, form.checked.kind
+        paper.extracted_text = extract_text(form.cleaned_data["upload"], form.checked.kind)
         with transaction.atomic():
             paper.file.save(form.checked.original_name, form.cleaned_data["upload"], save=False)
             services.paper_save(paper=paper, user=self.request.user)

@@ -126,24 +126,29 @@ class MinutesView(DetailView):
         )
 
 
+def ical_response(request, meetings, name: str) -> HttpResponse:
+    """An iCalendar file of the given meetings (times with their time zone, a link to each meeting page)."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Kent Community Safety Partnership//Meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for meeting in meetings.select_related("committee").order_by("starts_at"):
+        event = Event()
+        event.add("uid", f"meeting-{meeting.pk}@kcsp")
+        event.add("summary", str(meeting.committee))
+        event.add("dtstart", meeting.starts_at)
+        event.add("dtstamp", meeting.published_at)
+        event.add("location", meeting.venue or meeting.get_venue_kind_display())
+        event.add("url", request.build_absolute_uri(reverse("meetings:meeting_detail", args=[meeting.pk])))
+        calendar.add_component(event)
+    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
 class ICalFeedView(View):
     """Published meetings of public bodies, for anyone's calendar application."""
 
     def get(self, request):
-        from icalendar import Calendar, Event
-
-        calendar = Calendar()
-        calendar.add("prodid", "-//Kent Community Safety Partnership//Meetings//EN")
-        calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", "Kent Community Safety Partnership meetings")
-        meetings = Meeting.objects.published().filter(committee__is_public=True).select_related("committee")
-        for meeting in meetings.order_by("starts_at"):
-            event = Event()
-            event.add("uid", f"meeting-{meeting.pk}@kcsp")
-            event.add("summary", str(meeting.committee))
-            event.add("dtstart", meeting.starts_at)
-            event.add("dtstamp", meeting.published_at)
-            event.add("location", meeting.venue or meeting.get_venue_kind_display())
-            event.add("url", request.build_absolute_uri(reverse("meetings:meeting_detail", args=[meeting.pk])))
-            calendar.add_component(event)
-        return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+        meetings = Meeting.objects.published().filter(committee__is_public=True)
+        return ical_response(request, meetings, "Kent Community Safety Partnership meetings")

@@ -117,3 +117,26 @@ def test_grant_pages_have_no_wcag_violations(page, live_server):
     sign_in(page, live_server.url, "chair@kcsp.example")
     page.goto(f"{live_server.url}/grants/queue/")
     assert violations(page) == [], "/grants/queue/"
+
+
+def test_search_notification_and_token_pages_have_no_wcag_violations(page, live_server):
+    demo_partnership_load()
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Search the partnership's papers").fill("action plan")
+    page.get_by_label("Search the partnership's papers").press("Enter")
+    page.wait_for_url("**/search/?q=action+plan")
+    assert page.locator("#result-count").is_visible()
+    assert violations(page) == [], "search results, signed out"
+    for path in ("/search/", "/search/?q=zzzznothing", "/search/?q=plan&date_from=2023-01-01&date_to=2022-01-01"):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    sign_in(page, live_server.url, "member@kcsp.example")
+    for path in (
+        "/search/?q=update",
+        "/account/",
+        "/account/notifications/",
+        "/account/tokens/api-tokens/new/",
+        "/account/tokens/calendar/new/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path

@@ -1,0 +1,189 @@
+"""Running a search over every registered source: PostgreSQL full-text search, or icontains on SQLite.
+
+Each source's queryset is the user's own visible_to(user) one, so counts, titles and snippets can only
+come from what the user may open. One UNION of (kind, pk, rank, date) rows is ranked and paginated;
+only the rows of the page shown are loaded, through the same querysets, with their snippets.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, TextField, Value, When
+from django.db.models.functions import Cast, Concat, TruncDate
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .sources import SOURCES, SearchSource
+
+START, STOP = "\ue000", "\ue001"  # private-use characters marking a highlight until the text is escaped
+CONFIG = "english"
+
+
+@dataclass(frozen=True)
+class Filters:
+    kinds: tuple = ()
+    committee_id: int | None = None
+    date_from: object = None
+    date_to: object = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    source: SearchSource
+    obj: object
+    rank: float
+    snippet: SafeString
+
+    @property
+    def title(self):
+        return self.source.title(self.obj)
+
+    @property
+    def url(self):
+        return self.source.url(self.obj)
+
+    @property
+    def describe(self):
+        return self.source.describe(self.obj)
+
+
+def safe_snippet(marked_text: str) -> SafeString:
+    """Escape the text first, then turn only our own markers into <mark>: nothing of the text can become HTML."""
+    escaped = escape(marked_text)
+    highlighted = re.sub(f"{START}(.*?){STOP}", r"<mark>\1</mark>", escaped, flags=re.S)
+    return mark_safe(highlighted.replace(START, "").replace(STOP, ""))  # noqa: S308 - escaped above
+
+
+def uses_full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _field_of(model, path: str):
+    for part in path.split("__")[:-1]:
+        model = model._meta.get_field(part).related_model
+    return model._meta.get_field(path.split("__")[-1])
+
+
+def _date_expression(source: SearchSource, model):
+    if source.date_field is None:
+        return Value(None, output_field=DateTimeField()), None
+    if isinstance(_field_of(model, source.date_field), DateTimeField):
+        return TruncDate(source.date_field), source.date_field
+    return F(source.date_field), source.date_field
+
+
+def _texts(source: SearchSource) -> list:
+    return [*source.body_fields, *(source.extra_text() if uses_full_text() else ())]
+
+
+def _matching(source: SearchSource, user, text: str, filters: Filters):
+    """This source's visible rows that match, as (kind, pk, rank, date) rows."""
+    queryset = source.queryset(user).order_by()
+    if filters.committee_id is not None:
+        if not source.committee_field:
+            return None
+        queryset = queryset.filter(**{source.committee_field: filters.committee_id})
+    date, _ = _date_expression(source, queryset.model)
+    if (filters.date_from or filters.date_to) and source.date_field is None:
+        return None
+    queryset = queryset.annotate(search_date=date)
+    if filters.date_from:
+        queryset = queryset.filter(search_date__gte=filters.date_from)
+    if filters.date_to:
+        queryset = queryset.filter(search_date__lte=filters.date_to)
+    if uses_full_text():
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        query = SearchQuery(text, config=CONFIG, search_type="websearch")
+        vector = SearchVector(source.title_field, weight="A", config=CONFIG) + SearchVector(
+            *_texts(source), weight="B", config=CONFIG
+        )
+        queryset = (
+            queryset.annotate(search_document=vector)
+            .filter(search_document=query)
+            .annotate(search_rank=SearchRank(vector, query))
+        )
+    else:
+        paths = [source.title_field, *(f for f in source.body_fields if isinstance(f, str)), *source.fallback_lookups]
+        condition = Q()
+        for path in paths:
+            condition |= Q(**{f"{path}__icontains": text})
+        matching_pks = queryset.model.objects.filter(condition).values("pk")
+        queryset = queryset.filter(pk__in=matching_pks).annotate(
+            search_rank=Case(
+                When(**{f"{source.title_field}__icontains": text}, then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+    return queryset.annotate(search_kind=Value(source.kind, output_field=TextField())).values_list(
+        "search_kind", "pk", "search_rank", "search_date"
+    )
+
+
+def search_rows(user, text: str, filters: Filters = Filters()):
+    """Every visible match as one ranked, countable queryset of (kind, pk, rank, date) rows."""
+    parts = [
+        rows
+        for source in SOURCES
+        if not filters.kinds or source.kind in filters.kinds
+        if (rows := _matching(source, user, text, filters)) is not None
+    ]
+    if not parts:
+        return None
+    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return combined.order_by("-search_rank", F("search_date").desc(nulls_last=True), "search_kind", "-pk")
+
+
+def _marked_fallback(text: str, body: str, width: int = 240) -> str:
+    words = [re.escape(word) for word in text.split() if word]
+    if not body or not words:
+        return body[:width]
+    pattern = re.compile("|".join(words), re.IGNORECASE)
+    found = pattern.search(body)
+    start = max(0, found.start() - width // 3) if found else 0
+    excerpt = body[start : start + width]
+    excerpt = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", excerpt)
+    return ("… " if start else "") + excerpt + (" …" if start + width < len(body) else "")
+
+
+def hits_for(user, text: str, rows) -> list[Hit]:
+    """Load the objects of one page of rows, through the sources' own querysets, with their snippets."""
+    wanted: dict[str, list] = {}
+    for kind, pk, _rank, _date in rows:
+        wanted.setdefault(kind, []).append(pk)
+    loaded = {}
+    for source in SOURCES:
+        if source.kind not in wanted:
+            continue
+        queryset = source.queryset(user).filter(pk__in=wanted[source.kind])
+        space = Value(" ", output_field=TextField())
+        parts = [Cast(part, TextField()) for part in _texts(source)]
+        body = Concat(*[item for part in parts for item in (part, space)], output_field=TextField())
+        if uses_full_text():
+            from django.contrib.postgres.search import SearchHeadline, SearchQuery
+
+            query = SearchQuery(text, config=CONFIG, search_type="websearch")
+            headline = SearchHeadline(
+                body,
+                query,
+                config=CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+            for obj in queryset.annotate(search_headline=headline):
+                loaded[(source.kind, obj.pk)] = (source, obj, obj.search_headline or "")
+        else:
+            for obj in queryset.annotate(search_body=body):
+                loaded[(source.kind, obj.pk)] = (source, obj, _marked_fallback(text, obj.search_body or ""))
+    hits = []
+    for kind, pk, rank, _date in rows:
+        if (kind, pk) in loaded:  # gone or no longer visible since the count: left out, never shown
+            source, obj, marked = loaded[(kind, pk)]
+            hits.append(Hit(source, obj, rank, safe_snippet(marked.strip())))
+    return hits
