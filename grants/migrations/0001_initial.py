@@ -11,231 +11,772 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agreement', '0003_plan_pdf'),
-        ('kcsp', '0001_initial'),
+        ("agreement", "0003_plan_pdf"),
+        ("kcsp", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Bid',
+            name="Bid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(editable=False)),
-                ('title', models.CharField(max_length=200, verbose_name='project title')),
-                ('description', models.TextField()),
-                ('contact_name', models.CharField(max_length=200)),
-                ('contact_email', models.EmailField(max_length=254)),
-                ('amount_requested', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='amount requested')),
-                ('total_cost', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='total project cost')),
-                ('match_funding', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='match funding')),
-                ('match_funding_source', models.CharField(blank=True, max_length=300)),
-                ('pot', models.CharField(choices=[('upfront', 'Up-front allocation'), ('tactical', 'Tactical pot')], default='upfront', max_length=10)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('recommended', 'Recommended by the working group'), ('declined', 'Declined by the working group'), ('approved', 'Approved by the chair'), ('rejected', 'Rejected by the chair'), ('with_commissioner', 'Submitted to the Commissioner'), ('commissioner_approved', 'Approved by the Commissioner'), ('commissioner_declined', 'Declined by the Commissioner'), ('in_delivery', 'In delivery'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn or removed')], default='draft', max_length=30)),
-                ('actual_spend', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='actual spend')),
-                ('outcomes', models.TextField(blank=True, help_text='What the project delivered, e.g. 55 people trained.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('applicant_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grant_bids', to='kcsp.organisation')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grant_bids', to=settings.AUTH_USER_MODEL)),
-                ('plan_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='bids', to='agreement.planitem', verbose_name='action plan item')),
-                ('priority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bids', to='agreement.priority', verbose_name='Community Safety Agreement priority')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(editable=False)),
+                ("title", models.CharField(max_length=200, verbose_name="project title")),
+                ("description", models.TextField()),
+                ("contact_name", models.CharField(max_length=200)),
+                ("contact_email", models.EmailField(max_length=254)),
+                (
+                    "amount_requested",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="amount requested",
+                    ),
+                ),
+                (
+                    "total_cost",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="total project cost",
+                    ),
+                ),
+                (
+                    "match_funding",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="match funding",
+                    ),
+                ),
+                ("match_funding_source", models.CharField(blank=True, max_length=300)),
+                (
+                    "pot",
+                    models.CharField(
+                        choices=[("upfront", "Up-front allocation"), ("tactical", "Tactical pot")],
+                        default="upfront",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("recommended", "Recommended by the working group"),
+                            ("declined", "Declined by the working group"),
+                            ("approved", "Approved by the chair"),
+                            ("rejected", "Rejected by the chair"),
+                            ("with_commissioner", "Submitted to the Commissioner"),
+                            ("commissioner_approved", "Approved by the Commissioner"),
+                            ("commissioner_declined", "Declined by the Commissioner"),
+                            ("in_delivery", "In delivery"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn or removed"),
+                        ],
+                        default="draft",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "actual_spend",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="actual spend",
+                    ),
+                ),
+                (
+                    "outcomes",
+                    models.TextField(blank=True, help_text="What the project delivered, e.g. 55 people trained."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "applicant_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="grant_bids", to="kcsp.organisation"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grant_bids",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="bids",
+                        to="agreement.planitem",
+                        verbose_name="action plan item",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bids",
+                        to="agreement.priority",
+                        verbose_name="Community Safety Agreement priority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['grant_year', 'number'],
+                "ordering": ["grant_year", "number"],
             },
         ),
         migrations.CreateModel(
-            name='BidAttachment',
+            name="BidAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('file', models.FileField(upload_to=grants.models.attachment_upload_to)),
-                ('original_name', models.CharField(max_length=200)),
-                ('file_kind', models.CharField(max_length=10)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('bid', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='grants.bid')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("file", models.FileField(upload_to=grants.models.attachment_upload_to)),
+                ("original_name", models.CharField(max_length=200)),
+                ("file_kind", models.CharField(max_length=10)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "bid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="grants.bid"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['bid', 'uploaded_at'],
+                "ordering": ["bid", "uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='BidStep',
+            name="BidStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('recommended', 'Recommended by the working group'), ('declined', 'Declined by the working group'), ('approved', 'Approved by the chair'), ('rejected', 'Rejected by the chair'), ('with_commissioner', 'Submitted to the Commissioner'), ('commissioner_approved', 'Approved by the Commissioner'), ('commissioner_declined', 'Declined by the Commissioner'), ('in_delivery', 'In delivery'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn or removed')], max_length=30)),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('recommended', 'Recommended by the working group'), ('declined', 'Declined by the working group'), ('approved', 'Approved by the chair'), ('rejected', 'Rejected by the chair'), ('with_commissioner', 'Submitted to the Commissioner'), ('commissioner_approved', 'Approved by the Commissioner'), ('commissioner_declined', 'Declined by the Commissioner'), ('in_delivery', 'In delivery'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn or removed')], max_length=30)),
-                ('at', models.DateTimeField()),
-                ('reason', models.TextField(blank=True)),
-                ('bid', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='grants.bid')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("recommended", "Recommended by the working group"),
+                            ("declined", "Declined by the working group"),
+                            ("approved", "Approved by the chair"),
+                            ("rejected", "Rejected by the chair"),
+                            ("with_commissioner", "Submitted to the Commissioner"),
+                            ("commissioner_approved", "Approved by the Commissioner"),
+                            ("commissioner_declined", "Declined by the Commissioner"),
+                            ("in_delivery", "In delivery"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn or removed"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("recommended", "Recommended by the working group"),
+                            ("declined", "Declined by the working group"),
+                            ("approved", "Approved by the chair"),
+                            ("rejected", "Rejected by the chair"),
+                            ("with_commissioner", "Submitted to the Commissioner"),
+                            ("commissioner_approved", "Approved by the Commissioner"),
+                            ("commissioner_declined", "Declined by the Commissioner"),
+                            ("in_delivery", "In delivery"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn or removed"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "bid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="grants.bid"
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['bid', 'at', 'pk'],
+                "ordering": ["bid", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GrantYear',
+            name="GrantYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(help_text='The year the financial year starts, e.g. 2022.', unique=True)),
-                ('amount_granted', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='amount granted by the Commissioner')),
-                ('tactical_pot', models.DecimalField(decimal_places=2, help_text='Up to a third of the grant, kept for emerging issues in-year.', max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='tactical pot')),
-                ('refunds_received', models.DecimalField(decimal_places=2, default=Decimal('0.00'), help_text='Money paid back during the year.', max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='refunds received')),
-                ('rolled_over', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='rolled over from the previous year')),
-                ('tactical_locked', models.BooleanField(default=False, help_text='The Commissioner has closed access to the tactical pot.', verbose_name='tactical pot locked')),
-                ('tactical_locked_reason', models.CharField(blank=True, max_length=300)),
-                ('closed_on', models.DateField(blank=True, help_text='Set when the year is closed.', null=True)),
-                ('returned_unspent', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='returned unspent at year end')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The year the financial year starts, e.g. 2022.", unique=True
+                    ),
+                ),
+                (
+                    "amount_granted",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="amount granted by the Commissioner",
+                    ),
+                ),
+                (
+                    "tactical_pot",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="Up to a third of the grant, kept for emerging issues in-year.",
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="tactical pot",
+                    ),
+                ),
+                (
+                    "refunds_received",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        help_text="Money paid back during the year.",
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="refunds received",
+                    ),
+                ),
+                (
+                    "rolled_over",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="rolled over from the previous year",
+                    ),
+                ),
+                (
+                    "tactical_locked",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The Commissioner has closed access to the tactical pot.",
+                        verbose_name="tactical pot locked",
+                    ),
+                ),
+                ("tactical_locked_reason", models.CharField(blank=True, max_length=300)),
+                ("closed_on", models.DateField(blank=True, help_text="Set when the year is closed.", null=True)),
+                (
+                    "returned_unspent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="returned unspent at year end",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_granted__gte', django.db.models.expressions.CombinedExpression(models.F('tactical_pot'), '*', models.Value(3)))), name='tactical_pot_at_most_a_third'), models.CheckConstraint(condition=models.Q(('amount_granted__gte', 0)), name='grant_not_negative')],
+                "ordering": ["-year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "amount_granted__gte",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("tactical_pot"), "*", models.Value(3)
+                                ),
+                            )
+                        ),
+                        name="tactical_pot_at_most_a_third",
+                    ),
+                    models.CheckConstraint(condition=models.Q(("amount_granted__gte", 0)), name="grant_not_negative"),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='bid',
-            name='grant_year',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bids', to='grants.grantyear'),
+            model_name="bid",
+            name="grant_year",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="bids", to="grants.grantyear"
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalBid',
+            name="HistoricalBid",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(editable=False)),
-                ('title', models.CharField(max_length=200, verbose_name='project title')),
-                ('description', models.TextField()),
-                ('contact_name', models.CharField(max_length=200)),
-                ('contact_email', models.EmailField(max_length=254)),
-                ('amount_requested', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='amount requested')),
-                ('total_cost', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='total project cost')),
-                ('match_funding', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='match funding')),
-                ('match_funding_source', models.CharField(blank=True, max_length=300)),
-                ('pot', models.CharField(choices=[('upfront', 'Up-front allocation'), ('tactical', 'Tactical pot')], default='upfront', max_length=10)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('recommended', 'Recommended by the working group'), ('declined', 'Declined by the working group'), ('approved', 'Approved by the chair'), ('rejected', 'Rejected by the chair'), ('with_commissioner', 'Submitted to the Commissioner'), ('commissioner_approved', 'Approved by the Commissioner'), ('commissioner_declined', 'Declined by the Commissioner'), ('in_delivery', 'In delivery'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn or removed')], default='draft', max_length=30)),
-                ('actual_spend', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='actual spend')),
-                ('outcomes', models.TextField(blank=True, help_text='What the project delivered, e.g. 55 people trained.')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('applicant_organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='kcsp.organisation')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('grant_year', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='grants.grantyear')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan_item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='agreement.planitem', verbose_name='action plan item')),
-                ('priority', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='agreement.priority', verbose_name='Community Safety Agreement priority')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(editable=False)),
+                ("title", models.CharField(max_length=200, verbose_name="project title")),
+                ("description", models.TextField()),
+                ("contact_name", models.CharField(max_length=200)),
+                ("contact_email", models.EmailField(max_length=254)),
+                (
+                    "amount_requested",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="amount requested",
+                    ),
+                ),
+                (
+                    "total_cost",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="total project cost",
+                    ),
+                ),
+                (
+                    "match_funding",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="match funding",
+                    ),
+                ),
+                ("match_funding_source", models.CharField(blank=True, max_length=300)),
+                (
+                    "pot",
+                    models.CharField(
+                        choices=[("upfront", "Up-front allocation"), ("tactical", "Tactical pot")],
+                        default="upfront",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("recommended", "Recommended by the working group"),
+                            ("declined", "Declined by the working group"),
+                            ("approved", "Approved by the chair"),
+                            ("rejected", "Rejected by the chair"),
+                            ("with_commissioner", "Submitted to the Commissioner"),
+                            ("commissioner_approved", "Approved by the Commissioner"),
+                            ("commissioner_declined", "Declined by the Commissioner"),
+                            ("in_delivery", "In delivery"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn or removed"),
+                        ],
+                        default="draft",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "actual_spend",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="actual spend",
+                    ),
+                ),
+                (
+                    "outcomes",
+                    models.TextField(blank=True, help_text="What the project delivered, e.g. 55 people trained."),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "applicant_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="kcsp.organisation",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "grant_year",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="grants.grantyear",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan_item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="agreement.planitem",
+                        verbose_name="action plan item",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="agreement.priority",
+                        verbose_name="Community Safety Agreement priority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical bid',
-                'verbose_name_plural': 'historical bids',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical bid",
+                "verbose_name_plural": "historical bids",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalBidAttachment',
+            name="HistoricalBidAttachment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('file', models.TextField(max_length=100)),
-                ('original_name', models.CharField(max_length=200)),
-                ('file_kind', models.CharField(max_length=10)),
-                ('uploaded_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('bid', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='grants.bid')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('uploaded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("file", models.TextField(max_length=100)),
+                ("original_name", models.CharField(max_length=200)),
+                ("file_kind", models.CharField(max_length=10)),
+                ("uploaded_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "bid",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="grants.bid",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical bid attachment',
-                'verbose_name_plural': 'historical bid attachments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical bid attachment",
+                "verbose_name_plural": "historical bid attachments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalBidStep',
+            name="HistoricalBidStep",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('recommended', 'Recommended by the working group'), ('declined', 'Declined by the working group'), ('approved', 'Approved by the chair'), ('rejected', 'Rejected by the chair'), ('with_commissioner', 'Submitted to the Commissioner'), ('commissioner_approved', 'Approved by the Commissioner'), ('commissioner_declined', 'Declined by the Commissioner'), ('in_delivery', 'In delivery'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn or removed')], max_length=30)),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('recommended', 'Recommended by the working group'), ('declined', 'Declined by the working group'), ('approved', 'Approved by the chair'), ('rejected', 'Rejected by the chair'), ('with_commissioner', 'Submitted to the Commissioner'), ('commissioner_approved', 'Approved by the Commissioner'), ('commissioner_declined', 'Declined by the Commissioner'), ('in_delivery', 'In delivery'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn or removed')], max_length=30)),
-                ('at', models.DateTimeField()),
-                ('reason', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('bid', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='grants.bid')),
-                ('by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("recommended", "Recommended by the working group"),
+                            ("declined", "Declined by the working group"),
+                            ("approved", "Approved by the chair"),
+                            ("rejected", "Rejected by the chair"),
+                            ("with_commissioner", "Submitted to the Commissioner"),
+                            ("commissioner_approved", "Approved by the Commissioner"),
+                            ("commissioner_declined", "Declined by the Commissioner"),
+                            ("in_delivery", "In delivery"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn or removed"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("recommended", "Recommended by the working group"),
+                            ("declined", "Declined by the working group"),
+                            ("approved", "Approved by the chair"),
+                            ("rejected", "Rejected by the chair"),
+                            ("with_commissioner", "Submitted to the Commissioner"),
+                            ("commissioner_approved", "Approved by the Commissioner"),
+                            ("commissioner_declined", "Declined by the Commissioner"),
+                            ("in_delivery", "In delivery"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn or removed"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("reason", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "bid",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="grants.bid",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical bid step',
-                'verbose_name_plural': 'historical bid steps',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical bid step",
+                "verbose_name_plural": "historical bid steps",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalGrantYear',
+            name="HistoricalGrantYear",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, help_text='The year the financial year starts, e.g. 2022.')),
-                ('amount_granted', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='amount granted by the Commissioner')),
-                ('tactical_pot', models.DecimalField(decimal_places=2, help_text='Up to a third of the grant, kept for emerging issues in-year.', max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='tactical pot')),
-                ('refunds_received', models.DecimalField(decimal_places=2, default=Decimal('0.00'), help_text='Money paid back during the year.', max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='refunds received')),
-                ('rolled_over', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='rolled over from the previous year')),
-                ('tactical_locked', models.BooleanField(default=False, help_text='The Commissioner has closed access to the tactical pot.', verbose_name='tactical pot locked')),
-                ('tactical_locked_reason', models.CharField(blank=True, max_length=300)),
-                ('closed_on', models.DateField(blank=True, help_text='Set when the year is closed.', null=True)),
-                ('returned_unspent', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='returned unspent at year end')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        db_index=True, help_text="The year the financial year starts, e.g. 2022."
+                    ),
+                ),
+                (
+                    "amount_granted",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="amount granted by the Commissioner",
+                    ),
+                ),
+                (
+                    "tactical_pot",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="Up to a third of the grant, kept for emerging issues in-year.",
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="tactical pot",
+                    ),
+                ),
+                (
+                    "refunds_received",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        help_text="Money paid back during the year.",
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="refunds received",
+                    ),
+                ),
+                (
+                    "rolled_over",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="rolled over from the previous year",
+                    ),
+                ),
+                (
+                    "tactical_locked",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The Commissioner has closed access to the tactical pot.",
+                        verbose_name="tactical pot locked",
+                    ),
+                ),
+                ("tactical_locked_reason", models.CharField(blank=True, max_length=300)),
+                ("closed_on", models.DateField(blank=True, help_text="Set when the year is closed.", null=True)),
+                (
+                    "returned_unspent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="returned unspent at year end",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical grant year',
-                'verbose_name_plural': 'historical grant years',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical grant year",
+                "verbose_name_plural": "historical grant years",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='bid',
-            constraint=models.UniqueConstraint(fields=('grant_year', 'number'), name='bid_number_per_year'),
+            model_name="bid",
+            constraint=models.UniqueConstraint(fields=("grant_year", "number"), name="bid_number_per_year"),
         ),
         migrations.AddConstraint(
-            model_name='bid',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_requested__gt', 0)), name='bid_amount_positive'),
+            model_name="bid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_requested__gt", 0)), name="bid_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bid',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_requested__lte', models.F('total_cost'))), name='bid_within_total_cost'),
+            model_name="bid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_requested__lte", models.F("total_cost"))), name="bid_within_total_cost"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bid',
-            constraint=models.CheckConstraint(condition=models.Q(('match_funding__lte', django.db.models.expressions.CombinedExpression(models.F('total_cost'), '-', models.F('amount_requested')))), name='bid_match_funding_fits_cost'),
+            model_name="bid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "match_funding__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("total_cost"), "-", models.F("amount_requested")
+                        ),
+                    )
+                ),
+                name="bid_match_funding_fits_cost",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bid',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'completed'), _negated=True), ('actual_spend__isnull', False), _connector='OR'), name='completed_bid_has_spend'),
+            model_name="bid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "completed"), _negated=True), ("actual_spend__isnull", False), _connector="OR"
+                ),
+                name="completed_bid_has_spend",
+            ),
         ),
     ]

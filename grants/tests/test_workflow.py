@@ -130,9 +130,22 @@ def test_the_chair_is_told_when_bids_await_and_the_applicant_when_decided(people
     with django_capture_on_commit_callbacks(execute=True):
         services.bid_step(bid=bid, action="reject", user=chair, reason="Not this year")
     decided = mail.outbox[1]
-    assert sorted(decided.to) == sorted({bid.contact_email, people["author"].email})
+    assert sorted(message.to[0] for message in mail.outbox[1:]) == sorted({bid.contact_email, people["author"].email})
     assert "rejected by the chair" in decided.subject.lower()
     assert "Not this year" in decided.body
+    assert "/account/notifications/" in decided.body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bid_step(bid=new_bid(people, S.SUBMITTED), action="recommend", user=people[roles.OFFICER])
+    assert len(mail.outbox) == 4, "each new recommendation is a new notice"
+
+
+def test_a_chair_who_switched_the_notice_off_gets_no_mail(people, django_capture_on_commit_callbacks):
+    from notifications.models import Preference
+
+    Preference.objects.create(user=people[roles.CHAIR], kind="bid_awaiting", enabled=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bid_step(bid=new_bid(people, S.SUBMITTED), action="recommend", user=people[roles.OFFICER])
+    assert mail.outbox == []
 
 
 def test_no_mail_when_the_step_is_refused(people, django_capture_on_commit_callbacks):
