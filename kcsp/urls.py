@@ -4,15 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import twofactor, views
 from .forms import ChangePasswordForm, NewPasswordForm, PasswordResetRequestForm, SignInForm
 
 account_urls = [
-    path(
-        "account/sign-in/",
-        auth_views.LoginView.as_view(form_class=SignInForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("account/sign-in/", twofactor.SignInView.as_view(form_class=SignInForm), name="login"),
+    path("account/two-factor/", twofactor.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("account/two-factor/code/", twofactor.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/change/",
@@ -49,5 +47,6 @@ urlpatterns = [
     path("system/render-checks/<int:pk>.pdf", views.RenderCheckDownloadView.as_view(), name="render_check_pdf"),
     path("meetings/", include("meetings.urls")),
     path("agreement/", include("agreement.urls")),
+    path("", include("dhr.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+from django_otp import user_has_device
 
 from . import roles
 from .forms import RenderCheckForm
@@ -29,7 +30,13 @@ class AccountView(RolePermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         held = roles.role_names(user)
+        needed = ""
+        if roles.DHR_CLEARED in held:
+            needed = "You need a code to open Domestic Homicide Reviews."
+        elif roles.ADMIN in held:
+            needed = "You need a code to open the administration pages."
         return super().get_context_data(
+            two_factor={"verified": roles.is_verified(user), "has_device": user_has_device(user), "needed": needed},
             person=getattr(user, "person", None),
             roles=[
                 (roles.ROLE_LABELS[name], roles.ROLE_DESCRIPTIONS[name]) for name in roles.ALL_ROLES if name in held

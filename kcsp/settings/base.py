@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -27,6 +28,9 @@ INSTALLED_APPS = [
     "simple_history",
     "rules",
     "django_celery_results",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kcsp.apps.KcspConfig",
     "meetings",
     "agreement",
@@ -40,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -129,6 +134,17 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+
+# Schedules run by `celery -A kcsp beat` (exactly one beat process).
+CELERY_BEAT_SCHEDULE = {
+    "dhr-overdue-digest": {
+        "task": "dhr.tasks.overdue_digest_task",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+}
+
+# The issuer shown in authenticator apps next to the account name.
+OTP_TOTP_ISSUER = "Kent Community Safety Partnership"
 
 # Packs rebuild this long after the last change to a published agenda (debounce).
 PACK_REBUILD_DELAY_SECONDS = env.int("PACK_REBUILD_DELAY_SECONDS", default=20)
