@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from kcsp.forms import GdsFormMixin
 from meetings.forms import date_field
@@ -38,11 +39,19 @@ CASE_DATES = {
 }
 
 
+def https_urls(field, **kwargs):
+    """Links typed without a scheme are taken as https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class CaseForm(GdsFormMixin, forms.ModelForm):
     submit_label = "Save case"
 
     class Meta:
         model = Case
+        formfield_callback = https_urls
         fields = [
             "pseudonym",
             "year",
