@@ -188,6 +188,9 @@ class Case(models.Model):
             errors["notified_on"] = "The partnership cannot be notified before the date of death"
         if self.qa_outcome and not self.qa_outcome_on:
             errors["qa_outcome_on"] = "Enter the date of the QA outcome"
+        submitted_stages = (Case.Status.SUBMITTED, Case.Status.QA_OUTCOME, *self.PUBLISHED_STAGES)
+        if self.status in submitted_stages and not self.submitted_on:
+            errors["submitted_on"] = "Enter the date the report was submitted to the Home Office QA panel"
         if self.status in self.PUBLISHED_STAGES and not self.published_on:
             errors["published_on"] = "Enter the date the report was published"
         if self.status not in (Case.Status.NOTIFIED, Case.Status.NOT_REVIEWED):

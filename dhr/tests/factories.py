@@ -72,6 +72,7 @@ def dhr_world(*, user, dhr_item=None) -> dict:
         notified_on=datetime.date(2019, 3, 1),
         decision=Case.Decision.MET,
         decision_on=datetime.date(2019, 3, 20),
+        submitted_on=datetime.date(2019, 9, 1),
         published_on=datetime.date(2021, 6, 1),
         is_listed_publicly=True,
         victim_summary="Never public",

@@ -30,6 +30,7 @@ class LoggedViewMixin(ClearedMixin):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
+        response.render()  # before logging, so a list of the log is consistent with its own count
         case = self.logged_case()
         self.log(self.log_action, self.logged_what(case), case)
         return response
