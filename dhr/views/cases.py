@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
@@ -40,7 +41,7 @@ class CaseCreateView(ClearedMixin, FormPageMixin, CreateView):
     heading = "New Domestic Homicide Review case"
 
     def get_back_url(self):
-        return "/reviews/"
+        return reverse("dhr:case_list")
 
     def form_valid(self, form):
         try:

@@ -5,6 +5,7 @@ import csv
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
@@ -45,8 +46,6 @@ class SectionFormMixin(ClearedMixin, FormPageMixin):
     back = "dhr:funding"
 
     def get_back_url(self):
-        from django.urls import reverse
-
         return reverse(self.back)
 
     def form_valid(self, form):
