@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 
 from kcsp import roles
 from kcsp.models import User
+from kcsp.testing import otp_verify
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -68,5 +69,18 @@ def chair_client(client, make_user):
 
 @pytest.fixture
 def admin_client(client, make_user):
-    """The partnership's admin role (not a Django superuser)."""
-    return _client_for(client, make_user(roles.ADMIN))
+    """The partnership's admin role (not a Django superuser), having entered a one-time code."""
+    user = make_user(roles.ADMIN)
+    _client_for(client, user)
+    otp_verify(client, user)
+    return client
+
+
+@pytest.fixture
+def dhr_client(client, make_user):
+    """A DHR-cleared user who has entered a one-time code: the only way into DHR pages."""
+    user = make_user(roles.DHR_CLEARED)
+    _client_for(client, user)
+    otp_verify(client, user)
+    client.user = user
+    return client

@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class DhrConfig(AppConfig):
     name = "dhr"
     verbose_name = "Domestic Homicide Reviews"
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the rules)

@@ -6,14 +6,17 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group
 from django_celery_results.models import GroupResult, TaskResult
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import roles
 from .models import Organisation, Person, User
 
 # Roles are fixed in code (roles.py) and given on the user page; task results may carry
-# restricted details in their arguments or errors. Neither belongs in the admin.
-for model in (Group, TaskResult, GroupResult):
+# restricted details in their arguments or errors; second-factor secrets are never shown to anyone
+# (a lost app is reset with `manage.py two_factor_reset`). None of these belongs in the admin.
+for model in (Group, TaskResult, GroupResult, TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 

@@ -1,4 +1,4 @@
-"""The Django admin, open to the admin role only; everyone else is refused without a login form."""
+"""The Django admin, open to the admin role only and after a one-time code; everyone else is refused."""
 
 from functools import update_wrapper
 
@@ -7,8 +7,10 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 
-from .roles import ADMIN, has_role
+from .roles import ADMIN, has_role, is_verified
+from .twofactor import verification_url
 
 
 class PartnershipAdminSite(admin.AdminSite):
@@ -18,7 +20,7 @@ class PartnershipAdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def has_permission(self, request):
-        return has_role(request.user, ADMIN)
+        return has_role(request.user, ADMIN) and is_verified(request.user)
 
     def admin_view(self, view, cacheable=False):
         """Refuse before Django's admin would offer its own login form."""
@@ -27,6 +29,8 @@ class PartnershipAdminSite(admin.AdminSite):
         def guarded(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            if has_role(request.user, ADMIN) and not is_verified(request.user):
+                return redirect(verification_url(request.user, request.get_full_path()))
             if not self.has_permission(request):
                 raise PermissionDenied
             return inner(request, *args, **kwargs)
@@ -38,6 +42,8 @@ class PartnershipAdminSite(admin.AdminSite):
         if request.user.is_authenticated:
             if self.has_permission(request):
                 return redirect("admin:index")
+            if has_role(request.user, ADMIN):
+                return redirect(verification_url(request.user, reverse("admin:index")))
             raise PermissionDenied
         next_url = request.GET.get("next") or request.path
         return redirect_to_login(next_url, settings.LOGIN_URL)

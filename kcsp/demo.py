@@ -18,6 +18,7 @@ class DemoLogin:
     role: str
     email: str
     full_name: str
+    notes: tuple[str, ...] = ()
 
 
 def load_json(name: str) -> dict:
@@ -75,4 +76,8 @@ def demo_partnership_load() -> list[DemoLogin]:
     from grants.demo import demo_grants_load
 
     demo_grants_load()
-    return logins
+
+    from dhr.demo import demo_dhr_load
+
+    dhr_notes = tuple(demo_dhr_load())
+    return [DemoLogin(x.role, x.email, x.full_name, dhr_notes if x.role == "dhr_cleared" else ()) for x in logins]

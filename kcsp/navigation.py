@@ -18,6 +18,7 @@ NAV_ITEMS = [
     NavItem("Meetings", "meetings:calendar"),
     NavItem("Action plan", "agreement:agreement_list"),
     NavItem("Grants", "grants:year_list"),
+    NavItem("Reviews", "dhr:case_list", permission="dhr.view_cases"),
     NavItem("Committees", "meetings:committee_list", permission="meetings.view_committees"),
     NavItem("Directory", "organisation_list", permission="kcsp.view_directory"),
     NavItem("Your account", "account", permission="kcsp.view_account"),

@@ -84,6 +84,22 @@ def is_admin(user):
     return has_role(user, ADMIN)
 
 
+def is_verified(user) -> bool:
+    """Signed in with a second factor in this session (django-otp's middleware sets `is_verified`)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
+
+
+def may_see_dhr(user) -> bool:
+    """DHR clearance counts only once the user has confirmed a one-time code in this session."""
+    return has_role(user, DHR_CLEARED) and is_verified(user)
+
+
+@rules.predicate
+def is_dhr_verified(user):
+    return may_see_dhr(user)
+
+
 def sync_role_groups(**kwargs):
     """Create the role groups after migrate and give the admin role its reference-data permissions."""
     for name in ALL_ROLES:

@@ -4,15 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import twofactor, views
 from .forms import ChangePasswordForm, NewPasswordForm, PasswordResetRequestForm, SignInForm
 
 account_urls = [
-    path(
-        "account/sign-in/",
-        auth_views.LoginView.as_view(form_class=SignInForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("account/sign-in/", twofactor.SignInView.as_view(form_class=SignInForm), name="login"),
+    path("account/two-factor/", twofactor.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("account/two-factor/code/", twofactor.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/change/",
@@ -54,5 +52,6 @@ urlpatterns = [
     path("agreement/", include("agreement.urls")),
     path("grants/", include("grants.urls")),
     path("search/", include("search.urls")),
+    path("", include("dhr.urls")),
     path("admin/", admin.site.urls),
 ]

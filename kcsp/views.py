@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+from django_otp import user_has_device
 
 from . import roles
 from .forms import RenderCheckForm
@@ -34,7 +35,13 @@ class AccountView(RolePermissionMixin, TemplateView):
         user = self.request.user
         held = roles.role_names(user)
         feed = CalendarFeed.live_for(user)
+        needed = ""
+        if roles.DHR_CLEARED in held:
+            needed = "You need a code to open Domestic Homicide Reviews."
+        elif roles.ADMIN in held:
+            needed = "You need a code to open the administration pages."
         return super().get_context_data(
+            two_factor={"verified": roles.is_verified(user), "has_device": user_has_device(user), "needed": needed},
             person=getattr(user, "person", None),
             api_tokens=ApiToken.objects.active().filter(user=user),
             calendar_feed_url=self.request.build_absolute_uri(reverse("tokens:private_ical", args=[feed.token]))

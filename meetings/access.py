@@ -4,7 +4,8 @@
   sees meetings once their agenda is published, and a non-public body's meetings only when
   they are a current member of that body.
 - Restricted items (section D) never reach the public. Items restricted because they concern a
-  Domestic Homicide Review are seen by DHR-cleared users only. Other restricted items are seen
+  Domestic Homicide Review are seen by DHR-cleared users only, once they have entered a one-time
+  code in this session (two-factor authentication). Other restricted items are seen
   by DHR-cleared users, officers, chairs, and current members of the meeting's committee.
 - Draft minutes are seen by officers, chairs and current committee members; approved public
   minutes by everyone who may see the meeting. Minutes of restricted items follow their item.
@@ -49,11 +50,11 @@ def meeting_q(user, prefix: str = "") -> Q:
 
 def restricted_item_q(user, prefix: str = "") -> Q:
     """Agenda items this user may see, as far as restriction goes (meeting visibility is separate)."""
-    if roles.has_role(user, roles.DHR_CLEARED):
+    if roles.may_see_dhr(user):
         return Q()
     unrestricted = ~Q(**{f"{prefix}section": RESTRICTED_SECTION})
     not_dhr = ~Q(**{f"{prefix}restriction_reason": DHR_REASON})
-    if is_staff(user):
+    if is_staff(user) or roles.has_role(user, roles.DHR_CLEARED):
         return unrestricted | not_dhr
     committees = member_committee_ids(user)
     if committees:
@@ -70,9 +71,11 @@ def pack_kinds_visible(user, meeting) -> set[str]:
     kinds = {"public", "supplementary"}
     if meeting.status == "minutes_approved":
         kinds.add("minutes")
-    if roles.has_role(user, roles.DHR_CLEARED):
+    if roles.may_see_dhr(user):
         kinds |= {"restricted", "dhr"}
-    elif is_staff(user) or meeting.committee_id in member_committee_ids(user):
+    elif (
+        is_staff(user) or roles.has_role(user, roles.DHR_CLEARED) or meeting.committee_id in member_committee_ids(user)
+    ):
         kinds.add("restricted")
     return kinds
 

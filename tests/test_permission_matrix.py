@@ -14,24 +14,32 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agreement.services import version_pdf_build
 from agreement.tests.factories import agreement_world
 from api.models import ApiToken, CalendarFeed
+from dhr.tests.factories import dhr_world
 from grants.tests.factories import grants_world
 from kcsp import roles
 from kcsp.models import Organisation, RenderCheck
 from kcsp.services import render_check_run
+from kcsp.testing import otp_verify
 from kcsp.tests.factories import PersonFactory
 from meetings.tests.factories import committee_business
 
 ANONYMOUS = "anonymous"
 NO_ROLE = "signed in, no role"
-EVERY_ROLE = (ANONYMOUS, NO_ROLE, *roles.ALL_ROLES)
+# The dhr_cleared and admin users have entered a one-time code (two-factor authentication); these two have not.
+CLEARED_NO_2FA = "dhr_cleared without 2FA"
+ADMIN_NO_2FA = "admin without 2FA"
+EVERY_ROLE = (ANONYMOUS, NO_ROLE, *roles.ALL_ROLES, CLEARED_NO_2FA, ADMIN_NO_2FA)
 EVERYONE = frozenset(EVERY_ROLE)
-SIGNED_IN = frozenset({NO_ROLE, *roles.ALL_ROLES})
-ANY_ROLE = frozenset(roles.ALL_ROLES)
+SIGNED_IN = frozenset(EVERY_ROLE) - {ANONYMOUS}
+ANY_ROLE = SIGNED_IN - {NO_ROLE}
+# The admin site needs the code: an admin without it is sent to enter it (302), checked separately below.
 ADMIN_ONLY = frozenset({roles.ADMIN})
+ADMIN_ROLE = frozenset({roles.ADMIN, ADMIN_NO_2FA})  # the system status pages, outside the admin site
 OFFICER = frozenset({roles.OFFICER})
 CHAIR = frozenset({roles.CHAIR})
-# The member user sits on the committee, so sees its non-DHR restricted items; DHR items only the cleared.
-RESTRICTED_READERS = frozenset({roles.MEMBER, roles.OFFICER, roles.CHAIR, roles.DHR_CLEARED})
+# The member user sits on the committee, so sees its non-DHR restricted items; DHR items only the cleared,
+# and only once they have entered a code.
+RESTRICTED_READERS = frozenset({roles.MEMBER, roles.OFFICER, roles.CHAIR, roles.DHR_CLEARED, CLEARED_NO_2FA})
 DHR_READERS = frozenset({roles.DHR_CLEARED})
 # Bids: officers and the chair see all; the member user wrote the world's bids.
 BID_READERS = frozenset({roles.MEMBER, roles.OFFICER, roles.CHAIR})
@@ -72,6 +80,11 @@ class Route:
     method: str = "get"
     ok: frozenset = field(default_factory=lambda: frozenset({200}))
     query: str = ""
+    dhr: bool = False  # a DHR page: everyone not entitled, anonymous included, gets exactly 404
+
+
+def dhr_route(kwargs: str | None = None) -> Route:
+    return Route(DHR_READERS, kwargs=kwargs, dhr=True)
 
 
 KWARGS = {
@@ -108,6 +121,18 @@ KWARGS = {
     **{f"api_{name}": (lambda o, key=key: {"pk": str(o[key].pk)}) for name, key in API_OBJECTS.items()},
     "api_person": lambda o: {"pk": str(o["membership"].person_id)},
     "own_api_token": lambda o: {"pk": o["own_api_token"].pk},
+    **{
+        name: (lambda o, name=name: {"pk": o[name].pk})
+        for name in (
+            "dhr_case",
+            "dhr_recommendation",
+            "dhr_action",
+            "dhr_document",
+            "dhr_funding_year",
+            "dhr_rule",
+            "dhr_listed",
+        )
+    },
     "agreement_year": lambda o: {"year": o["agreement"].year},
     "plan": lambda o: {"pk": o["plan"].pk},
     "published_export": lambda o: {"pk": o["published_version"].pk, "fmt": "xlsx"},
@@ -169,11 +194,13 @@ ROUTES = {
     # A capability address for calendar applications: whoever holds the token reads that person's meetings.
     "tokens:private_ical": Route(EVERYONE, kwargs="calendar_feed"),
     **{name: Route(EVERYONE, kwargs=API_KWARGS.get(name)) for name in API_ROUTE_NAMES},
+    "search:search": Route(EVERYONE, query="q=update"),
+    "two_factor_setup": Route(SIGNED_IN),
+    "two_factor_verify": Route(SIGNED_IN, ok=frozenset({200, 302})),  # no app yet: sent to set one up
     "organisation_list": Route(ANY_ROLE),
     "organisation_detail": Route(ANY_ROLE, kwargs="organisation"),
-    "system_status": Route(ADMIN_ONLY),
-    "render_check_pdf": Route(ADMIN_ONLY, kwargs="render_check"),
-    "search:search": Route(EVERYONE, query="q=update"),
+    "system_status": Route(ADMIN_ROLE),
+    "render_check_pdf": Route(ADMIN_ROLE, kwargs="render_check"),
     "meetings:calendar": Route(EVERYONE),
     "meetings:ical": Route(EVERYONE),
     "meetings:meeting_create": Route(OFFICER),
@@ -255,6 +282,34 @@ ROUTES = {
     "grants:bid_step": Route(OFFICER, kwargs="recommend_step"),
     "grants:queue": Route(CHAIR),
     "grants:queue_decide": Route(CHAIR, kwargs="recommended_bid"),
+    "dhr:case_list": dhr_route(),
+    "dhr:case_create": dhr_route(),
+    "dhr:case_detail": dhr_route("dhr_case"),
+    "dhr:case_edit": dhr_route("dhr_case"),
+    "dhr:case_history": dhr_route("dhr_case"),
+    "dhr:extension_create": dhr_route("dhr_case"),
+    "dhr:panel_create": dhr_route("dhr_case"),
+    "dhr:related_create": dhr_route("dhr_case"),
+    "dhr:document_upload": dhr_route("dhr_case"),
+    "dhr:publication": dhr_route("dhr_listed"),
+    "dhr:recommendation_create": dhr_route("dhr_case"),
+    "dhr:escalation_create": dhr_route("dhr_case"),
+    "dhr:cost_create": dhr_route("dhr_case"),
+    "dhr:document_download": dhr_route("dhr_document"),
+    "dhr:action_create": dhr_route("dhr_recommendation"),
+    "dhr:action_update_create": dhr_route("dhr_action"),
+    "dhr:funding": dhr_route(),
+    "dhr:funding_year_create": dhr_route(),
+    "dhr:contribution_create": dhr_route("dhr_funding_year"),
+    "dhr:lesson_list": dhr_route(),
+    "dhr:lesson_create": dhr_route(),
+    "dhr:timescale_list": dhr_route(),
+    "dhr:timescale_edit": dhr_route("dhr_rule"),
+    "dhr:access_log": dhr_route(),
+    "dhr:access_log_export": dhr_route(),
+    "dhr:agenda_link": dhr_route("dhr_item"),
+    "dhr:published_list": Route(EVERYONE),
+    "dhr:published_report": Route(EVERYONE, kwargs="dhr_listed"),
     "admin:index": Route(ADMIN_ONLY),
     "admin:login": Route(ADMIN_ONLY, ok=frozenset({302})),
     "admin:logout": Route(ADMIN_ONLY, method="post", ok=frozenset({200, 302})),
@@ -310,14 +365,29 @@ def objects(db, make_user, settings, tmp_path, users):
         "calendar_feed": CalendarFeed.objects.create(user=users[roles.MEMBER], token="matrix-feed-token"),
         "own_api_token": ApiToken.issue(user=users[roles.MEMBER], name="matrix")[0],
     }
-    names = [*business, *plan, *grants, *tokens]
+    reviews = dhr_world(user=users[roles.DHR_CLEARED], dhr_item=business["dhr_item"])
+    names = [*business, *plan, *grants, *tokens, *reviews]
     assert len(names) == len(set(names)), "object names must not collide"
-    return {**core, **business, **plan, **grants, **tokens}
+    return {**core, **business, **plan, **grants, **tokens, **reviews}
 
 
 @pytest.fixture
 def users(make_user):
-    return {NO_ROLE: make_user(), **{role: make_user(role) for role in roles.ALL_ROLES}}
+    return {
+        NO_ROLE: make_user(),
+        **{role: make_user(role) for role in roles.ALL_ROLES},
+        CLEARED_NO_2FA: make_user(roles.DHR_CLEARED),
+        ADMIN_NO_2FA: make_user(roles.ADMIN),
+    }
+
+
+VERIFIED = (roles.DHR_CLEARED, roles.ADMIN)
+
+
+def sign_in(client, role, user):
+    client.force_login(user)
+    if role in VERIFIED:
+        otp_verify(client, user)
 
 
 @pytest.fixture
@@ -325,7 +395,7 @@ def clients(users):
     result = {ANONYMOUS: Client()}
     for role, user in users.items():
         result[role] = Client()
-        result[role].force_login(user)
+        sign_in(result[role], role, user)
     return result
 
 
@@ -340,7 +410,13 @@ def test_every_route_answers_every_role_as_the_table_says(objects, users, client
             response = getattr(clients[role], route.method)(url)
             checked += 1
             status = response.status_code
-            if role in route.who:
+            if route.dhr and role not in route.who:
+                if status != 404:
+                    failures.append(f"{role} should get 404 for DHR page {url} but got {status}")
+            elif role == ADMIN_NO_2FA and name.startswith("admin:"):
+                if not (status == 302 and response["Location"].startswith("/account/two-factor/")):
+                    failures.append(f"admin without 2FA should be sent to enter a code for {url} but got {status}")
+            elif role in route.who:
                 if status not in route.ok:
                     failures.append(f"{role} should open {route.method.upper()} {url} but got {status}")
             elif role == ANONYMOUS:
@@ -349,7 +425,7 @@ def test_every_route_answers_every_role_as_the_table_says(objects, users, client
             elif status not in (403, 404):
                 failures.append(f"{role} should be refused {route.method.upper()} {url} but got {status}")
             if route.method == "post" and role != ANONYMOUS:
-                clients[role].force_login(users[role])  # the POST may have signed them out
+                sign_in(clients[role], role, users[role])  # the POST may have signed them out
     assert not failures, "\n".join(failures)
     with capsys.disabled():
         print(f"\npermission matrix: {checked} (URL x role x method) cases checked over {len(ROUTES)} URLs")

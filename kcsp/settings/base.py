@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "simple_history",
     "rules",
     "django_celery_results",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kcsp.apps.KcspConfig",
     "meetings",
     "agreement",
@@ -45,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -154,10 +158,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.terms_review_reminders_task",
         "schedule": crontab(hour=7, minute=20, day_of_week="mon"),
     },
+    "dhr-overdue-digest": {
+        "task": "dhr.tasks.overdue_digest_task",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
 }
 
 # The address links in e-mails and feeds start with (no request is at hand in a scheduled task).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# The issuer shown in authenticator apps next to the account name.
+OTP_TOTP_ISSUER = "Kent Community Safety Partnership"
 
 # Packs rebuild this long after the last change to a published agenda (debounce).
 PACK_REBUILD_DELAY_SECONDS = env.int("PACK_REBUILD_DELAY_SECONDS", default=20)

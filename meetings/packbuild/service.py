@@ -58,6 +58,8 @@ def sources_for(meeting: Meeting, kind: str, stats: RenderStats) -> list[Source]
                     lambda prev=previous: _minutes_part(prev, stats),
                 )
             )
+        if kind == Pack.Kind.DHR:
+            sources.extend(_dhr_update_paper(item, stats))
         for paper in papers:
             paper_key = f"paper-{paper.pk}"
             sources.append(
@@ -76,6 +78,22 @@ def sources_for(meeting: Meeting, kind: str, stats: RenderStats) -> list[Source]
                     )
                 )
     return sources
+
+
+def _dhr_update_paper(item: AgendaItem, stats: RenderStats) -> list[Source]:
+    """The generated DHR update paper, for DHR items that ask for it; only ever in the DHR pack."""
+    from dhr.packpaper import update_paper_part, wants_update_paper
+
+    if not wants_update_paper(item):
+        return []
+    return [
+        Source(
+            f"dhr-update-{item.pk}",
+            item,
+            f"{item.code} Domestic Homicide Review update",
+            lambda: update_paper_part(item, stats),
+        )
+    ]
 
 
 def _paper_part(paper: Paper, stats: RenderStats) -> bytes:

@@ -64,8 +64,18 @@ class ItemDetailView(DetailView):
     def get_context_data(self, **kwargs):
         papers = Paper.objects.filter(item=self.object).prefetch_related("appendices", "sections")
         return super().get_context_data(
-            papers=papers, can_manage=self.request.user.has_perm("meetings.manage"), **kwargs
+            papers=papers,
+            can_manage=self.request.user.has_perm("meetings.manage"),
+            dhr_cases=self._dhr_cases(),
+            **kwargs,
         )
+
+    def _dhr_cases(self):
+        """The DHR cases a DHR item reports on; the item is only visible to verified cleared users anyway."""
+        if not (self.object.is_dhr and self.request.user.has_perm("dhr.view_cases")):
+            return None
+        link = getattr(self.object, "dhr_link", None)
+        return list(link.cases.all()) if link else []
 
 
 class PaperDetailView(DetailView):

@@ -26,3 +26,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo logins (password for all: {DEMO_PASSWORD}):"))
         for login in logins:
             self.stdout.write(f"  {login.role:<12} {login.email:<24} {login.full_name}")
+        for login in logins:
+            for line in login.notes:
+                self.stdout.write(line)
