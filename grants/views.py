@@ -332,6 +332,14 @@ class QueueView(RolePermissionMixin, TemplateView):
             entries=[(bid, forms[bid.pk], pots[bid.grant_year_id][bid.pot]) for bid in bids], **kwargs
         )
 
+    http_method_names = ["get", "head", "options"]
+
+
+class QueueDecideView(QueueView):
+    """The chair's decision on one bid of the queue; a refused decision shows the queue with its error."""
+
+    http_method_names = ["get", "head", "options", "post"]
+
     def post(self, request, pk):
         bid = get_object_or_404(Bid.objects.awaiting_chair(), pk=pk)
         form = ChairDecisionForm(request.POST, bid=bid)
