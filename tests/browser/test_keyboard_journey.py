@@ -16,8 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FOCUSED = """() => {
   const e = document.activeElement;
   const style = getComputedStyle(e);
-  const shown = style.outlineStyle !== 'none' || style.boxShadow !== 'none' || style.backgroundColor === 'rgb(255, 221, 0)';
-  return {text: (e.innerText || e.value || '').trim(), label: e.labels && e.labels[0] ? e.labels[0].innerText.trim() : '', shown};
+  const shown = style.outlineStyle !== 'none' || style.boxShadow !== 'none'
+    || style.backgroundColor === 'rgb(255, 221, 0)';
+  const label = e.labels && e.labels[0] ? e.labels[0].innerText.trim() : '';
+  return {text: (e.innerText || e.value || '').trim(), label, shown};
 }"""
 
 
