@@ -29,7 +29,7 @@ INLINE = [
 POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", re.I | re.S)
 
 
-def url_for(name, route, objects):
+def url_for(name, route, objects):  # noqa: F811
     params = KWARGS[route.kwargs](objects) if route.kwargs else {}
     url = reverse(name, args=params) if isinstance(params, tuple) else reverse(name, kwargs=params)
     return f"{url}?{route.query}" if route.query else url
