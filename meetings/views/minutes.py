@@ -129,11 +129,11 @@ class MinuteEditView(OfficerMixin, FormPageMixin, UpdateView):
         try:
             services.minute_save(minute=form.instance, expected_fingerprint=form.cleaned_data["fingerprint"])
         except services.StaleMinute as stale:
-            labels = ", ".join(str(Minute._meta.get_field(f).verbose_name) for f in stale.changed)
+            labels = ", ".join(str(Minute._meta.get_field(f).verbose_name) for f in stale.changed) or "nothing"
             form.add_error(
                 None,
                 f"Someone else saved this minute while you were editing it; the saved minute differs from yours "
-                f"in: {labels or 'nothing you can see'}. Your changes are below and have not been saved: check them against the saved "
+                f"in: {labels}. Your changes are below and have not been saved: check them against the saved "
                 "minute shown, then save again.",
             )
             form.data = form.data.copy()
