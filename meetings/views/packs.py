@@ -61,6 +61,14 @@ class PackRebuildView(OfficerMixin, View):
         if not meeting.is_published:
             messages.error(request, "Packs are built once the agenda is published.")
         else:
-            packs_request(meeting=meeting, delay=0)
-            messages.success(request, "The packs are being rebuilt. Members keep the current ones until then.")
+            packs = packs_request(meeting=meeting, delay=0)
+            if any(pack.sent is False for pack in packs):
+                messages.warning(
+                    request,
+                    "The rebuild is queued, but the background service that builds packs is unavailable just now. "
+                    "The request is saved and the packs will be built as soon as it is back; members keep the "
+                    "current ones until then.",
+                )
+            else:
+                messages.success(request, "The packs are being rebuilt. Members keep the current ones until then.")
         return redirect(meeting)
