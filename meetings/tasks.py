@@ -40,9 +40,9 @@ def packs_resend_task() -> int:
 
 @worker_ready.connect
 def resend_on_worker_start(**kwargs) -> None:
-    """A worker starting (often after an outage) picks up every request still waiting in PostgreSQL."""
+    """A worker starting (often after an outage) sends every request the broker never got."""
     try:
-        sent = packs_resend_pending(older_than=datetime.timedelta(0))
+        sent = packs_resend_pending()
     except Exception:  # the worker must start even if the database is not ready yet
         logger.exception("Could not re-send waiting pack requests")
     else:

@@ -45,6 +45,7 @@ def packs_request(*, meeting: Meeting, kinds: list[str] | None = None, delay: in
 
         def queue(pack=pack):
             pack.sent = send(pack_build_task, (meeting.pk, pack.kind, stamp), countdown=delay)
+            Pack.objects.filter(pk=pack.pk).update(awaiting_broker=not pack.sent)
 
         transaction.on_commit(queue)
         packs.append(pack)
@@ -52,7 +53,7 @@ def packs_request(*, meeting: Meeting, kinds: list[str] | None = None, delay: in
 
 
 def packs_resend_pending(*, older_than: datetime.timedelta | None = None) -> int:
-    """Send again every request still waiting: queued too long, or claimed by a build that died."""
+    """Send again every request still waiting: never sent, queued too long, or claimed by a build that died."""
     from ..tasks import pack_build_task
     from .service import STALE_BUILD
 
@@ -60,12 +61,15 @@ def packs_resend_pending(*, older_than: datetime.timedelta | None = None) -> int
     if older_than is None:
         older_than = datetime.timedelta(seconds=settings.PACK_REBUILD_DELAY_SECONDS + 60)
     waiting = Pack.objects.filter(
-        Q(status=Pack.Status.QUEUED, requested_at__lte=now - older_than)
+        Q(awaiting_broker=True)
+        | Q(status=Pack.Status.QUEUED, requested_at__lte=now - older_than)
         | Q(status=Pack.Status.BUILDING, build_started_at__lte=now - STALE_BUILD)
     ).exclude(requested_at=None)
     sent = 0
     for pack in waiting:
-        sent += send(pack_build_task, (pack.meeting_id, pack.kind, pack.requested_at.isoformat()))
+        if send(pack_build_task, (pack.meeting_id, pack.kind, pack.requested_at.isoformat())):
+            Pack.objects.filter(pk=pack.pk).update(awaiting_broker=False)
+            sent += 1
     return sent
 
 
