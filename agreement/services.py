@@ -5,6 +5,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from kcsp.queueing import send
+
 from .models import ActionPlan, PlanItem, PlanVersion, ProgressUpdate
 
 TRACKED_FIELDS = (
@@ -140,7 +142,7 @@ def version_pdf_request(*, version: PlanVersion) -> None:
     """Build the landscape PDF in the worker once the change that asked for it is committed."""
     from .tasks import plan_pdf_task
 
-    transaction.on_commit(lambda: plan_pdf_task.delay(version.pk))
+    transaction.on_commit(lambda: send(plan_pdf_task, (version.pk,)))
 
 
 def version_pdf_build(*, version: PlanVersion) -> PlanVersion:

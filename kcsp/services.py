@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from .models import RenderCheck, User
 from .pdf import render_pdf
+from .queueing import send
 
 
 @transaction.atomic
@@ -17,7 +18,7 @@ def render_check_request(*, requested_by: User) -> RenderCheck:
     from .tasks import render_check_task
 
     check = RenderCheck.objects.create(requested_by=requested_by)
-    transaction.on_commit(lambda: render_check_task.delay(check.pk))
+    transaction.on_commit(lambda: send(render_check_task, (check.pk,)))
     return check
 
 

@@ -43,3 +43,113 @@ def totp_now(device) -> str:
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def child_env(**overrides) -> dict:
+    """The environment for a web or worker process on the same test database, Redis and media as this one."""
+    import os
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
+    env.update(
+        DJANGO_SETTINGS_MODULE="kcsp.settings.test",
+        KCSP_READ_DOT_ENV="false",
+        TEST_DATABASE_URL=(
+            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+            f"/{database['NAME']}"
+        ),
+        TEST_REDIS_URL=settings.CELERY_BROKER_URL,
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        CELERY_TASK_ALWAYS_EAGER="false",
+    )
+    env.update({k: str(v) for k, v in overrides.items()})
+    return env
+
+
+def start_process(args: list[str], env: dict, log_path):
+    """A child in its own process group, so a test can kill it and everything it started at once."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+
+    log = open(log_path, "wb")  # noqa: SIM115  (closed with the process by stop_process)
+    process = subprocess.Popen(  # noqa: S603  (our own interpreter and fixed arguments)
+        [sys.executable, "-m", *args],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    process.log = log
+    return process
+
+
+def stop_process(process, sig=None) -> None:
+    import contextlib
+    import os
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig or signal.SIGTERM)
+    process.wait(timeout=30)
+    process.log.close()
+
+
+def start_worker(log_path, **env):
+    """A real Celery worker process (prefork, one child) on the test broker."""
+    args = [
+        "celery",
+        "-A",
+        "kcsp",
+        "worker",
+        "-P",
+        "prefork",
+        "-c",
+        "1",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=INFO",
+    ]
+    return start_process(args, child_env(**env), log_path)
+
+
+def start_web(port: int, log_path, *, workers: int = 1, **env):
+    """The app under gunicorn on loopback; returns once it answers."""
+    import time
+    import urllib.request
+
+    args = ["gunicorn", "kcsp.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "-"]
+    process = start_process(args, child_env(DJANGO_SETTINGS_MODULE="kcsp.settings.test", **env), log_path)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accessibility/", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.1)
+    stop_process(process)
+    raise RuntimeError(f"gunicorn did not start: see {log_path}")
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.1, what: str = "condition"):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")

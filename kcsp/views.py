@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import connection
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django_otp import user_has_device
 
@@ -104,3 +104,10 @@ class RenderCheckDownloadView(RolePermissionMixin, View):
             filename=f"render-check-{check.pk}.pdf",
             content_type="application/pdf",
         )
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes calls this instead of signing in once an address and e-mail pair is locked out."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=429)

@@ -244,6 +244,29 @@ def minute_add(*, minute: Minute) -> Minute:
     return minute
 
 
+class StaleMinute(Exception):
+    """Someone else saved the minute first; carries the saved one so the page can show it."""
+
+    def __init__(self, current: Minute, changed: list[str]):
+        super().__init__("The minute was changed by someone else while you were editing it.")
+        self.current = current
+        self.changed = changed
+
+
+@transaction.atomic
+def minute_save(*, minute: Minute, expected_fingerprint: str) -> Minute:
+    """Save an edited minute unless it changed since the form was opened (then StaleMinute, nothing saved)."""
+    current = Minute.objects.select_for_update().select_related("item").get(pk=minute.pk)
+    if current.meeting.status != Meeting.Status.HELD:
+        raise ValidationError("Minutes are written once the meeting is held and until they are approved.")
+    if current.fingerprint() != expected_fingerprint:
+        attnames = {name: Minute._meta.get_field(name).attname for name in Minute.TRACKED_FIELDS}
+        changed = [name for name, attr in attnames.items() if getattr(current, attr) != getattr(minute, attr)]
+        raise StaleMinute(current, changed)
+    minute.save()
+    return minute
+
+
 @transaction.atomic
 def minutes_approve(*, meeting: Meeting, at_meeting: Meeting, chair: User) -> Meeting:
     """A later meeting resolves the minutes are a correct record; the chair signs them."""

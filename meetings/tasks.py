@@ -1,23 +1,49 @@
-"""Background work of committee business: building packs."""
+"""Background work of committee business: building packs, and re-sending requests the broker lost."""
 
 import datetime
+import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 
 from .models import Meeting, Pack
 from .packbuild.parts import PackBuildError
+from .packbuild.requests import packs_resend_pending
 from .packbuild.service import BuildBusy, pack_build
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=60)
 def pack_build_task(self, meeting_id: int, kind: str, requested_at: str) -> str:
     pack = Pack.objects.filter(meeting_id=meeting_id, kind=kind).first()
-    if pack is None or (pack.requested_at and pack.requested_at > datetime.datetime.fromisoformat(requested_at)):
+    asked = datetime.datetime.fromisoformat(requested_at)
+    if pack is None or (pack.requested_at and pack.requested_at > asked):
         return "superseded"  # a later change asked again: that request builds
+    if pack.status == Pack.Status.READY and pack.build_started_at and pack.build_started_at >= asked:
+        return "already built"  # a re-sent or redelivered copy of a request a build started after
     try:
-        pack_build(meeting=Meeting.objects.get(pk=meeting_id), kind=kind)
+        # A redelivered message keeps its task id, so it may take over the claim its dead run left.
+        pack_build(meeting=Meeting.objects.get(pk=meeting_id), kind=kind, claim=self.request.id or "")
     except BuildBusy as busy:
         raise self.retry(countdown=5) from busy
     except PackBuildError:
         return "failed"  # the reason is on the pack, for the officer
     return "ready"
+
+
+@shared_task
+def packs_resend_task() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): re-send pack requests the broker never got or a dead worker held."""
+    return packs_resend_pending()
+
+
+@worker_ready.connect
+def resend_on_worker_start(**kwargs) -> None:
+    """A worker starting (often after an outage) sends every request the broker never got."""
+    try:
+        sent = packs_resend_pending()
+    except Exception:  # the worker must start even if the database is not ready yet
+        logger.exception("Could not re-send waiting pack requests")
+    else:
+        logger.info("Re-sent %d waiting pack requests", sent)

@@ -1,14 +1,29 @@
-"""Checks on uploaded papers: real PDF or Word (.docx) content, a size limit, and no macros."""
+"""Checks on uploaded papers: real PDF or Word (.docx) content, a size limit, and nothing hostile inside.
+
+Hostile means: a PDF bomb (more pages than any paper has, nesting deep enough to exhaust the reader, or
+a compressed stream that unpacks to far more than a paper needs), a password-protected PDF the pack
+cannot read, a Word document with macros or ActiveX, a zip bomb, or links the converter would follow
+to fetch something from elsewhere (a remote template, image, linked file or sub-document). Ordinary
+hyperlinks in a Word document are fine: nothing follows them.
+"""
 
 import io
+import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_PDF_PAGES = 1000
+MAX_STREAM_BYTES = 64 * 1024 * 1024  # one page's unpacked content or image
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # the whole file unpacked, PDF streams or .docx parts
+MAX_DOCX_PARTS = 2000
+NOT_A_PDF = "The selected file is not a PDF: it may be damaged or a different type of file renamed."
+PDF_BOMB = "The selected PDF is built in a way that could not be opened safely. Save it again as a PDF and upload that."
 KINDS = {".pdf": "pdf", ".docx": "docx"}
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -25,39 +40,107 @@ class CheckedUpload:
 def clean_file_name(name: str) -> str:
     """The user's file name as a display label only: no folders, no control characters."""
     name = PurePath(name.replace("\\", "/")).name
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    return name[:200] or "document"
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C" and ch not in '"<>:|?*').strip(" .")
+    stem, dot, suffix = name.rpartition(".")
+    if len(name) > 200:  # keep the extension when cutting a long name
+        name = f"{stem[: 199 - len(suffix)]}.{suffix}" if dot and len(suffix) < 10 else name[:200]
+    return name or "document"
 
 
-def _looks_like_pdf(head: bytes, upload) -> bool:
+def _unpacked_size(stream, limit: int) -> int:
+    """Bytes a Flate stream unpacks to, counting no further than the limit (the rest is never unpacked)."""
+    from pypdf.generic import ArrayObject
+
+    filters = stream.get("/Filter")
+    filters = list(filters) if isinstance(filters, ArrayObject) else [filters] if filters else []
+    raw = stream._data or b""
+    if "/FlateDecode" not in filters:
+        return len(raw)
+    unpacker = zlib.decompressobj()
+    try:
+        return len(unpacker.decompress(raw, limit + 1))
+    except zlib.error:
+        return len(raw)  # damaged streams are the renderer's problem, not a bomb
+
+
+def _page_streams(page):
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    parts = list(contents) if isinstance(contents, list) else [contents] if contents is not None else []
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is not None:
+        parts.extend(xobjects.get_object().values())
+    return [part.get_object() for part in parts if hasattr(part.get_object(), "_data")]
+
+
+def _check_pdf(upload) -> None:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PdfReadError, PyPdfError
 
-    if not head.startswith(b"%PDF-"):
-        return False
     upload.seek(0)
     try:
         reader = PdfReader(io.BytesIO(upload.read()))
-        return len(reader.pages) > 0
-    except (PdfReadError, ValueError, KeyError, OSError):
-        return False
+        if reader.is_encrypted:
+            raise ValidationError("The selected PDF is protected by a password: upload a copy without protection.")
+        declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+        if declared > MAX_PDF_PAGES or len(reader.pages) > MAX_PDF_PAGES:
+            raise ValidationError(f"The selected PDF has more than {MAX_PDF_PAGES:,} pages: split it into parts.")
+        if len(reader.pages) == 0:
+            raise ValidationError(NOT_A_PDF)
+        total = 0
+        for page in reader.pages:
+            for stream in _page_streams(page):
+                size = _unpacked_size(stream, MAX_STREAM_BYTES)
+                total += size
+                if size > MAX_STREAM_BYTES or total > MAX_UNPACKED_BYTES:
+                    raise ValidationError(PDF_BOMB)
+    except RecursionError as exc:
+        raise ValidationError(PDF_BOMB) from exc
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        # pypdf reports nesting that exhausted its stack as a read error caused by RecursionError.
+        raise ValidationError(PDF_BOMB if isinstance(exc.__cause__, RecursionError) else NOT_A_PDF) from exc
     finally:
         upload.seek(0)
+
+
+# Relationships a converter would follow to fetch something: anything external but a plain hyperlink.
+EXTERNAL = re.compile(rb"<Relationship\b[^>]*TargetMode\s*=\s*[\"']External[\"'][^>]*>", re.I)
+HYPERLINK_TYPE = re.compile(rb"Type\s*=\s*[\"'][^\"']*/hyperlink[\"']", re.I)
+MACRO_TYPES = (b"macroEnabled", b"vbaProject", b"vbaData", b"activeX")
 
 
 def _check_docx(upload) -> None:
+    not_word = "The selected file is not a Word document: it may be damaged or renamed."
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
-        raise ValidationError("The selected file is not a Word document: it may be damaged or renamed.") from exc
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+                raise ValidationError(not_word)
+            if len(infos) > MAX_DOCX_PARTS or sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+                raise ValidationError(
+                    "The selected Word document unpacks to far more than a paper needs: save it again and upload that."
+                )
+            lowered = {name.lower() for name in names}
+            content_types = archive.read("[Content_Types].xml")
+            active = ("vbaproject.bin", "vbadata.xml")
+            if any(n.endswith(active) or n.startswith("word/activex/") for n in lowered) or any(
+                marker.lower() in content_types.lower() for marker in MACRO_TYPES
+            ):
+                raise ValidationError("The selected Word document contains macros: save it as a .docx without macros.")
+            for name in sorted(n for n in names if n.lower().endswith(".rels")):
+                for relationship in EXTERNAL.findall(archive.read(name)):
+                    if not HYPERLINK_TYPE.search(relationship):
+                        raise ValidationError(
+                            "The selected Word document links to files elsewhere (such as a remote template, image "
+                            "or linked file): save it with everything embedded, or as a PDF, and upload that."
+                        )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, NotImplementedError, RuntimeError) as exc:
+        raise ValidationError(not_word) from exc
     finally:
         upload.seek(0)
-    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-        raise ValidationError("The selected file is not a Word document: it may be damaged or renamed.")
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise ValidationError("The selected Word document contains macros: save it as a .docx without macros.")
 
 
 def check_upload(upload) -> CheckedUpload:
@@ -73,8 +156,10 @@ def check_upload(upload) -> CheckedUpload:
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
-    if kind == "pdf" and not _looks_like_pdf(head, upload):
-        raise ValidationError("The selected file is not a PDF: it may be damaged or a different type of file renamed.")
+    if kind == "pdf":
+        if not head.startswith(b"%PDF-"):
+            raise ValidationError(NOT_A_PDF)
+        _check_pdf(upload)
     if kind == "docx":
         if not head.startswith(b"PK"):
             raise ValidationError(

@@ -1,9 +1,11 @@
 """Base settings, read from the environment in this one place (django-environ)."""
 
+import datetime
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -32,6 +34,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
+    "axes",
     "kcsp.apps.KcspConfig",
     "meetings",
     "agreement",
@@ -52,6 +56,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kcsp.urls"
@@ -80,6 +87,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "kcsp.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out sign-in is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -94,6 +103,35 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Sign-in lockout (django-axes): five wrong passwords for one e-mail address from one address lock that
+# pair out for the cool-off; a right password before then clears the count. Locking on the pair keeps a
+# stranger from locking a colleague out from elsewhere, and a shared office address from locking everyone.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field; axes would otherwise look for "email"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kcsp.views.locked_out"
+AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username <e-mail>`
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. Scripts are modules in
+# static/kcsp/; styles come from the compiled stylesheet only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -141,11 +179,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker died unacknowledged is handed out again after this long (it must exceed the
+# longest countdown, see PACK_REBUILD_DELAY_SECONDS). A worker that only loses a child process
+# re-queues at once (reject on worker lost).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
 
-# Daily notice schedules (exactly one `celery beat` runs them); sending is idempotent, so a rerun sends nothing twice.
+# Schedules (exactly one `celery beat` runs them). Notices are idempotent, so a rerun sends nothing twice;
+# pack requests are kept in PostgreSQL and re-sent here if the broker lost or never received them.
 CELERY_BEAT_SCHEDULE = {
+    "packs-resend-pending": {"task": "meetings.tasks.packs_resend_task", "schedule": 300.0},
     "action-reminders": {
         "task": "notifications.tasks.action_reminders_task",
         "schedule": crontab(hour=7, minute=0),
@@ -181,6 +224,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools narrate every render step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    # WeasyPrint and fontTools narrate every render step at INFO; axes every sign-in (failures are WARNINGs).
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
 }

@@ -62,7 +62,8 @@ def test_password_reset_by_email_end_to_end(client, make_user):
     new_password = "a-brand-new-long-password-2022"
     response = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
     assert response.status_code == 302
-    assert Client().login(username="officer@test.example", password=new_password)
+    signed_in = Client().post("/account/sign-in/", {"username": "officer@test.example", "password": new_password})
+    assert signed_in.status_code == 302
 
 
 @pytest.mark.django_db

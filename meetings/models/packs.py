@@ -38,6 +38,10 @@ class Pack(models.Model):
     failure = models.TextField(blank=True)
     requested_at = models.DateTimeField(null=True, blank=True)
     build_started_at = models.DateTimeField(null=True, blank=True)
+    build_claim = models.CharField(max_length=64, blank=True, help_text="The task building it now.")
+    awaiting_broker = models.BooleanField(
+        default=False, help_text="Requested while the broker was down: sent again when it is back."
+    )
     file = models.FileField(upload_to=pack_upload_to, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     built_at = models.DateTimeField(null=True, blank=True)

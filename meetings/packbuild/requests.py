@@ -1,8 +1,17 @@
-"""Asking for packs to be built: debounced, queued after commit, one build at a time per pack."""
+"""Asking for packs to be built: debounced, queued after commit, one build at a time per pack.
+
+The request lives in PostgreSQL (the pack's status and requested_at); the broker message only wakes a
+worker. If the broker is down the request waits, and `packs_resend_pending` sends it again later.
+"""
+
+import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+
+from kcsp.queueing import send
 
 from .. import access
 from ..models import Meeting, Pack
@@ -26,17 +35,42 @@ def packs_request(*, meeting: Meeting, kinds: list[str] | None = None, delay: in
 
     delay = settings.PACK_REBUILD_DELAY_SECONDS if delay is None else delay
     now = timezone.now()
+    stamp = now.isoformat()
     packs = []
     for kind in kinds or kinds_needed(meeting):
         pack, _ = Pack.objects.get_or_create(meeting=meeting, kind=kind)
         Pack.objects.filter(pk=pack.pk).exclude(status=Pack.Status.BUILDING).update(status=Pack.Status.QUEUED)
         Pack.objects.filter(pk=pack.pk).update(requested_at=now)
-        stamp = now.isoformat()
-        transaction.on_commit(
-            lambda kind=kind, stamp=stamp: pack_build_task.apply_async((meeting.pk, kind, stamp), countdown=delay)
-        )
+        pack.sent = None  # known once the transaction commits: True, or False if the broker was down
+
+        def queue(pack=pack):
+            pack.sent = send(pack_build_task, (meeting.pk, pack.kind, stamp), countdown=delay)
+            Pack.objects.filter(pk=pack.pk).update(awaiting_broker=not pack.sent)
+
+        transaction.on_commit(queue)
         packs.append(pack)
     return packs
+
+
+def packs_resend_pending(*, older_than: datetime.timedelta | None = None) -> int:
+    """Send again every request still waiting: never sent, queued too long, or claimed by a build that died."""
+    from ..tasks import pack_build_task
+    from .service import STALE_BUILD
+
+    now = timezone.now()
+    if older_than is None:
+        older_than = datetime.timedelta(seconds=settings.PACK_REBUILD_DELAY_SECONDS + 60)
+    waiting = Pack.objects.filter(
+        Q(awaiting_broker=True)
+        | Q(status=Pack.Status.QUEUED, requested_at__lte=now - older_than)
+        | Q(status=Pack.Status.BUILDING, build_started_at__lte=now - STALE_BUILD)
+    ).exclude(requested_at=None)
+    sent = 0
+    for pack in waiting:
+        if send(pack_build_task, (pack.meeting_id, pack.kind, pack.requested_at.isoformat())):
+            Pack.objects.filter(pk=pack.pk).update(awaiting_broker=False)
+            sent += 1
+    return sent
 
 
 def packs_refresh_if_published(meeting: Meeting) -> None:

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +13,8 @@ from ..models import AgendaItem, Meeting, Minute, Pack, Paper
 from .assemble import PackPart, build_pdf, lay_out
 from .parts import PackBuildError, RenderStats, rendered_part, uploaded_part
 
-STALE_BUILD = datetime.timedelta(minutes=15)
+# No build outlives the task's hard time limit: a claim older than that belongs to a dead worker.
+STALE_BUILD = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 MARKING = "OFFICIAL-SENSITIVE"
 
 
@@ -124,18 +126,22 @@ def _set(pack: Pack, **fields) -> None:
     Pack.objects.filter(pk=pack.pk).update(**fields)
 
 
-def _claim(pack: Pack) -> bool:
-    """One build at a time per meeting: claim this pack unless a live build of the meeting holds the claim."""
+def _claim(pack: Pack, claim: str = "") -> bool:
+    """One build at a time per meeting: claim this pack unless a live build of the meeting holds the claim.
+
+    `claim` names the task; the same task redelivered after its worker died takes its own claim back."""
     now = timezone.now()
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=pack.meeting_id)
         live = Pack.objects.filter(
             meeting_id=pack.meeting_id, status=Pack.Status.BUILDING, build_started_at__gt=now - STALE_BUILD
         )
+        if claim:
+            live = live.exclude(pk=pack.pk, build_claim=claim)
         if live.exists():
             return False
         Pack.objects.filter(pk=pack.pk).update(
-            status=Pack.Status.BUILDING, failure="", progress="Starting", build_started_at=now
+            status=Pack.Status.BUILDING, failure="", progress="Starting", build_started_at=now, build_claim=claim
         )
     return True
 
@@ -144,11 +150,11 @@ def _minutes_only(meeting: Meeting, stats: RenderStats):
     return lambda ranges: _minutes_part(meeting, stats)
 
 
-def pack_build(*, meeting: Meeting, kind: str) -> RenderStats:
+def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
     """Build one pack. On failure the last good file stays in place and the reason is recorded."""
     pack, _ = Pack.objects.get_or_create(meeting=meeting, kind=kind)
     stats = RenderStats()
-    if not _claim(pack):
+    if not _claim(pack, claim):
         raise BuildBusy(f"{pack} is already being built.")
     try:
         sources = [] if kind == Pack.Kind.MINUTES else sources_for(meeting, kind, stats)

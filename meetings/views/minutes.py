@@ -123,6 +123,27 @@ class MinuteCreateView(OfficerMixin, MeetingChildMixin, CreateView):
 class MinuteEditView(OfficerMixin, FormPageMixin, UpdateView):
     form_class = MinuteForm
     heading = "Edit minute"
+    template_name = "meetings/minute_form.html"
+
+    def form_valid(self, form):
+        try:
+            services.minute_save(minute=form.instance, expected_fingerprint=form.cleaned_data["fingerprint"])
+        except services.StaleMinute as stale:
+            labels = ", ".join(str(Minute._meta.get_field(f).verbose_name) for f in stale.changed) or "nothing"
+            form.add_error(
+                None,
+                f"Someone else saved this minute while you were editing it; the saved minute differs from yours "
+                f"in: {labels}. Your changes are below and have not been saved: check them against the saved "
+                "minute shown, then save again.",
+            )
+            form.data = form.data.copy()
+            form.data["fingerprint"] = stale.current.fingerprint()
+            return self.render_to_response(self.get_context_data(form=form, current=stale.current))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Minute {form.instance.number} saved.")
+        return redirect(self.get_success_url())
 
     def get_queryset(self):
         return Minute.objects.visible_to(self.request.user).filter(meeting__status=Meeting.Status.HELD)

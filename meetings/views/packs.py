@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -49,7 +50,7 @@ class PackDownloadView(View):
             PackDownload.objects.create(pack=pack, user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
         filename = f"{meeting.committee.label} {meeting.date:%Y-%m-%d} {pack.get_kind_display()}.pdf"
         response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = content_disposition_header(True, filename)  # quotes in names escaped
         response["Cache-Control"] = "private, no-store"
         return response
 
@@ -60,6 +61,14 @@ class PackRebuildView(OfficerMixin, View):
         if not meeting.is_published:
             messages.error(request, "Packs are built once the agenda is published.")
         else:
-            packs_request(meeting=meeting, delay=0)
-            messages.success(request, "The packs are being rebuilt. Members keep the current ones until then.")
+            packs = packs_request(meeting=meeting, delay=0)
+            if any(pack.sent is False for pack in packs):
+                messages.warning(
+                    request,
+                    "The rebuild is queued, but the background service that builds packs is unavailable just now. "
+                    "The request is saved and the packs will be built as soon as it is back; members keep the "
+                    "current ones until then.",
+                )
+            else:
+                messages.success(request, "The packs are being rebuilt. Members keep the current ones until then.")
         return redirect(meeting)

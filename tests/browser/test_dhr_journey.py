@@ -7,12 +7,12 @@ from dhr.models import AccessLog, ActionUpdate
 from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
 from kcsp.testing import totp_now
 
-from .test_accessibility import violations
+from .test_accessibility import page, violations  # noqa: F401  (page: a context that lets axe run)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_cleared_user_completes_2fa_opens_an_overdue_case_and_records_an_agency_update(page, live_server):
+def test_cleared_user_completes_2fa_opens_an_overdue_case_and_records_an_agency_update(page, live_server):  # noqa: F811
     demo_partnership_load()
     page.goto(f"{live_server.url}/reviews/")
     assert "Page not found" in page.content() or page.title().startswith("Page not found")
