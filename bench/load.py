@@ -35,9 +35,60 @@ PLAN_ITEMS_PER_PRIORITY = 8
 FIRST_YEAR = 2016
 TEXT = "The partnership reviewed delivery across the districts and agreed the next steps with partners. " * 6
 
-# Hooks for the other apps: each is called as loader(year, people) after a year's meetings and plan
-# are loaded. The grants app adds its bids, and the DHR app its cases, by appending a loader here.
-YEAR_LOADERS: list = []
+BIDS_PER_YEAR = 60
+DHR_CASES_PER_YEAR = 4  # 40 over ten years
+
+
+def load_bids(year: int, people) -> None:
+    """A grant year with 60 bids: past years delivered and closed, the latest with the chair."""
+    from decimal import Decimal
+
+    from grants.models import Bid, BidStep, GrantYear
+
+    # The first and the latest year stay open with bids for the chair, so the 1-year and 10-year query
+    # counts compare the same page shape.
+    latest = year in (FIRST_YEAR, FIRST_YEAR + ARGS_YEARS[0] - 1)
+    grant_year = GrantYear.objects.create(
+        year=year, amount_granted=Decimal("90000"), tactical_pot=Decimal("30000"),
+        closed_on=None if latest else datetime.date(year + 1, 3, 31),
+    )  # fmt: skip
+    statuses = ["recommended", "approved", "submitted", "declined"] if latest else ["completed", "withdrawn"]
+    author = people[0].user
+    bids = Bid.objects.bulk_create(
+        Bid(
+            grant_year=grant_year, number=n, title=f"Project {n}: partnership campaign", description=TEXT[:300],
+            applicant_organisation=people[n % len(people)].organisation, contact_name="Project lead",
+            contact_email="lead@bench.example", amount_requested=Decimal("500.00"), total_cost=Decimal("750.00"),
+            status=statuses[n % len(statuses)], created_by=author,
+            actual_spend=Decimal("450.00") if statuses[n % len(statuses)] == "completed" else None,
+            outcomes="120 people reached" if statuses[n % len(statuses)] == "completed" else "",
+        )
+        for n in range(1, BIDS_PER_YEAR + 1)
+    )  # fmt: skip
+    BidStep.objects.bulk_create(
+        BidStep(bid=bid, from_status="draft", to_status=bid.status, by=author, at=timezone.now(), reason="Bench")
+        for bid in bids
+    )
+
+
+def load_dhr_cases(year: int, people) -> None:
+    from dhr.models import Case
+
+    Case.objects.bulk_create(
+        Case(
+            pseudonym=f"Bench{year}{n}",
+            year=year,
+            csp_area="swale",
+            notified_on=datetime.date(year, 5, n + 1),
+            status=Case.Status.NOTIFIED,
+        )  # fmt: skip
+        for n in range(DHR_CASES_PER_YEAR)
+    )
+
+
+# Each is called as loader(year, people) after a year's meetings and plan are loaded.
+YEAR_LOADERS: list = [load_bids, load_dhr_cases]
+ARGS_YEARS = [10]  # set from --years before loading, so the bid loader knows the latest year
 
 
 def load_year(year: int, people) -> None:
@@ -156,7 +207,7 @@ def bench_users(people):
     from meetings.models import Committee, Membership
 
     sessions = {}
-    for role in (roles.MEMBER, roles.OFFICER):
+    for role in (roles.MEMBER, roles.OFFICER, roles.CHAIR):
         user = User.objects.create_user(email=f"{role}@bench.example", password="x" * 16, full_name=f"Bench {role}")
         user.groups.add(Group.objects.get(name=role))
         if role == roles.MEMBER:
@@ -175,10 +226,12 @@ def bench_users(people):
 def pages(sessions) -> list[tuple[str, str, str | None, str]]:
     """(label, path, session, kind) for the floor and the main pages, all on the latest year."""
     from agreement.models import PlanVersion
+    from grants.models import GrantYear
     from meetings.models import Meeting
 
     meeting = Meeting.objects.order_by("-starts_at").first()
     version = PlanVersion.objects.order_by("-plan__agreement__year").first()
+    grant_year = GrantYear.objects.order_by("-year").first()
     return [
         ("floor: accessibility page", "/accessibility/", None, "floor"),
         ("meeting page (public)", f"/meetings/{meeting.pk}/", None, "public"),
@@ -188,6 +241,10 @@ def pages(sessions) -> list[tuple[str, str, str | None, str]]:
         ("action plan (officer)", f"/agreement/versions/{version.pk}/", sessions["officer"], "signed in"),
         ("exception report (member)", f"/agreement/versions/{version.pk}/exceptions/", sessions["member"],
          "signed in"),
+        ("grant year (public)", f"/grants/{grant_year.year}/", None, "public"),
+        ("chair's queue (chair)", "/grants/queue/", sessions["chair"], "signed in"),
+        ("search (public)", "/search/?q=partnership+campaign", None, "public"),
+        ("search (member)", "/search/?q=partnership+campaign", sessions["member"], "signed in"),
     ]  # fmt: skip
 
 
@@ -221,12 +278,15 @@ def drive(path: str, session: str | None, *, port: int, users: int, seconds: int
     )  # fmt: skip
     with open(f"{out}_stats.csv", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+    def number(text: str) -> float:
+        return float("nan") if text in ("", "N/A") else float(text)  # N/A: no request finished in time
+
     return {
         "requests": int(row["Request Count"]),
         "errors": int(row["Failure Count"]),
-        "rps": float(row["Requests/s"]),
-        "p50": float(row["50%"]),
-        "p95": float(row["95%"]),
+        "rps": number(row["Requests/s"]),
+        "p50": number(row["50%"]),
+        "p95": number(row["95%"]),
     }
 
 
@@ -237,6 +297,7 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--years", type=int, default=10)
     args = parser.parse_args()
+    ARGS_YEARS[0] = args.years
 
     from kcsp.models import User
     from kcsp.testing import free_port, start_web, stop_process
@@ -254,14 +315,24 @@ def main():
             load_year(year, people)
         page_list = pages(sessions)
         ten_years = query_counts(page_list)
+        from dhr.models import Case
+        from grants.models import Bid
         from meetings.models import AgendaItem, Meeting, Minute
 
         print(
             f"data: {args.years} years, {Meeting.objects.count()} meetings, {AgendaItem.objects.count()} items and "
-            f"papers, {Minute.objects.count()} minutes; {args.users} users; gunicorn with {args.workers} workers"
+            f"papers, {Minute.objects.count()} minutes, {Bid.objects.count()} bids, {Case.objects.count()} DHR "
+            f"cases; {args.users} users; gunicorn with {args.workers} workers"
         )
         port = free_port()
-        web = start_web(port, Path(media) / "web.log", workers=args.workers, CONN_MAX_AGE=60, MEDIA_ROOT=media)
+        web = start_web(
+            port,
+            Path(media) / "web.log",
+            workers=args.workers,
+            CONN_MAX_AGE=60,
+            MEDIA_ROOT=media,
+            PAGE_CACHE_SECONDS=60,
+        )
         try:
             seconds = max(args.duration // len(page_list), 3)
             results = {

@@ -11,7 +11,9 @@ class KcspConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import permissions, roles  # noqa: F401  (permissions registers the rules)
+        from . import pagecache, permissions, roles  # noqa: F401  (permissions registers the rules)
+
+        pagecache.connect_signals()
 
         post_migrate.connect(roles.sync_role_groups, sender=self)
 

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public pages for visitors who are not signed in, from the cache (see kcsp/pagecache.py).
+    "kcsp.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -212,6 +214,18 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # The issuer shown in authenticator apps next to the account name.
 OTP_TOTP_ISSUER = "Kent Community Safety Partnership"
+
+# Public pages are kept this long at most for visitors who are not signed in; any change to a record
+# empties the page cache at once (kcsp/pagecache.py). 0 switches the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=REDIS_URL),
+        "KEY_PREFIX": "kcsp",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
 
 # Packs rebuild this long after the last change to a published agenda (debounce).
 PACK_REBUILD_DELAY_SECONDS = env.int("PACK_REBUILD_DELAY_SECONDS", default=20)

@@ -22,3 +22,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
 }
+# The page cache is off in tests (its own tests switch it on): pages must show each test's own data.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)
+CACHES = {"default": {**CACHES["default"], "LOCATION": REDIS_URL}}  # noqa: F405

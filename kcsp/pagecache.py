@@ -1,0 +1,86 @@
+"""Public pages served from the cache to visitors who are not signed in.
+
+Only a request with no session cookie, no messages cookie and no Authorization header is served or
+stored, so a signed-in page (whatever it shows) is never cached and never served from the cache.
+Only a 200 GET/HEAD answer that sets no cookie is stored. Any committed change to any record moves
+the cache generation on, so no stored page outlives a change; PAGE_CACHE_SECONDS bounds what changes
+with time alone (e.g. "upcoming" meetings). If the cache is down, pages are simply built.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+log = logging.getLogger(__name__)
+GENERATION_KEY = "pagecache:generation"
+# Records written while people browse that change no page anyone else sees.
+QUIET_MODELS = {"sessions.session", "axes.accessattempt", "axes.accessfailurelog", "axes.accesslog", "dhr.accesslog"}
+
+
+def _generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+
+
+def generation_bump(**kwargs) -> None:
+    sender = kwargs.get("sender")
+    if sender is not None and sender._meta.label_lower in QUIET_MODELS:
+        return
+
+    def bump():
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 2, timeout=None)
+        except Exception:  # noqa: BLE001 - a cache outage must never stop a write
+            log.warning("Page cache generation could not be moved on", exc_info=True)
+
+    transaction.on_commit(bump)
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(generation_bump, dispatch_uid=f"pagecache-{signal}")
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _key(request, generation: int) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"pagecache:{generation}:{request.method}:{digest}"
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        try:
+            key = _key(request, _generation())
+            cached = cache.get(key)
+        except Exception:  # noqa: BLE001 - the cache is an optimisation: without it, build the page
+            return self.get_response(request)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response.render()
+            try:
+                cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
+                log.warning("Page could not be cached", exc_info=True)
+        return response

@@ -1,0 +1,73 @@
+"""The public page cache: anonymous pages come from it until any record changes; signed-in pages never do."""
+
+import pytest
+from django.test import Client
+
+from kcsp import pagecache, roles
+from kcsp.testing import count_queries
+from kcsp.tests.factories import PersonFactory
+from meetings.tests.factories import AgendaItemFactory, MembershipFactory, published_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings, django_capture_on_commit_callbacks):
+    settings.PAGE_CACHE_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.generation_bump()  # start from pages no other test stored
+
+
+def test_an_anonymous_page_is_served_from_the_cache_until_a_record_changes(cached, django_capture_on_commit_callbacks):
+    meeting = published_meeting()
+    AgendaItemFactory(meeting=meeting, section="B", position=1, title="Knife crime update")
+    url = meeting.get_absolute_url()
+    visitor = Client()
+    assert count_queries(visitor, url) > 0
+    assert count_queries(visitor, url) == 0, "the second visit should come from the cache"
+    with django_capture_on_commit_callbacks(execute=True):
+        AgendaItemFactory(meeting=meeting, section="B", position=2, title="Road safety update")
+    page = visitor.get(url).content.decode()
+    assert "Road safety update" in page, "a change must empty the cache at once"
+
+
+def test_a_signed_in_visit_neither_uses_nor_fills_the_cache(cached, make_user):
+    member = make_user(roles.MEMBER)
+    meeting = published_meeting()
+    MembershipFactory(committee=meeting.committee, person=PersonFactory(user=member))
+    AgendaItemFactory(
+        meeting=meeting, section="D", position=1, title="Exploitation case", restriction_reason="exploitation"
+    )
+    url = meeting.get_absolute_url()
+    assert "Exploitation case" not in Client().get(url).content.decode()  # stored for visitors
+    signed_in = Client()
+    signed_in.force_login(member)
+    assert "Exploitation case" in signed_in.get(url).content.decode()
+    assert count_queries(signed_in, url) > 0
+    assert "Exploitation case" not in Client().get(url).content.decode()
+
+
+def test_pages_that_set_cookies_or_carry_a_token_are_not_stored(cached):
+    first = Client().get("/account/sign-in/")
+    second = Client().get("/account/sign-in/")
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value, "a CSRF page was shared"
+    api = Client(HTTP_AUTHORIZATION="Bearer nonsense")
+    api.get("/accessibility/")
+    assert count_queries(api, "/accessibility/") == count_queries(api, "/accessibility/")
+    assert not pagecache._cacheable_request(api.get("/accessibility/").wsgi_request)
+
+
+class BrokenCache:
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache down")
+
+        return fail
+
+
+def test_pages_are_built_and_records_saved_when_the_cache_is_down(cached, monkeypatch, make_user):
+    monkeypatch.setattr(pagecache, "cache", BrokenCache())
+    assert Client().get("/accessibility/").status_code == 200
+    assert Client().get("/meetings/").status_code == 200
+    pagecache.generation_bump()  # a write with the cache down is not stopped
+    assert make_user(roles.MEMBER).pk
