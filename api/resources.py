@@ -4,6 +4,7 @@ Every list starts from the same visible_to(user) rules as the pages. Domestic Ho
 and their papers are never in the API, for anyone. Persons carry names only: no e-mail or telephone.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -244,7 +245,7 @@ class FileRows:
 
     def get(self, key: str):
         kind, _, pk = key.partition("-")
-        if not pk.isdigit():
+        if not re.fullmatch(r"[0-9]+", pk):
             return None
         source = {"paper": self.papers, "appendix": self.appendices}.get(kind)
         row = source.filter(pk=int(pk)).first() if source is not None else None

@@ -1,8 +1,9 @@
 """The read-only JSON API: lists with pages and stable URLs, one object each; Bearer tokens or the public."""
 
 import json
+import re
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, JsonResponse
 from django.views import View
 
@@ -11,6 +12,11 @@ from .resources import BODY_ID, RESOURCES, Writer, body_json
 from .schema import openapi
 
 PER_PAGE = 50
+
+
+def is_number(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts superscripts that int() refuses."""
+    return bool(re.fullmatch(r"[0-9]+", text))
 
 
 def problem(status: int, title: str, detail: str = "") -> JsonResponse:
@@ -98,7 +104,7 @@ class ResourceListView(ApiView):
         for parameter, lookup in resource.filters.items():
             value = request.GET.get(parameter)
             if value is not None:
-                if not value.isdigit():
+                if not is_number(value):
                     return problem(400, "Bad request", f"{parameter} must be a number")
                 rows = rows.filter(**{lookup: int(value)})
         if hasattr(rows, "order_by"):
@@ -106,7 +112,7 @@ class ResourceListView(ApiView):
         paginator = Paginator(rows, PER_PAGE, allow_empty_first_page=True)
         try:
             page = paginator.page(request.GET.get("page", 1))
-        except (EmptyPage, ValueError, TypeError):
+        except (InvalidPage, ValueError, TypeError):
             return problem(404, "Not found", "There is no such page.")
         w = Writer(request)
         data = [resource.write(w, row) for row in page.object_list]
@@ -122,7 +128,7 @@ class ResourceDetailView(ApiView):
         if hasattr(rows, "get") and not hasattr(rows, "filter"):
             row = rows.get(pk)
         else:
-            row = rows.filter(pk=int(pk)).first() if pk.isdigit() else None
+            row = rows.filter(pk=int(pk)).first() if is_number(pk) else None
         if row is None:
             raise Http404
         return JsonResponse(resource.write(Writer(request), row))

@@ -57,8 +57,20 @@ def _cacheable_request(request) -> bool:
 
 
 def _key(request, generation: int) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
     return f"pagecache:{generation}:{request.method}:{digest}"
+
+
+def _storable(response) -> bool:
+    """A whole 200 answer that sets no cookie and does not ask to stay private (e.g. a private feed)."""
+    cache_control = response.get("Cache-Control", "").lower()
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not getattr(response, "streaming", False)
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
 
 
 class PublicPageCacheMiddleware:
@@ -76,7 +88,7 @@ class PublicPageCacheMiddleware:
         if cached is not None:
             return cached
         response = self.get_response(request)
-        if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
+        if _storable(response):
             if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                 response.render()
             try:

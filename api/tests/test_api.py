@@ -152,3 +152,9 @@ def test_pages_of_fifty_with_links_keeping_the_filters(world):
     assert get("/agendaitem/", page=3).status_code == 404
     assert get("/agendaitem/", meeting="x").status_code == 400
     assert get("/file/nonsense").status_code == 404
+
+
+def test_odd_page_numbers_and_ids_are_not_found_rather_than_errors(client):
+    assert client.get("/api/v1/meeting/?page=abc").status_code == 404
+    assert client.get("/api/v1/meeting/%C2%B2").status_code == 404
+    assert client.get("/api/v1/meeting/?organization=%C2%B2").status_code == 400

@@ -71,3 +71,14 @@ def test_pages_are_built_and_records_saved_when_the_cache_is_down(cached, monkey
     assert Client().get("/meetings/").status_code == 200
     pagecache.generation_bump()  # a write with the cache down is not stopped
     assert make_user(roles.MEMBER).pk
+
+
+def test_answers_asking_to_stay_private_are_never_stored(cached):
+    from django.http import HttpResponse
+
+    private = HttpResponse("feed")
+    private["Cache-Control"] = "private, no-store"
+    assert not pagecache._storable(private)
+    assert pagecache._storable(HttpResponse("public page"))
+    status = Client().get("/meetings/")
+    assert status.status_code == 200

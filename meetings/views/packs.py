@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from .. import selectors
@@ -19,8 +21,9 @@ def visible_meeting(request, pk) -> Meeting:
     return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("committee"), pk=pk)
 
 
+@method_decorator(never_cache, name="dispatch")
 class PackStatusView(TemplateView):
-    """The packs panel alone, fetched every few seconds by the meeting page while a build runs."""
+    """The packs panel alone, fetched every few seconds by the meeting page while a build runs (never cached)."""
 
     template_name = "meetings/includes/packs.html"
 
