@@ -7,6 +7,8 @@ from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from kcsp.spreadsheets import row_safe
+
 from .models import Bid, GrantYear
 
 BID_COLUMNS = [
@@ -43,25 +45,28 @@ GIVING_COLUMNS = [
 
 
 def bid_rows(year: GrantYear, bids) -> list[list]:
+    """Rows with typed text made safe for spreadsheets (no cell can start a formula)."""
     rows = []
     for bid in bids:
         rows.append(
-            [
-                bid.reference,
-                bid.title,
-                bid.applicant_organisation.name,
-                f"{bid.contact_name} <{bid.contact_email}>",
-                bid.priority.name if bid.priority else "",
-                bid.plan_item.number if bid.plan_item else "",
-                bid.get_pot_display(),
-                bid.amount_requested,
-                bid.total_cost,
-                bid.match_funding,
-                bid.match_funding_source,
-                bid.get_status_display(),
-                bid.actual_spend if bid.actual_spend is not None else "",
-                "; ".join(bid.outcome_lines),
-            ]
+            row_safe(
+                [
+                    bid.reference,
+                    bid.title,
+                    bid.applicant_organisation.name,
+                    f"{bid.contact_name} <{bid.contact_email}>",
+                    bid.priority.name if bid.priority else "",
+                    bid.plan_item.number if bid.plan_item else "",
+                    bid.get_pot_display(),
+                    bid.amount_requested,
+                    bid.total_cost,
+                    bid.match_funding,
+                    bid.match_funding_source,
+                    bid.get_status_display(),
+                    bid.actual_spend if bid.actual_spend is not None else "",
+                    "; ".join(bid.outcome_lines),
+                ]
+            )
         )
     return rows
 
@@ -111,19 +116,21 @@ def giving_rows(bids) -> list[list[str]]:
     for bid in bids:
         amount = bid.actual_spend if bid.status == Bid.Status.COMPLETED else bid.amount_requested
         rows.append(
-            [
-                f"{prefix}-{bid.grant_year.year}-{bid.number:02d}",
-                bid.title,
-                bid.description,
-                "GBP",
-                f"{amount:.2f}",
-                award_date(bid),
-                f"{prefix}-org-{bid.applicant_organisation_id}",
-                bid.applicant_organisation.name,
-                settings.GRANTS_FUNDER_ID,
-                settings.GRANTS_FUNDER_NAME,
-                f"Crime Reduction Grant {bid.grant_year.label}",
-            ]
+            row_safe(
+                [
+                    f"{prefix}-{bid.grant_year.year}-{bid.number:02d}",
+                    bid.title,
+                    bid.description,
+                    "GBP",
+                    f"{amount:.2f}",
+                    award_date(bid),
+                    f"{prefix}-org-{bid.applicant_organisation_id}",
+                    bid.applicant_organisation.name,
+                    settings.GRANTS_FUNDER_ID,
+                    settings.GRANTS_FUNDER_NAME,
+                    f"Crime Reduction Grant {bid.grant_year.label}",
+                ]
+            )
         )
     return rows
 

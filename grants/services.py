@@ -19,19 +19,62 @@ def _money(value: Decimal) -> str:
     return f"£{value:,.2f}"
 
 
+# What a partner may change in a draft: never its status, number, money drawn or outcomes.
+DRAFT_FIELDS = [
+    "title",
+    "description",
+    "applicant_organisation",
+    "contact_name",
+    "contact_email",
+    "priority",
+    "plan_item",
+    "amount_requested",
+    "total_cost",
+    "match_funding",
+    "match_funding_source",
+    "pot",
+]
+
+
 @transaction.atomic
 def bid_save(*, bid: Bid, user: User) -> Bid:
-    """New bids are numbered per year under a lock on the year; only drafts can be changed."""
+    """New bids are numbered per year under a lock on the year. A draft is changed under a lock on its row
+    and only in its own fields, so a submission made meanwhile is neither undone nor bypassed."""
     if bid.pk is None:
         GrantYear.objects.select_for_update().get(pk=bid.grant_year_id)
         last = Bid.objects.filter(grant_year_id=bid.grant_year_id).aggregate(last=Max("number"))["last"]
         bid.number = (last or 0) + 1
         bid.created_by = user
-    elif not Bid.objects.filter(pk=bid.pk, status=Bid.Status.DRAFT).exists():
+        bid.full_clean()
+        bid.save()
+        return bid
+    current = Bid.objects.select_for_update().get(pk=bid.pk)
+    if current.status != Bid.Status.DRAFT:
         raise ValidationError("Only a draft bid can be changed: this bid has been submitted.")
+    bid.status = current.status
     bid.full_clean()
-    bid.save()
+    bid.save(update_fields=[*DRAFT_FIELDS, "updated_at"])
     return bid
+
+
+@transaction.atomic
+def year_figures_save(*, year: GrantYear) -> GrantYear:
+    """The year's money changes under the same lock as decisions, never below what is approved, and
+    never once the year is closed (its under-spend is settled)."""
+    from .budget import pot_figures
+
+    current = GrantYear.objects.select_for_update().get(pk=year.pk)
+    if current.is_closed:
+        raise ValidationError(f"The {current.label} grant year is closed: its figures can no longer change.")
+    for pot, figures in pot_figures(current).items():
+        if year.pot_size(pot) < figures.drawn:
+            raise ValidationError(
+                f"The {figures.label.lower()} would hold £{year.pot_size(pot):,.2f}, less than the "
+                f"£{figures.drawn:,.2f} already approved from it."
+            )
+    year.full_clean()
+    year.save(update_fields=["amount_granted", "tactical_pot", "refunds_received", "rolled_over"])
+    return year
 
 
 def _budget_guard(*, bid: Bid, year: GrantYear, guard: str) -> None:

@@ -82,6 +82,15 @@ class YearEditView(ManagerMixin, FormPageMixin, UpdateView):
     def get_back_url(self):
         return self.object.get_absolute_url()
 
+    def form_valid(self, form):
+        try:
+            year = services.year_figures_save(year=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "The grant year's figures are saved.")
+        return redirect(year)
+
 
 class YearActionMixin(ManagerMixin, FormPageMixin):
     def load(self, request, **kwargs):

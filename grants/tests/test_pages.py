@@ -1,6 +1,7 @@
 """The grant pages as users meet them: the reference papers' totals, exports read back, forms and the queue."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -216,3 +217,42 @@ def test_year_figures_cannot_fall_below_what_is_approved(make_user):
     assert officer.post(url, form).status_code == 302
     year.refresh_from_db()
     assert (year.amount_granted, year.refunds_received) == (Decimal("2400.00"), Decimal("100.00"))
+
+
+def test_typed_text_cannot_become_a_spreadsheet_formula(make_user):
+    year = GrantYearFactory(year=2037)
+    BidFactory(grant_year=year, title="=HYPERLINK(\"http://evil.example\",\"Click\")", status=S.SUBMITTED,
+               created_by=make_user(roles.MEMBER), description="@SUM(1+1)")  # fmt: skip
+    officer = Client()
+    officer.force_login(make_user(roles.OFFICER))
+    sheet = load_workbook(io.BytesIO(officer.get(reverse("grants:bid_export", args=[2037, "xlsx"])).content)).active
+    assert sheet["B2"].value == '\'=HYPERLINK("http://evil.example","Click")'
+    assert sheet["B2"].data_type == "s"
+    text = officer.get(reverse("grants:bid_export", args=[2037, "csv"])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+
+
+def test_a_draft_edit_cannot_undo_a_submission_made_meanwhile(make_user):
+    from grants import services
+
+    author = make_user(roles.MEMBER)
+    bid = BidFactory(grant_year=GrantYearFactory(year=2038), status=S.DRAFT, created_by=author)
+    stale = Bid.objects.get(pk=bid.pk)
+    services.bid_step(bid=bid, action="submit", user=author)
+    stale.title = "Changed after submission"
+    with pytest.raises(Exception, match="Only a draft"):
+        services.bid_save(bid=stale, user=author)
+    bid.refresh_from_db()
+    assert (bid.status, bid.title) == (S.SUBMITTED, bid.title)
+
+
+def test_a_closed_year_keeps_its_figures(make_user):
+    from django.core.exceptions import ValidationError
+
+    from grants import services
+
+    year = GrantYearFactory(year=2039, closed_on=datetime.date(2040, 3, 31))
+    year.amount_granted = Decimal("50000")
+    with pytest.raises(ValidationError, match="closed"):
+        services.year_figures_save(year=year)
+    assert GrantYear.objects.get(pk=year.pk).amount_granted == Decimal("39661.00")
