@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from .budget import pot_figures
+from .budget import year_summaries
 from .models import Bid, BidStep, GrantYear
 
 LIST_RELATED = ("grant_year", "applicant_organisation", "priority", "plan_item__priority")
@@ -42,4 +42,5 @@ def awaiting_chair():
 
 
 def pots_by_year(years) -> dict:
-    return {year.pk: pot_figures(year) for year in years}
+    """Both pots of every year given, in one query however many years there are."""
+    return {summary.year.pk: summary.pots for summary in year_summaries(years)}

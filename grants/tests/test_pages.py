@@ -196,6 +196,12 @@ def test_grant_pages_make_the_same_queries_as_bids_grow(make_user):
 
     grow()
     assert_queries_constant(chair, reverse("grants:queue"), grow)
+
+    def another_open_year():
+        other = GrantYearFactory(year=2040 + GrantYear.objects.count())
+        BidFactory(grant_year=other, status=S.RECOMMENDED, created_by=author)
+
+    assert_queries_constant(chair, reverse("grants:queue"), another_open_year)
     assert_queries_constant(officer, reverse("grants:bid_list", args=[2035]), grow)
     assert_queries_constant(Client(), reverse("grants:year_detail", args=[2035]), grow)
     assert_queries_constant(Client(), reverse("grants:year_list"), grow)
