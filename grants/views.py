@@ -3,7 +3,7 @@ the working group's and Commissioner's steps, and the chair's queue."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
@@ -11,7 +11,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
-from meetings.uploads import CONTENT_TYPES
+from meetings.uploads import private_file_response
 
 from . import exports, selectors, services
 from .budget import pot_figures, totals, year_summaries
@@ -315,14 +315,7 @@ class AttachmentFileView(BidMixin, View):
     def get(self, request, pk):
         visible = selectors.bid_detail_queryset(request.user)
         attachment = get_object_or_404(BidAttachment.objects.filter(bid__in=visible), pk=pk)
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=CONTENT_TYPES[attachment.file_kind],
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(attachment.file, attachment.file_kind, attachment.original_name)
 
 
 class QueueView(RolePermissionMixin, TemplateView):

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from kcsp.pages import FormPageMixin
-from meetings.uploads import CONTENT_TYPES
+from meetings.uploads import private_file_response
 
 from .. import forms
 from ..models import AccessLog, AgencyAction, Case, CaseDocument, Recommendation, TimescaleRule
@@ -190,14 +190,7 @@ class DocumentDownloadView(ClearedMixin, View):
         if not document.file:
             raise Http404
         self.log(AccessLog.Action.DOWNLOAD, f"File {document.title} ({document.original_name})", document.case)
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=CONTENT_TYPES[document.file_kind],
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(document.file, document.file_kind, document.original_name)
 
 
 class PublicationView(CaseFormMixin, FormView):

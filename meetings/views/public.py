@@ -1,6 +1,6 @@
 """What everyone may read: the calendar, agendas, papers, approved minutes and the iCal feed."""
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from .. import access, selectors, services
 from ..models import AgendaItem, Appendix, Meeting, Paper
-from ..uploads import CONTENT_TYPES
+from ..uploads import private_file_response
 
 
 class CalendarView(ListView):
@@ -93,27 +93,19 @@ class PaperDetailView(DetailView):
         return super().get_context_data(can_manage=self.request.user.has_perm("meetings.manage"), **kwargs)
 
 
-def _send_file(field_file, kind: str, name: str) -> FileResponse:
-    if not field_file:
-        raise Http404
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind])
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 class PaperFileView(View):
     """Uploaded papers are only ever sent through here, after the same visibility rule as the page."""
 
     def get(self, request, pk):
         paper = get_object_or_404(Paper.objects.visible_to(request.user), pk=pk, format=Paper.Format.UPLOADED)
-        return _send_file(paper.file, paper.file_kind, paper.original_name)
+        return private_file_response(paper.file, paper.file_kind, paper.original_name)
 
 
 class AppendixFileView(View):
     def get(self, request, pk):
         visible_papers = Paper.objects.visible_to(request.user)
         appendix = get_object_or_404(Appendix.objects.filter(paper__in=visible_papers), pk=pk)
-        return _send_file(appendix.file, appendix.file_kind, appendix.original_name)
+        return private_file_response(appendix.file, appendix.file_kind, appendix.original_name)
 
 
 class MinutesView(DetailView):
