@@ -1,10 +1,8 @@
 """The action plan as rows, for CSV and XLSX exports and for the import that reads the same columns back."""
 
-import csv
-import io
+from openpyxl.styles import Font, PatternFill
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from kcsp.exports import Sheet, table_csv, table_xlsx
 
 from . import selectors
 from .models import PlanVersion, ProgressUpdate
@@ -64,35 +62,26 @@ def plan_rows(version: PlanVersion, user) -> list[list[str]]:
 
 
 def to_csv(version: PlanVersion, user) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(PLAN_COLUMNS + PROGRESS_COLUMNS)
-    writer.writerows(plan_rows(version, user))
-    return buffer.getvalue().encode("utf-8-sig")  # the byte-order mark makes Excel read UTF-8
+    return table_csv(PLAN_COLUMNS + PROGRESS_COLUMNS, plan_rows(version, user))
+
+
+def _colour(values, cells) -> None:
+    """Grant-funded items purple (a light fill, the number bold purple); links to other groups green."""
+    if values[9] == "Yes":
+        for cell in cells:
+            cell.fill = PatternFill("solid", fgColor="E8E1F5")
+        cells[0].font = Font(bold=True, color=PURPLE)
+    if values[8]:
+        cells[8].font = Font(color=GREEN, bold=True)
 
 
 def to_xlsx(version: PlanVersion, user) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"Action plan {version.label}"[:31]
-    sheet.append(PLAN_COLUMNS + PROGRESS_COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in plan_rows(version, user):
-        sheet.append(row)
-        excel_row = sheet.max_row
-        if row[9] == "Yes":
-            for cell in sheet[excel_row]:
-                cell.fill = PatternFill("solid", fgColor="E8E1F5")
-            sheet.cell(excel_row, 1).font = Font(bold=True, color=PURPLE)
-        if row[8]:
-            sheet.cell(excel_row, 9).font = Font(color=GREEN, bold=True)
-    for column, width in zip("ABCDEFGHIJKLM", (8, 24, 20, 50, 50, 40, 14, 30, 30, 10, 10, 16, 50), strict=True):
-        sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_xlsx(
+        Sheet(
+            title=f"Action plan {version.label}",
+            headers=PLAN_COLUMNS + PROGRESS_COLUMNS,
+            rows=plan_rows(version, user),
+            widths=(8, 24, 20, 50, 50, 40, 14, 30, 30, 10, 10, 16, 50),
+            style_row=_colour,
+        )
+    )

@@ -1,11 +1,11 @@
 """Import action plan items from a spreadsheet in the export's columns: checked row by row, saved all or nothing."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from kcsp.exports import table_read
 
 from . import services
 from .exports import PLAN_COLUMNS
@@ -24,23 +24,9 @@ class ImportRow:
 
 
 def read_sheet(upload) -> list[dict]:
-    """Rows as dicts keyed by header, from .xlsx or .csv; a sheet without the columns is refused whole."""
-    name = (upload.name or "").lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(upload, read_only=True, data_only=True).active
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ValidationError("The selected file could not be read as an Excel workbook.") from error
-        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    elif name.endswith(".csv"):
-        try:
-            rows = list(csv.reader(io.StringIO(upload.read().decode("utf-8-sig"))))
-        except UnicodeDecodeError as error:
-            raise ValidationError("The selected CSV file is not in UTF-8: save it as 'CSV UTF-8'.") from error
-    else:
-        raise ValidationError("The selected file must be an Excel workbook (.xlsx) or a CSV file.")
+    """Rows as dicts keyed by header, from .xlsx or .csv read as the export wrote them (kcsp.exports.table_read:
+    formula guards undone); a sheet without the columns is refused whole."""
+    rows = table_read(upload)
     if not rows:
         raise ValidationError("The selected file is empty.")
     header = [h.strip() for h in rows[0]]

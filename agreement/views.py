@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
+from kcsp.exports import CSV_TYPE, XLSX_TYPE
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
 
@@ -307,8 +308,8 @@ class PlanExportView(View):
     """The plan (and progress each reader may see) as CSV or XLSX; built in the request, it is quick."""
 
     FORMATS = {
-        "csv": ("text/csv; charset=utf-8", exports.to_csv),
-        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
+        "csv": (CSV_TYPE, exports.to_csv),
+        "xlsx": (XLSX_TYPE, exports.to_xlsx),
     }
 
     def get(self, request, pk, fmt):

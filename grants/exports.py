@@ -1,13 +1,11 @@
 """Bids as rows: the officers' CSV/XLSX of a year's bids, and 360Giving rows of funded grants for publication."""
 
-import csv
-import io
+from decimal import Decimal
 
 from django.conf import settings
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from django.utils import timezone
 
-from kcsp.spreadsheets import row_safe
+from kcsp.exports import Sheet, table_csv, table_xlsx
 
 from .models import Bid, GrantYear
 
@@ -44,100 +42,85 @@ GIVING_COLUMNS = [
 ]
 
 
+MONEY_COLUMNS = (7, 8, 9, 12)
+PENNY = Decimal("0.01")
+
+
 def bid_rows(year: GrantYear, bids) -> list[list]:
-    """Rows with typed text made safe for spreadsheets (no cell can start a formula)."""
+    """One row per bid in BID_COLUMNS order: money as Decimal pounds, the rest as typed (kcsp.exports guards it)."""
     rows = []
     for bid in bids:
         rows.append(
-            row_safe(
-                [
-                    bid.reference,
-                    bid.title,
-                    bid.applicant_organisation.name,
-                    f"{bid.contact_name} <{bid.contact_email}>",
-                    bid.priority.name if bid.priority else "",
-                    bid.plan_item.number if bid.plan_item else "",
-                    bid.get_pot_display(),
-                    bid.amount_requested,
-                    bid.total_cost,
-                    bid.match_funding,
-                    bid.match_funding_source,
-                    bid.get_status_display(),
-                    bid.actual_spend if bid.actual_spend is not None else "",
-                    "; ".join(bid.outcome_lines),
-                ]
-            )
+            [
+                bid.reference,
+                bid.title,
+                bid.applicant_organisation.name,
+                f"{bid.contact_name} <{bid.contact_email}>",
+                bid.priority.name if bid.priority else "",
+                bid.plan_item.number if bid.plan_item else "",
+                bid.get_pot_display(),
+                bid.amount_requested,
+                bid.total_cost,
+                bid.match_funding,
+                bid.match_funding_source,
+                bid.get_status_display(),
+                bid.actual_spend,
+                "; ".join(bid.outcome_lines),
+            ]
         )
     return rows
 
 
+def _pence(row: list) -> list:
+    return [value.quantize(PENNY) if isinstance(value, Decimal) else value for value in row]
+
+
 def bids_csv(year: GrantYear, bids) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(BID_COLUMNS)
-    writer.writerows(
-        [[f"{cell:.2f}" if hasattr(cell, "quantize") else cell for cell in row] for row in bid_rows(year, bids)]
-    )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return table_csv(BID_COLUMNS, [_pence(row) for row in bid_rows(year, bids)])
 
 
 def bids_xlsx(year: GrantYear, bids) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"Bids {year.label.replace('/', '-')}"
-    sheet.append(BID_COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in bid_rows(year, bids):
-        sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if hasattr(cell.value, "quantize"):
-                cell.number_format = '"£"#,##0.00'
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJKLMN", (16, 40, 30, 30, 30, 10, 20, 14, 14, 14, 30, 26, 14, 40), strict=True):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return table_xlsx(
+        Sheet(
+            title=f"Bids {year.label}",
+            headers=BID_COLUMNS,
+            rows=bid_rows(year, bids),
+            widths=(16, 40, 30, 30, 30, 10, 20, 14, 14, 14, 30, 26, 14, 40),
+            number_formats={column: '"£"#,##0.00' for column in MONEY_COLUMNS},
+        )
+    )
 
 
 def award_date(bid: Bid):
-    """The date of final approval: the Commissioner's, else the chair's."""
+    """The local date (Europe/London) of final approval: the Commissioner's, else the chair's; None if neither."""
     dates = {step.to_status: step.at for step in bid.steps.all()}
     when = dates.get(Bid.Status.COMMISSIONER_APPROVED) or dates.get(Bid.Status.APPROVED)
-    return when.date().isoformat() if when else ""
+    return timezone.localdate(when) if when else None
 
 
-def giving_rows(bids) -> list[list[str]]:
+def giving_rows(bids) -> list[list]:
     prefix = settings.GRANTS_360_PREFIX
     rows = []
     for bid in bids:
         amount = bid.actual_spend if bid.status == Bid.Status.COMPLETED else bid.amount_requested
         rows.append(
-            row_safe(
-                [
-                    f"{prefix}-{bid.grant_year.year}-{bid.number:02d}",
-                    bid.title,
-                    bid.description,
-                    "GBP",
-                    f"{amount:.2f}",
-                    award_date(bid),
-                    f"{prefix}-org-{bid.applicant_organisation_id}",
-                    bid.applicant_organisation.name,
-                    settings.GRANTS_FUNDER_ID,
-                    settings.GRANTS_FUNDER_NAME,
-                    f"Crime Reduction Grant {bid.grant_year.label}",
-                ]
-            )
+            [
+                f"{prefix}-{bid.grant_year.year}-{bid.number:02d}",
+                bid.title,
+                bid.description,
+                "GBP",
+                amount.quantize(PENNY),
+                award_date(bid),
+                f"{prefix}-org-{bid.applicant_organisation_id}",
+                bid.applicant_organisation.name,
+                settings.GRANTS_FUNDER_ID,
+                settings.GRANTS_FUNDER_NAME,
+                f"Crime Reduction Grant {bid.grant_year.label}",
+            ]
         )
     return rows
 
 
 def giving_csv(bids) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(GIVING_COLUMNS)
-    writer.writerows(giving_rows(bids))
-    return buffer.getvalue().encode("utf-8")
+    """Funded grants in 360Giving columns; no byte-order mark, as the data is read by programs."""
+    return table_csv(GIVING_COLUMNS, giving_rows(bids), bom=False)

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from agreement.models import PlanItem, PlanVersion, Priority
-from kcsp.forms import GdsFormMixin
+from kcsp.forms import GdsFormMixin, TypedTextMixin
 from kcsp.models import Organisation
 from meetings.uploads import check_upload
 
@@ -172,7 +172,7 @@ class StepForm(GdsFormMixin, forms.Form):
             self.helper.inputs = [Submit("submit", step.label, css_class="govuk-button--warning")]
 
 
-class ChairDecisionForm(forms.Form):
+class ChairDecisionForm(TypedTextMixin, forms.Form):
     """One action per bid in the chair's queue: approve or reject, with an optional comment."""
 
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])

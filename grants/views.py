@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
+from kcsp.exports import CSV_TYPE, XLSX_TYPE
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
 from meetings.uploads import private_file_response
@@ -362,8 +363,8 @@ class QueueDecideView(QueueView):
 class BidExportView(RolePermissionMixin, View):
     permission_required = "grants.export_bids"
     FORMATS = {
-        "csv": ("text/csv; charset=utf-8", exports.bids_csv),
-        "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.bids_xlsx),
+        "csv": (CSV_TYPE, exports.bids_csv),
+        "xlsx": (XLSX_TYPE, exports.bids_xlsx),
     }
 
     def get(self, request, year, fmt):
@@ -381,6 +382,6 @@ class GivingExportView(View):
     """Funded grants in the 360Giving Data Standard, public so the data can be published."""
 
     def get(self, request):
-        response = HttpResponse(exports.giving_csv(selectors.funded_bids()), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.giving_csv(selectors.funded_bids()), content_type=CSV_TYPE)
         response["Content-Disposition"] = 'attachment; filename="kcsp-360giving.csv"'
         return response

@@ -1,6 +1,5 @@
 """Reference data in the admin: users and their roles, organisations, people."""
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
@@ -11,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import roles
+from .forms import TypedTextMixin, TypedTextModelForm
 from .models import Organisation, Person, User
 
 # Roles are fixed in code (roles.py) and given on the user page; task results may carry
@@ -24,7 +24,7 @@ for model in (Group, TaskResult, GroupResult, TOTPDevice, StaticDevice):
 ADMIN_ASSIGNABLE_ROLES = [r for r in roles.ALL_ROLES if r != roles.DHR_CLEARED]
 
 
-class UserChangeByEmailForm(forms.ModelForm):
+class UserChangeByEmailForm(TypedTextModelForm):
     """Roles an administrator may give; DHR clearance is granted outside the admin (manage.py dhr_clearance)."""
 
     class Meta:
@@ -42,7 +42,7 @@ class UserChangeByEmailForm(forms.ModelForm):
         self.instance.groups.add(*kept)
 
 
-class UserCreationByEmailForm(AdminUserCreationForm):
+class UserCreationByEmailForm(TypedTextMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "full_name")
@@ -74,6 +74,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    form = TypedTextModelForm
     list_display = ("name", "short_name", "kind", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name")
@@ -81,6 +82,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
+    form = TypedTextModelForm
     list_display = ("display_name", "job_title", "organisation", "email")
     list_filter = ("organisation",)
     search_fields = ("surname", "forenames", "email", "job_title")

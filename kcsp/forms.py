@@ -1,13 +1,46 @@
-"""Sign-in and password forms rendered with the GOV.UK Design System (crispy-forms-gds)."""
+"""The base of every form (typed text made safe, a GOV.UK helper); sign-in and password forms (crispy-forms-gds)."""
+
+import functools
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from .text import text_safe
 
-class GdsFormMixin:
-    """Give a form a GOV.UK helper with one primary button."""
+
+def _text_safe_first(to_python):
+    @functools.wraps(to_python)
+    def wrapped(value):
+        if isinstance(value, str):
+            value = text_safe(value)
+        elif isinstance(value, list | tuple):
+            value = type(value)(text_safe(v) if isinstance(v, str) else v for v in value)
+        return to_python(value)
+
+    wrapped.text_safe = True
+    return wrapped
+
+
+class TypedTextMixin:
+    """Every field's typed text passes kcsp.text.text_safe before the field reads it: Word's line and page
+    breaks (vertical tab, form feed) become newlines, other control characters go; tabs and newlines stay.
+    Passwords are left exactly as typed. Every project form has this (tests/test_typed_text.py walks them)."""
+
+    def full_clean(self):
+        for field in self.fields.values():  # fields added in __init__ included: this runs at validation
+            if not isinstance(field.widget, forms.PasswordInput) and not getattr(field.to_python, "text_safe", 0):
+                field.to_python = _text_safe_first(field.to_python)
+        super().full_clean()
+
+
+class TypedTextModelForm(TypedTextMixin, forms.ModelForm):
+    """The admin's base form, so the admin takes typed text by the same rule."""
+
+
+class GdsFormMixin(TypedTextMixin):
+    """Give a form a GOV.UK helper with one primary button (and, through TypedTextMixin, safe typed text)."""
 
     submit_label = "Continue"
 

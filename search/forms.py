@@ -2,10 +2,12 @@
 
 from django import forms
 
+from kcsp.forms import TypedTextMixin
+
 from .sources import SOURCES
 
 
-class SearchForm(forms.Form):
+class SearchForm(TypedTextMixin, forms.Form):
     q = forms.CharField(label="Search", max_length=200, required=False, strip=True)
     kind = forms.MultipleChoiceField(label="Show", required=False, widget=forms.CheckboxSelectMultiple)
     committee = forms.TypedChoiceField(label="Committee", required=False, coerce=int, empty_value=None)

@@ -162,3 +162,33 @@ def test_an_import_token_only_confirms_into_the_draft_it_was_previewed_for(world
     before = other_draft.items.count()
     officer.post(f"/agreement/versions/{other_draft.pk}/import/confirm/", {"token": preview.context["token"]})
     assert other_draft.items.count() == before, "a token for one plan must not import into another"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_with_hostile_text_imports_back_as_it_was_typed(world, make_user, fmt):
+    """The exporter guards text a spreadsheet would run; the import undoes exactly that guard, nothing else."""
+    officer = Client()
+    officer.force_login(make_user(roles.OFFICER))
+    world["first"].name = "-Violence Against Women and Girls"
+    world["first"].save()
+    typed = {
+        "objective": "=1+2",
+        "actions": ["+SUM(A1)", "-2+3", "@cmd", "'=typed with its own apostrophe", "'quoted"],
+        "measures": ['=HYPERLINK("http://evil.example","Click")'],
+        "lead_text": "-5",
+        "linked_groups": "Line one\x0bLine two",
+        "category": PlanItem.Category.OTHER,
+        "category_other": "@risk",
+    }
+    PlanItem.objects.filter(pk=world["published_item"].pk).update(**typed)
+    export = officer.get(f"/agreement/versions/{world['published_version'].pk}/export.{fmt}").content
+    draft = world["draft_version"]
+    upload = SimpleUploadedFile(f"plan.{fmt}", export)
+    preview = officer.post(f"/agreement/versions/{draft.pk}/import/", {"sheet": upload})
+    assert preview.context["valid"], [row.errors for row in preview.context["rows"]]
+    officer.post(f"/agreement/versions/{draft.pk}/import/confirm/", {"token": preview.context["token"]})
+    item = draft.items.get(objective="=1+2")
+    assert item.priority == world["first"]
+    assert item.actions == typed["actions"] and item.measures == typed["measures"]
+    assert (item.lead_text, item.category, item.category_other) == ("-5", PlanItem.Category.OTHER, "@risk")
+    assert item.linked_groups == "Line one\nLine two", "Word's line break comes back as a newline"

@@ -1,7 +1,5 @@
 """Money, lessons, timescales, the access log, agenda links, and the public list of published reviews."""
 
-import csv
-
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -10,11 +8,13 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
 
+from kcsp.exports import CSV_TYPE
 from kcsp.pages import FormPageMixin
 from meetings.models import AgendaItem
 from meetings.packbuild.requests import packs_refresh_if_published
 
 from .. import forms
+from ..exports import access_log_csv
 from ..models import AccessLog, AgendaLink, Case, FundingYear, LessonEvent, TimescaleRule
 from ..services import timescale_rule_save
 from .base import CaseFormMixin, ClearedMixin, LoggedViewMixin
@@ -132,24 +132,9 @@ class AccessLogExportView(ClearedMixin, View):
 
     def get(self, request):
         self.log(AccessLog.Action.EXPORT, "Access log (CSV)")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = HttpResponse(access_log_csv(AccessLog.objects.all()), content_type=CSV_TYPE)
         response["Content-Disposition"] = f'attachment; filename="dhr-access-log-{timezone.localdate()}.csv"'
         response["Cache-Control"] = "private, no-store"
-        writer = csv.writer(response)
-        writer.writerow(["When", "Who", "E-mail", "Action", "Case", "What", "Path", "IP address"])
-        for entry in AccessLog.objects.select_related("user", "case").iterator():
-            writer.writerow(
-                [
-                    timezone.localtime(entry.at).isoformat(timespec="seconds"),
-                    entry.user.get_full_name(),
-                    entry.user.email,
-                    entry.get_action_display(),
-                    entry.case or "",
-                    entry.what,
-                    entry.path,
-                    entry.ip_address or "",
-                ]
-            )
         return response
 
 
