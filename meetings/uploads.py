@@ -5,6 +5,9 @@ a compressed stream that unpacks to far more than a paper needs), a password-pro
 cannot read, a Word document with macros or ActiveX, a zip bomb, or links the converter would follow
 to fetch something from elsewhere (a remote template, image, linked file or sub-document). Ordinary
 hyperlinks in a Word document are fine: nothing follows them.
+
+A file that passes is then cleaned (docx_clean, pdf_clean) and only the clean copy is stored: every upload
+form cleans its file field to `CheckedUpload.file`, and the officer is told what was removed.
 """
 
 import io
@@ -16,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+
+from .docx_clean import clean_docx
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PDF_PAGES = 1000
@@ -33,8 +39,16 @@ CONTENT_TYPES = {
 
 @dataclass(frozen=True)
 class CheckedUpload:
+    """An upload that passed: its kind, display name, the cleaned copy to store, and what cleaning removed."""
+
     kind: str
     original_name: str
+    file: ContentFile | None = None
+    removed: tuple[str, ...] = ()
+
+    def removal_note(self) -> str:
+        """' Removed before publishing: a; b.' for the success message, or '' when nothing was removed."""
+        return f" Removed before publishing: {'; '.join(self.removed)}." if self.removed else ""
 
 
 def clean_file_name(name: str) -> str:
@@ -144,7 +158,10 @@ def _check_docx(upload) -> None:
 
 
 def check_upload(upload) -> CheckedUpload:
-    """Refuse anything but a real, non-empty PDF or .docx within the size limit, with a clear message."""
+    """Refuse anything but a real, non-empty PDF or .docx within the size limit, with a clear message.
+
+    Returns the cleaned copy (store `.file`, never the upload itself) and what was removed from it.
+    """
     original_name = clean_file_name(upload.name or "")
     kind = KINDS.get(PurePath(original_name).suffix.lower())
     if kind is None:
@@ -166,7 +183,12 @@ def check_upload(upload) -> CheckedUpload:
                 "The selected file is not a Word document: it may be damaged or a different type of file renamed."
             )
         _check_docx(upload)
-    return CheckedUpload(kind, original_name)
+        data, removed = clean_docx(upload)
+    else:
+        upload.seek(0)
+        data, removed = upload.read(), []
+        upload.seek(0)
+    return CheckedUpload(kind, original_name, ContentFile(data, name=original_name), tuple(removed))
 
 
 MAX_EXTRACTED_CHARS = 1_000_000

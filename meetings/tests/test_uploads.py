@@ -20,11 +20,14 @@ def real_pdf() -> bytes:
     return render_pdf("kcsp/pdf/render_check.html", {"check": None}, title="Paper")
 
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
 def docx(extra: dict | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/document.xml", f'<w:document xmlns:w="{W}"/>')
         for name, content in (extra or {}).items():
             archive.writestr(name, content)
     return buffer.getvalue()

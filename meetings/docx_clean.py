@@ -1,0 +1,378 @@
+"""Make an uploaded Word document publish only what its author saw: refuse revisions and comments, strip the rest.
+
+Refused (the author must decide): tracked changes and comments. Stripped from the stored copy: hidden
+text, document properties (author, last modified by, company, custom properties, thumbnail, document
+variables, attached data such as SharePoint properties, the list of reviewers), embedded objects and
+their parts. Fields that recompute when converted (dates, file names, page counts, cross-references)
+are replaced by the result Word last showed, so the PDF made by LibreOffice shows what the author saw;
+PAGE stays live (its stored result is one page's number, and would repeat on every page) and so do
+hyperlinks and form boxes, which show nothing that changes.
+"""
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DC = "http://purl.org/dc/elements/1.1/"
+EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+NOT_WORD = "The selected file is not a Word document: it may be damaged or renamed."
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+REVISIONS = {
+    w(tag)
+    for tag in (
+        "ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange",
+        "tblPrExChange", "trPrChange", "tcPrChange", "tblGridChange", "numberingChange", "cellIns", "cellDel",
+        "cellMerge",
+    )
+}  # fmt: skip
+COMMENT_MARKS = {w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")}
+STORY_TYPES = ("/header", "/footer", "/footnotes", "/endnotes")
+LIVE_FIELDS = {"PAGE", "HYPERLINK", "FORMCHECKBOX", "FORMDROPDOWN"}
+COMMENT_PARTS = re.compile(r"^word/(comments|commentsExtended|commentsIds|commentsExtensible|people)\.xml$")
+# Who wrote it, not what it says: the core properties kept are the title (a PDF's accessible name) and language.
+CORE_KEPT = {f"{{{DC}}}title", f"{{{DC}}}language"}
+CORE_LABELS = {f"{{{DC}}}creator": "author", f"{{{CP}}}lastModifiedBy": "last modified by"}
+APP_KEPT = {
+    f"{{{EP}}}{name}"
+    for name in ("Pages", "Words", "Characters", "CharactersWithSpaces", "Lines", "Paragraphs", "DocSecurity",
+                 "ScaleCrop", "LinksUpToDate", "SharedDoc", "HyperlinksChanged", "AppVersion", "Application")
+}  # fmt: skip
+APP_LABELS = {f"{{{EP}}}Company": "company", f"{{{EP}}}Manager": "manager", f"{{{EP}}}Template": "template name"}
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+class Package:
+    """The .docx as named parts: XML parsed on demand, parts dropped with their relationships and content types."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        self.names = [info.filename for info in archive.infolist()]
+        self.parsed: dict[str, etree._Element] = {}
+        self.dropped: set[str] = set()
+
+    def root(self, name: str):
+        if name not in self.parsed:
+            try:
+                element = etree.fromstring(self.archive.read(name), PARSER)  # noqa: S320 - no DTD, no entities
+            except etree.XMLSyntaxError as error:
+                raise ValidationError(NOT_WORD) from error
+            if element.getroottree().docinfo.doctype:
+                raise ValidationError(NOT_WORD)  # Word never writes a DTD: one is there to expand entities
+            self.parsed[name] = element
+        return self.parsed[name]
+
+    def relationships(self):
+        """(rels part, Relationship element, resolved internal target or None) for every relationship."""
+        for rels in (name for name in self.names if name.endswith(".rels") and name not in self.dropped):
+            folder, _, base = rels.rpartition("_rels/")
+            owner_dir = posixpath.dirname(folder + base.removesuffix(".rels")) if base != ".rels" else ""
+            for relationship in self.root(rels).iter(f"{{{REL}}}Relationship"):
+                target = relationship.get("Target", "")
+                if relationship.get("TargetMode") == "External":
+                    yield rels, relationship, None
+                elif target.startswith("/"):
+                    yield rels, relationship, target[1:]
+                else:
+                    yield rels, relationship, posixpath.normpath(posixpath.join(owner_dir.rstrip("/"), target))
+
+    def drop(self, name: str) -> None:
+        self.dropped.add(name)
+        folder, _, base = name.rpartition("/")
+        self.dropped.add(f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels")
+
+    def write(self) -> bytes:
+        for _rels, relationship, target in list(self.relationships()):
+            if target in self.dropped:
+                relationship.getparent().remove(relationship)
+        types = self.root("[Content_Types].xml")
+        for override in [el for el in types if isinstance(el.tag, str) and el.get("PartName", "")[1:] in self.dropped]:
+            types.remove(override)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for name in self.names:
+                if name in self.dropped:
+                    continue
+                if name in self.parsed:
+                    data = etree.tostring(self.parsed[name], xml_declaration=True, encoding="UTF-8", standalone=True)
+                else:
+                    data = self.archive.read(name)
+                target.writestr(name, data)
+        return out.getvalue()
+
+
+def story_parts(package: Package) -> list[str]:
+    """The main document and every header, footer, footnote and endnote part it uses."""
+    stories = ["word/document.xml"]
+    for _rels, relationship, target in package.relationships():
+        if target and target in package.names and relationship.get("Type", "").endswith(STORY_TYPES):
+            stories.append(target)
+    return list(dict.fromkeys(stories))
+
+
+def refuse_revisions_and_comments(package: Package, stories: list[str]) -> None:
+    changes, comments = 0, set()
+    for name in stories:
+        for element in package.root(name).iter():
+            if element.tag in REVISIONS:
+                changes += 1
+            elif element.tag in COMMENT_MARKS:
+                comments.add(element.get(w("id")))
+    for name in (n for n in package.names if n.startswith("word/comments") and n.endswith(".xml")):
+        comments.update(comment.get(w("id")) for comment in package.root(name).iter(w("comment")))
+    if not changes and not comments:
+        return
+    found = " and ".join(text for text in (changes and plural(changes, "tracked change"),
+                                           comments and plural(len(comments), "comment")) if text)  # fmt: skip
+    steps = ["Review > Accept > Accept All Changes"] if changes else []
+    steps += ["Review > Delete > Delete All Comments in Document"] if comments else []
+    raise ValidationError(
+        f"This document still has {found}. In Word, choose {' and then '.join(steps)}, save the document and "
+        "upload it again. File > Info > Check for Issues > Inspect Document also finds anything else left in it."
+    )
+
+
+def _switched_on(element) -> bool:
+    return element.get(w("val"), "true").lower() not in ("0", "false", "off")
+
+
+def _style_hiding(package: Package):
+    """style id -> True/False where a style (or one it is based on) sets hidden text; the default setting."""
+    if "word/styles.xml" not in package.names:
+        return {}, False
+    styles = package.root("word/styles.xml")
+    own, parents = {}, {}
+    for style in styles.iter(w("style")):
+        style_id = style.get(w("styleId"))
+        vanish = style.find(f"{w('rPr')}/{w('vanish')}")
+        own[style_id] = None if vanish is None else _switched_on(vanish)
+        based = style.find(w("basedOn"))
+        parents[style_id] = based.get(w("val")) if based is not None else None
+
+    def resolve(style_id):
+        seen = set()
+        while style_id in own and style_id not in seen:
+            seen.add(style_id)
+            if own[style_id] is not None:
+                return own[style_id]
+            style_id = parents[style_id]
+        return None
+
+    default = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('vanish')}")
+    return {style_id: resolve(style_id) for style_id in own}, default is not None and _switched_on(default)
+
+
+def _is_hidden(run, hiding: dict, default: bool) -> bool:
+    vanish = run.find(f"{w('rPr')}/{w('vanish')}")
+    if vanish is not None:
+        return _switched_on(vanish)
+    run_style = run.find(f"{w('rPr')}/{w('rStyle')}")
+    if run_style is not None and hiding.get(run_style.get(w("val"))) is not None:
+        return hiding[run_style.get(w("val"))]
+    paragraph = next((a for a in run.iterancestors(w("p"))), None)
+    para_style = paragraph.find(f"{w('pPr')}/{w('pStyle')}") if paragraph is not None else None
+    if para_style is not None and hiding.get(para_style.get(w("val"))) is not None:
+        return hiding[para_style.get(w("val"))]
+    return default
+
+
+def strip_hidden_text(package: Package, root) -> int:
+    hiding, default = _style_hiding(package)
+    hidden = [
+        run
+        for run in root.iter(w("r"))
+        if _is_hidden(run, hiding, default) and run.find(w("fldChar")) is None and run.find(w("instrText")) is None
+    ]
+    for run in hidden:
+        run.getparent().remove(run)
+    return len(hidden)
+
+
+def field_name(instruction: str) -> str:
+    return (instruction.split() or [""])[0].upper()
+
+
+@dataclass
+class Field:
+    nested: bool  # inside another field's instructions: goes with that field
+    instruction: str = ""
+    markers: list = field(default_factory=list)  # begin, separate, end
+    code: list = field(default_factory=list)  # everything between begin and separate
+    has_result: bool = False
+    closed: bool = False
+
+    @property
+    def name(self) -> str:
+        return field_name(self.instruction)
+
+
+def _complex_fields(root) -> list[Field]:
+    fields, stack = [], []
+    for run in list(root.iter(w("r"))):
+        for element in [child for child in run if child.tag != w("rPr")]:
+            owner = next((f for f in stack if not f.has_result), None)  # the outermost field still in its code
+            kind = element.get(w("fldCharType")) if element.tag == w("fldChar") else None
+            if kind == "begin":
+                stack.append(Field(nested=owner is not None))
+                fields.append(stack[-1])
+                (owner.code if owner else stack[-1].markers).append(element)
+            elif kind in ("separate", "end") and stack:
+                current = stack[-1] if kind == "separate" else stack.pop()
+                (owner.code if owner and owner is not current else current.markers).append(element)
+                current.has_result = current.has_result or kind == "separate"
+                current.closed = kind == "end"
+            else:
+                if element.tag in (w("instrText"), w("delInstrText")) and stack:
+                    stack[-1].instruction += element.text or ""
+                if owner:
+                    owner.code.append(element)
+    return fields
+
+
+def freeze_fields(root) -> int:
+    """Replace each recomputing field by its stored result; a field with no stored result is left as it is."""
+    frozen = 0
+    for simple in list(root.iter(w("fldSimple"))):
+        if field_name(simple.get(w("instr")) or "") in LIVE_FIELDS or simple.find(w("r")) is None:
+            continue
+        parent, index = simple.getparent(), simple.getparent().index(simple)
+        for child in [c for c in simple if c.tag != w("fldData")]:
+            parent.insert(index, child)
+            index += 1
+        parent.remove(simple)
+        frozen += 1
+    for found in _complex_fields(root):
+        if found.nested or not found.closed or not found.has_result or found.name in LIVE_FIELDS:
+            continue
+        for element in found.markers + found.code:
+            if element.getparent() is not None:
+                element.getparent().remove(element)
+        frozen += 1
+    for run in list(root.iter(w("r"))):
+        if all(child.tag == w("rPr") for child in run):
+            run.getparent().remove(run)
+    return frozen
+
+
+def strip_embedded_objects(package: Package) -> int:
+    """Drop embedded objects (OLE packages, a chart's workbook) with the parts and links that carry them."""
+    embedded = {n for n in package.names if n.startswith("word/embeddings/")}
+    ids_by_owner: dict[str, set[str]] = {}
+    for rels, relationship, target in package.relationships():
+        if target in embedded or relationship.get("Type", "").endswith(("/oleObject", "/package")):
+            folder, _, base = rels.rpartition("_rels/")
+            ids_by_owner.setdefault(folder + base.removesuffix(".rels"), set()).add(relationship.get("Id"))
+            if target:
+                embedded.add(target)
+    objects = 0
+    for owner, ids in ids_by_owner.items():
+        if owner not in package.names or not owner.endswith(".xml"):
+            continue
+        for element in list(package.root(owner).iter()):
+            if element.getparent() is None or not any(k.startswith(f"{{{R}}}") and v in ids
+                                                      for k, v in element.attrib.items()):  # fmt: skip
+                continue
+            doomed = next(element.iterancestors(w("object")), element)
+            if doomed.getparent() is not None:
+                doomed.getparent().remove(doomed)
+                objects += 1
+    for name in [n for n in story_parts(package) if n in package.names]:
+        for leftover in list(package.root(name).iter(w("object"))):
+            leftover.getparent().remove(leftover)
+            objects += 1
+    for name in embedded:
+        package.drop(name)
+    return objects or len(embedded)
+
+
+def strip_properties(package: Package) -> list[str]:
+    """Remove authorship and other properties; names what was there, for the officer."""
+    found: list[str] = []
+    for name, kept, labels in (
+        ("docProps/core.xml", CORE_KEPT, CORE_LABELS),
+        ("docProps/app.xml", APP_KEPT, APP_LABELS),
+    ):
+        properties = package.root(name) if name in package.names else []
+        for element in [el for el in properties if el.tag not in kept]:
+            if (element.text or "").strip() and element.tag in labels:
+                found.append(labels[element.tag])
+            properties.remove(element)
+    if "docProps/custom.xml" in package.names:
+        count = len(package.root("docProps/custom.xml"))
+        package.drop("docProps/custom.xml")
+        found.append("1 custom property" if count == 1 else f"{count} custom properties")
+    for name in package.names:
+        if name.startswith("docProps/thumbnail"):
+            package.drop(name)
+            found.append("thumbnail picture")
+        elif name.startswith("customXml/"):
+            package.drop(name)
+            if name.endswith(".xml") and "/item" in name and "Props" not in name:
+                found.append("attached data (such as SharePoint properties)")
+        elif name.startswith("word/glossary/"):
+            package.drop(name)
+            found.append("saved building blocks")
+        elif COMMENT_PARTS.match(name):
+            package.drop(name)  # empty: comments are refused before this
+            if name.endswith("people.xml"):
+                found.append("names of reviewers")
+    if "word/settings.xml" in package.names:
+        settings = package.root("word/settings.xml")
+        for variables in list(settings.iter(w("docVars"))):
+            settings.remove(variables)
+            found.append("document variables")
+    return ["document properties (" + ", ".join(dict.fromkeys(found)) + ")"] if found else []
+
+
+def clean_docx(upload) -> tuple[bytes, list[str]]:
+    """The stored copy of a checked .docx, and what was removed from it (for the officer).
+
+    Raises ValidationError when tracked changes or comments remain, saying what and how to clear them in Word.
+    """
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            package = Package(archive)
+            stories = story_parts(package)
+            refuse_revisions_and_comments(package, stories)
+            hidden = frozen = 0
+            for name in stories:
+                frozen += freeze_fields(package.root(name))
+                hidden += strip_hidden_text(package, package.root(name))
+            for name in stories:
+                for binding in list(package.root(name).iter(w("dataBinding"))):
+                    binding.getparent().remove(binding)
+            objects = strip_embedded_objects(package)
+            removed = strip_properties(package)
+            data = package.write()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, NotImplementedError, RuntimeError) as exc:
+        raise ValidationError(NOT_WORD) from exc
+    finally:
+        upload.seek(0)
+    if hidden:
+        removed.append(f"hidden text ({plural(hidden, 'passage')})")
+    if objects:
+        removed.append(plural(objects, "embedded object"))
+    if frozen:
+        removed.append(
+            f"{plural(frozen, 'field')} that would update on conversion (such as dates, file names and page counts)"
+            ": fixed at what Word last showed"
+        )
+    return data, removed
