@@ -1,8 +1,9 @@
 """Checks on uploaded papers: real PDF or Word (.docx) content, a size limit, and nothing hostile inside.
 
 Hostile means: a PDF bomb (more pages than any paper has, nesting deep enough to exhaust the reader, or
-a compressed stream that unpacks to far more than a paper needs), a password-protected PDF the pack
-cannot read, a Word document with macros or ActiveX, a zip bomb, or links the converter would follow
+a compressed stream that unpacks to far more than a paper needs), a PDF that needs a password to open
+(one with only an owner password opens, and is stored decrypted), a Word document with macros or
+ActiveX, a zip bomb, or links the converter would follow
 to fetch something from elsewhere (a remote template, image, linked file or sub-document). Ordinary
 hyperlinks in a Word document are fine: nothing follows them.
 
@@ -22,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from .docx_clean import clean_docx
+from .pdf_clean import NEEDS_PASSWORD, clean_pdf
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PDF_PAGES = 1000
@@ -95,8 +97,8 @@ def _check_pdf(upload) -> None:
     upload.seek(0)
     try:
         reader = PdfReader(io.BytesIO(upload.read()))
-        if reader.is_encrypted:
-            raise ValidationError("The selected PDF is protected by a password: upload a copy without protection.")
+        if reader.is_encrypted and not reader.decrypt(""):  # an owner password alone does not stop reading
+            raise ValidationError(NEEDS_PASSWORD)
         declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
         if declared > MAX_PDF_PAGES or len(reader.pages) > MAX_PDF_PAGES:
             raise ValidationError(f"The selected PDF has more than {MAX_PDF_PAGES:,} pages: split it into parts.")
@@ -177,17 +179,14 @@ def check_upload(upload) -> CheckedUpload:
         if not head.startswith(b"%PDF-"):
             raise ValidationError(NOT_A_PDF)
         _check_pdf(upload)
-    if kind == "docx":
+        data, removed = clean_pdf(upload)
+    else:
         if not head.startswith(b"PK"):
             raise ValidationError(
                 "The selected file is not a Word document: it may be damaged or a different type of file renamed."
             )
         _check_docx(upload)
         data, removed = clean_docx(upload)
-    else:
-        upload.seek(0)
-        data, removed = upload.read(), []
-        upload.seek(0)
     return CheckedUpload(kind, original_name, ContentFile(data, name=original_name), tuple(removed))
 
 

@@ -114,13 +114,13 @@ def item(settings, tmp_path):
     return AgendaItemFactory(meeting=published_meeting(), section="B", position=1)
 
 
-def post_paper(client, item, content: bytes):
+def post_paper(client, item, content: bytes, name: str = "p.docx"):
     return client.post(
         f"/meetings/items/{item.pk}/papers/upload/",
         {
             "subject": "Community safety update",
             "authors": "Ms S Brinson",
-            "upload": SimpleUploadedFile("p.docx", content),
+            "upload": SimpleUploadedFile(name, content),
         },
         follow=True,
     )

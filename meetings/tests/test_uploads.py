@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
 
 from meetings.models import Appendix, Paper
 from meetings.uploads import MAX_UPLOAD_BYTES, check_upload, clean_file_name
@@ -87,7 +88,9 @@ def test_real_pdf_is_stored_under_a_random_name_and_served_only_through_the_view
     stored = paper.file.path
     assert stored.startswith(str(tmp_path / "papers")) and "Working" not in stored
     download = officer_client.get(f"/meetings/papers/{paper.pk}/file/")
-    assert b"".join(download.streaming_content) == content
+    sent = b"".join(download.streaming_content)
+    assert sent == paper.file.open("rb").read(), "the stored (cleaned) copy is what is sent"
+    assert PdfReader(io.BytesIO(sent)).pages[0].extract_text() == PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert 'filename="WorkingGroup.pdf"' in download["Content-Disposition"]
 
 
