@@ -311,7 +311,8 @@ def strip_properties(package: Package) -> list[str]:
     ):
         properties = package.root(name) if name in package.names else []
         for element in [el for el in properties if el.tag not in kept]:
-            if (element.text or "").strip() and element.tag in labels:
+            value = (element.text or "").strip()
+            if value and element.tag in labels and not value.lower().startswith("normal."):  # Word's own template
                 found.append(labels[element.tag])
             properties.remove(element)
     if "docProps/custom.xml" in package.names:
@@ -325,7 +326,7 @@ def strip_properties(package: Package) -> list[str]:
         elif name.startswith("customXml/"):
             package.drop(name)
             if name.endswith(".xml") and "/item" in name and "Props" not in name:
-                found.append("attached data (such as SharePoint properties)")
+                found.append("attached custom XML data (such as SharePoint properties)")
         elif name.startswith("word/glossary/"):
             package.drop(name)
             found.append("saved building blocks")

@@ -219,7 +219,7 @@ def clean_pdf(upload) -> tuple[bytes, list[str]]:
                 out,
                 encryption=False,
                 fix_metadata_version=False,
-                object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                object_stream_mode=pikepdf.ObjectStreamMode.preserve,  # as uploaded: no bigger
                 stream_decode_level=pikepdf.StreamDecodeLevel.none,
             )
     except pikepdf.PasswordError as error:

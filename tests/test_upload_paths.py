@@ -116,3 +116,10 @@ def test_every_upload_stores_only_the_cleaned_copy(form, request, settings, tmp_
     kept = stored().file.read()
     assert not [secret for secret in SECRETS if secret.encode() in kept]
     assert not active_content(kept)
+
+
+def test_no_code_reads_uploaded_files_around_the_forms():
+    """A view reading request.FILES itself would store the upload as sent, skipping the cleaning in the form."""
+    base = Path(settings.BASE_DIR)
+    sources = [p for p in base.rglob("*.py") if not set(p.relative_to(base).parts) & {".venv", "node_modules", "tests"}]
+    assert not [str(p) for p in sources if "request.FILES" in p.read_text()]
