@@ -6,7 +6,8 @@ variables, attached data such as SharePoint properties, the list of reviewers), 
 their parts. Fields that recompute when converted (dates, file names, page counts, cross-references)
 are replaced by the result Word last showed, so the PDF made by LibreOffice shows what the author saw;
 PAGE stays live (its stored result is one page's number, and would repeat on every page) and so do
-hyperlinks and form boxes, which show nothing that changes.
+hyperlinks, form boxes, equations and symbols, which show nothing that changes. The field codes go with
+the fields, so nothing they name (INCLUDEPICTURE, INCLUDETEXT) is fetched by the converter.
 """
 
 import io
@@ -42,7 +43,7 @@ REVISIONS = {
 }  # fmt: skip
 COMMENT_MARKS = {w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")}
 STORY_TYPES = ("/header", "/footer", "/footnotes", "/endnotes")
-LIVE_FIELDS = {"PAGE", "HYPERLINK", "FORMCHECKBOX", "FORMDROPDOWN"}
+LIVE_FIELDS = {"PAGE", "HYPERLINK", "FORMCHECKBOX", "FORMDROPDOWN", "EQ", "SYMBOL"}  # nothing fetched or recounted
 COMMENT_PARTS = re.compile(r"^word/(comments|commentsExtended|commentsIds|commentsExtensible|people)\.xml$")
 # Who wrote it, not what it says: the core properties kept are the title (a PDF's accessible name) and language.
 CORE_KEPT = {f"{{{DC}}}title", f"{{{DC}}}language"}
@@ -247,10 +248,13 @@ def _complex_fields(root) -> list[Field]:
 
 
 def freeze_fields(root) -> int:
-    """Replace each recomputing field by its stored result; a field with no stored result is left as it is."""
+    """Replace each recomputing field by its stored result (nothing, where Word stored none, as Word shows it).
+
+    The field codes go too, so the converter cannot fetch what they name (INCLUDEPICTURE, INCLUDETEXT).
+    """
     frozen = 0
     for simple in list(root.iter(w("fldSimple"))):
-        if field_name(simple.get(w("instr")) or "") in LIVE_FIELDS or simple.find(w("r")) is None:
+        if field_name(simple.get(w("instr")) or "") in LIVE_FIELDS:
             continue
         parent, index = simple.getparent(), simple.getparent().index(simple)
         for child in [c for c in simple if c.tag != w("fldData")]:
@@ -259,7 +263,7 @@ def freeze_fields(root) -> int:
         parent.remove(simple)
         frozen += 1
     for found in _complex_fields(root):
-        if found.nested or not found.closed or not found.has_result or found.name in LIVE_FIELDS:
+        if found.nested or not found.closed or found.name in LIVE_FIELDS:
             continue
         for element in found.markers + found.code:
             if element.getparent() is not None:

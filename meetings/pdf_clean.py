@@ -22,6 +22,8 @@ NEEDS_PASSWORD = (
     "The selected PDF is protected by a password that is needed to open it: save a copy without a password "
     "(in Adobe Acrobat: File > Properties > Security > No Security) and upload that."
 )
+PDF_BOMB = "The selected PDF is built in a way that could not be opened safely. Save it again as a PDF and upload that."
+MAX_OBJECTS = 500_000  # a 1,000-page tagged report has about a fifth of this
 SAFE_ACTIONS = {"/GoTo", "/URI", "/Named"}
 PAGE_TURNS = {"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"}
 WEB_SCHEMES = ("http://", "https://", "mailto:")
@@ -208,6 +210,8 @@ def clean_pdf(upload) -> tuple[bytes, list[str]]:
     upload.seek(0)
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
+            if len(pdf.objects) > MAX_OBJECTS:
+                raise ValidationError(PDF_BOMB)
             cleaner = Cleaner(pdf)
             if pdf.is_encrypted:
                 cleaner.note("password restrictions on printing or copying")

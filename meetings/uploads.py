@@ -23,15 +23,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from .docx_clean import clean_docx
-from .pdf_clean import NEEDS_PASSWORD, clean_pdf
+from .pdf_clean import NEEDS_PASSWORD, NOT_A_PDF, PDF_BOMB, clean_pdf
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PDF_PAGES = 1000
 MAX_STREAM_BYTES = 64 * 1024 * 1024  # one page's unpacked content or image
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # the whole file unpacked, PDF streams or .docx parts
 MAX_DOCX_PARTS = 2000
-NOT_A_PDF = "The selected file is not a PDF: it may be damaged or a different type of file renamed."
-PDF_BOMB = "The selected PDF is built in a way that could not be opened safely. Save it again as a PDF and upload that."
 KINDS = {".pdf": "pdf", ".docx": "docx"}
 CONTENT_TYPES = {
     "pdf": "application/pdf",

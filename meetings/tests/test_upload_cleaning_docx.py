@@ -174,3 +174,21 @@ def test_stored_copy_and_pack_show_what_the_author_saw_and_nothing_else(officer_
     assert "Saved as Draft-KCSP-paper.docx with 9 pages" in text
     assert "this is page 7" not in text, "PAGE stays live"
     assert not [s for s in SECRETS if s in text or s.encode() in pdf]
+
+
+def test_field_codes_go_so_the_converter_fetches_nothing_they_name():
+    fetch = complex_field('INCLUDETEXT "http://169.254.169.254/latest/meta-data"', "").replace(
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t></w:t></w:r>', ""
+    )
+    body = (
+        f'<w:body><w:p><w:r><w:t xml:space="preserve">Kept </w:t></w:r>{fetch}'
+        "<w:fldSimple w:instr=' INCLUDEPICTURE \"http://169.254.169.254/x.png\" \\d '/></w:p></w:body>"
+    )
+    document = f'<w:document xmlns:w="{W}">{body}</w:document>'
+    checked = check_upload(
+        SimpleUploadedFile("f.docx", zip_of({"[Content_Types].xml": "<Types/>", "word/document.xml": document}))
+    )
+    stored = zipfile.ZipFile(checked.file).read("word/document.xml")
+    assert b"169.254" not in stored and b"Kept" in stored
+    assert checked.removed == ("2 fields that would update on conversion (such as dates, file names and page counts)"
+                               ": fixed at what Word last showed",)  # fmt: skip

@@ -91,3 +91,14 @@ def test_uploaded_pdfs_are_stored_clean_and_the_pack_carries_nothing_removed(off
     assert text.count("VISIBLE-PDF-TEXT") == 2, "the paper and its appendix"
     with pikepdf.open(io.BytesIO(built)) as pdf:
         assert WEB_LINK in links(pdf)
+
+
+def test_a_pdf_of_more_objects_than_any_paper_needs_is_refused(monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from meetings import pdf_clean
+    from meetings.uploads import check_upload
+
+    monkeypatch.setattr(pdf_clean, "MAX_OBJECTS", 10)
+    with pytest.raises(ValidationError, match="could not be opened safely"):
+        check_upload(SimpleUploadedFile("many.pdf", hostile_pdf()))
