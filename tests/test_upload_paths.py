@@ -123,3 +123,12 @@ def test_no_code_reads_uploaded_files_around_the_forms():
     base = Path(settings.BASE_DIR)
     sources = [p for p in base.rglob("*.py") if not set(p.relative_to(base).parts) & {".venv", "node_modules", "tests"}]
     assert not [str(p) for p in sources if "request.FILES" in p.read_text()]
+
+
+def test_the_admin_site_takes_no_files():
+    """Its generated forms would store a file as sent: no model with a file field is registered there."""
+    from django.contrib import admin
+    from django.db import models
+
+    registered = admin.site._registry
+    assert not [m for m in registered if any(isinstance(f, models.FileField) for f in m._meta.get_fields())]
