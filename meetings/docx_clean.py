@@ -26,6 +26,10 @@ CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 DC = "http://purl.org/dc/elements/1.1/"
 EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 NOT_WORD = "The selected file is not a Word document: it may be damaged or renamed."
+NOT_TRANSITIONAL = (
+    "The selected Word document is saved as Strict Open XML, which cannot be checked: in Word, choose File > Save As "
+    "and the type 'Word Document (*.docx)', then upload that."
+)
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
@@ -355,6 +359,8 @@ def clean_docx(upload) -> tuple[bytes, list[str]]:
     try:
         with zipfile.ZipFile(upload) as archive:
             package = Package(archive)
+            if package.root("word/document.xml").tag != w("document"):
+                raise ValidationError(NOT_TRANSITIONAL)
             stories = story_parts(package)
             refuse_revisions_and_comments(package, stories)
             hidden = frozen = 0

@@ -6,8 +6,10 @@ remote go-to GoToR/GoToE, renditions and the rest go), embedded files and media,
 metadata (the Info dictionary but its Title; XMP, rebuilt with only the title and the PDF/UA claim when the
 file makes one; metadata and private application data on pages and pictures), and owner-password
 restrictions. Kept, because readers of assistive technology need them: the structure tree, MarkInfo,
-the document language, the title (shown instead of the file name when the file asks so). The copy is a
-fresh full save, so earlier revisions kept by incremental saves are gone.
+the document language, the title (viewers show it instead of the file name when DisplayDocTitle asks,
+and screen readers announce it). Author, Creator and Producer go as authorship; Subject, Keywords and
+custom Info keys go too, being free text the author rarely sees and the usual place for internal notes.
+The copy is a fresh full save, so earlier revisions kept by incremental saves are gone.
 """
 
 import io

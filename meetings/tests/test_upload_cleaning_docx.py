@@ -192,3 +192,11 @@ def test_field_codes_go_so_the_converter_fetches_nothing_they_name():
     assert b"169.254" not in stored and b"Kept" in stored
     assert checked.removed == ("2 fields that would update on conversion (such as dates, file names and page counts)"
                                ": fixed at what Word last showed",)  # fmt: skip
+
+
+def test_a_strict_open_xml_document_is_refused_as_it_cannot_be_checked():
+    strict = '<w:document xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"><w:body/></w:document>'
+    with pytest.raises(Exception, match="Strict Open XML"):
+        check_upload(
+            SimpleUploadedFile("s.docx", zip_of({"[Content_Types].xml": "<Types/>", "word/document.xml": strict}))
+        )
