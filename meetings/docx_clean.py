@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from lxml import etree
 
+from .image_clean import jpeg_without_metadata
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 DC = "http://purl.org/dc/elements/1.1/"
 EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+MAX_PICTURE_BYTES = 64 * 1024 * 1024
 NOT_WORD = "The selected file is not a Word document: it may be damaged or renamed."
 NOT_TRANSITIONAL = (
     "The selected Word document is saved as Strict Open XML, which cannot be checked: in Word, choose File > Save As "
@@ -72,6 +75,7 @@ class Package:
         self.names = [info.filename for info in archive.infolist()]
         self.parsed: dict[str, etree._Element] = {}
         self.dropped: set[str] = set()
+        self.replaced: dict[str, bytes] = {}
 
     def root(self, name: str):
         if name not in self.parsed:
@@ -117,6 +121,8 @@ class Package:
                     continue
                 if name in self.parsed:
                     data = etree.tostring(self.parsed[name], xml_declaration=True, encoding="UTF-8", standalone=True)
+                elif name in self.replaced:
+                    data = self.replaced[name]
                 else:
                     data = self.archive.read(name)
                 target.writestr(name, data)
@@ -310,6 +316,18 @@ def strip_embedded_objects(package: Package) -> int:
     return objects or len(embedded)
 
 
+def strip_picture_metadata(package: Package) -> int:
+    """Take EXIF, XMP, IPTC and comments out of JPEG pictures (keeping how each is turned); returns how many."""
+    cleaned = 0
+    for name in [n for n in package.names if n.startswith("word/media/") and n not in package.dropped]:
+        if package.archive.getinfo(name).file_size <= MAX_PICTURE_BYTES:
+            picture = jpeg_without_metadata(package.archive.read(name), keep_orientation=True)
+            if picture is not None:
+                package.replaced[name] = picture
+                cleaned += 1
+    return cleaned
+
+
 def strip_properties(package: Package) -> list[str]:
     """Remove authorship and other properties; names what was there, for the officer."""
     found: list[str] = []
@@ -372,6 +390,7 @@ def clean_docx(upload) -> tuple[bytes, list[str]]:
                     binding.getparent().remove(binding)
             objects = strip_embedded_objects(package)
             removed = strip_properties(package)
+            pictures = strip_picture_metadata(package)
             data = package.write()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, NotImplementedError, RuntimeError) as exc:
         raise ValidationError(NOT_WORD) from exc
@@ -381,6 +400,8 @@ def clean_docx(upload) -> tuple[bytes, list[str]]:
         removed.append(f"hidden text ({plural(hidden, 'passage')})")
     if objects:
         removed.append(plural(objects, "embedded object"))
+    if pictures:
+        removed.append(f"camera, author and place details from {plural(pictures, 'picture')}")
     if frozen:
         removed.append(
             f"{plural(frozen, 'field')} that would update on conversion (such as dates, file names and page counts)"

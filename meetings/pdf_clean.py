@@ -19,6 +19,8 @@ import pikepdf
 from django.core.exceptions import ValidationError
 from pikepdf import Array, Dictionary, Name
 
+from .image_clean import jpeg_without_metadata
+
 NOT_A_PDF = "The selected file is not a PDF: it may be damaged or a different type of file renamed."
 NEEDS_PASSWORD = (
     "The selected PDF is protected by a password that is needed to open it: save a copy without a password "
@@ -129,6 +131,12 @@ class Cleaner:
         if "/Metadata" in dictionary and dictionary.objgen != self.pdf.Root.objgen:
             del dictionary["/Metadata"]
             self.note("metadata inside pages or pictures")
+        filters = dictionary.get("/Filter") if isinstance(dictionary, pikepdf.Stream) else None
+        if dictionary.get("/Subtype") == Name.Image and filters in (Name.DCTDecode, Array([Name.DCTDecode])):
+            picture = jpeg_without_metadata(dictionary.read_raw_bytes())
+            if picture is not None:
+                dictionary.write(picture, filter=Name.DCTDecode, decode_parms=dictionary.get("/DecodeParms"))
+                self.note("metadata inside pages or pictures")
 
     def strip_annotations(self) -> None:
         for page in self.pdf.pages:

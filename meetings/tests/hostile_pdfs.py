@@ -20,6 +20,17 @@ SECRETS = (
 WEB_LINK = "https://www.kent.gov.uk/"
 
 
+def photo() -> bytes:
+    """A JPEG whose EXIF names its author and says it is turned (orientation 6)."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x013B], exif[0x0112] = "Jane Authorname", 6
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(out, "JPEG", exif=exif.tobytes(), comment=b"Jane Authorname")
+    return out.getvalue()
+
+
 def _js(code: str) -> Dictionary:
     return Dictionary(Type=Name.Action, S=Name.JavaScript, JS=String(code))
 
@@ -71,6 +82,9 @@ def hostile_pdf() -> bytes:
     pdf.docinfo["/Creator"] = "Microsoft Word for Jane Authorname"
     pdf.docinfo["/Title"] = "Grant projects update"
     pdf.Root.OpenAction = _js("app.alert('PDF-JS-SECRET open')")
+    image = pdf.make_stream(photo(), Type=Name.XObject, Subtype=Name.Image, Width=40, Height=20, BitsPerComponent=8)
+    image.ColorSpace, image.Filter = Name.DeviceRGB, Name.DCTDecode
+    page.obj.Resources.XObject = Dictionary(Im1=image)
     pdf.Root.Names = Dictionary(
         JavaScript=Dictionary(Names=Array([String("init"), pdf.make_indirect(_js("PDF-JS-SECRET document"))])),
         EmbeddedFiles=Dictionary(Names=Array([String("a.txt"), _embedded(pdf, "a.txt", b"EMBEDDED-FILE-SECRET")])),

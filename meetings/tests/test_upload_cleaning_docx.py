@@ -6,6 +6,7 @@ import zipfile
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 from pypdf import PdfReader
 
 from meetings.models import Pack, Paper
@@ -13,6 +14,7 @@ from meetings.packbuild.service import pack_build
 from meetings.uploads import check_upload
 
 from .factories import AgendaItemFactory, published_meeting
+from .hostile_pdfs import photo
 from .test_hostile_uploads import zip_of
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +73,7 @@ def word_paper(*, tracked: bool = False, comments: int = 0) -> bytes:
     document.core_properties.title = "Community safety update"
     paragraph = document.add_paragraph("VISIBLE-TEXT of the paper. ")
     paragraph.add_run("HIDDEN-SECRET note to self").font.hidden = True
+    document.add_picture(io.BytesIO(photo()))
     for n in range(comments):
         document.add_comment(paragraph.runs[0], text=f"Comment {n}", author="Bob Lastmodifier")
     buffer = io.BytesIO()
@@ -151,7 +154,8 @@ def test_stored_copy_and_pack_show_what_the_author_saw_and_nothing_else(officer_
     page = response.content.decode()
     assert "p.docx uploaded. Removed before publishing:" in page
     for removed in ("author", "last modified by", "company", "1 custom property", "hidden text (1 passage)",
-                    "1 embedded object", "3 fields that would update on conversion"):  # fmt: skip
+                    "1 embedded object",
+        "camera, author and place details from 1 picture", "3 fields that would update on conversion"):  # fmt: skip
         assert removed in page, removed
     paper = Paper.objects.get()
     stored = paper.file.read()
@@ -159,6 +163,8 @@ def test_stored_copy_and_pack_show_what_the_author_saw_and_nothing_else(officer_
     raw = b"".join(archive.read(name) for name in archive.namelist())
     assert not [s for s in SECRETS if s.encode() in raw]
     assert not [n for n in archive.namelist() if "embeddings" in n or "custom" in n]
+    picture = next(archive.read(n) for n in archive.namelist() if n.startswith("word/media/"))
+    assert Image.open(io.BytesIO(picture)).getexif().get(0x0112) == 6, "the photo is still turned as Word shows it"
     reopened = docx.Document(io.BytesIO(stored))
     assert reopened.core_properties.title == "Community safety update", "the title stays: it names the PDF"
     assert not reopened.core_properties.author and reopened.core_properties.revision in (0, 1)
