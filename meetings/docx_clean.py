@@ -3,25 +3,22 @@
 Refused (the author must decide): tracked changes and comments. Stripped from the stored copy: hidden
 text, document properties (author, last modified by, company, custom properties, thumbnail, document
 variables, attached data such as SharePoint properties, the list of reviewers), embedded objects and
-their parts. Fields that recompute when converted (dates, file names, page counts, cross-references)
-are replaced by the result Word last showed, so the PDF made by LibreOffice shows what the author saw;
-PAGE stays live (its stored result is one page's number, and would repeat on every page) and so do
-hyperlinks, form boxes, equations and symbols, which show nothing that changes. The field codes go with
-the fields, so nothing they name (INCLUDEPICTURE, INCLUDETEXT) is fetched by the converter.
+their parts, and photos' camera, author and place details. Fields that recompute when converted (dates,
+file names, page counts, cross-references) are replaced by the result Word last showed (docx_fields),
+so the PDF made by LibreOffice shows what the author saw, and the converter fetches nothing a field names.
 """
 
 import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from lxml import etree
 
+from .docx_fields import freeze_fields, w
 from .image_clean import jpeg_without_metadata
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
@@ -34,12 +31,6 @@ NOT_TRANSITIONAL = (
     "and the type 'Word Document (*.docx)', then upload that."
 )
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
-def w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
-
-
 REVISIONS = {
     w(tag)
     for tag in (
@@ -50,7 +41,6 @@ REVISIONS = {
 }  # fmt: skip
 COMMENT_MARKS = {w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")}
 STORY_TYPES = ("/header", "/footer", "/footnotes", "/endnotes")
-LIVE_FIELDS = {"PAGE", "HYPERLINK", "FORMCHECKBOX", "FORMDROPDOWN", "EQ", "SYMBOL"}  # nothing fetched or recounted
 COMMENT_PARTS = re.compile(r"^word/(comments|commentsExtended|commentsIds|commentsExtensible|people)\.xml$")
 # Who wrote it, not what it says: the core properties kept are the title (a PDF's accessible name) and language.
 CORE_KEPT = {f"{{{DC}}}title", f"{{{DC}}}language"}
@@ -214,75 +204,6 @@ def strip_hidden_text(package: Package, root) -> int:
     for run in hidden:
         run.getparent().remove(run)
     return len(hidden)
-
-
-def field_name(instruction: str) -> str:
-    return (instruction.split() or [""])[0].upper()
-
-
-@dataclass
-class Field:
-    nested: bool  # inside another field's instructions: goes with that field
-    instruction: str = ""
-    markers: list = field(default_factory=list)  # begin, separate, end
-    code: list = field(default_factory=list)  # everything between begin and separate
-    has_result: bool = False
-    closed: bool = False
-
-    @property
-    def name(self) -> str:
-        return field_name(self.instruction)
-
-
-def _complex_fields(root) -> list[Field]:
-    fields, stack = [], []
-    for run in list(root.iter(w("r"))):
-        for element in [child for child in run if child.tag != w("rPr")]:
-            owner = next((f for f in stack if not f.has_result), None)  # the outermost field still in its code
-            kind = element.get(w("fldCharType")) if element.tag == w("fldChar") else None
-            if kind == "begin":
-                stack.append(Field(nested=owner is not None))
-                fields.append(stack[-1])
-                (owner.code if owner else stack[-1].markers).append(element)
-            elif kind in ("separate", "end") and stack:
-                current = stack[-1] if kind == "separate" else stack.pop()
-                (owner.code if owner and owner is not current else current.markers).append(element)
-                current.has_result = current.has_result or kind == "separate"
-                current.closed = kind == "end"
-            else:
-                if element.tag in (w("instrText"), w("delInstrText")) and stack:
-                    stack[-1].instruction += element.text or ""
-                if owner:
-                    owner.code.append(element)
-    return fields
-
-
-def freeze_fields(root) -> int:
-    """Replace each recomputing field by its stored result (nothing, where Word stored none, as Word shows it).
-
-    The field codes go too, so the converter cannot fetch what they name (INCLUDEPICTURE, INCLUDETEXT).
-    """
-    frozen = 0
-    for simple in list(root.iter(w("fldSimple"))):
-        if field_name(simple.get(w("instr")) or "") in LIVE_FIELDS:
-            continue
-        parent, index = simple.getparent(), simple.getparent().index(simple)
-        for child in [c for c in simple if c.tag != w("fldData")]:
-            parent.insert(index, child)
-            index += 1
-        parent.remove(simple)
-        frozen += 1
-    for found in _complex_fields(root):
-        if found.nested or not found.closed or found.name in LIVE_FIELDS:
-            continue
-        for element in found.markers + found.code:
-            if element.getparent() is not None:
-                element.getparent().remove(element)
-        frozen += 1
-    for run in list(root.iter(w("r"))):
-        if all(child.tag == w("rPr") for child in run):
-            run.getparent().remove(run)
-    return frozen
 
 
 def strip_embedded_objects(package: Package) -> int:
