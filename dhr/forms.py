@@ -270,7 +270,7 @@ class DocumentForm(GdsFormMixin, forms.ModelForm):
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
         self.checked = check_upload(upload)
-        return upload
+        return self.checked.file
 
 
 class PublicationForm(GdsFormMixin, forms.Form):
@@ -290,9 +290,12 @@ class PublicationForm(GdsFormMixin, forms.Form):
 
     def clean_report(self):
         report = self.cleaned_data.get("report")
-        if report and check_upload(report).kind != "pdf":
+        if not report:
+            return report
+        self.checked = check_upload(report)
+        if self.checked.kind != "pdf":
             raise ValidationError("The published report must be a PDF")
-        return report
+        return self.checked.file
 
 
 class AgendaLinkForm(GdsFormMixin, forms.ModelForm):

@@ -197,7 +197,7 @@ class AttachmentForm(GdsFormMixin, forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         self.checked = check_upload(upload)
-        return upload
+        return self.checked.file
 
 
 class TacticalLockForm(GdsFormMixin, forms.Form):

@@ -306,7 +306,7 @@ class AttachmentCreateView(BidFormPageMixin, FormView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, "The document is attached.")
+        messages.success(self.request, f"The document is attached.{form.checked.removal_note()}")
         return redirect(self.bid)
 
 

@@ -169,7 +169,7 @@ class UploadedPaperForm(GdsFormMixin, forms.ModelForm):
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
         self.checked = check_upload(upload)
-        return upload
+        return self.checked.file
 
 
 class AppendixForm(GdsFormMixin, forms.Form):
@@ -180,7 +180,7 @@ class AppendixForm(GdsFormMixin, forms.Form):
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
         self.checked = check_upload(upload)
-        return upload
+        return self.checked.file
 
 
 class AttendanceForm(GdsFormMixin, forms.ModelForm):

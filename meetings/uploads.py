@@ -1,10 +1,14 @@
 """Checks on uploaded papers: real PDF or Word (.docx) content, a size limit, and nothing hostile inside.
 
 Hostile means: a PDF bomb (more pages than any paper has, nesting deep enough to exhaust the reader, or
-a compressed stream that unpacks to far more than a paper needs), a password-protected PDF the pack
-cannot read, a Word document with macros or ActiveX, a zip bomb, or links the converter would follow
+a compressed stream that unpacks to far more than a paper needs), a PDF that needs a password to open
+(one with only an owner password opens, and is stored decrypted), a Word document with macros or
+ActiveX, a zip bomb, or links the converter would follow
 to fetch something from elsewhere (a remote template, image, linked file or sub-document). Ordinary
 hyperlinks in a Word document are fine: nothing follows them.
+
+A file that passes is then cleaned (docx_clean, pdf_clean) and only the clean copy is stored: every upload
+form cleans its file field to `CheckedUpload.file`, and the officer is told what was removed.
 """
 
 import io
@@ -16,14 +20,16 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+
+from .docx_clean import clean_docx
+from .pdf_clean import NEEDS_PASSWORD, NOT_A_PDF, PDF_BOMB, clean_pdf
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PDF_PAGES = 1000
 MAX_STREAM_BYTES = 64 * 1024 * 1024  # one page's unpacked content or image
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # the whole file unpacked, PDF streams or .docx parts
 MAX_DOCX_PARTS = 2000
-NOT_A_PDF = "The selected file is not a PDF: it may be damaged or a different type of file renamed."
-PDF_BOMB = "The selected PDF is built in a way that could not be opened safely. Save it again as a PDF and upload that."
 KINDS = {".pdf": "pdf", ".docx": "docx"}
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -33,8 +39,16 @@ CONTENT_TYPES = {
 
 @dataclass(frozen=True)
 class CheckedUpload:
+    """An upload that passed: its kind, display name, the cleaned copy to store, and what cleaning removed."""
+
     kind: str
     original_name: str
+    file: ContentFile | None = None
+    removed: tuple[str, ...] = ()
+
+    def removal_note(self) -> str:
+        """' Removed before publishing: a; b.' for the success message, or '' when nothing was removed."""
+        return f" Removed before publishing: {'; '.join(self.removed)}." if self.removed else ""
 
 
 def clean_file_name(name: str) -> str:
@@ -81,8 +95,8 @@ def _check_pdf(upload) -> None:
     upload.seek(0)
     try:
         reader = PdfReader(io.BytesIO(upload.read()))
-        if reader.is_encrypted:
-            raise ValidationError("The selected PDF is protected by a password: upload a copy without protection.")
+        if reader.is_encrypted and not reader.decrypt(""):  # an owner password alone does not stop reading
+            raise ValidationError(NEEDS_PASSWORD)
         declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
         if declared > MAX_PDF_PAGES or len(reader.pages) > MAX_PDF_PAGES:
             raise ValidationError(f"The selected PDF has more than {MAX_PDF_PAGES:,} pages: split it into parts.")
@@ -144,7 +158,10 @@ def _check_docx(upload) -> None:
 
 
 def check_upload(upload) -> CheckedUpload:
-    """Refuse anything but a real, non-empty PDF or .docx within the size limit, with a clear message."""
+    """Refuse anything but a real, non-empty PDF or .docx within the size limit, with a clear message.
+
+    Returns the cleaned copy (store `.file`, never the upload itself) and what was removed from it.
+    """
     original_name = clean_file_name(upload.name or "")
     kind = KINDS.get(PurePath(original_name).suffix.lower())
     if kind is None:
@@ -160,13 +177,15 @@ def check_upload(upload) -> CheckedUpload:
         if not head.startswith(b"%PDF-"):
             raise ValidationError(NOT_A_PDF)
         _check_pdf(upload)
-    if kind == "docx":
+        data, removed = clean_pdf(upload)
+    else:
         if not head.startswith(b"PK"):
             raise ValidationError(
                 "The selected file is not a Word document: it may be damaged or a different type of file renamed."
             )
         _check_docx(upload)
-    return CheckedUpload(kind, original_name)
+        data, removed = clean_docx(upload)
+    return CheckedUpload(kind, original_name, ContentFile(data, name=original_name), tuple(removed))
 
 
 MAX_EXTRACTED_CHARS = 1_000_000

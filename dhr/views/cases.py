@@ -179,6 +179,7 @@ class DocumentUploadView(CaseFormMixin, CreateView):
         document.uploaded_by = self.request.user
         document.file_kind = form.checked.kind
         document.original_name = form.checked.original_name
+        self.success_message = f"File uploaded.{form.checked.removal_note()}"
         document.file.save("upload", form.cleaned_data["upload"], save=False)
         document.save()
         return document
@@ -210,6 +211,8 @@ class PublicationView(CaseFormMixin, FormView):
         )
 
     def save(self, form):
+        if getattr(form, "checked", None):
+            self.success_message = f"Publication settings saved.{form.checked.removal_note()}"
         try:
             return case_publication_set(
                 case=self.case, listed=form.cleaned_data["listed"], report=form.cleaned_data.get("report")

@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
 
 from meetings.models import Appendix, Paper
 from meetings.uploads import MAX_UPLOAD_BYTES, check_upload, clean_file_name
@@ -20,11 +21,14 @@ def real_pdf() -> bytes:
     return render_pdf("kcsp/pdf/render_check.html", {"check": None}, title="Paper")
 
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
 def docx(extra: dict | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/document.xml", f'<w:document xmlns:w="{W}"/>')
         for name, content in (extra or {}).items():
             archive.writestr(name, content)
     return buffer.getvalue()
@@ -84,7 +88,9 @@ def test_real_pdf_is_stored_under_a_random_name_and_served_only_through_the_view
     stored = paper.file.path
     assert stored.startswith(str(tmp_path / "papers")) and "Working" not in stored
     download = officer_client.get(f"/meetings/papers/{paper.pk}/file/")
-    assert b"".join(download.streaming_content) == content
+    sent = b"".join(download.streaming_content)
+    assert sent == paper.file.open("rb").read(), "the stored (cleaned) copy is what is sent"
+    assert PdfReader(io.BytesIO(sent)).pages[0].extract_text() == PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert 'filename="WorkingGroup.pdf"' in download["Content-Disposition"]
 
 

@@ -227,7 +227,7 @@ class PaperUploadView(PaperCreateMixin, CreateView):
         with transaction.atomic():
             paper.file.save(form.checked.original_name, form.cleaned_data["upload"], save=False)
             services.paper_save(paper=paper, user=self.request.user)
-        messages.success(self.request, f"{paper.original_name} uploaded.")
+        messages.success(self.request, f"{paper.original_name} uploaded.{form.checked.removal_note()}")
         return redirect(paper)
 
 
@@ -311,5 +311,5 @@ class AppendixCreateView(OfficerMixin, FormPageMixin, CreateView):
             original_name=form.checked.original_name,
             file_kind=form.checked.kind,
         )
-        messages.success(self.request, f"Appendix {appendix.letter} added.")
+        messages.success(self.request, f"Appendix {appendix.letter} added.{form.checked.removal_note()}")
         return redirect(self.paper)
