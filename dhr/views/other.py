@@ -15,8 +15,8 @@ from meetings.models import AgendaItem
 from meetings.packbuild.requests import packs_refresh_if_published
 
 from .. import forms
-from ..models import AccessLog, AgendaLink, Case, FundingYear, LessonEvent, TimescaleRule
 from ..gate import dhr_public
+from ..models import AccessLog, AgendaLink, Case, FundingYear, LessonEvent, TimescaleRule
 from ..services import timescale_rule_save
 from .base import CaseFormMixin, ClearedMixin, LoggedViewMixin
 
