@@ -23,12 +23,15 @@ def visible_choices(form, user) -> None:
 
 
 class GdsFormMixin:
-    """Give a form a GOV.UK helper with one primary button; `user` (who fills it in) is kept as `self.user`."""
+    """Give a form a GOV.UK helper with one primary button; `viewer` (who fills it in) is kept as `self.viewer`.
+
+    Named `viewer`, not `user`, because Django's password forms already take the account they change as `user`.
+    """
 
     submit_label = "Continue"
 
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user if user is not None else AnonymousUser()
+    def __init__(self, *args, viewer=None, **kwargs):
+        self.viewer = viewer if viewer is not None else AnonymousUser()
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False  # templates write the <form> and CSRF token

@@ -32,7 +32,7 @@ class FormPageMixin:
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if issubclass(self.get_form_class(), GdsFormMixin):
-            kwargs["user"] = self.request.user
+            kwargs["viewer"] = self.request.user
         return kwargs
 
     def get_form(self, form_class=None):

@@ -226,7 +226,7 @@ class DeclarationForm(GdsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = items_to_record(meeting, self.user)
+        self.fields["item"].queryset = items_to_record(meeting, self.viewer)
         self.fields["item"].error_messages["invalid_choice"] = ITEM_NOT_OFFERED
 
 
@@ -243,7 +243,7 @@ class MinuteForm(GdsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = items_to_record(meeting, self.user)
+        self.fields["item"].queryset = items_to_record(meeting, self.viewer)
         self.fields["item"].error_messages["invalid_choice"] = ITEM_NOT_OFFERED
         self.fields["item"].error_messages["required"] = "Select the agenda item this minute records"
         if self.instance.pk:
