@@ -6,6 +6,8 @@ Each form's HTML is searched for the titles of every DHR item, paper and case, r
 draft plan item and draft bid in the world.
 """
 
+# ruff: noqa: F811  (pytest fixtures imported from the permission matrix are redefined as arguments)
+
 import re
 
 import pytest
@@ -49,7 +51,7 @@ MAY_SEE = {
 
 
 @pytest.fixture
-def form_world(objects, users, clients, make_user):  # noqa: F811
+def form_world(objects, users, clients, make_user):
     """The matrix world with items on the held meeting that the minute and declaration forms could offer."""
     held = objects["held"]
     dhr_held = AgendaItemFactory(
@@ -92,7 +94,7 @@ def who_opens(route) -> list[str]:
     return allowed
 
 
-def test_no_form_offers_a_title_the_role_may_not_open(objects, clients, form_world, capsys):  # noqa: F811
+def test_no_form_offers_a_title_the_role_may_not_open(objects, clients, form_world, capsys):
     secrets = form_world["secrets"]
     problems, forms = [], 0
     for name, route in sorted(ROUTES.items()):
@@ -115,7 +117,7 @@ def test_no_form_offers_a_title_the_role_may_not_open(objects, clients, form_wor
         print(f"\nform choices: {forms} forms rendered as every role that may open them")
 
 
-def test_the_clerk_is_offered_dhr_items_and_an_officer_is_not(objects, clients, form_world):  # noqa: F811
+def test_the_clerk_is_offered_dhr_items_and_an_officer_is_not(objects, clients, form_world):
     held, dhr_title = objects["held"], form_world["dhr_held"].title
     for name in ("meetings:minute_create", "meetings:declaration_create"):
         url = reverse(name, args=[held.pk])
@@ -125,8 +127,8 @@ def test_the_clerk_is_offered_dhr_items_and_an_officer_is_not(objects, clients, 
 
 
 def test_an_officer_posting_a_dhr_item_to_the_minute_form_is_refused_with_a_clear_error(
-    objects,  # noqa: F811
-    clients,  # noqa: F811
+    objects,
+    clients,
     form_world,
 ):
     held, dhr_item = objects["held"], form_world["dhr_held"]
@@ -142,7 +144,7 @@ def test_an_officer_posting_a_dhr_item_to_the_minute_form_is_refused_with_a_clea
     assert response.status_code == 200 and not held.declarations.exists()
 
 
-def test_the_dhr_clerk_writes_a_dhr_minute_and_reads_it_back(objects, clients, form_world):  # noqa: F811
+def test_the_dhr_clerk_writes_a_dhr_minute_and_reads_it_back(objects, clients, form_world):
     held, dhr_item = objects["held"], form_world["dhr_held"]
     data = {"item": dhr_item.pk, "title": "Kestrel: panel report", "paragraphs": "Agreed."}
     response = clients[CLERK].post(reverse("meetings:minute_create", args=[held.pk]), data)
