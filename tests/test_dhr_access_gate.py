@@ -194,3 +194,14 @@ def test_the_gate_refuses_without_the_middleware_rather_than_show_unlogged(rf, u
     request.user.is_verified = lambda: True
     with pytest.raises(ImproperlyConfigured):
         dhr_gate(request, what="x")
+
+
+def test_the_checks_name_a_missing_middleware_and_an_access_log_the_app_could_truncate(settings):
+    """The test database keeps the owner (flushes need it), so the deploy check finds it; production must not."""
+    from dhr.checks import access_log_middleware_installed, access_log_not_owned_by_the_app
+
+    assert access_log_middleware_installed(None) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.startswith("dhr.")]
+    assert [e.id for e in access_log_middleware_installed(None)] == ["dhr.E001"]
+    assert [w.id for w in access_log_not_owned_by_the_app(None, databases=["default"])] == ["dhr.W002"]
+    assert access_log_not_owned_by_the_app(None) == []  # plain `check`: no database asked
