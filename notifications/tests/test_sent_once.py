@@ -151,3 +151,50 @@ def test_no_module_but_the_notice_service_sends_mail():
         and SENDERS.search(path.read_text(encoding="utf-8"))
     ]
     assert senders == ["notifications/services.py"]
+
+
+class SlowBackend:
+    """The test mail backend, slowed so two senders overlap while the first is still 'talking to the server'."""
+
+    def __init__(self, *args, **kwargs):
+        from django.core.mail.backends.locmem import EmailBackend
+
+        self.backend = EmailBackend(*args, **kwargs)
+
+    def send_messages(self, messages):
+        import time
+
+        time.sleep(0.5)
+        return self.backend.send_messages(messages)
+
+
+def test_two_beats_running_the_same_schedule_at_once_send_once(transactional_db, make_user, settings):
+    """Two processes at the same moment: the second waits on the first's record, then finds it and sends nothing."""
+    import threading
+
+    from django.db import connection
+
+    from notifications.services import action_reminders_send
+
+    settings.EMAIL_BACKEND = f"{__name__}.SlowBackend"
+    owner = PersonFactory(user=make_user(roles.MEMBER, email="owner@once.example"))
+    meeting = held_meeting()
+    minute = Minute.objects.create(
+        meeting=meeting, item=AgendaItemFactory(meeting=meeting, section="B", position=1), number=1, title="Update"
+    )
+    Action.objects.create(minute=minute, text="Circulate", owner=owner, due_on=TODAY)
+    start, results = threading.Barrier(2), []
+
+    def beat():
+        start.wait()
+        try:
+            results.append(action_reminders_send(today=TODAY))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=beat) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [0, 1] and len(mail.outbox) == 1
