@@ -23,8 +23,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 
 from kcsp.roles import may_see_dhr
+from meetings.access import DHR_REASON  # the one rule of what a DHR item is: restriction_reason "dhr"
 
-DHR_REASON = "dhr"
 _current = contextvars.ContextVar("dhr_request", default=None)
 
 
