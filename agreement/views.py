@@ -36,8 +36,7 @@ class AgreementListView(ListView):
     template_name = "agreement/agreement_list.html"
 
     def get_queryset(self):
-        agreements = Agreement.objects.all()
-        return agreements if self.request.user.has_perm("agreement.edit_plan") else agreements.published()
+        return Agreement.objects.visible_to(self.request.user)
 
 
 class AgreementDetailView(DetailView):

@@ -8,4 +8,4 @@ class DhrConfig(AppConfig):
     verbose_name = "Domestic Homicide Reviews"
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import checks, permissions  # noqa: F401  (registers the rules and the system checks)

@@ -159,8 +159,12 @@ def _authenticator(spec: dict) -> list[str]:
 
 
 @transaction.atomic
-def demo_dhr_load() -> list[str]:
-    """Load the fictional cases, funding and lessons; returns lines telling a person how to sign in as DHR user."""
+def demo_dhr_load() -> dict[str, list[str]]:
+    """Load the fictional cases, funding and lessons; returns, per DHR login's e-mail, how to sign in as it.
+
+    Two logins have authenticators: the DHR-cleared user, and the DHR clerk (an officer who is also
+    DHR-cleared, the only kind of user who writes the minutes of DHR items).
+    """
     data = json.loads(DATA.read_text(encoding="utf-8"))
     today = timezone.localdate()
     user = User.objects.get(email__iexact=data["totp"]["email"])
@@ -180,4 +184,4 @@ def demo_dhr_load() -> list[str]:
             | {"held_on": datetime.date.fromisoformat(row["held_on"])},
         )
         event.cases.set([cases[name] for name in row["cases"]])
-    return _authenticator(data["totp"])
+    return {spec["email"]: _authenticator(spec) for spec in (data["totp"], data["clerk_totp"])}

@@ -2,11 +2,8 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kcsp import roles
@@ -92,19 +89,29 @@ def cleared_recipients():
 
 
 def overdue_digest_send(*, today: datetime.date | None = None) -> int:
-    """E-mail each cleared user the overdue cases (pseudonym and what is late only); returns e-mails sent."""
+    """E-mail each cleared user the overdue cases (pseudonym and what is late only); returns e-mails sent.
+
+    Once per user per ISO week (period "2026-W48"), through the recorded-notice path: a second beat, a
+    redelivered task or a rerun in the same week sends nothing, and each user can switch it off.
+    """
+    from notifications import kinds
+    from notifications.services import send_each
+
     today = today or timezone.localdate()
     cases = list(Case.objects.overdue(today).prefetch_related("extensions"))
     if not cases:
         return 0
     rows = [(case, [m for m in case.milestones(today) if m["overdue"]]) for case in cases]
-    body = render_to_string("dhr/email/overdue_digest.txt", {"rows": rows, "today": today})
-    sent = 0
-    for user in cleared_recipients():
-        sent += send_mail(
-            f"OFFICIAL-SENSITIVE: {len(cases)} Domestic Homicide Review(s) overdue",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )
-    return sent
+    year, week, _ = today.isocalendar()
+    return send_each(
+        {
+            "kind": kinds.DHR_OVERDUE,
+            "about": user,
+            "recipient": user.email,
+            "period": f"{year}-W{week:02d}",
+            "subject": f"OFFICIAL-SENSITIVE: {len(cases)} Domestic Homicide Review(s) overdue",
+            "template": "dhr_overdue",
+            "context": {"rows": rows, "today": today},
+        }
+        for user in cleared_recipients()
+    )

@@ -120,14 +120,19 @@ class BidForm(GdsFormMixin, forms.ModelForm):
         self.fields["applicant_organisation"].queryset = Organisation.objects.active()
         self.fields["priority"].queryset = Priority.objects.filter(agreement__year=grant_year.year)
         self.fields["priority"].help_text = f"From the {grant_year.label} Community Safety Agreement."
-        self.fields["plan_item"].queryset = self._plan_items(grant_year)
+        self.fields["plan_item"].queryset = self._plan_items(grant_year, self.viewer)
         self.fields["plan_item"].help_text = "If the project delivers an item of the action plan."
         self.fields["description"].help_text = "What the project will do, for whom, and how success will be measured."
         self.fields["match_funding_source"].help_text = "For example: the Violence Reduction Unit meets the rest."
 
     @staticmethod
-    def _plan_items(grant_year: GrantYear):
-        versions = PlanVersion.objects.filter(plan__agreement__year=grant_year.year).order_by("-status", "-number")
+    def _plan_items(grant_year: GrantYear, user):
+        """The current draft's items for those who may see drafts; the latest published version's for others."""
+        versions = (
+            PlanVersion.objects.visible_to(user)
+            .filter(plan__agreement__year=grant_year.year)
+            .order_by("-status", "-number")
+        )
         version = versions.filter(status=PlanVersion.Status.DRAFT).first() or versions.first()
         if version is None:
             return PlanItem.objects.none()

@@ -7,16 +7,12 @@ from django.urls import reverse
 from kcsp import roles
 from kcsp.models import User
 from notifications import kinds
-from notifications.services import absolute, notice_send
+from notifications.services import absolute, send_each
 
 
 def _on_commit_each(notices: list[dict]) -> None:
-    def send():
-        for notice in notices:
-            notice_send(**notice)
-
     if notices:
-        transaction.on_commit(send)
+        transaction.on_commit(lambda: send_each(notices))
 
 
 def chair_bids_awaiting(bid) -> None:

@@ -58,12 +58,12 @@ def demo_partnership_load() -> list[DemoLogin]:
         user.is_active = True
         user.set_password(DEMO_PASSWORD)
         user.save()
-        user.groups.set([Group.objects.get(name=row["role"])])
+        user.groups.set(Group.objects.filter(name__in=[row["role"], *row.get("extra_roles", [])]))
         if row["person"]:
             person = people[row["person"]]
             person.user = user
             person.save(update_fields=["user"])
-        logins.append(DemoLogin(row["role"], user.email, user.full_name))
+        logins.append(DemoLogin(row.get("label", row["role"]), user.email, user.full_name))
 
     from meetings.demo import demo_meetings_load
 
@@ -79,5 +79,5 @@ def demo_partnership_load() -> list[DemoLogin]:
 
     from dhr.demo import demo_dhr_load
 
-    dhr_notes = tuple(demo_dhr_load())
-    return [DemoLogin(x.role, x.email, x.full_name, dhr_notes if x.role == "dhr_cleared" else ()) for x in logins]
+    dhr_notes = demo_dhr_load()
+    return [DemoLogin(x.role, x.email, x.full_name, tuple(dhr_notes.get(x.email, ()))) for x in logins]

@@ -1,4 +1,5 @@
-"""The base of every form (typed text made safe, a GOV.UK helper); sign-in and password forms (crispy-forms-gds)."""
+"""The GOV.UK form base every form uses (typed text made safe), the one rule for choice lists, and the sign-in and
+password forms (crispy-forms-gds)."""
 
 import functools
 
@@ -6,8 +7,25 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.models import AnonymousUser
 
 from .text import text_safe
+
+
+def visible_choices(form, user) -> None:
+    """Every drop-down, radio list and checkbox list offers only rows the user may open.
+
+    Each field with a queryset is narrowed to its model's `visible_to(user)` (the querysets the pages use),
+    where the model has one; FormPageMixin calls this for every form it shows, after the form has set its own
+    querysets. A row the user may not open is then refused on POST as "Select a valid choice".
+    """
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        visible_to = getattr(getattr(queryset, "model", None), "_default_manager", None)
+        visible_to = getattr(visible_to, "visible_to", None)
+        if visible_to is not None:
+            field.queryset = queryset.filter(pk__in=visible_to(user).values("pk"))
+
 
 
 def _text_safe_first(to_python):
@@ -40,11 +58,16 @@ class TypedTextModelForm(TypedTextMixin, forms.ModelForm):
 
 
 class GdsFormMixin(TypedTextMixin):
-    """Give a form a GOV.UK helper with one primary button (and, through TypedTextMixin, safe typed text)."""
+    """Give a form a GOV.UK helper with one primary button (and, through TypedTextMixin, safe typed text);
+    `viewer` (who fills it in) is kept as `self.viewer`.
+
+    Named `viewer`, not `user`, because Django's password forms already take the account they change as `user`.
+    """
 
     submit_label = "Continue"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, viewer=None, **kwargs):
+        self.viewer = viewer if viewer is not None else AnonymousUser()
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False  # templates write the <form> and CSRF token

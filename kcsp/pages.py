@@ -5,14 +5,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.generic import FormView
 
-from .forms import ConfirmForm
+from .forms import ConfirmForm, GdsFormMixin, visible_choices
 
 
 class FormPageMixin:
     """Fills the shared form page: heading, caption and where 'Back' and 'Cancel' go.
 
     Views load the objects they work on in `load()`, which runs only after the role check:
-    a refused user gets the same answer whether or not the object exists.
+    a refused user gets the same answer whether or not the object exists. Every form gets the user
+    (GdsFormMixin keeps it) and has its choice lists narrowed to what the user may open (`visible_choices`).
     """
 
     template_name = "form_page.html"
@@ -27,6 +28,17 @@ class FormPageMixin:
             return self.handle_no_permission()
         self.load(request, **kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if issubclass(self.get_form_class(), GdsFormMixin):
+            kwargs["viewer"] = self.request.user
+        return kwargs
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        visible_choices(form, self.request.user)  # every choice list, whatever the form set it to
+        return form
 
     def get_back_url(self):
         return None

@@ -100,6 +100,12 @@ def is_dhr_verified(user):
     return may_see_dhr(user)
 
 
+def may_write_dhr_records(user) -> bool:
+    """Minutes and declarations of DHR items are written and corrected only by officers who may see DHR
+    material (cleared, with a code this session), so whoever writes one can read it back (issue 13 §4)."""
+    return has_role(user, OFFICER) and may_see_dhr(user)
+
+
 def sync_role_groups(**kwargs):
     """Create the role groups after migrate and give the admin role its reference-data permissions."""
     for name in ALL_ROLES:

@@ -7,8 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kcsp import roles
 from kcsp.forms import GdsFormMixin
 
+from . import access
 from .models import (
     Action,
     AgendaItem,
@@ -202,6 +204,18 @@ class AttendanceForm(GdsFormMixin, forms.ModelForm):
         return data
 
 
+ITEM_NOT_OFFERED = (
+    "Select one of the agenda items listed. Minutes and declarations of Domestic Homicide Review items are "
+    "written only by officers who are DHR-cleared and have entered their code."
+)
+
+
+def items_to_record(meeting: Meeting, user):
+    """The items of this meeting a user may write minutes and declarations on (kcsp.roles.may_write_dhr_records)."""
+    items = AgendaItem.objects.visible_to(user).filter(meeting=meeting)
+    return items if roles.may_write_dhr_records(user) else items.exclude(restriction_reason=access.DHR_REASON)
+
+
 class DeclarationForm(GdsFormMixin, forms.ModelForm):
     submit_label = "Record declaration"
 
@@ -212,7 +226,8 @@ class DeclarationForm(GdsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = meeting.items.all()
+        self.fields["item"].queryset = items_to_record(meeting, self.viewer)
+        self.fields["item"].error_messages["invalid_choice"] = ITEM_NOT_OFFERED
 
 
 class MinuteForm(GdsFormMixin, forms.ModelForm):
@@ -228,7 +243,8 @@ class MinuteForm(GdsFormMixin, forms.ModelForm):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = meeting.items.all()
+        self.fields["item"].queryset = items_to_record(meeting, self.viewer)
+        self.fields["item"].error_messages["invalid_choice"] = ITEM_NOT_OFFERED
         self.fields["item"].error_messages["required"] = "Select the agenda item this minute records"
         if self.instance.pk:
             self.initial["fingerprint"] = self.instance.fingerprint()

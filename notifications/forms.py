@@ -4,7 +4,7 @@ from django import forms
 
 from kcsp.forms import GdsFormMixin
 
-from .kinds import CHOICES
+from .kinds import CHOICES, KINDS, kinds_for
 
 
 class PreferencesForm(GdsFormMixin, forms.Form):
@@ -16,3 +16,7 @@ class PreferencesForm(GdsFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Untick a notice to stop it. Every e-mail links back to this page.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [(kind, KINDS[kind]) for kind in kinds_for(self.viewer)]

@@ -8,6 +8,7 @@ PLAN_UPDATE = "plan_update"
 TERMS_REVIEW = "terms_review"
 BID_AWAITING = "bid_awaiting"
 BID_DECIDED = "bid_decided"
+DHR_OVERDUE = "dhr_overdue"
 
 KINDS = {
     PACK: "An agenda pack is published or a supplementary paper is added, for committees you sit on",
@@ -18,5 +19,15 @@ KINDS = {
     TERMS_REVIEW: "A committee's terms of reference are due for their yearly review (officers)",
     BID_AWAITING: "Grant bids recommended by the working group await your decision (chairs)",
     BID_DECIDED: "A grant bid you wrote or are the contact for is decided",
+    DHR_OVERDUE: "Domestic Homicide Reviews are overdue: the weekly list (DHR-cleared users)",
 }
 CHOICES = list(KINDS.items())
+# Notices only some people can receive, offered on the preferences page to those people only.
+FOR_ROLE = {DHR_OVERDUE: "dhr_cleared"}
+
+
+def kinds_for(user) -> list[str]:
+    """The kinds of notice this user can receive, in the order of KINDS."""
+    from kcsp.roles import has_role
+
+    return [kind for kind in KINDS if kind not in FOR_ROLE or has_role(user, FOR_ROLE[kind])]

@@ -63,7 +63,7 @@ def notice_send(*, kind: str, about, recipient: str, period: str, subject: str, 
     return True
 
 
-def _send_each(notices) -> int:
+def send_each(notices) -> int:
     """Send a batch, carrying on past a failed address (it is retried next run, having no record)."""
     sent = 0
     for notice in notices:
@@ -97,7 +97,7 @@ def pack_published_notify(*, meeting) -> int:
 
     url = absolute(meeting.get_absolute_url())
     memberships = Membership.objects.current().filter(committee=meeting.committee).select_related("person__user")
-    return _send_each(
+    return send_each(
         {
             "kind": kinds.PACK,
             "about": meeting,
@@ -120,7 +120,7 @@ def supplementary_paper_notify(*, paper) -> int:
         return 0
     url = absolute(meeting.get_absolute_url())
     memberships = Membership.objects.current().filter(committee=meeting.committee).select_related("person__user")
-    return _send_each(
+    return send_each(
         {
             "kind": kinds.PACK,
             "about": paper,
@@ -138,7 +138,7 @@ def apologies_notify(*, attendance) -> int:
     """The meeting's contact officer hears of apologies sent online (officers if the meeting names no address)."""
     meeting = attendance.meeting
     addresses = [meeting.contact_email] if meeting.contact_email else list(_officer_addresses())
-    return _send_each(
+    return send_each(
         {
             "kind": kinds.APOLOGIES,
             "about": attendance,
@@ -195,7 +195,7 @@ def action_reminders_send(*, today: datetime.date | None = None) -> int:
                 },
             }
         )
-    return _send_each(notices)
+    return send_each(notices)
 
 
 def quarter_of(day: datetime.date) -> tuple[int, int, datetime.date]:
@@ -227,7 +227,7 @@ def plan_update_reminders_send(*, today: datetime.date | None = None) -> int:
             for person in organisation.people.all():
                 if person.user is not None and person.user.is_active:
                     by_address.setdefault(Addressee(person.user.email, str(person)), []).append(item)
-    return _send_each(
+    return send_each(
         {
             "kind": kinds.PLAN_UPDATE,
             "about": version,
@@ -274,4 +274,4 @@ def terms_review_reminders_send(*, today: datetime.date | None = None) -> int:
                     },
                 }
             )
-    return _send_each(notices)
+    return send_each(notices)

@@ -9,7 +9,7 @@ from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import FormPageMixin
 
 from .forms import PreferencesForm
-from .kinds import KINDS
+from .kinds import KINDS, kinds_for
 from .models import Preference
 
 
@@ -30,7 +30,7 @@ class PreferencesView(RolePermissionMixin, FormPageMixin, FormView):
     @transaction.atomic
     def form_valid(self, form):
         wanted = set(form.cleaned_data["kinds"])
-        for kind in KINDS:
+        for kind in kinds_for(self.request.user):
             preference, _ = Preference.objects.get_or_create(user=self.request.user, kind=kind)
             if preference.enabled != (kind in wanted):
                 preference.enabled = kind in wanted

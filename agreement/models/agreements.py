@@ -11,6 +11,16 @@ class AgreementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def visible_to(self, user):
+        """Unpublished agreements only to those who edit the plan."""
+        return self if user.has_perm("agreement.edit_plan") else self.published()
+
+
+class AgreementPartQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Priorities and themes of the agreements the user may see (the choice lists of every form)."""
+        return self.filter(agreement__in=Agreement.objects.visible_to(user))
+
 
 class Agreement(models.Model):
     """A rolling agreement refreshed every year; every year's version is kept."""
@@ -84,6 +94,7 @@ class Priority(models.Model):
         help_text="The same priority in last year's agreement, if it carried over (possibly renamed).",
     )
 
+    objects = AgreementPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -103,6 +114,7 @@ class Theme(models.Model):
     name = models.CharField(max_length=200)
     previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
+    objects = AgreementPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

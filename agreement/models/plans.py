@@ -83,6 +83,10 @@ class PlanItemQuerySet(models.QuerySet):
     def current(self):
         return self.filter(retired=False)
 
+    def visible_to(self, user):
+        """Items of the versions the user may see: a draft's items only to those who edit the plan."""
+        return self.filter(version__in=PlanVersion.objects.visible_to(user))
+
 
 class PlanItem(models.Model):
     class Category(models.TextChoices):

@@ -9,11 +9,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ..gate import DhrContent
 from ..timescales import add_months
 from .cases import Case
 
 
-class Recommendation(models.Model):
+class Recommendation(DhrContent, models.Model):
     class Level(models.TextChoices):
         NATIONAL = "national", "National"
         LOCAL = "local", "Local (partnership)"
@@ -60,7 +61,7 @@ class AgencyActionQuerySet(models.QuerySet):
         return self.open().annotate(since=Coalesce(Max("updates__given_on"), "set_on")).filter(since__lt=cutoff)
 
 
-class AgencyAction(models.Model):
+class AgencyAction(DhrContent, models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
@@ -102,7 +103,7 @@ class AgencyAction(models.Model):
         return add_months(max(dates) if dates else self.set_on, months)
 
 
-class ActionUpdate(models.Model):
+class ActionUpdate(DhrContent, models.Model):
     """An agency's progress update on an action, as reported to the Steering Group."""
 
     action = models.ForeignKey(AgencyAction, on_delete=models.CASCADE, related_name="updates")
@@ -119,7 +120,7 @@ class ActionUpdate(models.Model):
         return f"Update of {self.given_on:%-d %B %Y}"
 
 
-class Escalation(models.Model):
+class Escalation(DhrContent, models.Model):
     """When the partnership escalated a late action or case, and to whom."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")

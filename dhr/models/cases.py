@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ..gate import DhrContent
 from ..timescales import add_months, days_left
 
 
-class TimescaleRule(models.Model):
+class TimescaleRule(DhrContent, models.Model):
     """A statutory timescale, editable by cleared users; defaults follow the Home Office statutory guidance."""
 
     class Key(models.TextChoices):
@@ -91,7 +92,7 @@ CSP_AREAS = [
 ]
 
 
-class Case(models.Model):
+class Case(DhrContent, models.Model):
     """One Domestic Homicide Review, known by a pseudonym and year ("Elizabeth/2015")."""
 
     class Status(models.TextChoices):
@@ -252,7 +253,7 @@ class Case(models.Model):
         return any(m["overdue"] for m in self.milestones(today))
 
 
-class Extension(models.Model):
+class Extension(DhrContent, models.Model):
     """An agreed extension of a statutory timescale, with the reason: it moves the due date."""
 
     class Milestone(models.TextChoices):
@@ -274,7 +275,7 @@ class Extension(models.Model):
         return f"{self.get_milestone_display()} extended to {self.new_due_on:%-d %B %Y}"
 
 
-class PanelMember(models.Model):
+class PanelMember(DhrContent, models.Model):
     """A member of the review panel: a person, the organisation they represent, or both."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="panel")
@@ -300,7 +301,7 @@ class PanelMember(models.Model):
         return ", ".join(str(part) for part in (self.name, organisation) if part)
 
 
-class RelatedReview(models.Model):
+class RelatedReview(DhrContent, models.Model):
     """A review running alongside: a Safeguarding Adults Review or a Child Safeguarding Practice Review."""
 
     class Kind(models.TextChoices):
@@ -324,7 +325,7 @@ def document_upload_to(instance, filename: str) -> str:
     return f"dhr/documents/{instance.case_id}/{uuid.uuid4().hex}.{instance.file_kind}"
 
 
-class CaseDocument(models.Model):
+class CaseDocument(DhrContent, models.Model):
     """A file of the case (terms of reference, drafts, letters), sent only by a checked view."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ..gate import DhrContent
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an access log entry."""
@@ -25,7 +27,7 @@ class AccessLogQuerySet(models.QuerySet):
         raise AppendOnlyError("The DHR access log cannot be changed.")
 
 
-class AccessLog(models.Model):
+class AccessLog(DhrContent, models.Model):
     class Action(models.TextChoices):
         LIST = "list", "Viewed a list"
         VIEW = "view", "Viewed"

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from simple_history.models import HistoricalRecords
 
+from ..gate import DhrContent
 from .cases import Case
 
 ZERO = Decimal("0.00")
@@ -18,7 +19,7 @@ def financial_year_of(day: datetime.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-class CaseCost(models.Model):
+class CaseCost(DhrContent, models.Model):
     class Kind(models.TextChoices):
         CHAIR_FEE = "chair_fee", "Independent chair's fees"
         OTHER = "other", "Other (translation, venue, legal, publication)"
@@ -38,7 +39,7 @@ class CaseCost(models.Model):
         return f"{self.get_kind_display()}: £{self.amount:,.2f}"
 
 
-class FundingYear(models.Model):
+class FundingYear(DhrContent, models.Model):
     """One financial year of the funding model: partners' agreed contributions against the year's costs."""
 
     starts_in = models.PositiveSmallIntegerField(unique=True, help_text="The year the April–March year starts in.")
@@ -69,7 +70,7 @@ class FundingYear(models.Model):
         }
 
 
-class FundingContribution(models.Model):
+class FundingContribution(DhrContent, models.Model):
     funding_year = models.ForeignKey(FundingYear, on_delete=models.CASCADE, related_name="contributions")
     organisation = models.ForeignKey("kcsp.Organisation", on_delete=models.PROTECT, related_name="+")
     amount_agreed = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(ZERO)])

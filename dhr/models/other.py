@@ -4,10 +4,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from ..gate import DhrContent
 from .cases import Case
 
 
-class LessonEvent(models.Model):
+class LessonEvent(DhrContent, models.Model):
     """A seminar, webinar or briefing that shares the lessons of one or more reviews."""
 
     class Kind(models.TextChoices):
@@ -30,7 +31,7 @@ class LessonEvent(models.Model):
         return f"{self.title} ({self.held_on:%-d %B %Y})"
 
 
-class AgendaLink(models.Model):
+class AgendaLink(DhrContent, models.Model):
     """A restricted (DHR) agenda item's cases, and whether its pack carries the generated DHR update paper."""
 
     item = models.OneToOneField(

@@ -1,26 +1,27 @@
-"""The gate of every DHR page: verified cleared users only, everyone else a 404; and the access log."""
+"""Every DHR page passes the one gate (dhr/gate.py): verified cleared users only, everyone else a 404.
+
+The gate marks the request and the access-log middleware writes its one row; views only say what it was.
+"""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
 from kcsp.pages import FormPageMixin
-from kcsp.roles import may_see_dhr
 
+from ..gate import dhr_gate
 from ..models import AccessLog, Case
-from ..services import access_record
 
 
 class ClearedMixin:
     """Refuse with 404, before any lookup, unless the user is DHR-cleared and has entered a code this session."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not may_see_dhr(request.user):
-            raise Http404
+        dhr_gate(request, what=getattr(self, "page_name", "") or getattr(self, "heading", ""))
         return super().dispatch(request, *args, **kwargs)
 
-    def log(self, action: str, what, case: Case | None = None) -> None:
-        access_record(request=self.request, action=action, what=what, case=case)
+    def log(self, action: str | None, what, case: Case | None = None) -> None:
+        """Say what this request was, for its one access-log row (written after the answer, dhr/gate.py)."""
+        dhr_gate(self.request, what=what, case=case, action=action)
 
 
 class LoggedViewMixin(ClearedMixin):
@@ -30,7 +31,6 @@ class LoggedViewMixin(ClearedMixin):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        response.render()  # before logging, so a list of the log is consistent with its own count
         case = self.logged_case()
         self.log(self.log_action, self.logged_what(case), case)
         return response
@@ -51,6 +51,7 @@ class CaseFormMixin(ClearedMixin, FormPageMixin):
 
     def load(self, request, **kwargs):
         self.case = get_object_or_404(Case, pk=kwargs["pk"])
+        self.log(None, self.heading, self.case)
 
     def get_caption(self):
         return f"Domestic Homicide Review {self.case}"

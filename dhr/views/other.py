@@ -15,6 +15,7 @@ from meetings.packbuild.requests import packs_refresh_if_published
 
 from .. import forms
 from ..exports import access_log_csv
+from ..gate import dhr_public
 from ..models import AccessLog, AgendaLink, Case, FundingYear, LessonEvent, TimescaleRule
 from ..services import timescale_rule_save
 from .base import CaseFormMixin, ClearedMixin, LoggedViewMixin
@@ -174,6 +175,7 @@ class PublishedReviewListView(ListView):
     paginate_by = 25
 
     def get_queryset(self):
+        dhr_public(self.request)
         return (
             Case.objects.published_publicly()
             .only("id", "pseudonym", "year", "published_on", "published_url", "published_report", "status")
@@ -185,6 +187,7 @@ class PublishedReportView(View):
     """Public download of a listed review's published report; nothing else of the case is reachable."""
 
     def get(self, request, pk):
+        dhr_public(request)
         case = get_object_or_404(Case.objects.published_publicly(), pk=pk)
         if not case.published_report:
             raise Http404

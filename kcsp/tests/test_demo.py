@@ -17,12 +17,14 @@ def test_demo_is_idempotent_and_gives_one_login_per_role(settings, capsys):
     assert (Organisation.objects.count(), Person.objects.count(), User.objects.count()) == counts
     assert counts[0] >= 20 and counts[1] >= 25
     for role in roles.ALL_ROLES:
-        users = User.objects.filter(groups__name=role)
-        assert users.count() == 1, role
-        assert users.get().check_password(DEMO_PASSWORD)
-        assert roles.role_names(users.get()) == {role}
+        user = User.objects.get(email=f"{'dhr' if role == roles.DHR_CLEARED else role}@kcsp.example")
+        assert user.check_password(DEMO_PASSWORD)
+        assert roles.role_names(user) == {role}
+    clerk = User.objects.get(email="dhr-clerk@kcsp.example")
+    assert roles.role_names(clerk) == {roles.OFFICER, roles.DHR_CLEARED}  # writes the minutes of DHR items
     printed = capsys.readouterr().out
     assert "officer@kcsp.example" in printed and DEMO_PASSWORD in printed
+    assert "dhr-clerk@kcsp.example" in printed and "kcspdemo2" in printed  # its authenticator is printed
 
 
 @pytest.mark.django_db
@@ -44,7 +46,7 @@ def test_demo_refuses_to_publish_logins_with_debug_off(settings):
         call_command("demo")
     assert not User.objects.exists()
     call_command("demo", allow_production=True)
-    assert User.objects.count() == len(roles.ALL_ROLES)
+    assert User.objects.count() == len(roles.ALL_ROLES) + 1  # one login per role, and the DHR clerk
 
 
 def test_demo_data_lives_inside_the_project():

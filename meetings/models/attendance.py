@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from dhr.gate import DhrContent
 from kcsp.models import Organisation, Person
 
 from .meetings import AgendaItem, Meeting
@@ -60,8 +61,10 @@ class Attendance(models.Model):
         return f"{self.person}: {self.get_kind_display()}"
 
 
-class Declaration(models.Model):
+class Declaration(DhrContent, models.Model):
     """An interest declared at a meeting, about one item or the meeting as a whole."""
+
+    dhr_item_path = "item"  # loading a row of a DHR item marks the request (dhr/gate.py)
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="declarations")

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dhr.gate import DhrContent
+
 from .. import access
 from ..workingdays import working_days_before, working_days_between
 from .committees import Committee
@@ -141,8 +143,10 @@ class AgendaItemQuerySet(models.QuerySet):
         return self.filter(section=access.RESTRICTED_SECTION)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(DhrContent, models.Model):
     """One item of business, coded by section and position: A1, A2, B1 …"""
+
+    dhr_item_path = ""  # loading a row of a DHR item marks the request (dhr/gate.py)
 
     class Section(models.TextChoices):
         COMMITTEE_BUSINESS = "A", "Committee business"

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dhr.gate import DhrContent
 from kcsp.models import Person
 
 from .. import access
@@ -31,7 +32,9 @@ class MinuteQuerySet(models.QuerySet):
         return self.filter(minutes_q(user))
 
 
-class Minute(models.Model):
+class Minute(DhrContent, models.Model):
+    dhr_item_path = "item"  # loading a row of a DHR item marks the request (dhr/gate.py)
+
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="minutes", editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes")
     number = models.PositiveIntegerField(editable=False)
@@ -94,8 +97,10 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(minutes_q(user, "minute__"))
 
 
-class Action(models.Model):
+class Action(DhrContent, models.Model):
     """An action arising from a minute, reviewed at later meetings until it is done."""
+
+    dhr_item_path = "minute__item"  # loading a row of a DHR item marks the request (dhr/gate.py)
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

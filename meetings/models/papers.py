@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dhr.gate import DhrContent
+
 from .. import access
 from .meetings import AgendaItem
 
@@ -28,7 +30,9 @@ class PaperQuerySet(models.QuerySet):
         return self.filter(access.item_q(user, "item__"))
 
 
-class Paper(models.Model):
+class Paper(DhrContent, models.Model):
+    dhr_item_path = "item"  # loading a row of a DHR item marks the request (dhr/gate.py)
+
     class Format(models.TextChoices):
         WRITTEN = "written", "Written in the app"
         UPLOADED = "uploaded", "Uploaded file"
@@ -81,8 +85,10 @@ class Paper(models.Model):
         return [line.strip() for line in self.authors.splitlines() if line.strip()]
 
 
-class PaperSection(models.Model):
+class PaperSection(DhrContent, models.Model):
     """A numbered section of a written paper; its paragraphs are numbered 1.1, 1.2 …"""
+
+    dhr_item_path = "paper__item"  # loading a row of a DHR item marks the request (dhr/gate.py)
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField()
@@ -103,8 +109,10 @@ class PaperSection(models.Model):
         return [(f"{self.position}.{n}", text) for n, text in enumerate(split_paragraphs(self.body), start=1)]
 
 
-class Appendix(models.Model):
+class Appendix(DhrContent, models.Model):
     """A document attached to a paper, lettered A, B, C … in the order added."""
+
+    dhr_item_path = "paper__item"  # loading a row of a DHR item marks the request (dhr/gate.py)
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="appendices")
     letter = models.CharField(max_length=2)

@@ -10,6 +10,8 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from dhr.gate import dhr_gate
+
 from .. import selectors
 from ..models import Meeting, PackDownload
 from ..packbuild.assemble import watermark_copy
@@ -43,6 +45,8 @@ class PackDownloadView(View):
         pack = selectors.packs_for(meeting, request.user).filter(kind=kind).exclude(file="").first()
         if pack is None:
             raise Http404
+        if pack.kind == pack.Kind.DHR:
+            dhr_gate(request, what=f"DHR pack: {meeting}", action="download")
         with pack.file.open("rb") as handle:
             data = handle.read()
         if pack.is_restricted:

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from dhr.gate import dhr_gate
+
 from .. import access, selectors, services
 from ..models import AgendaItem, Appendix, Meeting, Paper
 from ..uploads import private_file_response
@@ -62,6 +64,8 @@ class ItemDetailView(DetailView):
         return AgendaItem.objects.visible_to(self.request.user).select_related("meeting__committee")
 
     def get_context_data(self, **kwargs):
+        if self.object.is_dhr:
+            dhr_gate(self.request, what=f"Agenda item {self.object}")
         papers = Paper.objects.filter(item=self.object).prefetch_related("appendices", "sections")
         return super().get_context_data(
             papers=papers,
@@ -97,14 +101,22 @@ class PaperFileView(View):
     """Uploaded papers are only ever sent through here, after the same visibility rule as the page."""
 
     def get(self, request, pk):
-        paper = get_object_or_404(Paper.objects.visible_to(request.user), pk=pk, format=Paper.Format.UPLOADED)
+        paper = get_object_or_404(
+            Paper.objects.visible_to(request.user).select_related("item"), pk=pk, format=Paper.Format.UPLOADED
+        )
+        if paper.item.is_dhr:
+            dhr_gate(request, what=f"Paper {paper.subject} ({paper.original_name})", action="download")
         return private_file_response(paper.file, paper.file_kind, paper.original_name)
 
 
 class AppendixFileView(View):
     def get(self, request, pk):
         visible_papers = Paper.objects.visible_to(request.user)
-        appendix = get_object_or_404(Appendix.objects.filter(paper__in=visible_papers), pk=pk)
+        appendix = get_object_or_404(
+            Appendix.objects.filter(paper__in=visible_papers).select_related("paper__item"), pk=pk
+        )
+        if appendix.paper.item.is_dhr:
+            dhr_gate(request, what=f"Appendix {appendix.title} ({appendix.original_name})", action="download")
         return private_file_response(appendix.file, appendix.file_kind, appendix.original_name)
 
 
