@@ -27,7 +27,6 @@ def visible_choices(form, user) -> None:
             field.queryset = queryset.filter(pk__in=visible_to(user).values("pk"))
 
 
-
 def _text_safe_first(to_python):
     @functools.wraps(to_python)
     def wrapped(value):
