@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kcsp.forms import GdsFormMixin
 
+from . import access
 from .models import (
     Action,
     AgendaItem,
@@ -128,23 +129,33 @@ class AgendaItemForm(GdsFormMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["section", "title", "kind", "purpose", "description", "restriction_reason", "restriction_note"]
-        labels = {"restriction_reason": "Why is it restricted?", "restriction_note": "Note on the restriction"}
+        labels = {"restriction_reason": "Is it restricted? If so, why", "restriction_note": "Note on the restriction"}
         help_texts = {
-            "restriction_reason": "Only for items in section D. Restricted items are never shown to the public."
+            "restriction_reason": (
+                "A restricted item, its title and its papers are never shown to the press and public. Restricted "
+                "items usually go in section D, but an item in another section can be restricted too (for example "
+                "at the end of section C, listed under 'Restricted items'). Items in section D must be restricted."
+            ),
+            "restriction_note": "Required when the reason is 'Other'. Shown only to those who may see the item.",
         }
         error_messages = {"title": {"required": "Enter the title of the item"}}
 
     def clean(self):
+        """Section D is the home of restricted items: an item there needs a reason; anywhere else it may have one."""
         data = super().clean()
-        restricted = data.get("section") == AgendaItem.Section.RESTRICTED
-        if restricted and not data.get("restriction_reason"):
-            self.add_error("restriction_reason", "Select why the item is restricted")
-        if not restricted and data.get("restriction_reason"):
+        reason = data.get("restriction_reason", "")
+        if data.get("section") == AgendaItem.Section.RESTRICTED and not access.is_restricted(reason):
             self.add_error(
-                "restriction_reason", "Only items in section D can be restricted: choose section D or 'Not restricted'"
+                "restriction_reason",
+                "Items in section D are restricted: select why, or move the item to another section",
             )
-        if data.get("restriction_reason") == AgendaItem.RestrictionReason.OTHER and not data.get("restriction_note"):
+        if reason == AgendaItem.RestrictionReason.OTHER and not data.get("restriction_note"):
             self.add_error("restriction_note", "Explain why the item is restricted")
+        if data.get("restriction_note") and not access.is_restricted(reason):
+            self.add_error(
+                "restriction_note",
+                "A note is only for a restricted item: select why it is restricted, or clear the note",
+            )
         return data
 
 

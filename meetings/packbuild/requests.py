@@ -13,17 +13,14 @@ from django.utils import timezone
 
 from kcsp.queueing import send
 
-from .. import access
 from ..models import Meeting, Pack
 
 
 def kinds_needed(meeting: Meeting) -> list[str]:
     kinds = [Pack.Kind.PUBLIC]
-    restricted = meeting.items.filter(section=access.RESTRICTED_SECTION)
-    if restricted.exclude(restriction_reason=access.DHR_REASON).exists():
-        kinds.append(Pack.Kind.RESTRICTED)
-    if restricted.filter(restriction_reason=access.DHR_REASON).exists():
-        kinds.append(Pack.Kind.DHR)
+    for kind in (Pack.Kind.RESTRICTED, Pack.Kind.DHR):
+        if meeting.items.for_pack(kind).exists():
+            kinds.append(kind)
     if meeting.papers_added_after_publication().exists():
         kinds.append(Pack.Kind.SUPPLEMENTARY)
     return kinds

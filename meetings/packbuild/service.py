@@ -19,14 +19,10 @@ MARKING = "OFFICIAL-SENSITIVE"
 
 
 def items_for(meeting: Meeting, kind: str):
-    items = meeting.items.order_by("section", "position")
-    if kind in (Pack.Kind.PUBLIC, Pack.Kind.SUPPLEMENTARY):
-        return items.exclude(section=access.RESTRICTED_SECTION)
-    if kind == Pack.Kind.RESTRICTED:
-        return items.filter(section=access.RESTRICTED_SECTION).exclude(restriction_reason=access.DHR_REASON)
-    if kind == Pack.Kind.DHR:
-        return items.filter(section=access.RESTRICTED_SECTION, restriction_reason=access.DHR_REASON)
-    return items.none()
+    """The items a pack of this kind lists and holds, in agenda order (the rule is access.pack_kind_q)."""
+    if kind == Pack.Kind.MINUTES:
+        return meeting.items.none()
+    return meeting.items.for_pack(kind).order_by("section", "position")
 
 
 def _notes_item(items):
@@ -111,7 +107,7 @@ def _paper_part(paper: Paper, stats: RenderStats) -> bytes:
 
 
 def _minutes_part(meeting: Meeting, stats: RenderStats) -> bytes:
-    minutes = Minute.objects.filter(meeting=meeting).exclude(item__section=access.RESTRICTED_SECTION)
+    minutes = Minute.objects.filter(access.pack_kind_q(Pack.Kind.MINUTES, "item__"), meeting=meeting)
     context = {
         "meeting": meeting,
         "minutes": minutes.select_related("item").order_by("number"),
