@@ -268,3 +268,15 @@ class MinutesApprovalForm(GdsFormMixin, forms.Form):
         self.fields["at_meeting"].queryset = Meeting.objects.filter(
             committee_id=meeting.committee_id, starts_at__gt=meeting.starts_at, starts_at__lte=timezone.now()
         ).select_related("committee")
+
+
+class PackWithdrawForm(GdsFormMixin, forms.Form):
+    submit_label = "Withdraw the pack"
+    reason = forms.CharField(
+        label="Why are you withdrawing it?",
+        help_text="Officers see this on the meeting's packs panel, and it is kept in the pack's record. "
+        "Readers are told only that the pack is being rebuilt.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are withdrawing the pack"},
+    )

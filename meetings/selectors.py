@@ -77,10 +77,14 @@ def open_actions_for(meeting: Meeting, user):
 
 
 def packs_for(meeting: Meeting, user):
-    """The packs of a published meeting this user may know of; nothing at all before publication."""
+    """The packs of a published meeting this user may know of; nothing at all before publication. A kind
+    removed for having nothing left is shown to officers only (with why)."""
     if not meeting.is_published:
         return Pack.objects.none()
-    return meeting.packs.filter(kind__in=access.pack_kinds_visible(user, meeting)).order_by("kind")
+    packs = meeting.packs.filter(kind__in=access.pack_kinds_visible(user, meeting)).order_by("kind")
+    if not user.has_perm("meetings.manage"):
+        packs = packs.exclude(status=Pack.Status.REMOVED)
+    return packs.select_related("withdrawn_by")
 
 
 def attendance_for(meeting: Meeting):
