@@ -5,6 +5,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
@@ -12,14 +13,21 @@ from kcsp import roles
 from kcsp.testing import otp_verify
 from kcsp.tests.factories import PersonFactory
 from meetings import services
-from meetings.models import Meeting, Minute, Pack, PackWithdrawal, Paper
+from meetings.models import Appendix, Meeting, Minute, Pack, PackWithdrawal, Paper
 from meetings.packbuild import service as build_service
 from meetings.packbuild.manifest import pack_withdrawal_reason
 from meetings.packbuild.parts import PackBuildError
 from meetings.packbuild.service import pack_build
 from meetings.packbuild.withdraw import pack_withdraw
 
-from .factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, MembershipFactory, published_meeting
+from .factories import (
+    PDF_BYTES,
+    AgendaItemFactory,
+    CommitteeFactory,
+    MeetingFactory,
+    MembershipFactory,
+    published_meeting,
+)
 
 pytestmark = pytest.mark.django_db
 READERS = ("anonymous", "outsider", "member", "officer", "dhr", "dhr officer")
@@ -62,6 +70,8 @@ def world(make_user, settings, tmp_path):
         paper = Paper.objects.create(
             item=item, format="written", subject=f"{kind} paper", is_supplementary=kind == "supplementary"
         )
+        appendix = Appendix(paper=paper, letter="A", title=f"{kind} annex", original_name="a.pdf", file_kind="pdf")
+        appendix.file.save("a.pdf", ContentFile(PDF_BYTES))
         targets[kind] = (meeting, item, paper)
     targets["minutes"] = (earlier, minuted, minute)
     clients = {"anonymous": Client()}
@@ -93,6 +103,10 @@ def remove_paper(item, thing):
     thing.delete()
 
 
+def remove_appendix(item, thing):
+    thing.appendices.get().delete()
+
+
 def remove_item(item, thing):
     if isinstance(thing, Minute):
         thing.delete()
@@ -120,6 +134,7 @@ TRANSITIONS = {
     "restriction lifted": (("prevent", "dhr"), lambda item, thing: save_item(item, section="B", restriction_reason="")),
     "paper moved to another item": (("", "prevent", "dhr"), move_paper),
     "paper removed": (("", "prevent", "dhr"), remove_paper),
+    "appendix removed": (("", "prevent", "dhr"), remove_appendix),
     "item removed": (("", "prevent", "dhr"), remove_item),
 }
 KIND_REASON = {"public": "", "supplementary": "", "minutes": "", "restricted": "prevent", "dhr": "dhr"}
@@ -127,7 +142,9 @@ CASES = [
     (transition, kind)
     for transition, (applies_to, _) in TRANSITIONS.items()
     for kind in KIND_REASON
-    if KIND_REASON[kind] in applies_to and not (transition == "made restricted" and kind == "restricted")
+    if KIND_REASON[kind] in applies_to
+    and not (transition == "made restricted" and kind == "restricted")
+    and not (transition == "appendix removed" and kind == "minutes")  # minutes have no appendices
 ]
 
 
@@ -158,7 +175,7 @@ def test_a_change_of_visibility_never_serves_the_old_pack(
     with django_capture_on_commit_callbacks(execute=mode == "rebuild fails"):
         change(item, thing)
         pack.refresh_from_db()
-        if meeting.status == Meeting.Status.PUBLISHED and transition not in ("paper removed", "item removed"):
+        if meeting.status == Meeting.Status.PUBLISHED and "removed" not in transition:
             assert pack.is_withdrawn, "the service withdrew the pack in the change's own transaction"
         answers = {who: download(clients[who], meeting, kind) for who in READERS}
     for who, answer in answers.items():
