@@ -129,7 +129,7 @@ class AgendaItemForm(GdsFormMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["section", "title", "kind", "purpose", "description", "restriction_reason", "restriction_note"]
-        labels = {"restriction_reason": "Is it restricted? If so, why", "restriction_note": "Note on the restriction"}
+        labels = {"restriction_reason": "Why is it restricted?", "restriction_note": "Note on the restriction"}
         help_texts = {
             "restriction_reason": (
                 "A restricted item, its title and its papers are never shown to the press and public. Restricted "
@@ -147,7 +147,7 @@ class AgendaItemForm(GdsFormMixin, forms.ModelForm):
         if data.get("section") == AgendaItem.Section.RESTRICTED and not access.is_restricted(reason):
             self.add_error(
                 "restriction_reason",
-                "Items in section D are restricted: select why, or move the item to another section",
+                "Select why the item is restricted: items in section D are restricted (or move it to another section)",
             )
         if reason == AgendaItem.RestrictionReason.OTHER and not data.get("restriction_note"):
             self.add_error("restriction_note", "Explain why the item is restricted")

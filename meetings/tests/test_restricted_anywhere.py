@@ -165,7 +165,7 @@ def test_the_dhr_pack_holds_the_dhr_item_in_section_c_and_a_late_restricted_pape
     [
         ("C", "exploitation", "", None),
         ("B", "other", "Named victims", None),
-        ("D", "", "", "Items in section D are restricted"),
+        ("D", "", "", "Select why the item is restricted: items in section D are restricted"),
         ("C", "other", "", "Explain why the item is restricted"),
         ("B", "", "Sensitive", "A note is only for a restricted item"),
     ],
