@@ -75,14 +75,14 @@ def meetings(user):
 def agenda_items(user):
     from meetings.models import AgendaItem
 
-    visible = AgendaItem.objects.visible_to(user).exclude(restriction_reason=access.DHR_REASON)
+    visible = AgendaItem.objects.visible_to(user).exclude(access.dhr_q())
     return visible.select_related("meeting")
 
 
 def papers(user):
     from meetings.models import Paper
 
-    visible = Paper.objects.visible_to(user).exclude(item__restriction_reason=access.DHR_REASON)
+    visible = Paper.objects.visible_to(user).exclude(access.dhr_q("item__"))
     return visible.select_related("item__meeting").prefetch_related("appendices")
 
 

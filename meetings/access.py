@@ -3,7 +3,11 @@
 - Officers and chairs see every meeting, draft or not; everyone else (the public included)
   sees meetings once their agenda is published, and a non-public body's meetings only when
   they are a current member of that body.
-- Restricted items (section D) never reach the public. Items restricted because they concern a
+- An item is restricted when it has a restriction reason, whatever its section (`restricted_q`,
+  `is_restricted`: the one definition). Section D is only their default home: an item in section D
+  must have a reason (a database check), but a restricted item may also sit elsewhere, e.g. at the
+  end of section C under a "RESTRICTED ITEMS" heading, as older agendas do.
+- Restricted items never reach the public. Items restricted because they concern a
   Domestic Homicide Review are seen by DHR-cleared users only, once they have entered a one-time
   code in this session (two-factor authentication). Other restricted items are seen
   by DHR-cleared users, officers, chairs, and current members of the meeting's committee.
@@ -16,8 +20,48 @@ from django.db.models import Q
 from kcsp import roles
 
 PUBLISHED_STATUSES = ("published", "held", "minutes_approved")
-RESTRICTED_SECTION = "D"
+RESTRICTED_SECTION = "D"  # the default home of restricted items, not what makes an item restricted
+NOT_RESTRICTED = ""
 DHR_REASON = "dhr"
+PUBLIC_PACK_KINDS = ("public", "supplementary", "minutes")
+
+
+def restricted_q(prefix: str = "") -> Q:
+    """THE rule: an agenda item is restricted when it has a restriction reason, in any section.
+
+    `prefix` reaches the item from a related model ("item__" from a paper or minute)."""
+    return ~Q(**{f"{prefix}restriction_reason": NOT_RESTRICTED})
+
+
+def dhr_q(prefix: str = "") -> Q:
+    """Items restricted because they concern a Domestic Homicide Review (DHR-cleared readers only)."""
+    return Q(**{f"{prefix}restriction_reason": DHR_REASON})
+
+
+def is_restricted(reason: str) -> bool:
+    """`restricted_q` for one item's restriction reason, already loaded."""
+    return reason != NOT_RESTRICTED
+
+
+def pack_kind_q(kind: str, prefix: str = "") -> Q:
+    """The items a pack of this kind may hold: public packs (agenda, supplementary, minutes) unrestricted items,
+    the restricted pack restricted items other than DHR ones, the DHR pack DHR items only."""
+    if kind in PUBLIC_PACK_KINDS:
+        return ~restricted_q(prefix)
+    if kind == "restricted":
+        return restricted_q(prefix) & ~dhr_q(prefix)
+    if kind == "dhr":
+        return dhr_q(prefix)
+    return Q(pk__in=[])
+
+
+def pack_kind_admits(kind: str, reason: str) -> bool:
+    """`pack_kind_q` for one item's restriction reason, already loaded."""
+    if kind in PUBLIC_PACK_KINDS:
+        return not is_restricted(reason)
+    if kind == "restricted":
+        return is_restricted(reason) and reason != DHR_REASON
+    return kind == "dhr" and reason == DHR_REASON
 
 
 def is_staff(user) -> bool:
@@ -52,8 +96,8 @@ def restricted_item_q(user, prefix: str = "") -> Q:
     """Agenda items this user may see, as far as restriction goes (meeting visibility is separate)."""
     if roles.may_see_dhr(user):
         return Q()
-    unrestricted = ~Q(**{f"{prefix}section": RESTRICTED_SECTION})
-    not_dhr = ~Q(**{f"{prefix}restriction_reason": DHR_REASON})
+    unrestricted = ~restricted_q(prefix)
+    not_dhr = ~dhr_q(prefix)
     if is_staff(user) or roles.has_role(user, roles.DHR_CLEARED):
         return unrestricted | not_dhr
     committees = member_committee_ids(user)

@@ -132,21 +132,31 @@ class AgendaItemForm(GdsFormMixin, forms.ModelForm):
         fields = ["section", "title", "kind", "purpose", "description", "restriction_reason", "restriction_note"]
         labels = {"restriction_reason": "Why is it restricted?", "restriction_note": "Note on the restriction"}
         help_texts = {
-            "restriction_reason": "Only for items in section D. Restricted items are never shown to the public."
+            "restriction_reason": (
+                "A restricted item, its title and its papers are never shown to the press and public. Restricted "
+                "items usually go in section D, but an item in another section can be restricted too (for example "
+                "at the end of section C, listed under 'Restricted items'). Items in section D must be restricted."
+            ),
+            "restriction_note": "Required when the reason is 'Other'. Shown only to those who may see the item.",
         }
         error_messages = {"title": {"required": "Enter the title of the item"}}
 
     def clean(self):
+        """Section D is the home of restricted items: an item there needs a reason; anywhere else it may have one."""
         data = super().clean()
-        restricted = data.get("section") == AgendaItem.Section.RESTRICTED
-        if restricted and not data.get("restriction_reason"):
-            self.add_error("restriction_reason", "Select why the item is restricted")
-        if not restricted and data.get("restriction_reason"):
+        reason = data.get("restriction_reason", "")
+        if data.get("section") == AgendaItem.Section.RESTRICTED and not access.is_restricted(reason):
             self.add_error(
-                "restriction_reason", "Only items in section D can be restricted: choose section D or 'Not restricted'"
+                "restriction_reason",
+                "Select why the item is restricted: items in section D are restricted (or move it to another section)",
             )
-        if data.get("restriction_reason") == AgendaItem.RestrictionReason.OTHER and not data.get("restriction_note"):
+        if reason == AgendaItem.RestrictionReason.OTHER and not data.get("restriction_note"):
             self.add_error("restriction_note", "Explain why the item is restricted")
+        if data.get("restriction_note") and not access.is_restricted(reason):
+            self.add_error(
+                "restriction_note",
+                "A note is only for a restricted item: select why it is restricted, or clear the note",
+            )
         return data
 
 
@@ -273,3 +283,15 @@ class MinutesApprovalForm(GdsFormMixin, forms.Form):
         self.fields["at_meeting"].queryset = Meeting.objects.filter(
             committee_id=meeting.committee_id, starts_at__gt=meeting.starts_at, starts_at__lte=timezone.now()
         ).select_related("committee")
+
+
+class PackWithdrawForm(GdsFormMixin, forms.Form):
+    submit_label = "Withdraw the pack"
+    reason = forms.CharField(
+        label="Why are you withdrawing it?",
+        help_text="Officers see this on the meeting's packs panel, and it is kept in the pack's record. "
+        "Readers are told only that the pack is being rebuilt.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are withdrawing the pack"},
+    )

@@ -9,11 +9,24 @@ from .models import Action, AgendaItem, Appendix, Attendance, Meeting, Membershi
 
 
 @dataclass
+class ItemRun:
+    """Consecutive items of a section that are all restricted or all not (a restricted run gets its heading)."""
+
+    restricted: bool
+    items: list
+
+
+@dataclass
 class AgendaSection:
     letter: str
     title: str
     items: list
-    restricted: bool
+    runs: list[ItemRun]
+
+    @property
+    def restricted(self) -> bool:
+        """Every item restricted (section D as a rule): the section heading itself carries the statement."""
+        return all(item.is_restricted for item in self.items)
 
 
 def agenda_items(meeting: Meeting, user):
@@ -29,15 +42,27 @@ def agenda_items(meeting: Meeting, user):
     )
 
 
+def _runs(items: list) -> list[ItemRun]:
+    runs = []
+    for item in items:
+        if not runs or runs[-1].restricted != item.is_restricted:
+            runs.append(ItemRun(item.is_restricted, []))
+        runs[-1].items.append(item)
+    return runs
+
+
 def agenda_sections(meeting: Meeting, user) -> list[AgendaSection]:
+    """The visible items by section; restricted ones (by their reason, in any section) marked as such."""
     by_section = {}
     for item in agenda_items(meeting, user):
         by_section.setdefault(item.section, []).append(item)
-    return [
-        AgendaSection(letter, label, by_section[letter], letter == access.RESTRICTED_SECTION)
-        for letter, label in AgendaItem.Section.choices
-        if letter in by_section
-    ]
+    sections = []
+    for letter, label in AgendaItem.Section.choices:
+        items = by_section.get(letter)
+        if items:
+            items[0].first_in_section, items[-1].last_in_section = True, True
+            sections.append(AgendaSection(letter, label, items, _runs(items)))
+    return sections
 
 
 def open_actions_for(meeting: Meeting, user):
@@ -52,10 +77,14 @@ def open_actions_for(meeting: Meeting, user):
 
 
 def packs_for(meeting: Meeting, user):
-    """The packs of a published meeting this user may know of; nothing at all before publication."""
+    """The packs of a published meeting this user may know of; nothing at all before publication. A kind
+    removed for having nothing left is shown to officers only (with why)."""
     if not meeting.is_published:
         return Pack.objects.none()
-    return meeting.packs.filter(kind__in=access.pack_kinds_visible(user, meeting)).order_by("kind")
+    packs = meeting.packs.filter(kind__in=access.pack_kinds_visible(user, meeting)).order_by("kind")
+    if not user.has_perm("meetings.manage"):
+        packs = packs.exclude(status=Pack.Status.REMOVED)
+    return packs.select_related("withdrawn_by")
 
 
 def attendance_for(meeting: Meeting):

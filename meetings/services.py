@@ -12,6 +12,7 @@ from kcsp.models import Organisation, Person, User
 
 from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Pack, Paper
 from .packbuild.requests import packs_refresh_if_published, packs_request
+from .packbuild.withdraw import packs_withdraw_holding
 from .uploads import extract_text
 
 STANDARD_ITEMS = ("Introduction", "Apologies", "Declarations of Interest")
@@ -71,16 +72,21 @@ def _renumber(meeting: Meeting, section: str) -> None:
 
 @transaction.atomic
 def agenda_item_save(*, item: AgendaItem, old_section: str | None = None) -> bool:
-    """Add or update an item, coding it at the end of its section; True if the chair must agree again."""
+    """Add or update an item, coding it at the end of its section; True if the chair must agree again.
+
+    A change of the item's restriction (who may see it) withdraws every pack holding it, in this transaction."""
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     if meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
         raise ValidationError("The meeting has been held: its agenda can no longer change.")
+    was = AgendaItem.objects.filter(pk=item.pk).values_list("restriction_reason", flat=True).first()
     if item.pk is None or old_section != item.section:
         item.position = _next_position(meeting, item.section)
     if item.pk is None:
         item.is_supplementary = meeting.is_published
     item.full_clean()
     item.save()
+    if was is not None and was != item.restriction_reason:
+        packs_withdraw_holding(items=[item], reason=f"Who may see item {item.code} changed (its restriction).")
     if old_section and old_section != item.section:
         _renumber(meeting, old_section)
     packs_refresh_if_published(meeting)
@@ -118,9 +124,11 @@ def agenda_item_delete(*, item: AgendaItem) -> None:
     if item.minutes.exists():
         raise ValidationError("This item has minutes and cannot be removed.")
     section = item.section
+    packs_withdraw_holding(items=[item], reason=f"Item {item.code} was removed from the agenda.")
     item.delete()
     _renumber(meeting, section)
     _agenda_changed(meeting)
+    packs_refresh_if_published(meeting)
 
 
 @transaction.atomic
@@ -162,12 +170,17 @@ def meeting_mark_held(*, meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def paper_save(*, paper: Paper, user: User | None = None) -> Paper:
-    """Papers added once the agenda is out are supplementary."""
+    """Papers added once the agenda is out are supplementary. A paper moved to another item is withdrawn
+    from every pack holding it, in this transaction (the other item may be seen by other people)."""
     is_new = paper.pk is None
     if is_new:
         published = Meeting.objects.published().filter(pk=paper.item.meeting_id)
         paper.is_supplementary = published.exists()
         paper.created_by = user
+    else:
+        was_on = Paper.objects.filter(pk=paper.pk).values_list("item_id", flat=True).first()
+        if was_on != paper.item_id:
+            packs_withdraw_holding(papers=[paper], reason=f"Paper {paper.pk} moved to another agenda item.")
     paper.save()
     if is_new and paper.is_supplementary:
         _notify_on_commit("supplementary_paper_task", paper.pk)

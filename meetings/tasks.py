@@ -20,6 +20,8 @@ def pack_build_task(self, meeting_id: int, kind: str, requested_at: str) -> str:
     asked = datetime.datetime.fromisoformat(requested_at)
     if pack is None or (pack.requested_at and pack.requested_at > asked):
         return "superseded"  # a later change asked again: that request builds
+    if pack.status == Pack.Status.REMOVED:
+        return "removed"  # nothing is left for this kind since it was asked for
     if pack.status == Pack.Status.READY and pack.build_started_at and pack.build_started_at >= asked:
         return "already built"  # a re-sent or redelivered copy of a request a build started after
     try:

@@ -74,7 +74,7 @@ def _items(user):
     from meetings import access
     from meetings.models import AgendaItem
 
-    visible = AgendaItem.objects.visible_to(user).exclude(restriction_reason=access.DHR_REASON)
+    visible = AgendaItem.objects.visible_to(user).exclude(access.dhr_q())
     return visible.select_related("meeting__committee")
 
 
@@ -82,7 +82,7 @@ def _papers(user):
     from meetings import access
     from meetings.models import Paper
 
-    visible = Paper.objects.visible_to(user).exclude(item__restriction_reason=access.DHR_REASON)
+    visible = Paper.objects.visible_to(user).exclude(access.dhr_q("item__"))
     return visible.select_related("item__meeting__committee")
 
 
@@ -101,7 +101,7 @@ def _minutes(user):
     from meetings import access
     from meetings.models import Minute
 
-    visible = Minute.objects.visible_to(user).exclude(item__restriction_reason=access.DHR_REASON)
+    visible = Minute.objects.visible_to(user).exclude(access.dhr_q("item__"))
     return visible.select_related("meeting__committee", "item")
 
 
@@ -109,7 +109,7 @@ def _actions(user):
     from meetings import access
     from meetings.models import Action
 
-    visible = Action.objects.visible_to(user).exclude(minute__item__restriction_reason=access.DHR_REASON)
+    visible = Action.objects.visible_to(user).exclude(access.dhr_q("minute__item__"))
     return visible.select_related("minute__meeting__committee", "owner")
 
 

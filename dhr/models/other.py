@@ -38,7 +38,7 @@ class AgendaLink(DhrContent, models.Model):
         "meetings.AgendaItem",
         on_delete=models.CASCADE,
         related_name="dhr_link",
-        limit_choices_to=Q(section="D", restriction_reason="dhr"),
+        limit_choices_to=Q(restriction_reason="dhr"),  # restricted for a DHR, in whatever section
     )
     cases = models.ManyToManyField(Case, related_name="agenda_links", blank=True)
     include_update_paper = models.BooleanField(

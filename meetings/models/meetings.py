@@ -122,7 +122,9 @@ class Meeting(models.Model):
     def papers_added_after_publication(self):
         from .papers import Paper
 
-        return Paper.objects.filter(item__meeting=self, is_supplementary=True).exclude(item__section="D")
+        return Paper.objects.filter(
+            access.pack_kind_q("supplementary", "item__"), item__meeting=self, is_supplementary=True
+        )
 
     def previous_meeting(self):
         return (
@@ -137,10 +139,14 @@ class AgendaItemQuerySet(models.QuerySet):
         return self.filter(access.item_q(user))
 
     def public(self):
-        return self.exclude(section=access.RESTRICTED_SECTION)
+        return self.exclude(access.restricted_q())
 
     def restricted(self):
-        return self.filter(section=access.RESTRICTED_SECTION)
+        return self.filter(access.restricted_q())
+
+    def for_pack(self, kind: str):
+        """The items a pack of this kind may hold (access.pack_kind_q)."""
+        return self.filter(access.pack_kind_q(kind))
 
 
 class AgendaItem(DhrContent, models.Model):
@@ -197,9 +203,11 @@ class AgendaItem(DhrContent, models.Model):
                 name="agenda_item_code_unique",
                 deferrable=models.Deferrable.DEFERRED,
             ),
+            # Section D is the default home of restricted items: an item there must say why it is restricted.
+            # A restricted item may sit in another section too (access.restricted_q is what decides).
             models.CheckConstraint(
-                condition=(Q(section="D") & ~Q(restriction_reason="")) | (~Q(section="D") & Q(restriction_reason="")),
-                name="restricted_items_in_section_d_with_reason",
+                condition=~Q(section=access.RESTRICTED_SECTION) | ~Q(restriction_reason=access.NOT_RESTRICTED),
+                name="items_in_section_d_are_restricted",
             ),
             models.CheckConstraint(condition=Q(position__gte=1), name="agenda_item_position_positive"),
         ]
@@ -216,7 +224,8 @@ class AgendaItem(DhrContent, models.Model):
 
     @property
     def is_restricted(self) -> bool:
-        return self.section == access.RESTRICTED_SECTION
+        """Restricted by its reason, in whatever section it sits (access.restricted_q)."""
+        return access.is_restricted(self.restriction_reason)
 
     @property
     def is_dhr(self) -> bool:

@@ -1,4 +1,4 @@
-"""Agenda packs: the built PDFs of a meeting, their build status, and who downloaded restricted ones."""
+"""Agenda packs: the built PDFs of a meeting, what each holds, their withdrawals, and who downloaded restricted ones."""
 
 import uuid
 
@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .meetings import Meeting
+from .meetings import AgendaItem, Meeting
+from .minutes import Minute
+from .papers import Appendix, Paper
 
 
 def pack_upload_to(instance, filename: str) -> str:
@@ -15,7 +17,9 @@ def pack_upload_to(instance, filename: str) -> str:
 
 class Pack(models.Model):
     """One kind of pack for one meeting. `file` is always the last good build; a build never overwrites it
-    until the new file is complete (write then swap)."""
+    until the new file is complete (write then swap). `contents` record what the file holds and at which
+    restriction (written in the transaction that swaps the file in); a withdrawn pack's file is never served
+    (meetings/packbuild/manifest.py decides)."""
 
     class Kind(models.TextChoices):
         PUBLIC = "public", "Agenda pack"
@@ -30,6 +34,7 @@ class Pack(models.Model):
         BUILDING = "building", "Building"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
+        REMOVED = "removed", "Removed: nothing left to put in it"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -45,6 +50,14 @@ class Pack(models.Model):
     file = models.FileField(upload_to=pack_upload_to, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     built_at = models.DateTimeField(null=True, blank=True)
+    contents_recorded = models.BooleanField(
+        default=False, help_text="What the file holds is recorded below it (packs built before that are rebuilt)."
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["meeting", "kind"]
@@ -60,6 +73,53 @@ class Pack(models.Model):
     @property
     def has_file(self) -> bool:
         return bool(self.file)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class PackContent(models.Model):
+    """One agenda item, paper, appendix or minute a built pack holds, with its item's restriction reason when
+    the pack was built: together, the pack's manifest. The links go null when the thing is deleted."""
+
+    class What(models.TextChoices):
+        ITEM = "item", "Agenda item"
+        PAPER = "paper", "Paper"
+        APPENDIX = "appendix", "Appendix"
+        MINUTE = "minute", "Minute"
+
+    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="contents")
+    what = models.CharField(max_length=10, choices=What.choices)
+    label = models.CharField(
+        max_length=100, help_text="By code, never by title: shown to officers who may not see the item."
+    )
+    restriction_reason = models.CharField(max_length=20, blank=True)
+    item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, related_name="+")
+    paper = models.ForeignKey(Paper, on_delete=models.SET_NULL, null=True, related_name="+")
+    appendix = models.ForeignKey(Appendix, on_delete=models.SET_NULL, null=True, related_name="+")
+    minute = models.ForeignKey(Minute, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["pack", "pk"]
+
+    def __str__(self):
+        return f"{self.pack}: {self.label}"
+
+
+class PackWithdrawal(models.Model):
+    """Each time a pack stopped being served: by an officer (`by`) or automatically on a change of visibility."""
+
+    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="withdrawals")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.pack} withdrawn {self.at:%Y-%m-%d %H:%M}: {self.reason}"
 
 
 class PackDownload(models.Model):

@@ -13,31 +13,34 @@ from django.utils import timezone
 
 from kcsp.queueing import send
 
-from .. import access
 from ..models import Meeting, Pack
+from .withdraw import pack_remove, pack_withdraw, packs_remove_unneeded
 
 
 def kinds_needed(meeting: Meeting) -> list[str]:
     kinds = [Pack.Kind.PUBLIC]
-    restricted = meeting.items.filter(section=access.RESTRICTED_SECTION)
-    if restricted.exclude(restriction_reason=access.DHR_REASON).exists():
-        kinds.append(Pack.Kind.RESTRICTED)
-    if restricted.filter(restriction_reason=access.DHR_REASON).exists():
-        kinds.append(Pack.Kind.DHR)
+    for kind in (Pack.Kind.RESTRICTED, Pack.Kind.DHR):
+        if meeting.items.for_pack(kind).exists():
+            kinds.append(kind)
     if meeting.papers_added_after_publication().exists():
         kinds.append(Pack.Kind.SUPPLEMENTARY)
     return kinds
 
 
 def packs_request(*, meeting: Meeting, kinds: list[str] | None = None, delay: int | None = None) -> list[Pack]:
-    """Mark the packs queued and build them a little later; a newer request replaces an older one."""
+    """Mark the packs queued and build them a little later; a newer request replaces an older one.
+
+    Without `kinds`, every kind the meeting needs, and a kind with nothing left is removed."""
     from ..tasks import pack_build_task
 
     delay = settings.PACK_REBUILD_DELAY_SECONDS if delay is None else delay
     now = timezone.now()
     stamp = now.isoformat()
     packs = []
-    for kind in kinds or kinds_needed(meeting):
+    if kinds is None:
+        kinds = kinds_needed(meeting)
+        packs_remove_unneeded(meeting=meeting, needed=kinds)
+    for kind in kinds:
         pack, _ = Pack.objects.get_or_create(meeting=meeting, kind=kind)
         Pack.objects.filter(pk=pack.pk).exclude(status=Pack.Status.BUILDING).update(status=Pack.Status.QUEUED)
         Pack.objects.filter(pk=pack.pk).update(requested_at=now)
@@ -77,3 +80,20 @@ def packs_refresh_if_published(meeting: Meeting) -> None:
     """Called whenever the agenda or a paper changes: a published meeting's packs follow by themselves."""
     if Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.PUBLISHED).exists():
         packs_request(meeting=meeting)
+
+
+@transaction.atomic
+def pack_withdraw_stale(*, pack: Pack, reason: str) -> None:
+    """A download found the pack stale with no withdrawal recorded (changed by some path that did not withdraw
+    it): withdraw it now, and have it rebuilt, or removed if its kind has nothing left."""
+    pack_withdraw(pack=pack, reason=reason)
+    meeting = Meeting.objects.get(pk=pack.meeting_id)
+    if not meeting.is_published:
+        return
+    if pack.kind == Pack.Kind.MINUTES:
+        if meeting.minutes_are_approved:
+            packs_request(meeting=meeting, kinds=[Pack.Kind.MINUTES])
+    elif pack.kind in kinds_needed(meeting):
+        packs_request(meeting=meeting, kinds=[pack.kind])
+    else:
+        pack_remove(pack=pack, reason=f"Nothing is left to put in the {pack.get_kind_display().lower()}.")

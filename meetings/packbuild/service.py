@@ -1,7 +1,7 @@
 """Build a meeting's packs: gather the parts for the kind, lay them out, then swap the new file in."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import access
-from ..models import AgendaItem, Meeting, Minute, Pack, Paper
+from ..models import AgendaItem, Meeting, Minute, Pack, PackContent, Paper
 from .assemble import PackPart, build_pdf, lay_out
+from .manifest import contents_record, holding, stale_reason
 from .parts import PackBuildError, RenderStats, rendered_part, uploaded_part
+from .withdraw import pack_withdraw
 
 # No build outlives the task's hard time limit: a claim older than that belongs to a dead worker.
 STALE_BUILD = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
@@ -19,14 +21,10 @@ MARKING = "OFFICIAL-SENSITIVE"
 
 
 def items_for(meeting: Meeting, kind: str):
-    items = meeting.items.order_by("section", "position")
-    if kind in (Pack.Kind.PUBLIC, Pack.Kind.SUPPLEMENTARY):
-        return items.exclude(section=access.RESTRICTED_SECTION)
-    if kind == Pack.Kind.RESTRICTED:
-        return items.filter(section=access.RESTRICTED_SECTION).exclude(restriction_reason=access.DHR_REASON)
-    if kind == Pack.Kind.DHR:
-        return items.filter(section=access.RESTRICTED_SECTION, restriction_reason=access.DHR_REASON)
-    return items.none()
+    """The items a pack of this kind lists and holds, in agenda order (the rule is access.pack_kind_q)."""
+    if kind == Pack.Kind.MINUTES:
+        return meeting.items.none()
+    return meeting.items.for_pack(kind).order_by("section", "position")
 
 
 def _notes_item(items):
@@ -42,10 +40,12 @@ class Source:
     title: str
     make: object
     parent_key: str | None = None
+    holds: list[PackContent] = field(default_factory=list)  # its rows in the pack's manifest
 
 
-def sources_for(meeting: Meeting, kind: str, stats: RenderStats) -> list[Source]:
-    items = list(items_for(meeting, kind).prefetch_related("papers__sections", "papers__appendices"))
+def sources_for(meeting: Meeting, kind: str, stats: RenderStats, items: list[AgendaItem] | None = None) -> list[Source]:
+    if items is None:
+        items = list(items_for(meeting, kind).prefetch_related("papers__sections", "papers__appendices"))
     sources = []
     notes_item = _notes_item(items) if kind == Pack.Kind.PUBLIC else None
     previous = meeting.previous_meeting()
@@ -58,6 +58,7 @@ def sources_for(meeting: Meeting, kind: str, stats: RenderStats) -> list[Source]
                     item,
                     f"{item.code} {item.title}",
                     lambda prev=previous: _minutes_part(prev, stats),
+                    holds=[holding(minute, item=minute.item) for minute in public_minutes(previous)],
                 )
             )
         if kind == Pack.Kind.DHR:
@@ -65,7 +66,13 @@ def sources_for(meeting: Meeting, kind: str, stats: RenderStats) -> list[Source]
         for paper in papers:
             paper_key = f"paper-{paper.pk}"
             sources.append(
-                Source(paper_key, item, f"{item.code} {paper.subject}", lambda p=paper: _paper_part(p, stats))
+                Source(
+                    paper_key,
+                    item,
+                    f"{item.code} {paper.subject}",
+                    lambda p=paper: _paper_part(p, stats),
+                    holds=[holding(paper, item=item)],
+                )
             )
             for appendix in paper.appendices.all():
                 sources.append(
@@ -77,6 +84,7 @@ def sources_for(meeting: Meeting, kind: str, stats: RenderStats) -> list[Source]
                             a.file, a.file_kind, f"Appendix {a.letter} ({a.original_name})", stats
                         ),
                         parent_key=paper_key,
+                        holds=[holding(appendix, item=item)],
                     )
                 )
     return sources
@@ -110,11 +118,16 @@ def _paper_part(paper: Paper, stats: RenderStats) -> bytes:
     )
 
 
+def public_minutes(meeting: Meeting):
+    """The minutes a public pack may print: those of items that are not restricted (access.pack_kind_q)."""
+    minutes = Minute.objects.filter(access.pack_kind_q(Pack.Kind.MINUTES, "item__"), meeting=meeting)
+    return minutes.select_related("item").order_by("number")
+
+
 def _minutes_part(meeting: Meeting, stats: RenderStats) -> bytes:
-    minutes = Minute.objects.filter(meeting=meeting).exclude(item__section=access.RESTRICTED_SECTION)
     context = {
         "meeting": meeting,
-        "minutes": minutes.select_related("item").order_by("number"),
+        "minutes": public_minutes(meeting),
         "attendance": meeting.attendance.select_related("person", "substitute_for").order_by("kind", "person__surname"),
     }
     return rendered_part(
@@ -157,7 +170,13 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
     if not _claim(pack, claim):
         raise BuildBusy(f"{pack} is already being built.")
     try:
-        sources = [] if kind == Pack.Kind.MINUTES else sources_for(meeting, kind, stats)
+        if kind == Pack.Kind.MINUTES:
+            items, sources = [], []
+            contents = [holding(minute, item=minute.item) for minute in public_minutes(meeting)]
+        else:
+            items = list(items_for(meeting, kind).prefetch_related("papers__sections", "papers__appendices"))
+            sources = sources_for(meeting, kind, stats, items=items)
+            contents = [holding(item) for item in items] + [row for source in sources for row in source.holds]
         parts = []
         for n, source in enumerate(sources, start=1):
             _set(pack, progress=f"Paper {n} of {len(sources)}")
@@ -172,7 +191,7 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
                 "meeting": meeting,
                 "kind": kind,
                 "kind_label": Pack.Kind(kind).label,
-                "items": list(items_for(meeting, kind)),
+                "items": items,
                 "pages": pages,
                 "marking": MARKING if restricted else "",
             }
@@ -196,7 +215,7 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
         reason = str(error) if isinstance(error, PackBuildError) else f"Unexpected error: {type(error).__name__}"
         _set(pack, status=Pack.Status.FAILED, progress="", failure=reason)
         raise
-    _swap_in(pack, pdf, layout.total)
+    _swap_in(pack, pdf, layout.total, contents)
     return stats
 
 
@@ -212,16 +231,32 @@ def _item_ranges(sources: list[Source]) -> dict[int, tuple[str, str]]:
     return ranges
 
 
-def _swap_in(pack: Pack, pdf: bytes, pages: int) -> None:
-    """Write the new file completely, then point the pack at it; the old file goes only after commit."""
-    pack.refresh_from_db()
-    old = pack.file.name if pack.file else None
-    new_file = ContentFile(pdf)
+def _swap_in(pack: Pack, pdf: bytes, pages: int, contents: list[PackContent]) -> None:
+    """Write the new file completely, then point the pack at it with its manifest; the old file goes only after
+    commit. A withdrawal made after this build started stays (the build may predate the change), and so does
+    one the new manifest itself shows is still due; a removed pack stays removed."""
     storage = pack.file.storage
-    name = storage.save(pack.file.field.generate_filename(pack, "pack.pdf"), new_file)
-    with transaction.atomic():
-        Pack.objects.filter(pk=pack.pk).update(
-            file=name, status=Pack.Status.READY, progress="", failure="", page_count=pages, built_at=timezone.now()
-        )
-        if old:
-            transaction.on_commit(lambda: storage.delete(old))
+    name = storage.save(pack.file.field.generate_filename(pack, "pack.pdf"), ContentFile(pdf))
+    try:
+        with transaction.atomic():
+            locked = Pack.objects.select_for_update().get(pk=pack.pk)
+            if locked.status == Pack.Status.REMOVED:
+                transaction.on_commit(lambda: storage.delete(name))
+                return
+            old = locked.file.name if locked.file else None
+            contents_record(locked, contents)
+            Pack.objects.filter(pk=pack.pk).update(
+                file=name, status=Pack.Status.READY, progress="", failure="", page_count=pages, built_at=timezone.now()
+            )
+            started = locked.build_started_at
+            restores = locked.withdrawn_at is None or (started is not None and locked.withdrawn_at <= started)
+            still_stale = stale_reason(locked)
+            if still_stale:
+                pack_withdraw(pack=locked, reason=still_stale)
+            elif restores:
+                Pack.objects.filter(pk=pack.pk).update(withdrawn_at=None, withdrawn_by=None, withdrawn_reason="")
+            if old:
+                transaction.on_commit(lambda: storage.delete(old))
+    except BaseException:
+        storage.delete(name)
+        raise

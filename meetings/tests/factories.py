@@ -109,9 +109,11 @@ def committee_business(*, member_user) -> dict:
         meeting=held, person=member, organisation=membership.organisation, kind="present"
     )
     from meetings.models import Pack
+    from meetings.packbuild.manifest import contents_record, holding
 
     restricted_pack = Pack(meeting=published, kind="restricted", status="ready", page_count=1)
     restricted_pack.file.save("pack.pdf", ContentFile(PDF_BYTES))
+    contents_record(restricted_pack, [holding(restricted_item), holding(restricted_paper)])
     terms = TermsOfReference.objects.create(committee=committee, agreed_on=datetime.date(2022, 7, 14), text="Terms")
     return {
         "committee": committee,

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kcsp import roles
@@ -78,12 +78,16 @@ def test_deleting_and_changing_section_close_the_gap():
     assert third
 
 
-def test_restricted_items_live_in_section_d_with_a_reason_enforced_by_the_database():
+def test_items_in_section_d_need_a_reason_enforced_by_the_database_and_other_sections_may_be_restricted():
     meeting = new_meeting()
     with pytest.raises(ValidationError):
         add(meeting, "D", "Prevent update")
-    with pytest.raises(IntegrityError):
-        AgendaItem.objects.create(meeting=meeting, section="B", position=9, title="x", restriction_reason="prevent")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgendaItem.objects.create(meeting=meeting, section="D", position=9, title="x", restriction_reason="")
+    late = add(meeting, "C", "Exploitation case", restriction_reason="exploitation")
+    assert late.is_restricted and late.code == "C1"
+    assert list(AgendaItem.objects.filter(meeting=meeting).restricted()) == [late]
+    assert late not in AgendaItem.objects.filter(meeting=meeting).public()
 
 
 def test_changing_an_agreed_agenda_needs_the_chair_again_and_publication_needs_agreement(make_user):

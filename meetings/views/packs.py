@@ -1,22 +1,27 @@
-"""Pack status, downloads (restricted ones watermarked and recorded) and the officer's rebuild."""
+"""Pack status, downloads (restricted ones watermarked and recorded), the officer's rebuild and withdrawal."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from dhr.gate import dhr_gate
 
 from .. import selectors
-from ..models import Meeting, PackDownload
+from ..forms import PackWithdrawForm
+from ..models import Meeting, Pack, PackDownload
 from ..packbuild.assemble import watermark_copy
-from ..packbuild.requests import packs_request
-from .base import OfficerMixin
+from ..packbuild.manifest import pack_withdrawal_reason
+from ..packbuild.requests import pack_withdraw_stale, packs_request
+from ..packbuild.withdraw import pack_withdraw
+from .base import FormPageMixin, OfficerMixin
 
 
 def visible_meeting(request, pk) -> Meeting:
@@ -39,6 +44,26 @@ class PackStatusView(TemplateView):
         )
 
 
+def pack_unavailable(request, pack: Pack) -> HttpResponse | None:
+    """The one guard every pack download passes: None when the file may be sent, else the "being rebuilt" page.
+
+    The rule is packbuild.manifest.pack_withdrawal_reason. A stale pack nobody had withdrawn yet is withdrawn
+    now and rebuilt. The answer is 503 with Retry-After, not 200: the file exists again once rebuilt, and a
+    non-2xx answer is never saved, cached or indexed as if it were the PDF (curl -O, download managers, the
+    page cache, search engines); `no-store` as well, so no browser or proxy keeps it."""
+    reason = pack_withdrawal_reason(pack)
+    if not reason:
+        return None
+    if not pack.is_withdrawn:
+        pack_withdraw_stale(pack=pack, reason=reason)
+        pack.refresh_from_db()
+    context = {"meeting": pack.meeting, "pack": pack, "can_manage": request.user.has_perm("meetings.manage")}
+    response = render(request, "meetings/pack_unavailable.html", context, status=503)
+    response["Retry-After"] = str(settings.PACK_REBUILD_DELAY_SECONDS + 60)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 class PackDownloadView(View):
     def get(self, request, pk, kind):
         meeting = visible_meeting(request, pk)
@@ -47,6 +72,8 @@ class PackDownloadView(View):
             raise Http404
         if pack.kind == pack.Kind.DHR:
             dhr_gate(request, what=f"DHR pack: {meeting}", action="download")
+        if (unavailable := pack_unavailable(request, pack)) is not None:
+            return unavailable
         with pack.file.open("rb") as handle:
             data = handle.read()
         if pack.is_restricted:
@@ -79,3 +106,39 @@ class PackRebuildView(OfficerMixin, View):
             else:
                 messages.success(request, "The packs are being rebuilt. Members keep the current ones until then.")
         return redirect(meeting)
+
+
+class PackWithdrawView(OfficerMixin, FormPageMixin, FormView):
+    """An officer stops a pack being served at once (a paper published with a mistake in it), with a reason.
+
+    Readers then get "This pack is being rebuilt"; a build started after the withdrawal restores the pack."""
+
+    form_class = PackWithdrawForm
+    heading = "Withdraw this pack"
+
+    def load(self, request, **kwargs):
+        self.meeting = visible_meeting(request, kwargs["pk"])
+        packs = selectors.packs_for(self.meeting, request.user).exclude(file="")
+        self.pack = get_object_or_404(packs, kind=kwargs["kind"])
+
+    def get_caption(self):
+        return f"{self.pack.get_kind_display()}: {self.meeting}"
+
+    def get_back_url(self):
+        return self.meeting.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        explanation = (
+            "Nobody can download it from the moment you confirm: readers are told it is being rebuilt. "
+            "Correct what is wrong, then rebuild the packs to restore it."
+        )
+        return super().get_context_data(explanation=explanation, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            pack_withdraw(pack=self.pack, reason=form.cleaned_data["reason"], by=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"The {self.pack.get_kind_display().lower()} is withdrawn.")
+        return redirect(self.meeting)
