@@ -20,7 +20,7 @@ account_urls = [
     path("account/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "account/password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm),
+        views.PasswordResetRequestView.as_view(form_class=PasswordResetRequestForm),
         name="password_reset",
     ),
     path("account/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -2,12 +2,21 @@
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def redis_next_database(url: str) -> str:
+    """The same Redis server, next database number: redis://h:6379/0 -> redis://h:6379/1 (wraps at 16)."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(number + 1) % 16}"))
+
 
 env = environ.Env()
 if env.bool("KCSP_READ_DOT_ENV", default=True):
@@ -218,10 +227,13 @@ OTP_TOTP_ISSUER = "Kent Community Safety Partnership"
 # Public pages are kept this long at most for visitors who are not signed in; any change to a record
 # empties the page cache at once (kcsp/pagecache.py). 0 switches the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# The page cache lives in its own Redis database (by default the one after the broker's), so emptying or
+# filling it never touches Celery's queues; production refuses a CACHE_URL equal to REDIS_URL.
+CACHE_URL = env("CACHE_URL", default=redis_next_database(REDIS_URL))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("CACHE_URL", default=REDIS_URL),
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": "kcsp",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
