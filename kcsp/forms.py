@@ -5,6 +5,8 @@ from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from .identity import email_normalise
+
 
 class GdsFormMixin:
     """Give a form a GOV.UK helper with one primary button."""
@@ -18,9 +20,16 @@ class GdsFormMixin:
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
+class NormalisedEmailField(forms.EmailField):
+    """An e-mail address taken in its stored form, however it was typed (see identity.email_normalise)."""
+
+    def to_python(self, value):
+        return email_normalise(super().to_python(value))
+
+
 class SignInForm(GdsFormMixin, auth_forms.AuthenticationForm):
     submit_label = "Sign in"
-    username = forms.EmailField(
+    username = NormalisedEmailField(
         label="E-mail address",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
         error_messages={
@@ -41,7 +50,7 @@ class SignInForm(GdsFormMixin, auth_forms.AuthenticationForm):
 
 class PasswordResetRequestForm(GdsFormMixin, auth_forms.PasswordResetForm):
     submit_label = "Send reset link"
-    email = forms.EmailField(
+    email = NormalisedEmailField(
         label="E-mail address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -122,6 +122,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field; axes would otherwise look for "email"
+# Every spelling of an address (case, surrounding spaces, Unicode compatibility forms) is one identity.
+AXES_USERNAME_CALLABLE = "kcsp.identity.lockout_identity"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kcsp.views.locked_out"
 AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username <e-mail>`
