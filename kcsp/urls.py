@@ -11,6 +11,11 @@ account_urls = [
     path("account/sign-in/", twofactor.SignInView.as_view(form_class=SignInForm), name="login"),
     path("account/two-factor/", twofactor.TwoFactorSetupView.as_view(), name="two_factor_setup"),
     path("account/two-factor/code/", twofactor.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path(
+        "account/two-factor/enrolment-code/",
+        twofactor.EnrolmentCodeSendView.as_view(),
+        name="two_factor_enrolment_code_send",
+    ),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/change/",

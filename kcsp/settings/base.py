@@ -225,6 +225,13 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # The issuer shown in authenticator apps next to the account name.
 OTP_TOTP_ISSUER = "Kent Community Safety Partnership"
+# Wrong one-time codes: delays of factor x 1, 2, 4 ... seconds per person, never more than the cap
+# (kcsp/otp.py); a right code on any of the person's devices clears them.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_MAX_DELAY_SECONDS = env.int("TWO_FACTOR_MAX_DELAY_SECONDS", default=60)
+# A first authenticator app needs an enrolment code (kcsp/enrolment.py), valid this long.
+ENROLMENT_CODE_HOURS = env.int("ENROLMENT_CODE_HOURS", default=72)
 
 # Public pages are kept this long at most for visitors who are not signed in; any change to a record
 # empties the page cache at once (kcsp/pagecache.py). 0 switches the page cache off.
