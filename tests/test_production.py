@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import get_resolver
 
 from kcsp.testing import manage_production
@@ -25,6 +25,8 @@ from .test_permission_matrix import (  # noqa: F401  (fixtures)
 
 STATIC_REFERENCE = re.compile(r"""(?:href|src)="(/static/[^"?#]+)""")
 MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+HASHED_STYLESHEET = re.compile(r"/static/build/kcsp\.[0-9a-f]{12}\.css")
+HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+$")
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +40,11 @@ def collected(tmp_path_factory):
 
 @pytest.fixture
 def production_storage(collected, settings):
-    with override_settings(
-        DEBUG=False,
-        STATIC_ROOT=collected,
-        STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}},
-    ):
-        yield collected
+    """Through pytest-django's `settings`, so these and other fixtures' overrides unwind in the right order."""
+    settings.DEBUG = False
+    settings.STATIC_ROOT = collected
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}}
+    return collected
 
 
 def _missing_static(html: str, root) -> list[str]:
@@ -71,8 +72,11 @@ def test_every_page_renders_as_every_role_under_manifest_storage(production_stor
                 continue
             if response.get("Content-Type", "").startswith("text/html") and not getattr(response, "streaming", 0):
                 pages += 1
-                missing = _missing_static(response.content.decode(), production_storage)
-                problems += [f"{role} GET {url}: no {path}" for path in missing]
+                html = response.content.decode()
+                problems += [f"{role} GET {url}: no {path}" for path in _missing_static(html, production_storage)]
+                named = STATIC_REFERENCE.findall(html)
+                if named and not all(HASHED.search(path) for path in named):
+                    problems.append(f"{role} GET {url}: static files not from the manifest: {named}")
     assert not problems, "\n".join(problems[:40])
     assert pages > 300
     with capsys.disabled():
@@ -93,4 +97,4 @@ def test_the_error_pages_render_under_manifest_storage(production_storage, rf):
     assert forbidden.status_code == 403
     for response in (not_found, csrf, server_error, forbidden):
         html = response.content.decode()
-        assert "/static/build/kcsp." in html and not _missing_static(html, production_storage), html[:400]
+        assert HASHED_STYLESHEET.search(html) and not _missing_static(html, production_storage), html[:400]

@@ -32,8 +32,10 @@ def test_a_user_with_an_app_is_asked_for_a_code_and_dhr_opens_only_after_it(clie
     assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
     wrong = client.post("/account/two-factor/code/", {"code": "000000", "next": "/reviews/"})
     assert "The code is not right" in wrong.content.decode()
+    key_before = client.session.session_key
     right = client.post("/account/two-factor/code/", {"code": totp_now(device), "next": "/reviews/"})
     assert right.status_code == 302 and right["Location"] == "/reviews/"
+    assert client.session.session_key != key_before, "a confirmed code moves the session to a new key"
     assert client.get("/reviews/").status_code == 200
 
 
