@@ -1,17 +1,21 @@
 """Reference data in the admin: users and their roles, organisations, people."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django_celery_results.models import GroupResult, TaskResult
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import roles
+from .enrolment import enrolment_code_issue
 from .forms import TypedTextMixin, TypedTextModelForm
-from .models import Organisation, Person, User
+from .models import EnrolmentCode, Organisation, Person, User
 
 # Roles are fixed in code (roles.py) and given on the user page; task results may carry
 # restricted details in their arguments or errors; second-factor secrets are never shown to anyone
@@ -64,6 +68,20 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("last_login", "date_joined")
+    actions = ["issue_enrolment_codes"]
+
+    @admin.action(description="Issue a two-factor enrolment code (shown once)", permissions=["change"])
+    def issue_enrolment_codes(self, request, queryset):
+        """Each chosen account gets a new code (any earlier one stops working); the page shows them this once."""
+        codes = [
+            (user, enrolment_code_issue(user=user, via=EnrolmentCode.Via.ADMIN, issued_by=request.user))
+            for user in queryset
+        ]
+        context = {**self.admin_site.each_context(request), "title": "Enrolment codes", "codes": codes}
+        context["hours"] = settings.ENROLMENT_CODE_HOURS
+        response = TemplateResponse(request, "admin/kcsp/user/enrolment_codes.html", context)
+        patch_cache_control(response, no_store=True)
+        return response
 
     def get_urls(self):
         """No page for setting someone else's password: people reset their own by e-mail."""

@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -80,4 +81,23 @@ def demo_partnership_load() -> list[DemoLogin]:
     from dhr.demo import demo_dhr_load
 
     dhr_notes = demo_dhr_load()
-    return [DemoLogin(x.role, x.email, x.full_name, tuple(dhr_notes.get(x.email, ()))) for x in logins]
+    logins = [DemoLogin(x.role, x.email, x.full_name, tuple(dhr_notes.get(x.email, ()))) for x in logins]
+    return [DemoLogin(x.role, x.email, x.full_name, x.notes + _enrolment_notes(x.email)) for x in logins]
+
+
+def _enrolment_notes(email: str) -> tuple[str, ...]:
+    """A login that needs a one-time code but has no app yet gets a fresh enrolment code, printed once."""
+    from django_otp import user_has_device
+
+    from .enrolment import enrolment_code_issue
+    from .models import EnrolmentCode
+    from .roles import ADMIN, DHR_CLEARED, has_role
+
+    user = User.objects.get(email__iexact=email)
+    if not has_role(user, ADMIN, DHR_CLEARED) or user_has_device(user):
+        return ()
+    code = enrolment_code_issue(user=user, via=EnrolmentCode.Via.COMMAND)
+    return (
+        f"{user.email} needs a one-time code for its pages: sign in, open 'Set up two-factor authentication' "
+        f"on the account page and enter the enrolment code {code} (valid {settings.ENROLMENT_CODE_HOURS} hours).",
+    )

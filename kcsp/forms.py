@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import AnonymousUser
 
+from .identity import email_normalise
 from .text import text_safe
 
 
@@ -73,9 +74,16 @@ class GdsFormMixin(TypedTextMixin):
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
+class NormalisedEmailField(forms.EmailField):
+    """An e-mail address taken in its stored form, however it was typed (see identity.email_normalise)."""
+
+    def to_python(self, value):
+        return email_normalise(super().to_python(value))
+
+
 class SignInForm(GdsFormMixin, auth_forms.AuthenticationForm):
     submit_label = "Sign in"
-    username = forms.EmailField(
+    username = NormalisedEmailField(
         label="E-mail address",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
         error_messages={
@@ -96,7 +104,7 @@ class SignInForm(GdsFormMixin, auth_forms.AuthenticationForm):
 
 class PasswordResetRequestForm(GdsFormMixin, auth_forms.PasswordResetForm):
     submit_label = "Send reset link"
-    email = forms.EmailField(
+    email = NormalisedEmailField(
         label="E-mail address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

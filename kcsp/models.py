@@ -177,3 +177,38 @@ class RenderCheck(models.Model):
 
     def __str__(self):
         return f"Render check {self.pk} ({self.get_status_display()})"
+
+
+class EnrolmentCodeQuerySet(models.QuerySet):
+    def live(self):
+        """Unused and not yet expired."""
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class EnrolmentCode(models.Model):
+    """A single-use code an account needs to set up its first authenticator app, so a password alone cannot.
+
+    Issued by an administrator (shown to them once) or e-mailed to the account's own address; only its
+    SHA-256 digest is stored (the code carries 60 random bits, so no salt is needed); it expires.
+    """
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", "Issued by an administrator"
+        EMAIL = "email", "E-mailed to the account"
+        COMMAND = "command", "Printed by a management command"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    via = models.CharField(max_length=10, choices=Via.choices)
+    issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrolmentCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Enrolment code for {self.user} ({self.get_via_display()})"

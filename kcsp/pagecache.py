@@ -5,10 +5,15 @@ stored, so a signed-in page (whatever it shows) is never cached and never served
 Only a 200 GET/HEAD answer that sets no cookie is stored. Any committed change to any record moves
 the cache generation on, so no stored page outlives a change; PAGE_CACHE_SECONDS bounds what changes
 with time alone (e.g. "upcoming" meetings). If the cache is down, pages are simply built.
+
+Keys are bounded: only a request with no query string, or with nothing but a page number (1-999), is
+cached, keyed on host (one of ALLOWED_HOSTS), path and that number; any other query (a search, a filter,
+arbitrary junk) is built afresh, so made-up query strings cannot fill Redis.
 """
 
 import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,6 +51,19 @@ def connect_signals() -> None:
         signal.connect(generation_bump, dispatch_uid=f"pagecache-{signal}")
 
 
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
+
+
+def _normalised_query(request) -> str | None:
+    """'' for no query, 'page=N' for a bare page number 1-999, None for anything else (not cached)."""
+    if not request.META.get("QUERY_STRING"):
+        return ""
+    pages = request.GET.getlist("page")
+    if set(request.GET) == {"page"} and len(pages) == 1 and PAGE_NUMBER.fullmatch(pages[0]):
+        return f"page={pages[0]}"
+    return None
+
+
 def _cacheable_request(request) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
@@ -53,11 +71,12 @@ def _cacheable_request(request) -> bool:
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
+        and _normalised_query(request) is not None
     )
 
 
 def _key(request, generation: int) -> str:
-    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{request.get_host()}{request.path}?{_normalised_query(request)}".encode()).hexdigest()
     return f"pagecache:{generation}:{request.method}:{digest}"
 
 

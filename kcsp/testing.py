@@ -153,3 +153,45 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.1, what: str = 
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+# A production environment that passes every start-up check; a test drops or changes one entry.
+PRODUCTION_ENV = {
+    "SECRET_KEY": "kcsp-production-test-key-" + "q7Vx2mP9sL4tR8wZ3nB6yC1dF5gH0jK",
+    "ALLOWED_HOSTS": "kcsp.kent.gov.uk",
+    "SITE_URL": "https://kcsp.kent.gov.uk",
+    "DEFAULT_FROM_EMAIL": "Kent Community Safety Partnership <kcsp@kent.gov.uk>",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+}
+
+
+def manage_production(*args, timeout: int = 120, **env):
+    """Run `manage.py <args>` under production settings; env entries override PRODUCTION_ENV (None drops one)."""
+    return run_production(["manage.py", *args], timeout=timeout, **env)
+
+
+def import_production_settings(**env):
+    """Only import the production settings module in a child (fast: no apps loaded); env as above."""
+    return run_production(["-c", "import kcsp.settings.production"], **env)
+
+
+def run_production(command: list[str], timeout: int = 120, **env):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    dropped = (*PRODUCTION_ENV, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "CACHE_URL", "EMAIL_URL")
+    environ = {k: v for k, v in os.environ.items() if k not in dropped}
+    environ.update(DJANGO_SETTINGS_MODULE="kcsp.settings.production", KCSP_READ_DOT_ENV="false")
+    environ.update({k: str(v) for k, v in {**PRODUCTION_ENV, **env}.items() if v is not None})
+    return subprocess.run(  # noqa: S603  (our own interpreter and fixed arguments)
+        [sys.executable, *command],
+        cwd=settings.BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -1,10 +1,12 @@
 """Two-factor authentication (django-otp, TOTP): set up an authenticator app, and enter a code after signing in.
 
 A password alone signs a user in to the ordinary pages. Domestic Homicide Review pages and the admin
-site open only once a one-time code has been confirmed in the same session.
+site open only once a one-time code has been confirmed in the same session. Setting up a first app
+also needs an enrolment code (kcsp/enrolment.py), and every code is checked by kcsp/otp.py.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -12,12 +14,14 @@ from django.db import transaction
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.generic import FormView
+from django.views.generic import FormView, View
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .enrolment import enrolment_code_find, enrolment_code_send, enrolment_code_spend, qr_svg
 from .forms import GdsFormMixin
+from .otp import otp_code_check
 
 DEVICE_NAME = "Authenticator app"
 
@@ -41,6 +45,29 @@ class CodeForm(GdsFormMixin, forms.Form):
 
     def clean_code(self):
         return "".join(self.cleaned_data["code"].split())
+
+
+class EnrolmentCodeForm(GdsFormMixin, forms.Form):
+    submit_label = "Continue"
+    enrolment_code = forms.CharField(
+        label="Enrolment code",
+        help_text="The 12-letter code the partnership's administrator gave you, or that we e-mailed you.",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-20"}),
+        error_messages={"required": "Enter your enrolment code"},
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_enrolment_code(self):
+        self.found = enrolment_code_find(user=self.user, code=self.cleaned_data["enrolment_code"])
+        if self.found is None:
+            raise forms.ValidationError(
+                "The enrolment code is not right, has been used or has expired: ask for a new one"
+            )
+        return self.cleaned_data["enrolment_code"]
 
 
 def safe_next(request, default: str) -> str:
@@ -84,23 +111,43 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
         return super().get_context_data(next=safe_next(self.request, "home"), **kwargs)
 
     def form_valid(self, form):
-        device = match_token(self.request.user, form.cleaned_data["code"])
-        if device is None:
-            form.add_error("code", "The code is not right or has expired: enter the current code from your app")
+        check = otp_code_check(user=self.request.user, code=form.cleaned_data["code"])
+        if check.device is None:
+            form.add_error("code", code_refusal(check))
             return self.form_invalid(form)
-        otp_login(self.request, device)
+        code_confirmed(self.request, check.device)
         return redirect(safe_next(self.request, "home"))
 
 
+def code_refusal(
+    check, wrong: str = "The code is not right or has expired: enter the current code from your app"
+) -> str:
+    """What to tell someone whose code was refused: wait (with how long), or it was wrong."""
+    seconds = f"{check.wait_seconds} second{'s' if check.wait_seconds != 1 else ''}"
+    if not check.checked:
+        return f"Too many wrong codes: try again in {seconds}"
+    return f"{wrong}. You can try again in {seconds}" if check.wait_seconds > 1 else wrong
+
+
+def code_confirmed(request, device) -> None:
+    """Mark the session as having passed the second factor, under a new session key (no fixation)."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
+SESSION_ENROLMENT = "kcsp_enrolment_code"
+
+
 class TwoFactorSetupView(LoginRequiredMixin, FormView):
-    """Add an authenticator app: show its secret, then confirm it with a first code.
+    """Add an authenticator app: an enrolment code first (for a first app), then its key and QR code, then a code.
 
     A user who already has an app must be verified in this session to replace it, so a stolen
-    password alone cannot swap in the thief's app.
+    password alone cannot swap in the thief's app; a user with none needs an enrolment code, so a
+    stolen password alone cannot add one either. The key is shown only after the enrolment code, and
+    to a fresh device, so no one who saw an earlier key can read the codes of the app confirmed.
     """
 
     template_name = "kcsp/two_factor_setup.html"
-    form_class = CodeForm
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -108,33 +155,89 @@ class TwoFactorSetupView(LoginRequiredMixin, FormView):
             return redirect(verification_url(user, reverse("two_factor_setup")))
         return super().dispatch(request, *args, **kwargs)
 
-    def pending_device(self) -> TOTPDevice:
-        device = TOTPDevice.objects.filter(user=self.request.user, confirmed=False).first()
+    def enrolment_code_id(self) -> int | None:
+        """The enrolment code this session entered (first app only); None if one is still needed."""
+        if user_has_device(self.request.user):
+            return None
+        return self.request.session.get(SESSION_ENROLMENT)
+
+    def needs_enrolment_code(self) -> bool:
+        return not user_has_device(self.request.user) and not self.enrolment_code_id()
+
+    def get_form_class(self):
+        return EnrolmentCodeForm if self.needs_enrolment_code() else CodeForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.needs_enrolment_code():
+            kwargs["user"] = self.request.user
+        return kwargs
+
+    def pending_device(self, fresh: bool = False) -> TOTPDevice:
+        pending = TOTPDevice.objects.filter(user=self.request.user, confirmed=False)
+        if fresh:
+            pending.delete()
+        device = pending.first()
         return device or TOTPDevice.objects.create(user=self.request.user, name=DEVICE_NAME, confirmed=False)
 
     def get_context_data(self, **kwargs):
-        device = self.pending_device()
-        secret = device.config_url.split("secret=")[1].split("&")[0]
-        grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-        return super().get_context_data(
-            secret=grouped,
-            otpauth_url=device.config_url,
-            has_device=user_has_device(self.request.user),
-            next=safe_next(self.request, "account"),
-            **kwargs,
-        )
+        context = {"has_device": user_has_device(self.request.user), "next": safe_next(self.request, "account")}
+        if self.needs_enrolment_code():
+            context.update(enrolment=True, enrolment_hours=settings.ENROLMENT_CODE_HOURS)
+        else:
+            device = self.pending_device()
+            secret = device.config_url.split("secret=")[1].split("&")[0]
+            context.update(
+                secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+                otpauth_url=device.config_url,
+                qr_code=qr_svg(device.config_url),
+            )
+        return super().get_context_data(**context, **kwargs)
+
+    def form_valid(self, form):
+        if isinstance(form, EnrolmentCodeForm):
+            self.pending_device(fresh=True)
+            self.request.session[SESSION_ENROLMENT] = form.found.pk
+            return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': safe_next(self.request, 'account')})}")
+        return self.confirm(form)
 
     @transaction.atomic
-    def form_valid(self, form):
-        device = self.pending_device()
-        if not device.verify_token(form.cleaned_data["code"]):
-            form.add_error("code", "The code is not right: check the secret was entered correctly and try again")
+    def confirm(self, form):
+        user = self.request.user
+        check = otp_code_check(user=user, code=form.cleaned_data["code"], pending=self.pending_device())
+        if check.device is None:
+            wrong = "The code is not right: check the setup key was entered correctly and try again"
+            form.add_error("code", code_refusal(check, wrong))
             return self.form_invalid(form)
-        TOTPDevice.objects.filter(user=self.request.user, confirmed=True).delete()
+        device = check.device
+        code_id = self.enrolment_code_id()
+        if code_id and not enrolment_code_spend(user=user, code_id=code_id):
+            self.request.session.pop(SESSION_ENROLMENT, None)
+            messages.error(self.request, "Your enrolment code has expired or was replaced: enter a new one.")
+            return redirect("two_factor_setup")
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
+        device.throttle_reset(commit=False)
         device.save()
-        otp_login(self.request, device)
+        self.request.session.pop(SESSION_ENROLMENT, None)
+        code_confirmed(self.request, device)
         messages.success(
             self.request, "Two-factor authentication is set up. You will be asked for a code when you sign in."
         )
         return redirect(safe_next(self.request, "account"))
+
+
+class EnrolmentCodeSendView(LoginRequiredMixin, View):
+    """POST: e-mail an enrolment code to the signed-in account's own address."""
+
+    def post(self, request, *args, **kwargs):
+        if user_has_device(request.user):
+            return redirect("two_factor_setup")
+        if enrolment_code_send(user=request.user):
+            hours = settings.ENROLMENT_CODE_HOURS
+            messages.success(
+                request, f"We have sent an enrolment code to {request.user.email}. It expires in {hours} hours."
+            )
+        else:
+            messages.info(request, "We sent you an enrolment code less than a minute ago: check your e-mail.")
+        return redirect("two_factor_setup")

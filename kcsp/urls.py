@@ -11,6 +11,11 @@ account_urls = [
     path("account/sign-in/", twofactor.SignInView.as_view(form_class=SignInForm), name="login"),
     path("account/two-factor/", twofactor.TwoFactorSetupView.as_view(), name="two_factor_setup"),
     path("account/two-factor/code/", twofactor.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path(
+        "account/two-factor/enrolment-code/",
+        twofactor.EnrolmentCodeSendView.as_view(),
+        name="two_factor_enrolment_code_send",
+    ),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/change/",
@@ -20,7 +25,7 @@ account_urls = [
     path("account/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "account/password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm),
+        views.PasswordResetRequestView.as_view(form_class=PasswordResetRequestForm),
         name="password_reset",
     ),
     path("account/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

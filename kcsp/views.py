@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -52,6 +53,14 @@ class AccountView(RolePermissionMixin, TemplateView):
             ],
             **kwargs,
         )
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """The reset e-mail's link starts with SITE_URL, like every e-mail's, never with the request's host."""
+
+    @property
+    def extra_email_context(self):
+        return {"site_url": settings.SITE_URL.rstrip("/")}
 
 
 class OrganisationListView(RolePermissionMixin, ListView):

@@ -2,12 +2,21 @@
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def redis_next_database(url: str) -> str:
+    """The same Redis server, next database number: redis://h:6379/0 -> redis://h:6379/1 (wraps at 16)."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(number + 1) % 16}"))
+
 
 env = environ.Env()
 if env.bool("KCSP_READ_DOT_ENV", default=True):
@@ -115,6 +124,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field; axes would otherwise look for "email"
+# Every spelling of an address (case, surrounding spaces, Unicode compatibility forms) is one identity.
+AXES_USERNAME_CALLABLE = "kcsp.identity.lockout_identity"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kcsp.views.locked_out"
 AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username <e-mail>`
@@ -216,14 +227,24 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # The issuer shown in authenticator apps next to the account name.
 OTP_TOTP_ISSUER = "Kent Community Safety Partnership"
+# Wrong one-time codes: delays of factor x 1, 2, 4 ... seconds per person, never more than the cap
+# (kcsp/otp.py); a right code on any of the person's devices clears them.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_MAX_DELAY_SECONDS = env.int("TWO_FACTOR_MAX_DELAY_SECONDS", default=60)
+# A first authenticator app needs an enrolment code (kcsp/enrolment.py), valid this long.
+ENROLMENT_CODE_HOURS = env.int("ENROLMENT_CODE_HOURS", default=72)
 
 # Public pages are kept this long at most for visitors who are not signed in; any change to a record
 # empties the page cache at once (kcsp/pagecache.py). 0 switches the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# The page cache lives in its own Redis database (by default the one after the broker's), so emptying or
+# filling it never touches Celery's queues; production refuses a CACHE_URL equal to REDIS_URL.
+CACHE_URL = env("CACHE_URL", default=redis_next_database(REDIS_URL))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("CACHE_URL", default=REDIS_URL),
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": "kcsp",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }

@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from kcsp.deployment import cache_url_problem, from_email_problem, site_url_problem
+
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, SECRET_KEY, env
+from .base import CACHE_URL, DEFAULT_FROM_EMAIL, MIDDLEWARE, REDIS_URL, SECRET_KEY, SITE_URL, env
 
 DEBUG = False
 
@@ -11,6 +13,13 @@ if not SECRET_KEY or SECRET_KEY.startswith("insecure-") or len(set(SECRET_KEY)) 
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters in production.")
 if not env.list("ALLOWED_HOSTS", default=[]):
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host in production.")
+for problem in (
+    site_url_problem(SITE_URL),
+    from_email_problem(DEFAULT_FROM_EMAIL),
+    cache_url_problem(CACHE_URL, REDIS_URL),
+):
+    if problem:
+        raise ImproperlyConfigured(problem)
 
 # WhiteNoise serves the collected, hashed static files right after SecurityMiddleware.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]

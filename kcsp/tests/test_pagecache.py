@@ -82,3 +82,38 @@ def test_answers_asking_to_stay_private_are_never_stored(cached):
     assert pagecache._storable(HttpResponse("public page"))
     status = Client().get("/meetings/")
     assert status.status_code == 200
+
+
+def _stored_keys(generation: int) -> int:
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(None)
+    return len(client.keys(cache.make_key(f"pagecache:{generation}:*")))
+
+
+def test_made_up_query_strings_cannot_fill_the_cache(cached):
+    import random
+    import string
+
+    generation = pagecache._generation()
+    visitor = Client()
+    rng = random.Random(13)
+    for _ in range(1000):
+        name = "".join(rng.choices(string.ascii_letters, k=rng.randint(1, 8)))
+        value = "".join(rng.choices(string.printable[:62], k=rng.randint(0, 12)))
+        assert visitor.get(f"/accessibility/?{name}={value}").status_code == 200
+    for junk in ("page=abc", "page=0", "page=1000", "page=1&page=2", "page=1&x=1", "page=01"):
+        visitor.get(f"/accessibility/?{junk}")
+    assert _stored_keys(generation) == 0, "no made-up query string may add a key"
+    visitor.get("/accessibility/")
+    visitor.get("/accessibility/?page=2")
+    visitor.get("/accessibility/?page=2")
+    assert _stored_keys(generation) == 2, "the bare page and one page number: one key each"
+
+
+def test_the_page_cache_has_its_own_redis_database_by_default():
+    from kcsp.settings.base import redis_next_database
+
+    assert redis_next_database("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/1"
+    assert redis_next_database("redis://:secret@cache.internal:6380") == "redis://:secret@cache.internal:6380/1"
+    assert redis_next_database("redis://h:6379/15") == "redis://h:6379/0"

@@ -83,3 +83,32 @@ def test_every_page_sends_a_policy_with_nothing_inline_or_from_elsewhere(client)
     assert directives["default-src"] == "'self'"
     assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
     assert "unsafe" not in policy
+
+
+@pytest.mark.django_db
+def test_changing_case_spaces_or_unicode_form_of_the_address_gets_no_fresh_guesses(make_user):
+    user = make_user(roles.OFFICER, email="officer@kcsp.test")
+    spellings = [
+        " Officer@Kcsp.Test ",
+        "officer@kcsp.test",
+        "OFFICER@KCSP.TEST",
+        "\u00a0Ｏfficer@kcsp.test",
+        "officer@kcsp.test",
+    ]
+    for attempt, spelling in enumerate(spellings[: settings.AXES_FAILURE_LIMIT - 1]):
+        assert sign_in(Client(), spelling, f"wrong-{attempt}").status_code == 200, spelling
+    assert sign_in(Client(), spellings[-1], "wrong-last").status_code == 429
+    for spelling in spellings:
+        assert sign_in(Client(), spelling, PASSWORD).status_code == 429, f"{spelling!r} should be locked out too"
+    # The lock is for that address: the same account from elsewhere still signs in, in any spelling.
+    assert sign_in(Client(), "OFFICER@kcsp.test ", PASSWORD, address="198.51.100.7").status_code == 302
+    assert AccessAttempt.objects.filter(username="officer@kcsp.test").count() == 1
+    assert user.email == "officer@kcsp.test"
+
+
+@pytest.mark.django_db
+def test_sign_in_accepts_the_address_in_any_case_with_spaces_or_in_compatibility_forms(make_user):
+    make_user(roles.MEMBER, email="member@kcsp.test")
+    for spelling in (" Member@KCSP.test ", "ＭＥＭＢＥＲ@kcsp.test"):
+        response = sign_in(Client(), spelling, PASSWORD)
+        assert response.status_code == 302, spelling

@@ -5,6 +5,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
 from kcsp import roles
+from kcsp.enrolment import enrolment_code_issue
+from kcsp.models import EnrolmentCode
 from kcsp.testing import totp_now
 
 pytestmark = pytest.mark.django_db
@@ -30,26 +32,40 @@ def test_a_user_with_an_app_is_asked_for_a_code_and_dhr_opens_only_after_it(clie
     assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
     wrong = client.post("/account/two-factor/code/", {"code": "000000", "next": "/reviews/"})
     assert "The code is not right" in wrong.content.decode()
+    key_before = client.session.session_key
     right = client.post("/account/two-factor/code/", {"code": totp_now(device), "next": "/reviews/"})
     assert right.status_code == 302 and right["Location"] == "/reviews/"
+    assert client.session.session_key != key_before, "a confirmed code moves the session to a new key"
     assert client.get("/reviews/").status_code == 200
 
 
-def test_a_user_without_an_app_signs_in_with_the_password_alone_and_can_set_one_up(client, make_user):
+def test_a_user_without_an_app_signs_in_with_the_password_alone_and_sets_one_up_with_an_enrolment_code(
+    client, make_user
+):
     user = make_user(roles.DHR_CLEARED)
     assert sign_in(client, user)["Location"] == "/"
     account = client.get("/account/").content.decode()
     assert "You need a code to open Domestic Homicide Reviews." in account
     assert client.get("/reviews/").status_code == 404
+    first = client.get("/account/two-factor/").content.decode()
+    assert "Enrolment code" in first and "totp-secret" not in first and "otpauth://" not in first
+    assert not TOTPDevice.objects.filter(user=user).exists(), "no key exists before the enrolment code"
+    code = enrolment_code_issue(user=user, via=EnrolmentCode.Via.ADMIN)
+    assert client.post("/account/two-factor/", {"enrolment_code": code.lower().replace("-", " ")}).status_code == 302
     setup = client.get("/account/two-factor/").content.decode()
-    assert "Your setup key" in setup and "otpauth://totp/" in setup
+    assert "totp-secret" in setup and "otpauth://totp/" in setup
+    assert '<svg role="img"' in setup and "QR code of your setup key" in setup
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     assert "is not right" in client.post("/account/two-factor/", {"code": "123"}).content.decode()
+    device.throttle_reset()
+    key_before = client.session.session_key
     response = client.post("/account/two-factor/", {"code": totp_now(device)})
     assert response.status_code == 302
     device.refresh_from_db()
     assert device.confirmed
+    assert client.session.session_key != key_before, "the session key is rotated when the code is confirmed"
     assert client.get("/reviews/").status_code == 200
+    assert EnrolmentCode.objects.get(user=user).used_at is not None
 
 
 def test_replacing_an_app_needs_a_code_from_the_current_one(client, make_user):

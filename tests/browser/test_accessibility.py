@@ -151,3 +151,17 @@ def test_search_notification_and_token_pages_have_no_wcag_violations(page, live_
     ):
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
+
+
+def test_two_factor_setup_pages_have_no_wcag_violations(page, live_server):
+    logins = {login.email: login for login in demo_partnership_load()}
+    note = next(line for line in logins["admin@kcsp.example"].notes if "enrolment code" in line)
+    code = note.split("enrolment code ")[1].split()[0]
+    sign_in(page, live_server.url, "admin@kcsp.example")
+    page.goto(f"{live_server.url}/account/two-factor/")
+    assert violations(page) == [], "enrolment code step"
+    page.get_by_label("Enrolment code").fill(code)
+    page.get_by_role("button", name="Continue").click()
+    qr = page.get_by_role("img", name="QR code of your setup key")
+    assert qr.is_visible() and qr.bounding_box()["width"] >= 150
+    assert violations(page) == [], "setup key and QR code step"
