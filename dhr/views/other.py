@@ -1,15 +1,16 @@
 """Money, lessons, timescales, the access log, agenda links, and the public list of published reviews."""
 
 import csv
+import io
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
 
+from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.pages import FormPageMixin
 from meetings.models import AgendaItem
 from meetings.packbuild.requests import packs_refresh_if_published
@@ -132,9 +133,7 @@ class AccessLogExportView(ClearedMixin, View):
 
     def get(self, request):
         self.log(AccessLog.Action.EXPORT, "Access log (CSV)")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="dhr-access-log-{timezone.localdate()}.csv"'
-        response["Cache-Control"] = "private, no-store"
+        response = io.StringIO()
         writer = csv.writer(response)
         writer.writerow(["When", "Who", "E-mail", "Action", "Case", "What", "Path", "IP address"])
         for entry in AccessLog.objects.select_related("user", "case").iterator():
@@ -150,7 +149,14 @@ class AccessLogExportView(ClearedMixin, View):
                     entry.ip_address or "",
                 ]
             )
-        return response
+        outgoing = Outgoing(
+            f"dhr-access-log-{timezone.localdate()}.csv",
+            "csv",
+            response.getvalue().encode(),
+            sensitivity=Sensitivity.RESTRICTED,
+            what="DHR access log (CSV)",
+        )
+        return file_send(request, None, lambda _: outgoing)
 
 
 class AgendaLinkView(ClearedMixin, FormPageMixin, UpdateView):
@@ -200,12 +206,11 @@ class PublishedReportView(View):
     """Public download of a listed review's published report; nothing else of the case is reachable."""
 
     def get(self, request, pk):
-        case = get_object_or_404(Case.objects.published_publicly(), pk=pk)
-        if not case.published_report:
-            raise Http404
-        return FileResponse(
-            case.published_report.open("rb"),
-            as_attachment=False,
-            filename=f"DHR {case.pseudonym} {case.year}.pdf",
-            content_type="application/pdf",
+        return file_send(
+            request,
+            Case.objects.published_publicly().exclude(published_report=""),
+            lambda case: Outgoing(
+                f"DHR {case.pseudonym} {case.year}.pdf", "pdf", field_file=case.published_report, inline=True
+            ),
+            pk=pk,
         )

@@ -4,7 +4,7 @@ from .attendance import Attendance, Declaration
 from .committees import Committee, Membership, OfficeTerm, TermsOfReference
 from .meetings import AgendaItem, Meeting
 from .minutes import Action, Minute
-from .packs import Pack, PackDownload
+from .packs import Pack
 from .papers import Appendix, Paper, PaperSection
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "Minute",
     "OfficeTerm",
     "Pack",
-    "PackDownload",
     "Paper",
     "PaperSection",
     "TermsOfReference",

@@ -1,18 +1,16 @@
-"""Pack status, downloads (restricted ones watermarked and recorded) and the officer's rebuild."""
+"""Pack status, downloads (through kcsp.downloads: restricted ones watermarked and recorded) and the rebuild."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from kcsp.downloads import Outgoing, Sensitivity, file_send
+
 from .. import selectors
-from ..models import Meeting, PackDownload
-from ..packbuild.assemble import watermark_copy
+from ..models import Meeting
 from ..packbuild.requests import packs_request
 from .base import OfficerMixin
 
@@ -38,24 +36,24 @@ class PackStatusView(TemplateView):
 
 
 class PackDownloadView(View):
+    """A pack through the one file path: restricted packs watermarked for the reader and recorded."""
+
     def get(self, request, pk, kind):
         meeting = visible_meeting(request, pk)
-        pack = selectors.packs_for(meeting, request.user).filter(kind=kind).exclude(file="").first()
-        if pack is None:
-            raise Http404
-        with pack.file.open("rb") as handle:
-            data = handle.read()
-        if pack.is_restricted:
-            person = getattr(request.user, "person", None)
-            name = person.display_name if person else request.user.get_full_name()
-            stamp = f"OFFICIAL-SENSITIVE - downloaded by {name} on {timezone.localdate():%-d %B %Y} - do not forward"
-            data = watermark_copy(data, stamp)
-            PackDownload.objects.create(pack=pack, user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
-        filename = f"{meeting.committee.label} {meeting.date:%Y-%m-%d} {pack.get_kind_display()}.pdf"
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(True, filename)  # quotes in names escaped
-        response["Cache-Control"] = "private, no-store"
-        return response
+
+        def outgoing(pack):
+            return Outgoing(
+                f"{meeting.committee.label} {meeting.date:%Y-%m-%d} {pack.get_kind_display()}.pdf",
+                "pdf",
+                field_file=pack.file,
+                sensitivity=Sensitivity.RESTRICTED if pack.is_restricted else Sensitivity.PUBLIC,
+                what=f"{pack.get_kind_display()}, {meeting}",
+                subject=pack,
+                stamped=pack.is_restricted,
+            )
+
+        packs = selectors.packs_for(meeting, request.user).exclude(file="")
+        return file_send(request, packs, outgoing, kind=kind)
 
 
 class PackRebuildView(OfficerMixin, View):
