@@ -1,16 +1,19 @@
-"""Pack status, downloads (through kcsp.downloads: restricted ones watermarked and recorded) and the rebuild."""
+"""Pack status, downloads (through kcsp.downloads), the rebuild, and the officers' record of restricted downloads."""
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
 from kcsp.downloads import Outgoing, Sensitivity, file_send
+from kcsp.models import FileDownload
 
 from .. import selectors
-from ..models import Meeting
+from ..models import Appendix, Meeting, Pack, Paper
 from ..packbuild.requests import packs_request
 from .base import OfficerMixin
 
@@ -73,3 +76,35 @@ class PackRebuildView(OfficerMixin, View):
             else:
                 messages.success(request, "The packs are being rebuilt. Members keep the current ones until then.")
         return redirect(meeting)
+
+
+class DownloadLogView(OfficerMixin, ListView):
+    """Who downloaded this meeting's restricted packs, papers and appendices: officers only, newest first.
+
+    Only records of files the officer may open themselves are listed (a DHR pack's readers only to the cleared).
+    """
+
+    template_name = "meetings/download_log.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.meeting = visible_meeting(self.request, self.kwargs["pk"])
+        return downloads_for(self.meeting, self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+
+def downloads_for(meeting: Meeting, user):
+    """FileDownload rows of the meeting's packs, papers and appendices that `user` may see."""
+    papers = Paper.objects.visible_to(user).filter(item__meeting=meeting)
+    subjects = {
+        Pack: selectors.packs_for(meeting, user),
+        Paper: papers,
+        Appendix: Appendix.objects.filter(paper__in=papers),
+    }
+    which = Q(pk__in=[])
+    for model, rows in subjects.items():
+        kind = ContentType.objects.get_for_model(model)
+        which |= Q(content_type=kind, object_id__in=rows.values("pk"))
+    return FileDownload.objects.filter(which).select_related("user")
