@@ -7,6 +7,7 @@ of the reading order. If a page's own text reaches into a band in use, the page'
 rest of the page first, so a stamp never prints over the paper.
 """
 
+import hashlib
 import html
 import io
 import math
@@ -31,8 +32,29 @@ p.second { color: #404040; }
 """
 
 
-def _render(stamps: Sequence[Lines]) -> pikepdf.Pdf:
-    """One WeasyPrint page per stamp, A4-wide and one band high (fonts embedded and subsetted)."""
+_RENDERED: dict[Lines, tuple[bytes, int]] = {}
+RENDERED_KEEP = 4096  # stamps kept per process (a PDF and its page): page numbers are reused by every pack
+
+
+def _render(stamps: Sequence[Lines]) -> tuple[dict[Lines, pikepdf.Page], list[pikepdf.Pdf]]:
+    """One WeasyPrint page per stamp, A4-wide and one band high (fonts embedded and subsetted), kept per process."""
+    missing = [lines for lines in stamps if lines not in _RENDERED]
+    if missing:
+        if len(_RENDERED) + len(missing) > RENDERED_KEEP:
+            _RENDERED.clear()
+        data = _render_now(missing)
+        _RENDERED.update({lines: (data, index) for index, lines in enumerate(missing)})
+    opened: dict[int, pikepdf.Pdf] = {}
+    pages = {}
+    for lines in stamps:
+        data, index = _RENDERED[lines]
+        if id(data) not in opened:
+            opened[id(data)] = pikepdf.open(io.BytesIO(data))
+        pages[lines] = opened[id(data)].pages[index]
+    return pages, list(opened.values())  # the documents stay open while their pages are copied
+
+
+def _render_now(stamps: Sequence[Lines]) -> bytes:
     import weasyprint
 
     sections = "".join(
@@ -42,7 +64,7 @@ def _render(stamps: Sequence[Lines]) -> pikepdf.Pdf:
     )
     css = STAMP_CSS % {"w": A4[0], "h": BAND}
     document = f"<html lang='en-GB'><head><style>{css}</style></head><body>{sections}</body></html>"
-    return pikepdf.open(io.BytesIO(weasyprint.HTML(string=document).write_pdf()))
+    return weasyprint.HTML(string=document).write_pdf()
 
 
 def _mul(m: Matrix, n: Matrix) -> Matrix:
@@ -117,19 +139,20 @@ def _string_length(operands) -> int:
     return len(bytes(value)) if isinstance(value, pikepdf.String) else 0
 
 
-def text_boxes(page: pikepdf.Page) -> list[tuple[float, float, float, float]]:
-    """Rough boxes (x0, y0, x1, y1, user space) of the page's own text, read from its content stream by qpdf.
+def text_extents(page: pikepdf.Page, to_display: Matrix) -> list[tuple[float, float]]:
+    """(bottom, top) in display space of each run of the page's own text, read from its content stream by qpdf.
 
-    Glyph widths are taken as 0.6 em per byte, which is generous for Latin text; text inside nested forms is
-    not followed. A content stream qpdf cannot parse gives one infinite box, so the page is shrunk to be safe.
+    A run is taken as 0.3 em below and 1 em above its baseline and 0.6 em per byte wide; its width is only
+    measured when the run is not level on the displayed page. Text inside nested forms is not followed. A
+    content stream qpdf cannot parse gives an infinite extent, so the page is shrunk to be safe.
     """
     try:
         instructions = pikepdf.parse_content_stream(page, TEXT_OPERATORS)
     except pikepdf.PdfError:
-        return [(-math.inf, -math.inf, math.inf, math.inf)]
+        return [(-math.inf, math.inf)]
     identity: Matrix = (1, 0, 0, 1, 0, 0)
-    ctm, stack, tm, line, size, leading = identity, [], identity, identity, 0.0, 0.0
-    boxes = []
+    ctm, stack, tm, line, size, leading = to_display, [], identity, identity, 0.0, 0.0
+    extents = []
     for operands, operator in instructions:
         op = str(operator)
         if op == "q":
@@ -153,25 +176,41 @@ def text_boxes(page: pikepdf.Page) -> list[tuple[float, float, float, float]]:
         elif op in ("T*", "'", '"'):
             tm = line = _mul((1, 0, 0, 1, 0, -leading), line)
         if op in ("Tj", "TJ", "'", '"'):
-            width = 0.6 * _string_length(operands)
             m = _mul(tm, ctm)
-            corners = [_apply(m, x * size, y * size) for x, y in ((0, -0.3), (width, -0.3), (0, 1.0), (width, 1.0))]
-            xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-            boxes.append((min(xs), min(ys), max(xs), max(ys)))
-            tm = _mul((1, 0, 0, 1, width * size, 0), tm)
-    return boxes
+            level = abs(m[1]) < 1e-6  # the run goes across the displayed page: its width moves no glyph up or down
+            width = 0.0 if level else 0.6 * _string_length(operands)
+            ys = [_apply(m, x * size, y * size)[1] for x, y in ((0, -0.3), (width, -0.3), (0, 1.0), (width, 1.0))]
+            extents.append((min(ys), max(ys)))
+            if not level:
+                tm = _mul((1, 0, 0, 1, width * size, 0), tm)
+    return extents
 
 
-def _fit(view: View, boxes, top: bool, bottom: bool) -> Matrix | None:
+_EXTENTS: dict[tuple, list[tuple[float, float]]] = {}
+EXTENTS_KEEP = 20000  # pages: a rebuilt pack's unchanged parts are not parsed again
+
+
+def cached_text_extents(page: pikepdf.Page, to_display: Matrix) -> list[tuple[float, float]]:
+    """`text_extents`, remembered per process by the page's raw content streams (unchanged parts keep theirs)."""
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+    digest = hashlib.sha1(usedforsecurity=False)
+    for stream in streams:
+        digest.update(stream.read_raw_bytes())
+        digest.update(b"\0")
+    key = (digest.digest(), to_display)
+    if key not in _EXTENTS:
+        if len(_EXTENTS) >= EXTENTS_KEEP:
+            _EXTENTS.clear()
+        _EXTENTS[key] = text_extents(page, to_display)
+    return _EXTENTS[key]
+
+
+def _fit(view: View, extents, top: bool, bottom: bool) -> Matrix | None:
     """A display-space shrink keeping the page's text out of the bands in use, or None if it is clear already."""
     low = view.band if bottom else 0.0
     high = view.height - (view.band if top else 0.0)
-    for box in boxes:
-        corners = [_apply(view.to_display, x, y) for x in box[::2] for y in box[1::2]]
-        y_min, y_max = min(c[1] for c in corners), max(c[1] for c in corners)
-        if y_min < low - 0.01 or y_max > high + 0.01:
-            break
-    else:
+    if all(y_min >= low - 0.01 and y_max <= high + 0.01 for y_min, y_max in extents):
         return None
     s = (high - low) / view.height
     return (s, 0, 0, s, view.width * (1 - s) / 2, low)
@@ -199,7 +238,7 @@ def stamp_pdf(
     """`pdf` with `top`/`bottom` lines (fixed, or a function of the 1-based page number) stamped on every page.
 
     Each band holds two lines: the first bold (a marking), the second grey (a watermark or page number).
-    With `fit`, a page whose own text reaches into a band in use is shrunk out of it first (`text_boxes`);
+    With `fit`, a page whose own text reaches into a band in use is shrunk out of it first (`text_extents`);
     without it, the caller knows the bands are clear (a built pack stamped again at download).
     Raises pikepdf.PdfError for a PDF that cannot be read.
     """
@@ -215,7 +254,7 @@ def stamp_pdf(
         distinct = list(dict.fromkeys(lines for row in wanted for lines in row if lines))
         if not distinct:
             return pdf
-        rendered = _render(distinct)
+        rendered, _sources = _render(distinct)
         forms: dict[Lines, pikepdf.Object] = {}
         for index, page in enumerate(doc.pages):
             view = page_view(page)
@@ -224,11 +263,15 @@ def stamp_pdf(
                 if lines is None:
                     continue
                 if lines not in forms:
-                    source = pikepdf.Page(rendered.pages[distinct.index(lines)]).as_form_xobject()
+                    source = pikepdf.Page(rendered[lines]).as_form_xobject()
                     forms[lines] = doc.copy_foreign(source)
                 name = page.add_resource(forms[lines], pikepdf.Name.XObject, prefix="KStamp")
                 ops += _ops(str(name), _placement(view, at_top))
-            shrink = _fit(view, text_boxes(page), *(lines is not None for lines in wanted[index])) if fit else None
+            shrink = (
+                _fit(view, text_extents(page, view.to_display), *(lines is not None for lines in wanted[index]))
+                if fit
+                else None
+            )
             before = b"q\n"
             if shrink:
                 matrix = _mul(_mul(view.to_display, shrink), _inverse(view.to_display))
