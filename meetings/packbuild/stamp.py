@@ -267,11 +267,8 @@ def stamp_pdf(
                     forms[lines] = doc.copy_foreign(source)
                 name = page.add_resource(forms[lines], pikepdf.Name.XObject, prefix="KStamp")
                 ops += _ops(str(name), _placement(view, at_top))
-            shrink = (
-                _fit(view, text_extents(page, view.to_display), *(lines is not None for lines in wanted[index]))
-                if fit
-                else None
-            )
+            in_use = [lines is not None for lines in wanted[index]]
+            shrink = _fit(view, cached_text_extents(page, view.to_display), *in_use) if fit else None
             before = b"q\n"
             if shrink:
                 matrix = _mul(_mul(view.to_display, shrink), _inverse(view.to_display))
