@@ -56,6 +56,7 @@ class Outgoing:
     subject: Model | None = None
     stamped: bool = False
     inline: bool = False
+    stream: bool = True  # a stored public file is streamed; packs are sent from memory, as they always were
 
     def open(self):
         """The stored file, open for reading; 404 when the row has none or storage has lost it."""
@@ -175,8 +176,8 @@ def file_send(request, visible: QuerySet | None, make: Callable[[Model | None], 
             return render(request, "kcsp/file_unmarkable.html", {"marking": MARKING}, status=422)
         download_record(request, outgoing)
         response = HttpResponse(data, content_type=CONTENT_TYPES[outgoing.kind])
-    elif outgoing.data is not None:
-        response = HttpResponse(outgoing.data, content_type=CONTENT_TYPES[outgoing.kind])
+    elif outgoing.data is not None or not outgoing.stream:
+        response = HttpResponse(outgoing.read(), content_type=CONTENT_TYPES[outgoing.kind])
     else:  # a stored file sent as it is: streamed, not read into memory
         response = FileResponse(outgoing.open(), content_type=CONTENT_TYPES[outgoing.kind])
     response["Content-Disposition"] = content_disposition_header(not outgoing.inline, outgoing.filename)

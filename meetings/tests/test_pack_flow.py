@@ -48,7 +48,7 @@ def test_publishing_builds_the_packs_and_members_download_them(
     assert set(meeting.packs.values_list("kind", "status")) == {("public", "ready"), ("restricted", "ready")}
     public = download(Client(), meeting, "public")
     assert public.status_code == 200
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(public.getvalue())).pages)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(public.content)).pages)
     assert "Action plan report" in text and "Prevent" not in text
 
 
@@ -72,7 +72,7 @@ def test_restricted_pack_download_is_watermarked_logged_and_refused_to_others(
     member.force_login(member_user)
     response = download(member, meeting, "restricted")
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
-    pages = PdfReader(io.BytesIO(response.getvalue())).pages
+    pages = PdfReader(io.BytesIO(response.content)).pages
     assert all("downloaded by Mr A Harper" in page.extract_text() for page in pages)
     assert FileDownload.objects.get().user == member_user
     outsider = Client()
@@ -91,7 +91,7 @@ def test_a_failed_rebuild_keeps_serving_the_last_good_pack(
     meeting = build_ready_meeting(make_user)
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_publish(meeting=meeting)
-    before = download(Client(), meeting, "public").getvalue()
+    before = download(Client(), meeting, "public").content
     broken = Paper(
         item=meeting.items.get(section="B"),
         format="uploaded",
@@ -104,7 +104,7 @@ def test_a_failed_rebuild_keeps_serving_the_last_good_pack(
         services.paper_save(paper=broken)
     pack = meeting.packs.get(kind="public")
     assert pack.status == Pack.Status.FAILED and "Broken annex" in pack.failure
-    assert download(Client(), meeting, "public").getvalue() == before
+    assert download(Client(), meeting, "public").content == before
     officer = Client()
     officer.force_login(make_user(roles.OFFICER))
     assert "Broken annex" in officer.get(f"/meetings/{meeting.pk}/packs/").content.decode()
@@ -142,10 +142,10 @@ def test_papers_added_after_publication_also_go_into_a_supplementary_pack(
         services.paper_save(paper=late)
     assert late.is_supplementary
     supplementary = download(Client(), meeting, "supplementary")
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(supplementary.getvalue())).pages)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(supplementary.content)).pages)
     assert "Late addendum" in text and "Action plan report" not in text
     public = download(Client(), meeting, "public")
-    assert "Late addendum" in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(public.getvalue())).pages)
+    assert "Late addendum" in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(public.content)).pages)
 
 
 @pytest.mark.django_db
@@ -183,6 +183,6 @@ def test_approved_minutes_become_a_public_pdf(make_user, settings, tmp_path, dja
     with django_capture_on_commit_callbacks(execute=True):
         services.minutes_approve(meeting=march, at_meeting=july, chair=make_user(roles.CHAIR))
     response = download(Client(), march, "minutes")
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.getvalue())).pages)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "1. Working Group Update" in text and "RESOLVED" in text and "Page 1" in text
     assert "Prevent" not in text and "threat level" not in text

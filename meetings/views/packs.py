@@ -53,6 +53,7 @@ class PackDownloadView(View):
                 what=f"{pack.get_kind_display()}, {meeting}",
                 subject=pack,
                 stamped=pack.is_restricted,
+                stream=False,
             )
 
         packs = selectors.packs_for(meeting, request.user).exclude(file="")
