@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
+from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.exports import CSV_TYPE, XLSX_TYPE
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
@@ -312,14 +313,25 @@ class PlanExportView(View):
     }
 
     def get(self, request, pk, fmt):
-        version = get_object_or_404(visible_versions(request.user), pk=pk)
         if fmt not in self.FORMATS:
             raise Http404
-        content_type, make = self.FORMATS[fmt]
-        response = HttpResponse(make(version, request.user), content_type=content_type)
-        name = f"Action plan {version.plan.agreement.year_label.replace('/', '-')} {version.label}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        _content_type, make = self.FORMATS[fmt]
+
+        def outgoing(version):
+            data = make(version, request.user)
+            return Outgoing(plan_file_name(version, fmt), fmt, data, sensitivity=plan_sensitivity(request, version))
+
+        return file_send(request, visible_versions(request.user), outgoing, pk=pk)
+
+
+def plan_file_name(version: PlanVersion, fmt: str) -> str:
+    return f"Action plan {version.plan.agreement.year_label.replace('/', '-')} {version.label}.{fmt}"
+
+
+def plan_sensitivity(request, version: PlanVersion) -> str:
+    """A published plan as the public sees it may be cached; a draft, or progress only members see, may not."""
+    public = version.status == PlanVersion.Status.PUBLISHED and not request.user.is_authenticated
+    return Sensitivity.PUBLIC if public else Sensitivity.PRIVATE
 
 
 def import_salt(version: PlanVersion) -> str:
@@ -372,14 +384,18 @@ class PlanPdfView(View):
     """The landscape PDF of a version, built by the worker; nothing is rendered in the request."""
 
     def get(self, request, pk):
-        version = get_object_or_404(visible_versions(request.user), pk=pk)
-        if not version.pdf:
-            raise Http404
-        return FileResponse(
-            version.pdf.open("rb"),
-            as_attachment=True,
-            content_type="application/pdf",
-            filename=f"Action plan {version.plan.agreement.year_label.replace('/', '-')} {version.label}.pdf",
+        return file_send(
+            request,
+            visible_versions(request.user).exclude(pdf=""),
+            lambda version: Outgoing(
+                plan_file_name(version, "pdf"),
+                "pdf",
+                field_file=version.pdf,
+                sensitivity=Sensitivity.PUBLIC
+                if version.status == PlanVersion.Status.PUBLISHED
+                else Sensitivity.PRIVATE,
+            ),
+            pk=pk,
         )
 
 

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.views import View
 
+from kcsp.downloads import Sensitivity
 from meetings import access
 from meetings.models import Meeting
 from meetings.views.public import ical_response
@@ -23,6 +24,5 @@ class PrivateICalFeedView(View):
         feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True, user__is_active=True).first()
         if feed is None:
             raise Http404
-        response = ical_response(request, meetings_to_attend(feed.user), "Your partnership meetings")
-        response["Cache-Control"] = "private, no-store"
-        return response
+        meetings = meetings_to_attend(feed.user)
+        return ical_response(request, meetings, "Your partnership meetings", Sensitivity.PRIVATE)

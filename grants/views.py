@@ -3,16 +3,16 @@ the working group's and Commissioner's steps, and the chair's queue."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
+from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.exports import CSV_TYPE, XLSX_TYPE
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
-from meetings.uploads import private_file_response
 
 from . import exports, selectors, services
 from .budget import pot_figures, totals, year_summaries
@@ -314,9 +314,19 @@ class AttachmentFileView(BidMixin, View):
     """Bid attachments are only ever sent through here, after the same rule as the bid page."""
 
     def get(self, request, pk):
-        visible = selectors.bid_detail_queryset(request.user)
-        attachment = get_object_or_404(BidAttachment.objects.filter(bid__in=visible), pk=pk)
-        return private_file_response(attachment.file, attachment.file_kind, attachment.original_name)
+        visible = BidAttachment.objects.filter(bid__in=selectors.bid_detail_queryset(request.user))
+        return file_send(
+            request,
+            visible,
+            lambda attachment: Outgoing(
+                attachment.original_name,
+                attachment.file_kind,
+                field_file=attachment.file,
+                sensitivity=Sensitivity.PRIVATE,
+                subject=attachment,
+            ),
+            pk=pk,
+        )
 
 
 class QueueView(RolePermissionMixin, TemplateView):
@@ -370,18 +380,19 @@ class BidExportView(RolePermissionMixin, View):
     def get(self, request, year, fmt):
         if fmt not in self.FORMATS:
             raise Http404
-        grant_year = get_object_or_404(GrantYear, year=year)
-        content_type, build = self.FORMATS[fmt]
-        bids = selectors.bids_for(request.user, grant_year, "").exclude(status=Bid.Status.DRAFT)
-        response = HttpResponse(build(grant_year, bids), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="crg-bids-{grant_year.year}.{fmt}"'
-        return response
+        _content_type, build = self.FORMATS[fmt]
+
+        def outgoing(grant_year):
+            bids = selectors.bids_for(request.user, grant_year, "").exclude(status=Bid.Status.DRAFT)
+            data = build(grant_year, bids)
+            return Outgoing(f"crg-bids-{grant_year.year}.{fmt}", fmt, data, sensitivity=Sensitivity.PRIVATE)
+
+        return file_send(request, GrantYear.objects.all(), outgoing, year=year)
 
 
 class GivingExportView(View):
     """Funded grants in the 360Giving Data Standard, public so the data can be published."""
 
     def get(self, request):
-        response = HttpResponse(exports.giving_csv(selectors.funded_bids()), content_type=CSV_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="kcsp-360giving.csv"'
-        return response
+        data = exports.giving_csv(selectors.funded_bids())
+        return file_send(request, None, lambda _: Outgoing("kcsp-360giving.csv", "csv", data))

@@ -1,6 +1,9 @@
 """The partnership core: user accounts, organisations and the people who represent them."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -212,3 +215,26 @@ class EnrolmentCode(models.Model):
 
     def __str__(self):
         return f"Enrolment code for {self.user} ({self.get_via_display()})"
+
+
+class FileDownload(models.Model):
+    """Each restricted or DHR file sent (pack, paper, appendix, case file, export): who, when, what and from where.
+
+    Written by kcsp.downloads.file_send and nothing else; the copy sent was marked and watermarked for `user`.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    downloaded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    what = models.CharField(max_length=300, help_text="What was sent, as the officer reads it.")
+    filename = models.CharField(max_length=255, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        ordering = ["-downloaded_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.user} downloaded {self.what} at {self.downloaded_at:%Y-%m-%d %H:%M}"

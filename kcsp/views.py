@@ -4,12 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django_otp import user_has_device
 
 from . import roles
+from .downloads import Outgoing, Sensitivity, file_send
 from .forms import RenderCheckForm
 from .mixins import RolePermissionMixin
 from .models import Organisation, RenderCheck
@@ -104,14 +104,14 @@ class RenderCheckDownloadView(RolePermissionMixin, View):
     permission_required = "kcsp.view_system_status"
 
     def get(self, request, *args, **kwargs):
-        check = get_object_or_404(RenderCheck, pk=kwargs["pk"], status=RenderCheck.Status.DONE)
-        if not check.pdf:
-            raise Http404
-        return FileResponse(
-            check.pdf.open("rb"),
-            as_attachment=True,
-            filename=f"render-check-{check.pk}.pdf",
-            content_type="application/pdf",
+        checks = RenderCheck.objects.filter(status=RenderCheck.Status.DONE).exclude(pdf="")
+        return file_send(
+            request,
+            checks,
+            lambda check: Outgoing(
+                f"render-check-{check.pk}.pdf", "pdf", field_file=check.pdf, sensitivity=Sensitivity.PRIVATE
+            ),
+            pk=kwargs["pk"],
         )
 
 

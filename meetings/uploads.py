@@ -226,14 +226,3 @@ def _docx_text(upload) -> str:
     for paragraph in root.iter(f"{ns}p"):
         paragraphs.append("".join(node.text or "" for node in paragraph.iter(f"{ns}t")))
     return "\n".join(paragraphs)
-
-
-def private_file_response(field_file, kind: str, name: str):
-    """Send a checked upload as a download that no cache keeps; callers have applied the visibility rule."""
-    from django.http import FileResponse, Http404
-
-    if not field_file:
-        raise Http404
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind])
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/packs/rebuild/", packs.PackRebuildView.as_view(), name="pack_rebuild"),
     path("<int:pk>/packs/<str:kind>.pdf", packs.PackDownloadView.as_view(), name="pack_download"),
     path("<int:pk>/packs/<str:kind>/withdraw/", packs.PackWithdrawView.as_view(), name="pack_withdraw"),
+    path("<int:pk>/downloads/", packs.DownloadLogView.as_view(), name="download_log"),
     path("<int:pk>/attendance/", minutes.AttendanceView.as_view(), name="attendance"),
     path("<int:pk>/apologies/", minutes.ApologiesView.as_view(), name="apologies"),
     path("<int:pk>/declarations/new/", minutes.DeclarationCreateView.as_view(), name="declaration_create"),

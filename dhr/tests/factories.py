@@ -19,6 +19,7 @@ from dhr.models import (
 )
 from dhr.services import case_due_dates_refresh
 from kcsp.tests.factories import OrganisationFactory
+from meetings.tests.factories import PDF_BYTES
 
 SECRET_PSEUDONYM = "Zephyrine"
 
@@ -61,7 +62,7 @@ def dhr_world(*, user, dhr_item=None) -> dict:
     document = CaseDocument(
         case=case, title="Secret terms of reference", file_kind="pdf", original_name="tor.pdf", uploaded_by=user
     )
-    document.file.save("tor.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    document.file.save("tor.pdf", ContentFile(PDF_BYTES), save=False)
     document.save()
     year = FundingYear.objects.create(starts_in=2023)
     FundingContribution.objects.create(funding_year=year, organisation=organisation, amount_agreed=Decimal("500.00"))

@@ -3,15 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
+from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.pages import FormPageMixin
-from meetings.uploads import private_file_response
 
 from .. import forms
 from ..models import AccessLog, AgencyAction, Case, CaseDocument, Recommendation, TimescaleRule
@@ -187,11 +186,19 @@ class DocumentUploadView(CaseFormMixin, CreateView):
 
 class DocumentDownloadView(ClearedMixin, View):
     def get(self, request, pk):
-        document = get_object_or_404(CaseDocument.objects.select_related("case"), pk=pk)
-        if not document.file:
-            raise Http404
-        self.log(AccessLog.Action.DOWNLOAD, f"File {document.title} ({document.original_name})", document.case)
-        return private_file_response(document.file, document.file_kind, document.original_name)
+        def outgoing(document):
+            what = f"File {document.title} ({document.original_name})"
+            self.log(AccessLog.Action.DOWNLOAD, what, document.case)
+            return Outgoing(
+                document.original_name,
+                document.file_kind,
+                field_file=document.file,
+                sensitivity=Sensitivity.RESTRICTED,
+                what=f"DHR {document.case}: {what}",
+                subject=document,
+            )
+
+        return file_send(request, CaseDocument.objects.select_related("case").exclude(file=""), outgoing, pk=pk)
 
 
 class PublicationView(CaseFormMixin, FormView):

@@ -1,14 +1,13 @@
 """Money, lessons, timescales, the access log, agenda links, and the public list of published reviews."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
 
-from kcsp.exports import CSV_TYPE
+from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.pages import FormPageMixin
 from meetings.models import AgendaItem
 from meetings.packbuild.requests import packs_refresh_if_published
@@ -133,10 +132,15 @@ class AccessLogExportView(ClearedMixin, View):
 
     def get(self, request):
         self.log(AccessLog.Action.EXPORT, "Access log (CSV)")
-        response = HttpResponse(access_log_csv(AccessLog.objects.all()), content_type=CSV_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="dhr-access-log-{timezone.localdate()}.csv"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        outgoing = Outgoing(
+            f"dhr-access-log-{timezone.localdate()}.csv",
+            "csv",
+            access_log_csv(AccessLog.objects.all()),
+            sensitivity=Sensitivity.RESTRICTED,
+            what="DHR access log (CSV)",
+            stamped=True,  # the exporter wrote the marking as its first row
+        )
+        return file_send(request, None, lambda _: outgoing)
 
 
 class AgendaLinkView(ClearedMixin, FormPageMixin, UpdateView):
@@ -188,12 +192,11 @@ class PublishedReportView(View):
 
     def get(self, request, pk):
         dhr_public(request)
-        case = get_object_or_404(Case.objects.published_publicly(), pk=pk)
-        if not case.published_report:
-            raise Http404
-        return FileResponse(
-            case.published_report.open("rb"),
-            as_attachment=False,
-            filename=f"DHR {case.pseudonym} {case.year}.pdf",
-            content_type="application/pdf",
+        return file_send(
+            request,
+            Case.objects.published_publicly().exclude(published_report=""),
+            lambda case: Outgoing(
+                f"DHR {case.pseudonym} {case.year}.pdf", "pdf", field_file=case.published_report, inline=True
+            ),
+            pk=pk,
         )

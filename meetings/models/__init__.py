@@ -4,7 +4,7 @@ from .attendance import Attendance, Declaration
 from .committees import Committee, Membership, OfficeTerm, TermsOfReference
 from .meetings import AgendaItem, Meeting
 from .minutes import Action, Minute
-from .packs import Pack, PackContent, PackDownload, PackWithdrawal
+from .packs import Pack, PackContent, PackWithdrawal
 from .papers import Appendix, Paper, PaperSection
 
 __all__ = [
@@ -20,7 +20,6 @@ __all__ = [
     "OfficeTerm",
     "Pack",
     "PackContent",
-    "PackDownload",
     "PackWithdrawal",
     "Paper",
     "PaperSection",

@@ -120,18 +120,3 @@ class PackWithdrawal(models.Model):
 
     def __str__(self):
         return f"{self.pack} withdrawn {self.at:%Y-%m-%d %H:%M}: {self.reason}"
-
-
-class PackDownload(models.Model):
-    """Each download of a restricted pack: who, when and from where (the copy is watermarked for them)."""
-
-    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="downloads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    downloaded_at = models.DateTimeField(default=timezone.now)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-downloaded_at"]
-
-    def __str__(self):
-        return f"{self.user} downloaded {self.pack} at {self.downloaded_at:%Y-%m-%d %H:%M}"

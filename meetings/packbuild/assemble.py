@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from .stamp import add_blank_page, page_size, stamp, text_op
+from .stamp import blank_page_pdf, stamp_pdf
 
 MAX_FRONT_SHEET_PASSES = 5
 
@@ -72,41 +72,32 @@ def lay_out(render_front_sheet: Callable[[dict], bytes], parts: list[PackPart]) 
 def build_pdf(
     *, front: bytes, layout: Layout, parts: list[PackPart], title: str, marking: str = "", watermark: str = ""
 ) -> bytes:
+    """The pack: front sheet and parts with bookmarks, "Page N" on every page, and the marking when restricted.
+
+    A restricted pack reserves its top band for the marking and the downloader's watermark (`watermark_copy`).
+    """
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
     outline_refs = {}
+    blank = PdfReader(io.BytesIO(blank_page_pdf()))
     for part in parts:
         if part.key in layout.blank_before:
-            add_blank_page(writer)
+            writer.append(blank, import_outline=False)
         first_index = len(writer.pages)
         writer.append(part.reader, import_outline=False)
         parent = outline_refs.get(part.parent_key)
         outline_refs[part.key] = writer.add_outline_item(
             title=part.outline_title, page_number=first_index, parent=parent
         )
-    for number, page in enumerate(writer.pages, start=1):
-        width, height = page_size(page)
-        ops = text_op(f"Page {number}", x=width / 2, y=18)
-        if marking:
-            ops += text_op(marking, x=width / 2, y=height - 16, size=10) + text_op(marking, x=width / 2, y=30, size=8)
-        if watermark:
-            ops += text_op(watermark, x=width / 2, y=height - 30, size=8, grey=0.35)
-        stamp(writer, page, ops)
     writer.add_metadata({"/Title": title, "/Author": "Kent Community Safety Partnership"})
     writer._root_object[NameObject("/Lang")] = TextStringObject("en-GB")
     writer.page_mode = "/UseOutlines"
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    top = (marking, watermark) if marking or watermark else None
+    return stamp_pdf(out.getvalue(), top=top, bottom=lambda number: (marking, f"Page {number}"))
 
 
 def watermark_copy(pdf: bytes, text: str) -> bytes:
-    """A copy of a built pack with the downloader's name and the date on every page."""
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    for page in writer.pages:
-        width, height = page_size(page)
-        stamp(writer, page, text_op(text, x=width / 2, y=height - 30, size=8, grey=0.35))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    """A copy of a built restricted pack with `text` (the downloader's name and the date) in its reserved top band."""
+    return stamp_pdf(pdf, top=("", text), fit=False)

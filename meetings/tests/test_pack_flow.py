@@ -9,8 +9,9 @@ from django.test import Client
 from pypdf import PdfReader
 
 from kcsp import roles
+from kcsp.models import FileDownload
 from meetings import services
-from meetings.models import AgendaItem, Pack, PackDownload, Paper
+from meetings.models import AgendaItem, Pack, Paper
 
 from .factories import CommitteeFactory, MeetingFactory, MembershipFactory
 
@@ -73,13 +74,13 @@ def test_restricted_pack_download_is_watermarked_logged_and_refused_to_others(
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     pages = PdfReader(io.BytesIO(response.content)).pages
     assert all("downloaded by Mr A Harper" in page.extract_text() for page in pages)
-    assert PackDownload.objects.get().user == member_user
+    assert FileDownload.objects.get().user == member_user
     outsider = Client()
     outsider.force_login(make_user(roles.MEMBER))
     assert download(outsider, meeting, "restricted").status_code == 404
     assert "Restricted pack" not in outsider.get(meeting.get_absolute_url()).content.decode()
     assert download(Client(), meeting, "restricted").status_code == 404
-    assert PackDownload.objects.count() == 1
+    assert FileDownload.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -1,23 +1,25 @@
-"""Pack status, downloads (restricted ones watermarked and recorded), the officer's rebuild and withdrawal."""
+"""Pack status, downloads (through kcsp.downloads), the officer's rebuild and withdrawal, and the officers'
+record of restricted downloads."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
 from dhr.gate import dhr_gate
+from kcsp.downloads import Outgoing, Sensitivity, file_send
+from kcsp.models import FileDownload
 
 from .. import selectors
 from ..forms import PackWithdrawForm
-from ..models import Meeting, Pack, PackDownload
-from ..packbuild.assemble import watermark_copy
+from ..models import Appendix, Meeting, Pack, Paper
 from ..packbuild.manifest import pack_withdrawal_reason
 from ..packbuild.requests import pack_withdraw_stale, packs_request
 from ..packbuild.withdraw import pack_withdraw
@@ -65,28 +67,33 @@ def pack_unavailable(request, pack: Pack) -> HttpResponse | None:
 
 
 class PackDownloadView(View):
+    """A pack through the one file path: restricted packs watermarked for the reader and recorded."""
+
     def get(self, request, pk, kind):
         meeting = visible_meeting(request, pk)
-        pack = selectors.packs_for(meeting, request.user).filter(kind=kind).exclude(file="").first()
+        packs = selectors.packs_for(meeting, request.user).exclude(file="")
+        pack = packs.filter(kind=kind).first()
         if pack is None:
             raise Http404
         if pack.kind == pack.Kind.DHR:
             dhr_gate(request, what=f"DHR pack: {meeting}", action="download")
         if (unavailable := pack_unavailable(request, pack)) is not None:
             return unavailable
-        with pack.file.open("rb") as handle:
-            data = handle.read()
-        if pack.is_restricted:
-            person = getattr(request.user, "person", None)
-            name = person.display_name if person else request.user.get_full_name()
-            stamp = f"OFFICIAL-SENSITIVE - downloaded by {name} on {timezone.localdate():%-d %B %Y} - do not forward"
-            data = watermark_copy(data, stamp)
-            PackDownload.objects.create(pack=pack, user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
-        filename = f"{meeting.committee.label} {meeting.date:%Y-%m-%d} {pack.get_kind_display()}.pdf"
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(True, filename)  # quotes in names escaped
-        response["Cache-Control"] = "private, no-store"
-        return response
+
+        def outgoing(pack):
+            return Outgoing(
+                f"{meeting.committee.label} {meeting.date:%Y-%m-%d} {pack.get_kind_display()}.pdf",
+                "pdf",
+                field_file=pack.file,
+                sensitivity=Sensitivity.RESTRICTED if pack.is_restricted else Sensitivity.PUBLIC,
+                what=f"{pack.get_kind_display()}, {meeting}",
+                subject=pack,
+                stamped=pack.is_restricted,
+                stream=False,
+                dhr=pack.kind == pack.Kind.DHR,
+            )
+
+        return file_send(request, packs, outgoing, kind=kind)
 
 
 class PackRebuildView(OfficerMixin, View):
@@ -142,3 +149,35 @@ class PackWithdrawView(OfficerMixin, FormPageMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"The {self.pack.get_kind_display().lower()} is withdrawn.")
         return redirect(self.meeting)
+
+
+class DownloadLogView(OfficerMixin, ListView):
+    """Who downloaded this meeting's restricted packs, papers and appendices: officers only, newest first.
+
+    Only records of files the officer may open themselves are listed (a DHR pack's readers only to the cleared).
+    """
+
+    template_name = "meetings/download_log.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.meeting = visible_meeting(self.request, self.kwargs["pk"])
+        return downloads_for(self.meeting, self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+
+def downloads_for(meeting: Meeting, user):
+    """FileDownload rows of the meeting's packs, papers and appendices that `user` may see."""
+    papers = Paper.objects.visible_to(user).filter(item__meeting=meeting)
+    subjects = {
+        Pack: selectors.packs_for(meeting, user),
+        Paper: papers,
+        Appendix: Appendix.objects.filter(paper__in=papers),
+    }
+    which = Q(pk__in=[])
+    for model, rows in subjects.items():
+        kind = ContentType.objects.get_for_model(model)
+        which |= Q(content_type=kind, object_id__in=rows.values("pk"))
+    return FileDownload.objects.filter(which).select_related("user")

@@ -1,17 +1,16 @@
 """What everyone may read: the calendar, agendas, papers, approved minutes and the iCal feed."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from dhr.gate import dhr_gate
+from kcsp.downloads import Outgoing, Sensitivity, file_send
 
 from .. import access, selectors, services
 from ..models import AgendaItem, Appendix, Meeting, Paper
-from ..uploads import private_file_response
 
 
 class CalendarView(ListView):
@@ -97,27 +96,44 @@ class PaperDetailView(DetailView):
         return super().get_context_data(can_manage=self.request.user.has_perm("meetings.manage"), **kwargs)
 
 
+def uploaded_outgoing(upload, item: AgendaItem, what: str) -> Outgoing:
+    """A paper's or appendix's file: marked, watermarked and recorded when its item is restricted."""
+    return Outgoing(
+        upload.original_name,
+        upload.file_kind,
+        field_file=upload.file,
+        sensitivity=Sensitivity.RESTRICTED if item.is_restricted else Sensitivity.PUBLIC,
+        what=f"{what}, {item.meeting}",
+        subject=upload,
+        dhr=item.is_dhr,
+    )
+
+
 class PaperFileView(View):
     """Uploaded papers are only ever sent through here, after the same visibility rule as the page."""
 
     def get(self, request, pk):
-        paper = get_object_or_404(
-            Paper.objects.visible_to(request.user).select_related("item"), pk=pk, format=Paper.Format.UPLOADED
+        papers = Paper.objects.visible_to(request.user).select_related("item__meeting__committee")
+        return file_send(
+            request,
+            papers.filter(format=Paper.Format.UPLOADED),
+            lambda paper: uploaded_outgoing(paper, paper.item, f"Paper {paper.item.code} {paper.subject}"),
+            pk=pk,
         )
-        if paper.item.is_dhr:
-            dhr_gate(request, what=f"Paper {paper.subject} ({paper.original_name})", action="download")
-        return private_file_response(paper.file, paper.file_kind, paper.original_name)
 
 
 class AppendixFileView(View):
     def get(self, request, pk):
         visible_papers = Paper.objects.visible_to(request.user)
-        appendix = get_object_or_404(
-            Appendix.objects.filter(paper__in=visible_papers).select_related("paper__item"), pk=pk
+        appendices = Appendix.objects.filter(paper__in=visible_papers).select_related("paper__item__meeting__committee")
+        return file_send(
+            request,
+            appendices,
+            lambda appendix: uploaded_outgoing(
+                appendix, appendix.paper.item, f"{appendix} to {appendix.paper.item.code} {appendix.paper.subject}"
+            ),
+            pk=pk,
         )
-        if appendix.paper.item.is_dhr:
-            dhr_gate(request, what=f"Appendix {appendix.title} ({appendix.original_name})", action="download")
-        return private_file_response(appendix.file, appendix.file_kind, appendix.original_name)
 
 
 class MinutesView(DetailView):
@@ -140,7 +156,7 @@ class MinutesView(DetailView):
         )
 
 
-def ical_response(request, meetings, name: str) -> HttpResponse:
+def ical_response(request, meetings, name: str, sensitivity: str = Sensitivity.PUBLIC) -> HttpResponse:
     """An iCalendar file of the given meetings (times with their time zone, a link to each meeting page)."""
     from icalendar import Calendar, Event
 
@@ -157,7 +173,8 @@ def ical_response(request, meetings, name: str) -> HttpResponse:
         event.add("location", meeting.venue or meeting.get_venue_kind_display())
         event.add("url", request.build_absolute_uri(reverse("meetings:meeting_detail", args=[meeting.pk])))
         calendar.add_component(event)
-    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    outgoing = Outgoing("meetings.ics", "ics", calendar.to_ical(), sensitivity=sensitivity, inline=True)
+    return file_send(request, None, lambda _: outgoing)
 
 
 class ICalFeedView(View):

@@ -1,0 +1,197 @@
+"""The one way a file leaves the system: visibility, marking, per-recipient watermark, download record, caching.
+
+Every view that answers with a file (papers, appendices, packs, plan PDFs and exports, bid attachments, DHR case
+files and reports, the access-log CSV, calendar feeds, render checks) calls `file_send`; tests/test_file_downloads.py
+walks every URL and fails on a file that did not come through here (`response.sent_by_file_send`).
+"""
+
+import csv
+import io
+import logging
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pikepdf
+from django.db.models import Model, QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+MARKING = "OFFICIAL-SENSITIVE"
+logger = logging.getLogger(__name__)
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ics": "text/calendar; charset=utf-8",
+}
+
+
+class Sensitivity:
+    """How a file is guarded on its way out (see `file_send`)."""
+
+    PUBLIC = "public"  # anyone may have it: normal caching, nothing added
+    PRIVATE = "private"  # for its reader only (a draft plan, a bid, a personal feed): no-store
+    RESTRICTED = "restricted"  # restricted or DHR material: marked, watermarked, recorded, no-store
+
+
+@dataclass
+class Outgoing:
+    """A file ready to send: its bytes (or a stored file), name, kind (a CONTENT_TYPES key) and sensitivity.
+
+    `what` describes it in the download record ("Restricted pack, KCSP 14 July 2022"); `subject` is the row
+    it came from (pack, paper, appendix, case file ...), linked from the record. `stamped` says the file already
+    carries the marking (a built restricted pack, whose top band is reserved for the watermark; a spreadsheet
+    the exporter wrote with its marking row). `dhr` says it is Domestic Homicide Review material: `file_send`
+    then passes it through the DHR gate (dhr.gate.dhr_gate: 404 unless cleared and verified, one access-log
+    row), with `case` when it belongs to one case.
+    """
+
+    filename: str
+    kind: str
+    data: bytes | None = None
+    field_file: object = None
+    sensitivity: str = Sensitivity.PUBLIC
+    what: str = ""
+    subject: Model | None = None
+    stamped: bool = False
+    inline: bool = False
+    stream: bool = True  # a stored public file is streamed; packs are sent from memory, as they always were
+    dhr: bool = False
+    case: Model | None = None
+
+    def open(self):
+        """The stored file, open for reading; 404 when the row has none or storage has lost it."""
+        if not self.field_file:
+            raise Http404
+        try:
+            return self.field_file.open("rb")
+        except OSError as error:
+            raise Http404 from error
+
+    def read(self) -> bytes:
+        if self.data is None:
+            with self.open() as handle:
+                self.data = handle.read()
+        return self.data
+
+
+def recipient_watermark(user, day=None) -> str:
+    """ "downloaded by Ms S Brinson on 23 November 2026 - do not forward" (the name as the papers print it)."""
+    person = getattr(user, "person", None)
+    name = person.display_name if person else (user.get_full_name() or user.email)
+    return f"downloaded by {name} on {day or timezone.localdate():%-d %B %Y} - do not forward"
+
+
+def spreadsheet_mark(data: bytes, kind: str, marking: str) -> bytes:
+    """The hook for spreadsheets: `marking` as the first row of a CSV and of every XLSX sheet, and in its title.
+
+    The exporter module builds the bytes (formula guard, control characters, local dates); this only adds the
+    marking, so the two stay apart. Shapes: bytes in, bytes out; `kind` is "csv" or "xlsx".
+    """
+    if kind == "csv":
+        text = data.decode("utf-8-sig")
+        out = io.StringIO()
+        csv.writer(out).writerow([marking])
+        return ("\ufeff" if data.startswith(b"\xef\xbb\xbf") else "").encode() + (out.getvalue() + text).encode()
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    for sheet in book.worksheets:
+        sheet.insert_rows(1)
+        sheet.cell(row=1, column=1, value=marking)
+    book.properties.title = f"{marking} {book.properties.title or ''}".strip()
+    book.properties.keywords = marking
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _reader_copy(outgoing: Outgoing, user) -> Outgoing:
+    """A restricted Word paper goes to readers as its converted PDF (cached); officers get the original."""
+    if outgoing.kind != "docx" or user.has_perm("meetings.manage"):
+        return outgoing
+    from meetings.packbuild.parts import PackBuildError, RenderStats, uploaded_part
+
+    try:
+        pdf = uploaded_part(outgoing.field_file, "docx", outgoing.filename, RenderStats())
+    except PackBuildError as error:
+        raise Http404 from error
+    stem = outgoing.filename.rsplit(".", 1)[0]
+    return Outgoing(
+        f"{stem}.pdf", "pdf", pdf, sensitivity=outgoing.sensitivity, what=outgoing.what, subject=outgoing.subject
+    )
+
+
+def _marked(outgoing: Outgoing, user) -> bytes:
+    from meetings.packbuild.assemble import watermark_copy
+    from meetings.packbuild.stamp import stamp_pdf
+
+    data = outgoing.read()
+    if outgoing.kind == "pdf":
+        watermark = recipient_watermark(user)
+        if outgoing.stamped:
+            return watermark_copy(data, watermark)
+        return stamp_pdf(data, top=(MARKING, watermark), bottom=(MARKING, ""))
+    if outgoing.kind in ("csv", "xlsx"):
+        return data if outgoing.stamped else spreadsheet_mark(data, outgoing.kind, MARKING)
+    return data  # a Word original to an officer: the record and no-store still apply
+
+
+def download_record(request, outgoing: Outgoing) -> None:
+    """One FileDownload row: who, when, what and from where."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import FileDownload
+
+    subject = outgoing.subject
+    FileDownload.objects.create(
+        user=request.user,
+        ip_address=request.META.get("REMOTE_ADDR"),
+        what=(outgoing.what or outgoing.filename)[:300],
+        filename=outgoing.filename[:255],
+        content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        object_id=subject.pk if subject is not None else None,
+    )
+
+
+def file_send(request, visible: QuerySet | None, make: Callable[[Model | None], Outgoing], **lookup) -> HttpResponse:
+    """Send the file `make` builds from the row `lookup` finds in `visible` (a `visible_to(user)` queryset).
+
+    The row is taken from the same queryset as the page, so a file is never sent to someone the page refuses
+    (404 otherwise; `visible` is None only for a public export of no one row). Restricted output is marked
+    and watermarked for the reader (PDF page content; first row / sheet of CSV and XLSX), a restricted
+    Word paper goes to readers as PDF, a FileDownload row is written, and the answer is `private, no-store`.
+    """
+    obj = get_object_or_404(visible, **lookup) if visible is not None else None
+    outgoing = make(obj)
+    if outgoing is None:
+        raise Http404
+    if outgoing.dhr:
+        from dhr.gate import dhr_gate
+
+        dhr_gate(request, what=outgoing.what or outgoing.filename, case=outgoing.case, action="download")
+    if outgoing.sensitivity == Sensitivity.RESTRICTED:
+        if not request.user.is_authenticated:
+            raise Http404
+        outgoing = _reader_copy(outgoing, request.user)
+        try:
+            data = _marked(outgoing, request.user)
+        except (pikepdf.PdfError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            logger.warning("Restricted file not sent: it could not be marked (%s: %s)", outgoing.what, error)
+            return render(request, "kcsp/file_unmarkable.html", {"marking": MARKING}, status=422)
+        download_record(request, outgoing)
+        response = HttpResponse(data, content_type=CONTENT_TYPES[outgoing.kind])
+    elif outgoing.data is not None or not outgoing.stream:
+        response = HttpResponse(outgoing.read(), content_type=CONTENT_TYPES[outgoing.kind])
+    else:  # a stored file sent as it is: streamed, not read into memory
+        response = FileResponse(outgoing.open(), content_type=CONTENT_TYPES[outgoing.kind])
+    response["Content-Disposition"] = content_disposition_header(not outgoing.inline, outgoing.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    if outgoing.sensitivity != Sensitivity.PUBLIC:
+        response["Cache-Control"] = "private, no-store"
+    response.sent_by_file_send = True
+    return response
