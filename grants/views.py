@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
+from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
 from meetings.uploads import private_file_response
@@ -66,7 +67,7 @@ class YearCreateView(ManagerMixin, FormPageMixin, CreateView):
         return reverse("grants:year_list")
 
 
-class YearEditView(ManagerMixin, FormPageMixin, UpdateView):
+class YearEditView(ManagerMixin, RecordLockMixin, FormPageMixin, UpdateView):
     form_class = GrantYearForm
     heading = "Change the grant year's figures"
 
@@ -226,7 +227,7 @@ class BidFormPageMixin(BidMixin, FormPageMixin):
         return self.bid.get_absolute_url()
 
 
-class BidEditView(BidFormPageMixin, UpdateView):
+class BidEditView(RecordLockMixin, BidFormPageMixin, UpdateView):
     form_class = BidForm
     heading = "Change the draft bid"
     bid_permission = "grants.edit_bid"

@@ -223,15 +223,10 @@ class MinuteForm(GdsFormMixin, forms.ModelForm):
         fields = ["item", "title", "paragraphs", "resolution", "sub_resolutions"]
         error_messages = {"title": {"required": "Enter the title of the minute"}}
 
-    # What the minute said when the form was opened: a save by someone else since then is refused.
-    fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
-
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = meeting.items.all()
         self.fields["item"].error_messages["required"] = "Select the agenda item this minute records"
-        if self.instance.pk:
-            self.initial["fingerprint"] = self.instance.fingerprint()
 
 
 class ActionForm(GdsFormMixin, forms.ModelForm):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
+from kcsp.locking import RecordLockMixin
 from kcsp.pages import FormPageMixin
 from meetings.uploads import private_file_response
 
@@ -54,7 +55,7 @@ class CaseCreateView(ClearedMixin, FormPageMixin, CreateView):
         return redirect(case)
 
 
-class CaseEditView(ClearedMixin, FormPageMixin, UpdateView):
+class CaseEditView(ClearedMixin, RecordLockMixin, FormPageMixin, UpdateView):
     form_class = forms.CaseForm
     model = Case
     heading = "Case details and stage"
@@ -193,11 +194,17 @@ class DocumentDownloadView(ClearedMixin, View):
         return private_file_response(document.file, document.file_kind, document.original_name)
 
 
-class PublicationView(CaseFormMixin, FormView):
+class PublicationView(RecordLockMixin, CaseFormMixin, FormView):
     form_class = forms.PublicationForm
     heading = "Publish on the public page"
     log_action = AccessLog.Action.CHANGE
     success_message = "Publication settings saved."
+
+    def get_locked_object(self):
+        return self.case
+
+    def get_locked_fields(self, form):
+        return ("is_listed_publicly", "published_report")
 
     def get_initial(self):
         return {"listed": "yes" if self.case.is_listed_publicly else "no"}
