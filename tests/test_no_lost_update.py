@@ -166,10 +166,8 @@ def same(field, submitted: list[str] | None, value: str) -> bool:
 
 def drive(url: str, first: Client, second: Client, form) -> str | None:
     """The two-session story on one edit page; what went wrong, or None."""
-    first_page, second_page = first.get(url), second.get(url)
-    first_data, second_data = locked_form_data(first_page.content.decode()), locked_form_data(
-        second_page.content.decode()
-    )
+    first_data = locked_form_data(first.get(url).content.decode())
+    second_data = locked_form_data(second.get(url).content.decode())
     name, first_value, second_value = change_for(form, first_data)
     saved = first.post(url, {**first_data, name: [first_value]})
     if saved.status_code != 302:
