@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import roles
+from .locking import RecordLockAdminMixin
 from .models import Organisation, Person, User
 
 # Roles are fixed in code (roles.py) and given on the user page; task results may carry
@@ -49,7 +50,7 @@ class UserCreationByEmailForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(RecordLockAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     form = UserChangeByEmailForm
     add_form = UserCreationByEmailForm
     ordering = ("email",)
@@ -73,14 +74,14 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(RecordLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "short_name", "kind", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name")
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(RecordLockAdminMixin, SimpleHistoryAdmin):
     list_display = ("display_name", "job_title", "organisation", "email")
     list_filter = ("organisation",)
     search_fields = ("surname", "forenames", "email", "job_title")

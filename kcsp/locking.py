@@ -245,3 +245,49 @@ class RecordLockMixin:
         form.data[form.add_prefix(VERSION_FIELD)] = record_version(stale.current, fields)
         context = self.get_context_data(form=form, stale=stale, current=stale.current)
         return self.render_to_response(context)
+
+
+class RecordLockAdminMixin:
+    """The admin's change pages: the same version in the form, checked inside the admin's own transaction.
+
+    A refused save stays on the change page with the rule and what changed as form errors, what was typed kept,
+    and the new version, so saving again (deliberately) goes through.
+    """
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.pk is not None:
+            fieldsets = [*fieldsets, (None, {"fields": [VERSION_FIELD]})]
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        from django.contrib.admin.utils import flatten_fieldsets
+
+        fields = kwargs["fields"] if "fields" in kwargs else flatten_fieldsets(self.get_fieldsets(request, obj))
+        if fields is not None:  # the version is the form's own field, not the model's
+            kwargs["fields"] = [name for name in fields if name != VERSION_FIELD]
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or obj.pk is None:
+            return form_class
+        return _locked_admin_form(form_class, record_version(obj, form_class.base_fields))
+
+
+def _locked_admin_form(form_class, version: str):
+    fields = tuple(form_class.base_fields)
+
+    class LockedAdminForm(form_class):
+        record_version = forms.CharField(required=False, widget=forms.HiddenInput, initial=version)
+
+        def clean(self):
+            cleaned = super().clean()
+            try:
+                record_lock_check(self.instance, fields=fields, expected=cleaned.get(VERSION_FIELD) or "", form=self)
+            except StaleRecord as stale:
+                self.data = self.data.copy()
+                self.data[self.add_prefix(VERSION_FIELD)] = record_version(stale.current, fields)
+                shown = [f"{c.label}: {c.before or '(not known)'} → {c.after}" for c in stale.changes]
+                raise forms.ValidationError([stale.message, *shown]) from None
+            return cleaned
+
+    LockedAdminForm.__name__ = form_class.__name__
+    return LockedAdminForm
