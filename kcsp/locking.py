@@ -100,8 +100,9 @@ class StaleRecord(Exception):
         )
 
 
-def _shown(obj, field, form_field=None) -> str:
+def _shown(obj, field, form_fields) -> str:
     """A field's value as a person reads it; a related record only if the form would offer it to this user."""
+    form_field = form_fields.get(field.name)
     value = _plain(getattr(obj, field.attname, None))
     if field.many_to_many:
         value = _many_values(obj, field)
@@ -123,18 +124,23 @@ def _shown(obj, field, form_field=None) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
-def _changes(current, opened, typed, fields, expected: str, form) -> list[Change]:
+def _label(field, form_fields) -> str:
+    """The field's name as the form shows it, else the model's."""
+    form_field = form_fields.get(field.name)
+    return str(getattr(form_field, "label", None) or field.verbose_name)
+
+
+def _changes(current, opened, typed, fields, expected: str, form_fields) -> list[Change]:
     concrete, many = _model_fields(current, fields)
-    form_fields = form.fields if form is not None else {}
     changes = []
     for field in concrete:
         before_obj = opened if opened is not None else typed
         if _plain(getattr(before_obj, field.attname, None)) != _plain(getattr(current, field.attname, None)):
-            before = _shown(opened, field, form_fields.get(field.name)) if opened is not None else None
-            changes.append(Change(str(field.verbose_name), before, _shown(current, field, form_fields.get(field.name))))
+            before = _shown(opened, field, form_fields) if opened is not None else None
+            changes.append(Change(_label(field, form_fields), before, _shown(current, field, form_fields)))
     if many and record_version(current, [f.name for f in many]).split(".")[1] != expected.partition(".")[2]:
         for field in many:
-            changes.append(Change(str(field.verbose_name), None, _shown(current, field, form_fields.get(field.name))))
+            changes.append(Change(_label(field, form_fields), None, _shown(current, field, form_fields)))
     return changes
 
 
@@ -170,8 +176,8 @@ def record_lock_check(obj: models.Model, *, fields: Iterable[str], expected: str
     concrete, many = _model_fields(current, fields)
     raise StaleRecord(
         current,
-        _changes(current, opened, obj, fields, expected or "", form),
-        [Change(str(f.verbose_name), None, _shown(current, f, form_fields.get(f.name))) for f in (*concrete, *many)],
+        _changes(current, opened, obj, fields, expected or "", form_fields),
+        [Change(_label(f, form_fields), None, _shown(current, f, form_fields)) for f in (*concrete, *many)],
         opened=opened,
         by=getattr(latest, "history_user", None),
         at=getattr(latest, "history_date", None),
