@@ -117,23 +117,34 @@ def locked_form_data(html: str) -> dict[str, list[str]]:
     raise AssertionError("no form on the page carries the record's version")
 
 
-def change_for(form: forms.Form, data: dict) -> tuple[str, str, str]:
-    """(field, first person's value, second person's value): a free-text field if there is one, else a choice."""
-    fields = [(name, field) for name, field in form.fields.items() if name in data and not field.disabled]
+def change_for(form: forms.Form, data: dict) -> tuple[str, list[str], list[str]]:
+    """(field, first person's values, second person's values): free text if the form has it, else a number,
+    a choice, a set of ticks or a tick box, each changed away from what the page showed."""
+    fields = [
+        (n, f) for n, f in form.fields.items() if n != VERSION_FIELD and not f.disabled and not f.widget.is_hidden
+    ]
     for widget in (forms.Textarea, forms.TextInput):
         for name, field in fields:
-            if type(field) is forms.CharField and isinstance(field.widget, widget):
+            if type(field) is forms.CharField and isinstance(field.widget, widget) and name in data:
                 old = data[name][0].strip()
-                return name, f"{old} (first edit)".strip(), f"{old} (second edit)".strip()
+                return name, [f"{old} (first edit)".strip()], [f"{old} (second edit)".strip()]
     for name, field in fields:
-        if isinstance(field, forms.IntegerField | forms.DecimalField):
+        if isinstance(field, forms.IntegerField | forms.DecimalField) and name in data:
             old = float(data[name][0] or 0)
-            return name, f"{old + 1:g}", f"{old + 2:g}"
+            return name, [f"{old + 1:g}"], [f"{old + 2:g}"]
     for name, field in fields:
-        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
-            values = [str(value) for value, _ in field.choices if str(value) not in ("", data[name][0])]
-            if values:
-                return name, values[0], values[-1]
+        if not isinstance(field, forms.ChoiceField):
+            continue
+        now, values = set(data.get(name, [])), [str(value) for value, _ in field.choices if str(value)]
+        if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField) and values:
+            return name, sorted(now ^ {values[0]}), sorted(now ^ {values[-1]})
+        others = [value for value in values if value not in now]
+        if others:
+            return name, others[:1], others[-1:]
+    for name, field in fields:
+        if isinstance(field, forms.BooleanField):
+            toggled = [] if data.get(name) else ["on"]
+            return name, toggled, toggled
     raise AssertionError(f"no field to change among {[name for name, _ in fields]}")
 
 
@@ -162,9 +173,14 @@ def two_sessions(make_user, role):
     return clients
 
 
-def same(field, submitted: list[str] | None, value: str) -> bool:
-    """Whether a form shows `value` in a field, read as the field reads it (39663 is 39663.00)."""
-    return submitted is not None and len(submitted) == 1 and field.to_python(submitted[0]) == field.to_python(value)
+def same(field, shown: list[str] | None, values: list[str]) -> bool:
+    """Whether a form shows `values` in a field, read as the field reads them (39663 is 39663.00)."""
+    shown = shown or []
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        return sorted(shown) == sorted(values)
+    if isinstance(field, forms.BooleanField):
+        return bool(shown) == bool(values)
+    return len(shown) == len(values) == 1 and field.to_python(shown[0]) == field.to_python(values[0])
 
 
 # How a refusal shows: the site's form page (error summary and what changed) or the admin's change page.
@@ -176,11 +192,11 @@ def drive(url: str, first: Client, second: Client, form, kind: str) -> str | Non
     first_data = locked_form_data(first.get(url).content.decode())
     second_data = locked_form_data(second.get(url).content.decode())
     name, first_value, second_value = change_for(form, first_data)
-    saved = first.post(url, {**first_data, name: [first_value]})
+    saved = first.post(url, {**first_data, name: first_value})
     if saved.status_code != 302:
         errors = page_form(saved).errors if page_form(saved) is not None else ""
         return f"the first save answered {saved.status_code}, not a redirect {errors}"
-    refused = second.post(url, {**second_data, name: [second_value]})
+    refused = second.post(url, {**second_data, name: second_value})
     body = refused.content.decode()
     if refused.status_code not in (200, 409):
         return f"the second save answered {refused.status_code}"
