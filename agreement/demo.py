@@ -84,7 +84,7 @@ def demo_agreement_load() -> None:
             lead_text=row["lead_text"],
             grant_funded="Crime Reduction Grant" in row["notes"],
         )
-        services.plan_item_save(item=item, expected_revision=None, lead_organisations=[], themes=[])
+        services.plan_item_save(item=item, lead_organisations=[], themes=[])
         items[row["number"]] = item
     keys = {row["key"]: priorities[row["key"]] for row in data["priorities"]}
     for row in _read("indicators_2022.json")["indicators"]:

@@ -1,4 +1,4 @@
-"""Forms for the action plan: lists typed one per line, timescales checked, revisions carried for locking."""
+"""Forms for the action plan: lists typed one per line, timescales checked."""
 
 from crispy_forms_gds.fields import DateInputField
 from django import forms
@@ -27,7 +27,6 @@ class PlanItemForm(GdsFormMixin, forms.ModelForm):
     submit_label = "Save item"
     actions = LinesField(required=False, help_text="One action per line.")
     measures = LinesField(label="Measures or outcomes", required=False, help_text="One measure per line.")
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     lead_organisations = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.active(),
         required=False,
@@ -62,8 +61,6 @@ class PlanItemForm(GdsFormMixin, forms.ModelForm):
         self.fields["themes"].queryset = agreement.themes.all()
         self.fields["themes"].required = False
         self.fields["priority"].error_messages["required"] = "Select the priority this item serves"
-        if self.instance.pk:
-            self.initial["revision"] = self.instance.revision
 
     def clean_timescale(self):
         text = " ".join(self.cleaned_data["timescale"].split())

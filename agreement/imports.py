@@ -88,5 +88,5 @@ def import_rows(version: PlanVersion, checked: list[ImportRow]) -> int:
         raise ValidationError("Nothing was imported: correct the rows with errors and upload the sheet again.")
     for row in checked:
         item = PlanItem(version=version, **row.values)
-        services.plan_item_save(item=item, expected_revision=None, lead_organisations=[], themes=[])
+        services.plan_item_save(item=item, lead_organisations=[], themes=[])
     return len(checked)

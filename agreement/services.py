@@ -1,37 +1,14 @@
-"""Writes to the action plan: items with optimistic locking, ordering, versions and progress."""
+"""Writes to the action plan: items with optimistic locking (kcsp.locking), ordering, versions and progress."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from kcsp.locking import RecordLock
 from kcsp.queueing import send
 
 from .models import ActionPlan, PlanItem, PlanVersion, ProgressUpdate
-
-TRACKED_FIELDS = (
-    "priority",
-    "category",
-    "category_other",
-    "objective",
-    "actions",
-    "measures",
-    "timescale",
-    "lead_text",
-    "linked_groups",
-    "grant_funded",
-    "is_new",
-    "retired",
-)
-
-
-class StaleEdit(Exception):
-    """Someone else saved the item first; carries the current row so the page can show what changed."""
-
-    def __init__(self, current: PlanItem, changed: list[str]):
-        super().__init__("The item was changed by someone else while you were editing it.")
-        self.current = current
-        self.changed = changed
 
 
 def _refuse_if_frozen(version: PlanVersion) -> None:
@@ -53,8 +30,9 @@ def _renumber(version: PlanVersion, priority_id: int) -> None:
 
 
 @transaction.atomic
-def plan_item_save(*, item: PlanItem, expected_revision: int | None, lead_organisations, themes) -> PlanItem:
-    """Save an item unless someone else saved it since the form was opened (then StaleEdit)."""
+def plan_item_save(*, item: PlanItem, lead_organisations, themes, lock: RecordLock | None = None) -> PlanItem:
+    """Save an item; with `lock` (an edit form's), someone else's save since the form was opened raises
+    StaleRecord and nothing is saved."""
     version = PlanVersion.objects.select_for_update().get(pk=item.version_id)
     _refuse_if_frozen(version)
     item.due_month = PlanItem.parse_timescale(item.timescale)
@@ -62,10 +40,7 @@ def plan_item_save(*, item: PlanItem, expected_revision: int | None, lead_organi
         item.position = _next_position(version, item.priority_id)
         item.save()
     else:
-        current = PlanItem.objects.select_for_update().get(pk=item.pk)
-        if current.revision != expected_revision:
-            changed = [f for f in TRACKED_FIELDS if getattr(current, f) != getattr(item, f)]
-            raise StaleEdit(current, changed)
+        current = lock.check(item) if lock is not None else PlanItem.objects.select_for_update().get(pk=item.pk)
         if current.priority_id != item.priority_id:
             item.position = _next_position(version, item.priority_id)
         item.revision = current.revision + 1

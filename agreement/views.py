@@ -10,6 +10,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 
 from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.exports import CSV_TYPE, XLSX_TYPE
+from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
 
@@ -109,21 +110,10 @@ class ItemFormMixin(EditorMixin, FormPageMixin):
         try:
             services.plan_item_save(
                 item=item,
-                expected_revision=form.cleaned_data.get("revision"),
+                lock=self.record_lock,
                 lead_organisations=form.cleaned_data["lead_organisations"],
                 themes=form.cleaned_data["themes"],
             )
-        except services.StaleEdit as stale:
-            labels = ", ".join(str(PlanItem._meta.get_field(f).verbose_name) for f in stale.changed) or "its order"
-            form.add_error(
-                None,
-                f"Someone else saved this item while you were editing it (changed: {labels}). "
-                "Your changes are below and have not been saved: check them against the current "
-                "version shown, then save again.",
-            )
-            form.data = form.data.copy()
-            form.data["revision"] = stale.current.revision
-            return self.render_to_response(self.get_context_data(form=form, current=stale.current))
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -136,7 +126,6 @@ class ItemFormMixin(EditorMixin, FormPageMixin):
 
 class ItemCreateView(ItemFormMixin, CreateView):
     heading = "Add an item to the action plan"
-    template_name = "agreement/item_form.html"
 
     def load(self, request, **kwargs):
         self.version = get_object_or_404(visible_versions(request.user), pk=kwargs["pk"])
@@ -147,9 +136,10 @@ class ItemCreateView(ItemFormMixin, CreateView):
         return kwargs
 
 
-class ItemEditView(ItemFormMixin, UpdateView):
+class ItemEditView(RecordLockMixin, ItemFormMixin, UpdateView):
     heading = "Edit action plan item"
-    template_name = "agreement/item_form.html"
+    lock_in_service = True  # after the plan version's lock, as every plan write takes them
+    lock_also = ("position", "retired")  # a move or retirement meanwhile is a change too
 
     def load(self, request, **kwargs):
         self.object = get_object_or_404(visible_items(request.user), pk=kwargs["pk"])

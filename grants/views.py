@@ -11,6 +11,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 
 from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.exports import CSV_TYPE, XLSX_TYPE
+from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
 
@@ -67,7 +68,7 @@ class YearCreateView(ManagerMixin, FormPageMixin, CreateView):
         return reverse("grants:year_list")
 
 
-class YearEditView(ManagerMixin, FormPageMixin, UpdateView):
+class YearEditView(ManagerMixin, RecordLockMixin, FormPageMixin, UpdateView):
     form_class = GrantYearForm
     heading = "Change the grant year's figures"
 
@@ -227,7 +228,7 @@ class BidFormPageMixin(BidMixin, FormPageMixin):
         return self.bid.get_absolute_url()
 
 
-class BidEditView(BidFormPageMixin, UpdateView):
+class BidEditView(RecordLockMixin, BidFormPageMixin, UpdateView):
     form_class = BidForm
     heading = "Change the draft bid"
     bid_permission = "grants.edit_bid"

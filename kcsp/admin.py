@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import roles
 from .enrolment import enrolment_code_issue
 from .forms import TypedTextMixin, TypedTextModelForm
+from .locking import RecordLockAdminMixin
 from .models import EnrolmentCode, Organisation, Person, User
 
 # Roles are fixed in code (roles.py) and given on the user page; task results may carry
@@ -53,7 +54,7 @@ class UserCreationByEmailForm(TypedTextMixin, AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(RecordLockAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     form = UserChangeByEmailForm
     add_form = UserCreationByEmailForm
     ordering = ("email",)
@@ -91,7 +92,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(RecordLockAdminMixin, SimpleHistoryAdmin):
     form = TypedTextModelForm
     list_display = ("name", "short_name", "kind", "is_active")
     list_filter = ("kind", "is_active")
@@ -99,7 +100,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(RecordLockAdminMixin, SimpleHistoryAdmin):
     form = TypedTextModelForm
     list_display = ("display_name", "job_title", "organisation", "email")
     list_filter = ("organisation",)

@@ -23,6 +23,17 @@ def assert_queries_constant(client, url: str, grow: Callable[[], None]) -> int:
     return before
 
 
+def opened(client, url: str, data: dict) -> dict:
+    """POST data for an edit page as a browser sends it: `data` plus the record version the page carries now
+    (kcsp/locking.py refuses a save without it)."""
+    from kcsp.locking import VERSION_FIELD
+
+    page = client.get(url)
+    assert page.status_code == 200, f"{url} answered {page.status_code}"
+    form = page.context["adminform"].form if "adminform" in page.context else page.context["form"]
+    return {**data, VERSION_FIELD: form[VERSION_FIELD].value()}
+
+
 def otp_verify(client, user):
     """Give the user an authenticator app and mark the client's session as having entered a code from it."""
     from django_otp import DEVICE_ID_SESSION_KEY

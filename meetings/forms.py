@@ -248,16 +248,11 @@ class MinuteForm(GdsFormMixin, forms.ModelForm):
         fields = ["item", "title", "paragraphs", "resolution", "sub_resolutions"]
         error_messages = {"title": {"required": "Enter the title of the minute"}}
 
-    # What the minute said when the form was opened: a save by someone else since then is refused.
-    fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
-
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items_to_record(meeting, self.viewer)
         self.fields["item"].error_messages["invalid_choice"] = ITEM_NOT_OFFERED
         self.fields["item"].error_messages["required"] = "Select the agenda item this minute records"
-        if self.instance.pk:
-            self.initial["fingerprint"] = self.instance.fingerprint()
 
 
 class ActionForm(GdsFormMixin, forms.ModelForm):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from kcsp.locking import RecordLock
 from kcsp.models import Organisation, Person, User
 
 from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Pack, Paper
@@ -71,11 +72,15 @@ def _renumber(meeting: Meeting, section: str) -> None:
 
 
 @transaction.atomic
-def agenda_item_save(*, item: AgendaItem, old_section: str | None = None) -> bool:
+def agenda_item_save(*, item: AgendaItem, old_section: str | None = None, lock: RecordLock | None = None) -> bool:
     """Add or update an item, coding it at the end of its section; True if the chair must agree again.
 
-    A change of the item's restriction (who may see it) withdraws every pack holding it, in this transaction."""
+    A change of the item's restriction (who may see it) withdraws every pack holding it, in this transaction.
+    With `lock` (an edit form's), a change someone else saved since the form was opened raises StaleRecord.
+    """
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    if lock is not None:
+        lock.check(item)
     if meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
         raise ValidationError("The meeting has been held: its agenda can no longer change.")
     was = AgendaItem.objects.filter(pk=item.pk).values_list("restriction_reason", flat=True).first()
@@ -257,25 +262,13 @@ def minute_add(*, minute: Minute) -> Minute:
     return minute
 
 
-class StaleMinute(Exception):
-    """Someone else saved the minute first; carries the saved one so the page can show it."""
-
-    def __init__(self, current: Minute, changed: list[str]):
-        super().__init__("The minute was changed by someone else while you were editing it.")
-        self.current = current
-        self.changed = changed
-
-
 @transaction.atomic
-def minute_save(*, minute: Minute, expected_fingerprint: str) -> Minute:
-    """Save an edited minute unless it changed since the form was opened (then StaleMinute, nothing saved)."""
-    current = Minute.objects.select_for_update().select_related("item").get(pk=minute.pk)
+def minute_save(*, minute: Minute, lock: RecordLock | None = None) -> Minute:
+    """Save an edited minute while its meeting is held; with `lock`, someone else's change since the form was
+    opened raises StaleRecord (kcsp.locking) and nothing is saved."""
+    current = lock.check(minute) if lock is not None else Minute.objects.select_for_update().get(pk=minute.pk)
     if current.meeting.status != Meeting.Status.HELD:
         raise ValidationError("Minutes are written once the meeting is held and until they are approved.")
-    if current.fingerprint() != expected_fingerprint:
-        attnames = {name: Minute._meta.get_field(name).attname for name in Minute.TRACKED_FIELDS}
-        changed = [name for name, attr in attnames.items() if getattr(current, attr) != getattr(minute, attr)]
-        raise StaleMinute(current, changed)
     minute.save()
     return minute
 

@@ -17,7 +17,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
 
 def add_item(version, priority, objective="Raise awareness of campaigns", **fields) -> PlanItem:
     item = PlanItem(version=version, priority=priority, objective=objective, **fields)
-    return services.plan_item_save(item=item, expected_revision=None, lead_organisations=[], themes=[])
+    return services.plan_item_save(item=item, lead_organisations=[], themes=[])
 
 
 def agreement_world() -> dict:

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from agreement import selectors, services
+from agreement.forms import PlanItemForm
 from agreement.models import Agreement, PlanItem, ProgressUpdate
 from kcsp import roles
+from kcsp.locking import VERSION_FIELD, record_version
 from kcsp.testing import assert_queries_constant
 
 from .factories import add_item, agreement_world
@@ -68,7 +70,7 @@ def edit_form(item, **changes):
         "timescale": item.timescale,
         "lead_text": item.lead_text,
         "linked_groups": item.linked_groups,
-        "revision": item.revision,
+        VERSION_FIELD: record_version(item, [*PlanItemForm._meta.fields, "position", "retired"]),
     }
     data.update(changes)
     return data
@@ -85,7 +87,8 @@ def test_two_officers_editing_the_same_item_the_second_save_is_refused_and_keeps
     response = second.post(url, edit_form(item, objective="Second officer's objective", timescale="June 2023"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Someone else saved this item" in body and "Objective or planned outcome" in body
+    assert "Someone else changed this plan item since you opened it" in body
+    assert "Objective or planned outcome" in body
     assert "Second officer&#x27;s objective" in body, "what the second officer typed is kept"
     assert "First officer&#x27;s objective" in body, "and they see what is saved now"
     assert PlanItem.objects.get(pk=item.pk).objective == "First officer's objective"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from dhr.models import Case, TimescaleRule
 from dhr.services import extension_add, timescale_rule_save
 from dhr.timescales import add_months
+from kcsp.testing import opened
 
 from .factories import make_case
 
@@ -117,6 +118,7 @@ def test_the_case_form_validates_the_stages(dhr_client):
         "notified_on_2": "2023",
         "decision": "",
     }
+    data = opened(dhr_client, f"/reviews/{case.pk}/edit/", data)
     response = dhr_client.post(f"/reviews/{case.pk}/edit/", data)
     assert response.status_code == 200
     assert "Record the decision before moving the case past notification" in response.content.decode()

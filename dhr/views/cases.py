@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from kcsp.downloads import Outgoing, Sensitivity, file_send
+from kcsp.locking import RecordLockMixin
 from kcsp.pages import FormPageMixin
 
 from .. import forms
@@ -53,7 +54,7 @@ class CaseCreateView(ClearedMixin, FormPageMixin, CreateView):
         return redirect(case)
 
 
-class CaseEditView(ClearedMixin, FormPageMixin, UpdateView):
+class CaseEditView(ClearedMixin, RecordLockMixin, FormPageMixin, UpdateView):
     form_class = forms.CaseForm
     model = Case
     heading = "Case details and stage"
@@ -201,11 +202,17 @@ class DocumentDownloadView(ClearedMixin, View):
         return file_send(request, CaseDocument.objects.select_related("case").exclude(file=""), outgoing, pk=pk)
 
 
-class PublicationView(CaseFormMixin, FormView):
+class PublicationView(RecordLockMixin, CaseFormMixin, FormView):
     form_class = forms.PublicationForm
     heading = "Publish on the public page"
     log_action = AccessLog.Action.CHANGE
     success_message = "Publication settings saved."
+
+    def get_locked_object(self):
+        return self.case
+
+    def get_locked_fields(self, form):
+        return ("is_listed_publicly", "published_report")
 
     def get_initial(self):
         return {"listed": "yes" if self.case.is_listed_publicly else "no"}

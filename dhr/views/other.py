@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
 
 from kcsp.downloads import Outgoing, Sensitivity, file_send
+from kcsp.locking import RecordLockMixin
 from kcsp.pages import FormPageMixin
 from meetings.models import AgendaItem
 from meetings.packbuild.requests import packs_refresh_if_published
@@ -101,7 +102,7 @@ class TimescaleListView(LoggedViewMixin, ListView):
     model = TimescaleRule
 
 
-class TimescaleEditView(SectionFormMixin, UpdateView):
+class TimescaleEditView(RecordLockMixin, SectionFormMixin, UpdateView):
     form_class = forms.TimescaleRuleForm
     model = TimescaleRule
     heading = "Change a timescale"
@@ -143,7 +144,7 @@ class AccessLogExportView(ClearedMixin, View):
         return file_send(request, None, lambda _: outgoing)
 
 
-class AgendaLinkView(ClearedMixin, FormPageMixin, UpdateView):
+class AgendaLinkView(ClearedMixin, RecordLockMixin, FormPageMixin, UpdateView):
     """Link a DHR agenda item to cases and choose whether its pack carries the generated update paper."""
 
     form_class = forms.AgendaLinkForm

@@ -16,7 +16,7 @@ from grants.budget import year_summaries
 from grants.exports import GIVING_COLUMNS
 from grants.models import Bid, GrantYear, Pot
 from kcsp import roles
-from kcsp.testing import assert_queries_constant
+from kcsp.testing import assert_queries_constant, opened
 from meetings.tests.factories import PDF_BYTES
 
 from .factories import BidFactory, GrantYearFactory
@@ -213,7 +213,9 @@ def test_year_figures_cannot_fall_below_what_is_approved(make_user):
     officer = Client()
     officer.force_login(make_user(roles.OFFICER))
     url = reverse("grants:year_edit", args=[2036])
-    form = {"amount_granted": "2100", "tactical_pot": "700", "refunds_received": "0", "rolled_over": "0"}
+    form = opened(
+        officer, url, {"amount_granted": "2100", "tactical_pot": "700", "refunds_received": "0", "rolled_over": "0"}
+    )
     response = officer.post(url, form)
     assert "less than the £1,500.00 already approved from it" in response.content.decode()
     assert GrantYear.objects.get(year=2036).amount_granted == Decimal("3000.00")

@@ -7,14 +7,14 @@ from django.core.management import call_command
 from kcsp import roles
 from kcsp.models import User
 from kcsp.pdf import render_pdf
+from kcsp.testing import opened
 
 
 def change_user(admin_client, user, group_names):
     groups = [Group.objects.get(name=n).pk for n in group_names]
-    return admin_client.post(
-        f"/admin/kcsp/user/{user.pk}/change/",
-        {"email": user.email, "full_name": user.full_name, "is_active": "on", "groups": groups},
-    )
+    url = f"/admin/kcsp/user/{user.pk}/change/"
+    data = {"email": user.email, "full_name": user.full_name, "is_active": "on", "groups": groups}
+    return admin_client.post(url, opened(admin_client, url, data))
 
 
 @pytest.mark.django_db

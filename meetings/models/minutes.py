@@ -1,6 +1,5 @@
 """Minutes ("notes"), numbered across a committee's meetings, and the actions arising from them."""
 
-import hashlib
 import string
 
 from django.db import models
@@ -65,13 +64,6 @@ class Minute(DhrContent, models.Model):
     @property
     def is_restricted(self) -> bool:
         return self.item.is_restricted
-
-    TRACKED_FIELDS = ("item", "title", "paragraphs", "resolution", "sub_resolutions")
-
-    def fingerprint(self) -> str:
-        """What the minute says now, as a short hash: an edit form carries it to notice a save in between."""
-        values = [str(self.item_id), self.title, self.paragraphs, self.resolution, self.sub_resolutions]
-        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
 
     @property
     def numbered_paragraphs(self) -> list[tuple[int, str]]:

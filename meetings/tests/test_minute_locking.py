@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from kcsp import roles
+from kcsp.locking import VERSION_FIELD
 from meetings.models import Minute
 from meetings.tests.factories import committee_business
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def form_data(page, **changes):
     form = page.context["form"]
     data = {name: form[name].value() for name in ("item", "title", "paragraphs", "resolution", "sub_resolutions")}
-    data["fingerprint"] = form["fingerprint"].value()
+    data[VERSION_FIELD] = form[VERSION_FIELD].value()
     return {**{k: "" if v is None else v for k, v in data.items()}, **changes}
 
 
@@ -32,8 +33,8 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_shown_the_saved_minut
     refused = second.post(url, form_data(second_page, title="Working Group Update (amended)"))
     body = refused.content.decode()
     assert refused.status_code == 200
-    assert "Someone else saved this minute while you were editing it" in body
-    assert "differs from yours in: title, paragraphs" in body
+    assert "Someone else changed this minute since you opened it" in body
+    assert "What changed since you opened it" in body and "Paragraphs" in body
     assert "The board noted the update." in body, "the saved version is shown"
     assert 'value="Working Group Update (amended)"' in body, "what the second officer typed is kept"
     minute.refresh_from_db()
@@ -47,9 +48,9 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_shown_the_saved_minut
     assert (minute.title, minute.paragraphs) == ("Working Group Update (amended)", "The board noted the update.")
 
 
-def test_a_save_without_the_fingerprint_is_refused(officer_client, make_user):
+def test_a_save_without_the_version_is_refused(officer_client, make_user):
     minute = committee_business(member_user=make_user(roles.MEMBER))["minute"]
     url = f"/meetings/minutes/{minute.pk}/edit/"
-    data = {**form_data(officer_client.get(url), title="Changed"), "fingerprint": ""}
-    assert "Someone else saved this minute" in officer_client.post(url, data).content.decode()
+    data = {**form_data(officer_client.get(url), title="Changed"), VERSION_FIELD: ""}
+    assert "Someone else changed this minute" in officer_client.post(url, data).content.decode()
     assert Minute.objects.get(pk=minute.pk).title == "Working Group Update"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import CreateView, UpdateView
 
+from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 
 from .. import services
@@ -40,7 +41,7 @@ class MeetingCreateView(OfficerMixin, FormPageMixin, CreateView):
         return redirect(self.object)
 
 
-class MeetingEditView(OfficerMixin, FormPageMixin, UpdateView):
+class MeetingEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView):
     form_class = MeetingForm
     heading = "Edit meeting"
 
@@ -57,7 +58,9 @@ class ItemFormMixin(OfficerMixin, FormPageMixin):
     def form_valid(self, form):
         old_section = form.initial.get("section")
         try:
-            needs_agreement = services.agenda_item_save(item=form.instance, old_section=old_section)
+            needs_agreement = services.agenda_item_save(
+                item=form.instance, old_section=old_section, lock=getattr(self, "record_lock", None)
+            )
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -88,8 +91,9 @@ class ItemCreateView(ItemFormMixin, CreateView):
         return self.meeting.get_absolute_url()
 
 
-class ItemEditView(ItemFormMixin, UpdateView):
+class ItemEditView(RecordLockMixin, ItemFormMixin, UpdateView):
     heading = "Edit agenda item"
+    lock_in_service = True  # after the meeting's lock, as every agenda write takes them
 
     def get_queryset(self):
         return visible_items(self.request.user)
@@ -231,7 +235,7 @@ class PaperUploadView(PaperCreateMixin, CreateView):
         return redirect(paper)
 
 
-class PaperEditView(OfficerMixin, FormPageMixin, UpdateView):
+class PaperEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView):
     form_class = WrittenPaperForm
     heading = "Edit paper"
 
@@ -278,7 +282,7 @@ class SectionCreateView(SectionFormMixin, CreateView):
         return self.paper.get_absolute_url()
 
 
-class SectionEditView(SectionFormMixin, UpdateView):
+class SectionEditView(RecordLockMixin, SectionFormMixin, UpdateView):
     heading = "Edit section"
 
     def get_queryset(self):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 
 from ..forms import CommitteeForm, MembershipForm, OfficeTermForm, TermsOfReferenceForm
@@ -44,7 +45,7 @@ class CommitteeCreateView(OfficerMixin, FormPageMixin, CreateView):
     heading = "New committee"
 
 
-class CommitteeEditView(OfficerMixin, FormPageMixin, UpdateView):
+class CommitteeEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView):
     form_class = CommitteeForm
     heading = "Edit committee"
     model = Committee
@@ -91,7 +92,7 @@ class MembershipCreateView(CommitteeChildMixin, CreateView):
     success_message = "Membership saved."
 
 
-class MembershipEditView(OfficerMixin, FormPageMixin, UpdateView):
+class MembershipEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView):
     form_class = MembershipForm
     heading = "Edit membership"
     queryset = Membership.objects.select_related("committee")

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import CreateView, FormView, UpdateView
 
+from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 
 from .. import selectors, services
@@ -120,25 +121,14 @@ class MinuteCreateView(OfficerMixin, MeetingChildMixin, CreateView):
         return redirect("meetings:minutes", pk=self.meeting.pk)
 
 
-class MinuteEditView(OfficerMixin, FormPageMixin, UpdateView):
+class MinuteEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView):
     form_class = MinuteForm
     heading = "Edit minute"
-    template_name = "meetings/minute_form.html"
+    lock_in_service = True
 
     def form_valid(self, form):
         try:
-            services.minute_save(minute=form.instance, expected_fingerprint=form.cleaned_data["fingerprint"])
-        except services.StaleMinute as stale:
-            labels = ", ".join(str(Minute._meta.get_field(f).verbose_name) for f in stale.changed) or "nothing"
-            form.add_error(
-                None,
-                f"Someone else saved this minute while you were editing it; the saved minute differs from yours "
-                f"in: {labels}. Your changes are below and have not been saved: check them against the saved "
-                "minute shown, then save again.",
-            )
-            form.data = form.data.copy()
-            form.data["fingerprint"] = stale.current.fingerprint()
-            return self.render_to_response(self.get_context_data(form=form, current=stale.current))
+            services.minute_save(minute=form.instance, lock=self.record_lock)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -177,7 +167,7 @@ class ActionCreateView(OfficerMixin, FormPageMixin, CreateView):
         return reverse("meetings:minutes", args=[self.minute.meeting_id])
 
 
-class ActionEditView(OfficerMixin, FormPageMixin, UpdateView):
+class ActionEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView):
     form_class = ActionForm
     heading = "Update action"
 

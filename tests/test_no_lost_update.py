@@ -1,0 +1,249 @@
+"""No lost update anywhere: every edit page, found by walking the URL resolver, refuses the second of two saves.
+
+The permission matrix already fails on a URL missing from its table; this walks that table. Each GET page whose
+form is about a record that already exists must carry the record's version (kcsp/locking.py); a form page that
+is not such an edit must be declared below with the reason. Each edit page is then driven by two signed-in
+people, as a browser would submit its form: both open it, the first saves a change and is sent on, the second
+saves their own change and is refused (200, never a 500) with the rule in the error summary and what changed;
+their typed value stays in the form, and the record keeps the first change.
+"""
+
+from html.parser import HTMLParser
+
+from django import forms
+from django.test import Client
+
+from kcsp import roles
+from kcsp.locking import VERSION_FIELD
+from tests.test_permission_matrix import ROUTES, _url, objects, sign_in, users  # noqa: F401 (fixtures)
+
+# Whose two sessions drive a page: the first of these roles the page is open to.
+DRIVERS = (roles.OFFICER, roles.DHR_CLEARED, roles.CHAIR, roles.MEMBER, roles.ADMIN)
+
+# Form pages that are not an edit of a record two people may edit. A page whose form is bound to a saved
+# record can never be declared here: it must carry the lock. Pages adding a new record need no entry.
+NOT_AN_EDIT = {
+    "login": "signing in",
+    "admin:password_change": "a person's own password",
+    "password_change": "a person's own password",
+    "password_reset": "asking for a reset e-mail",
+    "password_reset_confirm": "a reset link's new password",
+    "two_factor_setup": "a person's own authenticator",
+    "two_factor_verify": "entering a one-time code",
+    "notifications:preferences": "a person's own e-mail choices, which only they change",
+    "search:search": "a search box (a GET form)",
+    "tokens:api_token_create": "issues a new token",
+    "tokens:calendar_create": "issues a new calendar address",
+    "tokens:calendar_revoke": "a one-way step on the person's own calendar address",
+    "tokens:api_token_revoke": "a one-way step on the person's own token",
+    "system_status": "queues a render check",
+    "meetings:agenda_agree": "a one-way step the service refuses twice",
+    "meetings:meeting_publish": "a one-way step the service refuses twice",
+    "meetings:meeting_held": "a one-way step the service refuses twice",
+    "meetings:apologies": "adds the person's apologies",
+    "meetings:minutes_approve": "a one-way step the service refuses twice",
+    "meetings:item_delete": "removes the item (a second removal finds nothing)",
+    "meetings:attendance_delete": "removes the row (a second removal finds nothing)",
+    "meetings:appendix_create": "adds an appendix",
+    "agreement:new_draft": "a one-way step the service refuses twice",
+    "agreement:version_publish": "a one-way step the service refuses twice",
+    "agreement:item_retire": "a one-way step; a retirement meanwhile refuses the item's edit form (lock_also)",
+    "agreement:plan_import": "reads a file into a new draft, confirmed on its own page",
+    "grants:tactical_lock": "a one-way step the service refuses twice",
+    "grants:tactical_unlock": "a one-way step the service refuses twice",
+    "grants:year_close": "a one-way step the service refuses twice",
+    "grants:attachment_create": "adds an attachment",
+    "grants:bid_step": "a workflow step: the service refuses a step from the wrong status",
+    "grants:queue": "the chair's queue: each decision is a workflow step",
+    "grants:queue_decide": "a workflow step: the service refuses a step from the wrong status",
+    "dhr:extension_create": "adds an extension; the service refuses a date not after the one now due",
+}
+
+
+class PostForms(HTMLParser):
+    """The POST forms of a page, each as the (name, value) pairs a browser would submit (files left out)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.forms, self._form, self._textarea, self._select = [], None, None, None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._form = []
+            self.forms.append(self._form)
+        elif self._form is None or "disabled" in a:
+            return
+        elif tag == "input" and a.get("name"):
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio") and "checked" not in a or kind in ("submit", "button", "file", "image"):
+                return
+            self._form.append((a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else "")))
+        elif tag == "textarea":
+            self._textarea = [a.get("name"), ""]
+        elif tag == "select":
+            self._select = {"name": a.get("name"), "multiple": "multiple" in a, "options": [], "selected": []}
+        elif tag == "option" and self._select is not None:
+            self._select["options"].append(a.get("value", ""))
+            if "selected" in a:
+                self._select["selected"].append(a.get("value", ""))
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea
+            self._form.append((name, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            chosen = self._select["selected"] or ([] if self._select["multiple"] else self._select["options"][:1])
+            self._form.extend((self._select["name"], value) for value in chosen)
+            self._select = None
+
+
+def locked_form_data(html: str) -> dict[str, list[str]]:
+    """The page's form that carries a record version, as multi-valued POST data."""
+    for pairs in PostForms(html).forms:
+        data: dict[str, list[str]] = {}
+        for name, value in pairs:
+            data.setdefault(name, []).append(value)
+        if VERSION_FIELD in data:
+            return data
+    raise AssertionError("no form on the page carries the record's version")
+
+
+def change_for(form: forms.Form, data: dict) -> tuple[str, list[str], list[str]]:
+    """(field, first person's values, second person's values): free text if the form has it, else a number,
+    a choice, a set of ticks or a tick box, each changed away from what the page showed."""
+    fields = [
+        (n, f) for n, f in form.fields.items() if n != VERSION_FIELD and not f.disabled and not f.widget.is_hidden
+    ]
+    for widget in (forms.Textarea, forms.TextInput):
+        for name, field in fields:
+            if type(field) is forms.CharField and isinstance(field.widget, widget) and name in data:
+                old = data[name][0].strip()
+                return name, [f"{old} (first edit)".strip()], [f"{old} (second edit)".strip()]
+    for name, field in fields:
+        if isinstance(field, forms.IntegerField | forms.DecimalField) and name in data:
+            old = float(data[name][0] or 0)
+            return name, [f"{old + 1:g}"], [f"{old + 2:g}"]
+    for name, field in fields:
+        if not isinstance(field, forms.ChoiceField):
+            continue
+        now, values = set(data.get(name, [])), [str(value) for value, _ in field.choices if str(value)]
+        if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField) and values:
+            return name, sorted(now ^ {values[0]}), sorted(now ^ {values[-1]})
+        others = [value for value in values if value not in now]
+        if others:
+            return name, others[:1], others[-1:]
+    for name, field in fields:
+        if isinstance(field, forms.BooleanField):
+            toggled = [] if data.get(name) else ["on"]
+            return name, toggled, toggled
+    raise AssertionError(f"no field to change among {[name for name, _ in fields]}")
+
+
+def page_form(response):
+    """The form a page shows about a record, if any: the view's `form`, or the admin's."""
+    context = response.context
+    if context is None:
+        return None
+    if context.get("revert_disabled"):
+        return None  # the admin's page of a past version: read only, reverting is switched off
+    if "adminform" in context:
+        return context["adminform"].form
+    return context.get("form")
+
+
+def driver(route):
+    return next((role for role in DRIVERS if role in route.who), None)
+
+
+def two_sessions(make_user, role):
+    clients = []
+    for _ in range(2):
+        client, user = Client(), make_user(role)
+        sign_in(client, role, user)
+        clients.append(client)
+    return clients
+
+
+def same(field, shown: list[str] | None, values: list[str]) -> bool:
+    """Whether a form shows `values` in a field, read as the field reads them (39663 is 39663.00)."""
+    shown = shown or []
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        return sorted(shown) == sorted(values)
+    if isinstance(field, forms.BooleanField):
+        return bool(shown) == bool(values)
+    return len(shown) == len(values) == 1 and field.to_python(shown[0]) == field.to_python(values[0])
+
+
+# How a refusal shows: the site's form page (error summary and what changed) or the admin's change page.
+REFUSAL_MARKS = {"site": ("govuk-error-summary", 'data-testid="record-changed"'), "admin": ("errornote",)}
+
+
+def drive(url: str, first: Client, second: Client, form, kind: str) -> str | None:
+    """The two-session story on one edit page; what went wrong, or None."""
+    first_data = locked_form_data(first.get(url).content.decode())
+    second_data = locked_form_data(second.get(url).content.decode())
+    name, first_value, second_value = change_for(form, first_data)
+    saved = first.post(url, {**first_data, name: first_value})
+    if saved.status_code != 302:
+        errors = page_form(saved).errors if page_form(saved) is not None else ""
+        return f"the first save answered {saved.status_code}, not a redirect {errors}"
+    refused = second.post(url, {**second_data, name: second_value})
+    body = refused.content.decode()
+    if refused.status_code not in (200, 409):
+        return f"the second save answered {refused.status_code}"
+    if "Someone else changed this" not in body:
+        return "the second save was not refused with the rule"
+    missing = [mark for mark in REFUSAL_MARKS[kind] if mark not in body]
+    if missing:
+        return f"the refusal lacks {missing} (the error summary and what changed)"
+    kept = locked_form_data(body)
+    if not same(form.fields[name], kept.get(name), second_value):
+        return f"the second person's typed {name!r} is not kept: {kept.get(name)}"
+    if kept[VERSION_FIELD] == second_data[VERSION_FIELD]:
+        return "the refusal's form still carries the old version, so saving again would be refused forever"
+    now = locked_form_data(first.get(url).content.decode())
+    if not same(form.fields[name], now.get(name), first_value):
+        return f"the record lost the first change to {name!r}: {now.get(name)}"
+    return None
+
+
+def test_every_edit_page_refuses_the_second_of_two_concurrent_saves(objects, make_user, capsys):  # noqa: F811
+    problems = [f"{name}: declared not an edit, but there is no such URL" for name in set(NOT_AN_EDIT) - set(ROUTES)]
+    driven = []
+    for name, route in sorted(ROUTES.items()):
+        role = driver(route)
+        if route.method != "get" or role is None or name.startswith("api:"):
+            continue
+        url = _url(name, route, objects)
+        first, second = two_sessions(make_user, role)
+        form = page_form(first.get(url))
+        if form is None:
+            continue
+        locked = VERSION_FIELD in form.fields
+        bound_to_record = getattr(getattr(form, "instance", None), "pk", None) is not None
+        if name in NOT_AN_EDIT:
+            if locked or bound_to_record:
+                problems.append(f"{name}: edits a saved record, so it cannot be declared not an edit")
+            continue
+        if not locked:
+            if bound_to_record:
+                problems.append(f"{name}: edits a saved record without its version (use RecordLockMixin)")
+            elif not isinstance(form, forms.ModelForm):
+                problems.append(f"{name}: a form page that is neither locked nor declared in NOT_AN_EDIT")
+            continue
+        problem = drive(url, first, second, form, "admin" if name.startswith("admin:") else "site")
+        driven.append(name)
+        if problem:
+            problems.append(f"{name} ({url}): {problem}")
+    assert not problems, "\n".join(problems)
+    with capsys.disabled():
+        print(f"\nno lost update: {len(driven)} edit pages driven by two sessions: {', '.join(driven)}")
