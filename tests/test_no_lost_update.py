@@ -42,6 +42,7 @@ NOT_AN_EDIT = {
     "meetings:meeting_held": "a one-way step the service refuses twice",
     "meetings:apologies": "adds the person's apologies",
     "meetings:minutes_approve": "a one-way step the service refuses twice",
+    "meetings:pack_withdraw": "a one-way step (a withdrawal row); a withdrawn pack is restored only by a rebuild",
     "meetings:item_delete": "removes the item (a second removal finds nothing)",
     "meetings:attendance_delete": "removes the row (a second removal finds nothing)",
     "meetings:appendix_create": "adds an appendix",

@@ -21,6 +21,7 @@ from dhr.models import Case, CaseDocument
 from dhr.tests.factories import make_case
 from grants.models import BidAttachment
 from grants.tests.factories import grants_world
+from kcsp.testing import opened
 from meetings.models import Appendix, Paper
 from meetings.tests.factories import AgendaItemFactory, published_meeting
 from meetings.tests.hostile_pdfs import SECRETS, hostile_pdf
@@ -87,7 +88,8 @@ class PublishedReport:
 def dhr_published_report(request):
     case = make_case(status=Case.Status.PUBLISHED, published_on=datetime.date(2024, 5, 1))
     url = f"/reviews/{case.pk}/publication/"
-    return request.getfixturevalue("dhr_client"), url, {"listed": "yes"}, "report", lambda: PublishedReport(case)
+    client = request.getfixturevalue("dhr_client")
+    return client, url, opened(client, url, {"listed": "yes"}), "report", lambda: PublishedReport(case)
 
 
 UPLOADS = {

@@ -13,6 +13,8 @@ EXPECTED_NAV = {
     "chair": SIGNED_IN_NAV,
     # The demo DHR login has an authenticator app: after its code, the Reviews section appears.
     "dhr_cleared": [*SIGNED_IN_NAV[:4], "Reviews", *SIGNED_IN_NAV[4:]],
+    # The DHR clerk (an officer who is DHR-cleared) has an authenticator app too.
+    "DHR clerk": [*SIGNED_IN_NAV[:4], "Reviews", *SIGNED_IN_NAV[4:]],
     "admin": [
         "Home",
         "Meetings",
