@@ -70,9 +70,12 @@ def is_staff(user) -> bool:
 
 
 def member_committee_ids(user) -> list[int]:
+    """Committees the user currently sits on AS A MEMBER: a current membership of their person counts only while
+    the account holds the member role, so taking the role away (or linking a person to an account without it)
+    takes away what the membership opened: restricted items, non-public bodies, draft minutes, feeds, the API."""
     from .models import Membership
 
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not roles.has_role(user, roles.MEMBER):
         return []
     cached = getattr(user, "_kcsp_committee_ids", None)
     if cached is None:

@@ -137,3 +137,18 @@ def test_declarations_on_restricted_items_stay_with_their_item(world):
     assert "Trustee of a charity" in member_view and "Employed by a district council" in member_view
     outsider_view = clients[NON_MEMBER].get(f"/meetings/{held.pk}/minutes/").content.decode()
     assert "Trustee of a charity" not in outsider_view
+
+
+def test_a_membership_opens_nothing_once_the_member_role_is_taken_away(world):
+    """Access follows the role as well as the membership: an administrator who removes someone's member role
+    (or links a committee person to an account without it) takes away the restricted items, pack and minutes."""
+    objects, clients = world
+    member = clients[roles.MEMBER]
+    paper_file = f"/meetings/papers/{objects['restricted_paper'].pk}/file/"
+    assert member.get(paper_file).status_code == 200
+    user = objects["membership"].person.user
+    user.groups.clear()
+    assert member.get(paper_file).status_code == 404
+    assert member.get(f"/meetings/items/{objects['restricted_item'].pk}/").status_code == 404
+    assert member.get(f"/meetings/{objects['published'].pk}/packs/restricted.pdf").status_code == 404
+    assert "Prevent update" not in member.get(objects["published"].get_absolute_url()).content.decode()
