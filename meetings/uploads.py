@@ -19,8 +19,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
+import pikepdf
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from lxml import etree
 
 from .docx_clean import clean_docx
 from .pdf_clean import NEEDS_PASSWORD, NOT_A_PDF, PDF_BOMB, clean_pdf
@@ -45,10 +47,33 @@ class CheckedUpload:
     original_name: str
     file: ContentFile | None = None
     removed: tuple[str, ...] = ()
+    title: str = ""  # the document title kept in the stored copy (readers show it in place of the file name)
 
     def removal_note(self) -> str:
-        """' Removed before publishing: a; b.' for the success message, or '' when nothing was removed."""
-        return f" Removed before publishing: {'; '.join(self.removed)}." if self.removed else ""
+        """' Removed before publishing: a; b.' plus the title that stays, for the success message; '' if neither."""
+        note = f" Removed before publishing: {'; '.join(self.removed)}." if self.removed else ""
+        if self.title:
+            note += (
+                f" Kept: the document title “{self.title}”, which PDF readers show in place of the file name;"
+                " if it should not be published, change it (in Word: File > Info > Properties) and upload again."
+            )
+        return note
+
+
+def document_title(data: bytes, kind: str) -> str:
+    """The title a stored PDF (Info /Title) or Word document (core properties dc:title) carries, or ''."""
+    try:
+        if kind == "pdf":
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                return str(pdf.docinfo.get("/Title", "")).strip()[:200]
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            if "docProps/core.xml" not in package.namelist():
+                return ""
+            root = etree.fromstring(package.read("docProps/core.xml"), etree.XMLParser(resolve_entities=False))
+            found = root.find("{http://purl.org/dc/elements/1.1/}title")
+            return (found.text or "").strip()[:200] if found is not None else ""
+    except Exception:  # noqa: BLE001 - a title that cannot be read is simply not reported
+        return ""
 
 
 def clean_file_name(name: str) -> str:
@@ -185,7 +210,9 @@ def check_upload(upload) -> CheckedUpload:
             )
         _check_docx(upload)
         data, removed = clean_docx(upload)
-    return CheckedUpload(kind, original_name, ContentFile(data, name=original_name), tuple(removed))
+    return CheckedUpload(
+        kind, original_name, ContentFile(data, name=original_name), tuple(removed), document_title(data, kind)
+    )
 
 
 MAX_EXTRACTED_CHARS = 1_000_000

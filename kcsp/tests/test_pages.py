@@ -139,3 +139,13 @@ def test_directory_is_paginated_and_has_an_empty_state(member_client):
     first = member_client.get("/directory/").content.decode()
     assert "Page 1 of 2" in first
     assert member_client.get("/directory/?page=2").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_signed_out_visitor_on_a_missing_or_restricted_page_is_offered_sign_in(member_client):
+    """Restricted material answers 404 to those signed out (its existence is not confirmed, and the address is
+    not echoed); the page offers sign-in to a member who followed a link from an e-mail."""
+    body = Client().get("/meetings/papers/999999/file/").content.decode()
+    assert 'href="/account/sign-in/">sign in</a> and follow the link again' in body
+    assert "999999" not in body
+    assert "follow the link again" not in member_client.get("/meetings/papers/999999/file/").content.decode()

@@ -102,3 +102,16 @@ def test_a_pdf_of_more_objects_than_any_paper_needs_is_refused(monkeypatch):
     monkeypatch.setattr(pdf_clean, "MAX_OBJECTS", 10)
     with pytest.raises(ValidationError, match="could not be opened safely"):
         check_upload(SimpleUploadedFile("many.pdf", hostile_pdf()))
+
+
+def test_the_officer_is_told_the_document_title_that_stays(officer_client, item):  # noqa: F811
+    """The title is kept (PDF readers show it; accessibility needs one), so the officer is shown it at upload."""
+    out = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.docinfo["/Title"] = "DRAFT v3 do not circulate"
+        pdf.docinfo["/Author"] = "Jane Authorname"
+        pdf.save(out)
+    page = post_paper(officer_client, item, out.getvalue(), name="p.pdf").content.decode()
+    assert "Removed before publishing: authorship properties (author)" in page
+    assert "Kept: the document title \u201cDRAFT v3 do not circulate\u201d" in page
