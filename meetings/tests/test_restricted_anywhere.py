@@ -191,7 +191,6 @@ def test_the_item_form_takes_a_restriction_in_any_section_and_explains_what_is_m
         assert error in " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-
 @pytest.fixture
 def open_restricted_open(make_user, settings, tmp_path):
     """Section C: C1 open, C2 restricted, C3 open added after publication; a committee member and an officer."""
