@@ -220,7 +220,8 @@ class EnrolmentCode(models.Model):
 class FileDownload(models.Model):
     """Each restricted or DHR file sent (pack, paper, appendix, case file, export): who, when, what and from where.
 
-    Written by kcsp.downloads.file_send and nothing else; the copy sent was marked and watermarked for `user`.
+    Written by kcsp.downloads.file_send and nothing else. A PDF copy was marked and watermarked for `user`; a
+    spreadsheet carried the marking; a Word original sent to an officer carried neither (`copy_sent`).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -238,3 +239,16 @@ class FileDownload(models.Model):
 
     def __str__(self):
         return f"{self.user} downloaded {self.what} at {self.downloaded_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def copy_sent(self) -> str:
+        """How the copy sent was marked, from the name it was sent under (kcsp.downloads._marked): a PDF with the
+        marking and the reader's name on every page, a spreadsheet with the marking, a restricted Word paper to
+        an officer as its original, unmarked. "" for a row recorded without a file name."""
+        extension = self.filename.rsplit(".", 1)[-1].lower() if "." in self.filename else ""
+        return {
+            "pdf": "PDF, marked and named for the reader",
+            "csv": "Spreadsheet, marked",
+            "xlsx": "Spreadsheet, marked",
+            "docx": "Word original, not marked or named",
+        }.get(extension, "")

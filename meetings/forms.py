@@ -285,7 +285,7 @@ class PackWithdrawForm(GdsFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you withdrawing it?",
         help_text="Officers see this on the meeting's packs panel, and it is kept in the pack's record. "
-        "Readers are told only that the pack is being rebuilt.",
+        "Readers are told only that the pack has been withdrawn while it is corrected.",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why you are withdrawing the pack"},

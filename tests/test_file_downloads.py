@@ -197,6 +197,14 @@ def test_a_restricted_word_paper_reaches_readers_as_pdf_and_officers_as_the_orig
         (users[roles.MEMBER], "prevent.pdf"),
         (users[roles.OFFICER], "prevent.docx"),
     ]
+    # The officers' record of downloads says which copy was the unmarked Word original, and claims no marking for it.
+    log = clients[roles.OFFICER].get(f"/meetings/{paper.item.meeting_id}/downloads/").content.decode()
+    assert "Each copy carried the protective marking" not in log
+    rows = {row.split("</td>")[1]: row for row in log.split('<tr class="govuk-table__row">')[1:] if "Word paper" in row}
+    member_row = next(row for who, row in rows.items() if users[roles.MEMBER].get_full_name() in who)
+    officer_row = next(row for who, row in rows.items() if users[roles.OFFICER].get_full_name() in who)
+    assert "PDF, marked and named for the reader" in member_row
+    assert "Word original, not marked or named" in officer_row and "marked and named" not in officer_row
 
 
 def test_officers_see_who_downloaded_a_meetings_restricted_files(world, users, clients):  # noqa: F811

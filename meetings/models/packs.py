@@ -78,6 +78,28 @@ class Pack(models.Model):
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def rebuild_pending(self) -> bool:
+        """A build is queued or running: once it finishes it restores a withdrawn pack (packbuild.service)."""
+        return self.status in (self.Status.QUEUED, self.Status.BUILDING)
+
+    @property
+    def state(self) -> str:
+        """The one status shown for the pack, from its real state (the packs panel and the download answer):
+
+        "removed" (its kind has nothing left; officers only), "rebuilding" (withdrawn with a build queued or
+        running), "withdrawn" (withdrawn and no build queued: by an officer's hand, or a rebuild failed; it stays
+        so until an officer rebuilds), else the build status ("none", "queued", "building", "ready", "failed")."""
+        if self.status == self.Status.REMOVED:
+            return "removed"
+        if self.is_withdrawn:
+            return "rebuilding" if self.rebuild_pending else "withdrawn"
+        return self.status
+
+    @property
+    def state_label(self) -> str:
+        return {"rebuilding": "Being rebuilt", "withdrawn": "Withdrawn"}.get(self.state) or self.get_status_display()
+
 
 class PackContent(models.Model):
     """One agenda item, paper, appendix or minute a built pack holds, with its item's restriction reason when

@@ -1,7 +1,8 @@
 """Withdrawing packs: at once, in the transaction of the change that makes them stale, or by an officer's hand.
 
-A withdrawn pack's file is never served (manifest.pack_withdrawal_reason); readers see "This pack is being
-rebuilt" and officers see why on the packs panel. A build started after the withdrawal restores the pack.
+A withdrawn pack's file is never served (manifest.pack_withdrawal_reason); readers see "being rebuilt" while a
+build is queued, else "withdrawn while it is corrected" (Pack.state), and officers see who, when and why on the
+packs panel. A build started after the withdrawal restores the pack.
 A kind with nothing left in it is removed: its file is deleted once the change commits, and its row stays,
 emptied, as the anchor of its withdrawal and download records.
 """

@@ -189,3 +189,66 @@ def test_the_item_form_takes_a_restriction_in_any_section_and_explains_what_is_m
     else:
         assert not form.is_valid()
         assert error in " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@pytest.fixture
+def open_restricted_open(make_user, settings, tmp_path):
+    """Section C: C1 open, C2 restricted, C3 open added after publication; a committee member and an officer."""
+    from .factories import published_meeting
+
+    settings.MEDIA_ROOT = tmp_path
+    member, officer = make_user(roles.MEMBER), make_user(roles.OFFICER)
+    meeting = published_meeting()
+    MembershipFactory(committee=meeting.committee, person=PersonFactory(user=member))
+    titles = (("Dates of future meetings", ""), (SECRET_TITLE, "exploitation"), ("Late open item", ""))
+    items = []
+    for title, reason in titles:
+        item = AgendaItem(meeting=meeting, section="C", title=title, kind="verbal", restriction_reason=reason)
+        services.agenda_item_save(item=item)
+        items.append(item)
+    assert [item.code for item in items] == ["C1", "C2", "C3"], "codes follow print order"
+    return meeting, items, (member, officer)
+
+
+def test_an_open_item_after_a_restricted_one_in_the_same_section_is_outside_the_restricted_group(
+    open_restricted_open,
+):
+    """The "Restricted items" heading and statement cover C2 alone, for members and officers; the public sees
+    C1 and C3 and nothing of C2."""
+    from lxml import html
+
+    meeting, items, readers = open_restricted_open
+    for user in readers:
+        client = Client()
+        client.force_login(user)
+        tree = html.fromstring(client.get(meeting.get_absolute_url()).content)
+        (group,) = tree.xpath('//*[@data-testid="section-C"]//*[@data-testid="restricted-group"]')
+        inside = {li.get("id") for li in group.xpath(".//li")}
+        assert inside == {f"item-{items[1].pk}"}, "the restricted group holds C2 and nothing else"
+        assert "Restricted items" in group.text_content() and "Not open to the press and public" in group.text_content()
+        late = tree.get_element_by_id(f"item-{items[2].pk}")
+        assert group not in late.iterancestors()
+        headings = late.xpath("preceding::h4[1]")
+        assert headings[0].text_content() == "Items open to the press and public"
+    page = Client().get(meeting.get_absolute_url()).content.decode()
+    assert "Dates of future meetings" in page and "Late open item" in page
+    assert SECRET_TITLE not in page and "Restricted items" not in page and f"item-{items[1].pk}" not in page
+
+
+def test_the_front_sheets_group_the_same_way_open_items_in_the_agenda_pack_the_restricted_one_alone(
+    open_restricted_open,
+):
+    """Each pack's front sheet carries one heading for all it lists: the agenda pack C1 and C3 under
+    UNRESTRICTED ITEMS, the restricted pack C2 alone under RESTRICTED ITEM(S)."""
+    from meetings.packbuild.service import pack_build
+
+    meeting, items, _ = open_restricted_open
+    for kind in ("public", "restricted"):
+        pack_build(meeting=meeting, kind=kind)
+    public = PdfReader(Pack.objects.get(meeting=meeting, kind="public").file.path).pages[0].extract_text()
+    assert "UNRESTRICTED ITEMS" in public and "RESTRICTED ITEM(S)" not in public
+    assert "Dates of future meetings" in public and "Late open item" in public and SECRET_TITLE not in public
+    restricted = PdfReader(Pack.objects.get(meeting=meeting, kind="restricted").file.path).pages[0].extract_text()
+    assert "RESTRICTED ITEM(S)" in restricted and "UNRESTRICTED" not in restricted
+    assert SECRET_TITLE in restricted and "Dates of future meetings" not in restricted
+    assert "Late open item" not in restricted

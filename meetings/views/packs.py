@@ -47,21 +47,28 @@ class PackStatusView(TemplateView):
 
 
 def pack_unavailable(request, pack: Pack) -> HttpResponse | None:
-    """The one guard every pack download passes: None when the file may be sent, else the "being rebuilt" page.
+    """The one guard every pack download passes: None when the file may be sent, else a page saying why not.
 
     The rule is packbuild.manifest.pack_withdrawal_reason. A stale pack nobody had withdrawn yet is withdrawn
-    now and rebuilt. The answer is 503 with Retry-After, not 200: the file exists again once rebuilt, and a
-    non-2xx answer is never saved, cached or indexed as if it were the PDF (curl -O, download managers, the
-    page cache, search engines); `no-store` as well, so no browser or proxy keeps it."""
+    now and rebuilt. The answer is never 2xx, so it is never saved, cached or indexed as if it were the PDF
+    (curl -O, download managers, the page cache, search engines), and `no-store` so no browser or proxy keeps it.
+    Which non-2xx follows the pack's real state (Pack.state):
+    - a rebuild queued or running: 503 with Retry-After, for the file exists again within minutes;
+    - withdrawn with no build queued (an officer's hand, or a rebuild that failed): 404 without Retry-After. It
+      stays so until an officer corrects it and rebuilds, which may be days: 503 would promise a retry that
+      nothing schedules and tell uptime monitoring the server is failing, while 404 says what is true, that
+      there is no current representation of the pack, and a crawler drops it until it is published again."""
     reason = pack_withdrawal_reason(pack)
     if not reason:
         return None
     if not pack.is_withdrawn:
         pack_withdraw_stale(pack=pack, reason=reason)
         pack.refresh_from_db()
+    rebuilding = pack.state == "rebuilding"
     context = {"meeting": pack.meeting, "pack": pack, "can_manage": request.user.has_perm("meetings.manage")}
-    response = render(request, "meetings/pack_unavailable.html", context, status=503)
-    response["Retry-After"] = str(settings.PACK_REBUILD_DELAY_SECONDS + 60)
+    response = render(request, "meetings/pack_unavailable.html", context, status=503 if rebuilding else 404)
+    if rebuilding:
+        response["Retry-After"] = str(settings.PACK_REBUILD_DELAY_SECONDS + 60)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -118,7 +125,8 @@ class PackRebuildView(OfficerMixin, View):
 class PackWithdrawView(OfficerMixin, FormPageMixin, FormView):
     """An officer stops a pack being served at once (a paper published with a mistake in it), with a reason.
 
-    Readers then get "This pack is being rebuilt"; a build started after the withdrawal restores the pack."""
+    Readers then get "This pack has been withdrawn while it is corrected" until an officer rebuilds the packs: a
+    build started after the withdrawal restores the pack."""
 
     form_class = PackWithdrawForm
     heading = "Withdraw this pack"
@@ -136,8 +144,8 @@ class PackWithdrawView(OfficerMixin, FormPageMixin, FormView):
 
     def get_context_data(self, **kwargs):
         explanation = (
-            "Nobody can download it from the moment you confirm: readers are told it is being rebuilt. "
-            "Correct what is wrong, then rebuild the packs to restore it."
+            "Nobody can download it from the moment you confirm: readers are told it has been withdrawn while it "
+            "is corrected. Correct what is wrong, then rebuild the packs to restore it."
         )
         return super().get_context_data(explanation=explanation, **kwargs)
 
