@@ -31,6 +31,7 @@ NOT_AN_EDIT = {
     "password_reset_confirm": "a reset link's new password",
     "two_factor_setup": "a person's own authenticator",
     "two_factor_verify": "entering a one-time code",
+    "two_factor_backup_codes": "replaces the person's own backup codes (shown once)",
     "notifications:preferences": "a person's own e-mail choices, which only they change",
     "search:search": "a search box (a GET form)",
     "tokens:api_token_create": "issues a new token",
