@@ -71,11 +71,13 @@ def record_version(obj: models.Model, fields: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class Change:
-    """One field that differs: label, what it was when the form was opened (None: not known) and what is saved now."""
+    """One field that differs: label, what it was when the form was opened (None: not known), what is saved now,
+    and the model field's name ("" for the saved-version rows)."""
 
     label: str
     before: str | None
     after: str
+    name: str = ""
 
 
 class StaleRecord(Exception):
@@ -91,6 +93,13 @@ class StaleRecord(Exception):
         super().__init__(f"Someone else changed this {self.thing} since you opened it")
         self.current, self.changes, self.saved, self.opened = current, changes, saved, opened
         self.by, self.at = by, at
+        self.refreshed: list[str] = []  # labels of fields this user left alone, now showing the saved value
+
+    @property
+    def who(self) -> str:
+        """The person who saved the newest version, as named on the page, or "someone else"."""
+        name = getattr(self.by, "get_full_name", lambda: "")() if self.by is not None else ""
+        return name or (str(self.by) if self.by is not None else "") or "someone else"
 
     @property
     def message(self) -> str:
@@ -137,10 +146,11 @@ def _changes(current, opened, typed, fields, expected: str, form_fields) -> list
         before_obj = opened if opened is not None else typed
         if _plain(getattr(before_obj, field.attname, None)) != _plain(getattr(current, field.attname, None)):
             before = _shown(opened, field, form_fields) if opened is not None else None
-            changes.append(Change(_label(field, form_fields), before, _shown(current, field, form_fields)))
+            label, after = _label(field, form_fields), _shown(current, field, form_fields)
+            changes.append(Change(label, before, after, field.name))
     if many and record_version(current, [f.name for f in many]).split(".")[1] != expected.partition(".")[2]:
         for field in many:
-            changes.append(Change(_label(field, form_fields), None, _shown(current, field, form_fields)))
+            changes.append(Change(_label(field, form_fields), None, _shown(current, field, form_fields), field.name))
     return changes
 
 
@@ -184,6 +194,49 @@ def record_lock_check(obj: models.Model, *, fields: Iterable[str], expected: str
     )
 
 
+def _put(form, name: str, value) -> None:
+    """Write a saved model value into a bound form's (mutable) data as its widget would post it."""
+    key, field = form.add_prefix(name), form.fields[name]
+    if isinstance(field.widget, forms.CheckboxInput):
+        values = ["on"] if value else []
+    else:
+        shown = field.widget.format_value(field.prepare_value(value))
+        values = [str(v) for v in (shown if isinstance(shown, list | tuple) else [shown]) if v is not None]
+    if hasattr(form.data, "setlist"):
+        form.data.setlist(key, values)
+    elif values:
+        form.data[key] = values if len(values) > 1 else values[0]
+    else:
+        form.data.pop(key, None)
+
+
+def stale_merge(form, stale: StaleRecord) -> list[tuple[str, str]]:
+    """Bring the other person's changes into a refused form, so saving again cannot silently undo them.
+
+    For each field in `stale.changes` whose old value is known (history matched the version the form was opened
+    on): if what this user posted equals that old value, they did not touch it and the form now holds the saved
+    value; if they changed it too (to something other than the saved value), what they typed stays and the
+    answer names the field: [(field name, "You and <who> both changed <label>: check before saving")].
+    `form.data` must be a mutable copy. Labels brought in are listed in `stale.refreshed`. Issue 13 §7.
+    """
+    if stale.opened is None:
+        return []
+    both = []
+    for change in stale.changes:
+        field = form.fields.get(change.name)
+        if change.before is None or field is None or field.disabled or isinstance(field, forms.FileField):
+            continue
+        attname = type(stale.current)._meta.get_field(change.name).attname
+        before, after = getattr(stale.opened, attname, None), getattr(stale.current, attname, None)
+        posted = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(change.name))
+        if not field.has_changed(before, posted):
+            _put(form, change.name, after)
+            stale.refreshed.append(change.label)
+        elif field.has_changed(after, posted):
+            both.append((change.name, f"You and {stale.who} both changed {change.label}: check before saving"))
+    return both
+
+
 @dataclass(frozen=True)
 class RecordLock:
     """What an edit form was opened on: the fields it edits and their version. Services call `check(obj)`."""
@@ -202,8 +255,9 @@ class RecordLockMixin:
     By default the check runs just before the view's own `form_valid`, in one transaction with it. A view whose
     service locks parent rows first sets `lock_in_service = True` and passes `self.record_lock` to the
     service, which calls `lock.check(obj)` after its own locks (one lock order, no deadlock). A refused save
-    answers 200 with the form page: the rule in the error summary, what changed, the saved version, and the
-    typed values kept, with the new version so that saving again (deliberately) goes through.
+    answers 200 with the form page: the rule in the error summary, what changed, the saved version, the typed
+    values kept and the other person's changes brought into fields this user left alone (`stale_merge`), with
+    the new version so that saving again (deliberately) goes through and keeps both people's changes.
     """
 
     lock_also: tuple[str, ...] = ()
@@ -248,6 +302,8 @@ class RecordLockMixin:
     def stale_response(self, form, stale: StaleRecord, fields):
         form.add_error(None, stale.message)
         form.data = form.data.copy()
+        for name, message in stale_merge(form, stale):
+            form.add_error(name, message)
         form.data[form.add_prefix(VERSION_FIELD)] = record_version(stale.current, fields)
         context = self.get_context_data(form=form, stale=stale, current=stale.current)
         return self.render_to_response(context)
@@ -257,7 +313,8 @@ class RecordLockAdminMixin:
     """The admin's change pages: the same version in the form, checked inside the admin's own transaction.
 
     A refused save stays on the change page with the rule and what changed as form errors, what was typed kept,
-    and the new version, so saving again (deliberately) goes through.
+    fields this user left alone showing the other person's saved value (`stale_merge`), and the new version, so
+    saving again (deliberately) goes through and keeps both people's changes.
     """
 
     def get_fieldsets(self, request, obj=None):
@@ -291,6 +348,8 @@ def _locked_admin_form(form_class, version: str):
             except StaleRecord as stale:
                 self.data = self.data.copy()
                 self.data[self.add_prefix(VERSION_FIELD)] = record_version(stale.current, fields)
+                for name, message in stale_merge(self, stale):
+                    self.add_error(name, message)
                 shown = [f"{c.label}: {c.before or '(not known)'} → {c.after}" for c in stale.changes]
                 raise forms.ValidationError([stale.message, *shown]) from None
             return cleaned

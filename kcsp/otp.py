@@ -6,7 +6,8 @@ seconds) has no useful cap, so a dozen sign-ins with one typo each left the back
 hours. Here the person is the unit: the delay is the library's formula, with its per-plugin factor
 (OTP_TOTP_THROTTLE_FACTOR, OTP_STATIC_THROTTLE_FACTOR), capped at TWO_FACTOR_MAX_DELAY_SECONDS; a code
 typed during the delay is not checked and the caller says how long to wait; a right code on any device
-clears the count on all of them. The count is kept in the devices' own throttling fields.
+clears the count on all of them. The count is kept in the devices' own throttling fields. A backup code
+accepted here is remembered as used (kcsp/backupcodes.py).
 """
 
 import math
@@ -17,6 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.models import Device, ThrottlingMixin
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from .backupcodes import backup_code_spent
 
 THROTTLE_FIELDS = ["throttling_failure_count", "throttling_failure_timestamp"]
 
@@ -95,6 +99,8 @@ def otp_code_check(*, user, code: str, pending: Device | None = None) -> CodeChe
         device.throttling_failure_timestamp = None if matched else now
         device.save(update_fields=THROTTLE_FIELDS)
     if matched:
+        if isinstance(matched, StaticDevice):
+            backup_code_spent(user=user, code=code)
         return CodeCheck(matched)
     return CodeCheck(None, math.ceil(_delay_seconds(throttled, failures + 1)))
 

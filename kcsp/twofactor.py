@@ -2,7 +2,8 @@
 
 A password alone signs a user in to the ordinary pages. Domestic Homicide Review pages and the admin
 site open only once a one-time code has been confirmed in the same session. Setting up a first app
-also needs an enrolment code (kcsp/enrolment.py), and every code is checked by kcsp/otp.py.
+also needs an enrolment code (kcsp/enrolment.py), and every code is checked by kcsp/otp.py. Confirming
+the first app shows a set of backup codes once (kcsp/backupcodes.py); the account page makes new ones.
 """
 
 from django import forms
@@ -11,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.generic import FormView, View
@@ -19,9 +20,13 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import roles
+from .backupcodes import backup_code_was_used, backup_codes_issue, backup_codes_left, signed_in_with_backup_code
 from .enrolment import enrolment_code_find, enrolment_code_send, enrolment_code_spend, qr_svg
-from .forms import GdsFormMixin
+from .forms import ConfirmForm, GdsFormMixin
+from .mixins import RolePermissionMixin
 from .otp import otp_code_check
+from .pages import FormPageMixin
 
 DEVICE_NAME = "Authenticator app"
 
@@ -111,12 +116,25 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
         return super().get_context_data(next=safe_next(self.request, "home"), **kwargs)
 
     def form_valid(self, form):
-        check = otp_code_check(user=self.request.user, code=form.cleaned_data["code"])
+        user, code = self.request.user, form.cleaned_data["code"]
+        check = otp_code_check(user=user, code=code)
         if check.device is None:
-            form.add_error("code", code_refusal(check))
+            used = check.checked and backup_code_was_used(user=user, code=code)
+            form.add_error("code", code_refusal(check, USED_BACKUP_CODE) if used else code_refusal(check))
             return self.form_invalid(form)
         code_confirmed(self.request, check.device)
+        if signed_in_with_backup_code(user):
+            left = backup_codes_left(user)
+            messages.info(
+                self.request,
+                f"You used a backup code. You have {left} backup code{'s' if left != 1 else ''} left"
+                + (": make new ones from your account page." if left <= LOW_BACKUP_CODES else "."),
+            )
         return redirect(safe_next(self.request, "home"))
+
+
+USED_BACKUP_CODE = "That backup code has already been used: enter a code from your app or another backup code"
+LOW_BACKUP_CODES = 3  # at or below this many left, the sign-in says to make new ones
 
 
 def code_refusal(
@@ -215,6 +233,7 @@ class TwoFactorSetupView(LoginRequiredMixin, FormView):
             self.request.session.pop(SESSION_ENROLMENT, None)
             messages.error(self.request, "Your enrolment code has expired or was replaced: enter a new one.")
             return redirect("two_factor_setup")
+        first_app = not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.throttle_reset(commit=False)
@@ -224,7 +243,52 @@ class TwoFactorSetupView(LoginRequiredMixin, FormView):
         messages.success(
             self.request, "Two-factor authentication is set up. You will be asked for a code when you sign in."
         )
+        if first_app or not backup_codes_left(user):
+            return backup_codes_page(self.request, backup_codes_issue(user=user), safe_next(self.request, "account"))
         return redirect(safe_next(self.request, "account"))
+
+
+def backup_codes_page(request, codes: list[str], next_url: str):
+    """The one time a set of backup codes is shown: a page no browser or proxy may store."""
+    response = render(request, "kcsp/two_factor_backup_codes.html", {"codes": codes, "next": next_url})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class BackupCodesView(RolePermissionMixin, FormPageMixin, FormView):
+    """'Make new backup codes': needs this session verified (a code from the app, or a backup code), so a stolen
+    password alone cannot read new codes; the new set replaces the old and is shown once."""
+
+    permission_required = "kcsp.view_account"
+    form_class = ConfirmForm
+    heading = "Make new backup codes"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not self.has_permission():
+            return self.handle_no_permission()
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            return redirect("two_factor_setup")  # backup codes stand in for an app: set one up first
+        if not roles.is_verified(user):
+            return redirect(verification_url(user, reverse("two_factor_backup_codes")))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "submit_label": "Make new backup codes"}
+
+    def get_back_url(self):
+        return reverse("account")
+
+    def get_context_data(self, **kwargs):
+        left = backup_codes_left(self.request.user)
+        explanation = (
+            f"You have {left} unused backup code{'s' if left != 1 else ''}. New codes replace them: the old ones stop "
+            "working. The new codes are shown once, on the next page."
+        )
+        return super().get_context_data(explanation=explanation, **kwargs)
+
+    def form_valid(self, form):
+        return backup_codes_page(self.request, backup_codes_issue(user=self.request.user), reverse("account"))
 
 
 class EnrolmentCodeSendView(LoginRequiredMixin, View):

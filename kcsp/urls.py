@@ -11,6 +11,7 @@ account_urls = [
     path("account/sign-in/", twofactor.SignInView.as_view(form_class=SignInForm), name="login"),
     path("account/two-factor/", twofactor.TwoFactorSetupView.as_view(), name="two_factor_setup"),
     path("account/two-factor/code/", twofactor.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("account/two-factor/backup-codes/", twofactor.BackupCodesView.as_view(), name="two_factor_backup_codes"),
     path(
         "account/two-factor/enrolment-code/",
         twofactor.EnrolmentCodeSendView.as_view(),

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from django_otp import user_has_device
 
 from . import roles
+from .backupcodes import backup_codes_left, signed_in_with_backup_code
 from .downloads import Outgoing, Sensitivity, file_send
 from .forms import RenderCheckForm
 from .mixins import RolePermissionMixin
@@ -42,7 +43,13 @@ class AccountView(RolePermissionMixin, TemplateView):
         elif roles.ADMIN in held:
             needed = "You need a code to open the administration pages."
         return super().get_context_data(
-            two_factor={"verified": roles.is_verified(user), "has_device": user_has_device(user), "needed": needed},
+            two_factor={
+                "verified": roles.is_verified(user),
+                "has_device": user_has_device(user),
+                "needed": needed,
+                "by_backup_code": signed_in_with_backup_code(user),
+                "backup_codes_left": backup_codes_left(user),
+            },
             person=getattr(user, "person", None),
             api_tokens=ApiToken.objects.active().filter(user=user),
             calendar_feed_url=self.request.build_absolute_uri(reverse("tokens:private_ical", args=[feed.token]))

@@ -68,7 +68,7 @@ POSTS_ELSEWHERE = {"grants:queue"}
 # Forms sent by GET (filters): fuzzed as query strings, and must change nothing at all.
 GET_FORMS = {"search:search"}
 # Forms that answer success with a page of their own rather than a redirect (a new token is shown once).
-SUCCESS_PAGES = {"tokens:api_token_create": "Your new API token"}
+SUCCESS_PAGES = {"tokens:api_token_create": "Your new API token", "two_factor_backup_codes": "Your backup codes"}
 
 
 def form_routes():

@@ -10,6 +10,7 @@ their typed value stays in the form, and the record keeps the first change.
 
 from html.parser import HTMLParser
 
+import pytest
 from django import forms
 from django.test import Client
 
@@ -30,6 +31,7 @@ NOT_AN_EDIT = {
     "password_reset_confirm": "a reset link's new password",
     "two_factor_setup": "a person's own authenticator",
     "two_factor_verify": "entering a one-time code",
+    "two_factor_backup_codes": "replaces the person's own backup codes (shown once)",
     "notifications:preferences": "a person's own e-mail choices, which only they change",
     "search:search": "a search box (a GET form)",
     "tokens:api_token_create": "issues a new token",
@@ -248,3 +250,60 @@ def test_every_edit_page_refuses_the_second_of_two_concurrent_saves(objects, mak
     assert not problems, "\n".join(problems)
     with capsys.disabled():
         print(f"\nno lost update: {len(driven)} edit pages driven by two sessions: {', '.join(driven)}")
+
+
+# Saving again after a refusal keeps both people's changes (issue 13 §7): a field the second person left alone
+# shows the first person's saved value, a field they changed keeps what they typed, one both changed is named.
+MERGE_PAGES = {
+    "site": (
+        "meetings:committee_edit",
+        roles.OFFICER,
+        {"short_name": ["CSP-1"], "is_public": []},
+        {"name": ["Board 2"]},
+    ),
+    "admin": ("admin:kcsp_organisation_change", roles.ADMIN, {"short_name": ["KPOL-1"]}, {"name": ["Police 2"]}),
+}
+
+
+def opened_twice(kind, objects, make_user):  # noqa: F811
+    """(url, first session, second session, each one's form data, first person's name): both opened the page."""
+    name, role, _, _ = MERGE_PAGES[kind]
+    url = _url(name, ROUTES[name], objects)
+    sessions = []
+    for full_name in ("First Person", "Second Person"):
+        client = Client()
+        sign_in(client, role, make_user(role, full_name=full_name))
+        sessions.append((client, locked_form_data(client.get(url).content.decode())))
+    (first, first_data), (second, second_data) = sessions
+    return url, first, second, first_data, second_data
+
+
+@pytest.mark.parametrize("kind", MERGE_PAGES)
+def test_a_refused_save_brings_in_the_other_change_so_saving_again_keeps_both(kind, objects, make_user):  # noqa: F811
+    _, _, first_change, second_change = MERGE_PAGES[kind]
+    url, first, second, first_data, second_data = opened_twice(kind, objects, make_user)
+    if kind == "site":
+        assert first_data.get("is_public"), "the committee starts public, so the first person clears the tick"
+    assert first.post(url, {**first_data, **first_change}).status_code == 302
+    refused = second.post(url, {**second_data, **second_change})
+    body = refused.content.decode()
+    assert refused.status_code == 200 and "Someone else changed this" in body
+    assert "both changed" not in body, "nobody changed the same field"
+    kept = locked_form_data(body)
+    for field, value in {**first_change, **second_change}.items():
+        assert kept.get(field, []) == value, f"{field}: the re-shown form has {kept.get(field)}, not {value}"
+    if kind == "site":
+        assert 'data-testid="record-refreshed"' in body
+    assert second.post(url, kept).status_code == 302, "saving again (deliberately) goes through"
+    now = locked_form_data(first.get(url).content.decode())
+    for field, value in {**first_change, **second_change}.items():
+        assert now.get(field, []) == value, f"{field}: the record has {now.get(field)}, not both changes"
+
+
+@pytest.mark.parametrize("kind", MERGE_PAGES)
+def test_a_field_both_people_changed_keeps_the_second_persons_text_and_says_so(kind, objects, make_user):  # noqa: F811
+    url, first, second, first_data, second_data = opened_twice(kind, objects, make_user)
+    assert first.post(url, {**first_data, "name": ["First name"]}).status_code == 302
+    body = second.post(url, {**second_data, "name": ["Second name"]}).content.decode()
+    assert "You and First Person both changed Name: check before saving" in body
+    assert locked_form_data(body)["name"] == ["Second name"]

@@ -198,6 +198,7 @@ ROUTES = {
     "search:search": Route(EVERYONE, query="q=update"),
     "two_factor_setup": Route(SIGNED_IN),
     "two_factor_verify": Route(SIGNED_IN, ok=frozenset({200, 302})),  # no app yet: sent to set one up
+    "two_factor_backup_codes": Route(SIGNED_IN, ok=frozenset({200, 302})),  # no app or no code yet: sent there
     "two_factor_enrolment_code_send": Route(SIGNED_IN, method="post", ok=frozenset({302})),
     "organisation_list": Route(ANY_ROLE),
     "organisation_detail": Route(ANY_ROLE, kwargs="organisation"),

@@ -5,9 +5,11 @@ import threading
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.forms import modelform_factory
+from django.http import QueryDict
 
 from kcsp import roles
-from kcsp.locking import RecordLock, StaleRecord, record_lock_check, record_version
+from kcsp.locking import RecordLock, StaleRecord, record_lock_check, record_version, stale_merge
 from kcsp.models import Organisation
 
 FIELDS = ("name", "short_name", "kind")
@@ -102,3 +104,27 @@ def test_two_saves_racing_from_the_same_version_exactly_one_goes_through():
         thread.join(timeout=30)
     assert outcomes == {"First": "saved", "Second": "refused"}
     assert Organisation.objects.get(pk=organisation.pk).name == "First"
+
+
+def test_the_refusal_brings_in_only_known_changes_to_fields_left_alone(organisation):
+    """stale_merge: a field this user left alone takes the saved value; with no matching history, nothing moves."""
+    form_class = modelform_factory(Organisation, fields=FIELDS)
+    opened = record_version(organisation, FIELDS)
+    typed = QueryDict(mutable=True)
+    typed.update({"name": "Kent Police", "short_name": "KP (mine)", "kind": organisation.kind})
+    other = Organisation.objects.get(pk=organisation.pk)
+    other.name = "Kent Police (theirs)"
+    other.save()
+    form = form_class(typed.copy(), instance=Organisation.objects.get(pk=organisation.pk))
+    assert form.is_valid()
+    with pytest.raises(StaleRecord) as refused:
+        check(organisation, opened)
+    assert stale_merge(form, refused.value) == []
+    assert (form.data["name"], form.data["short_name"]) == ("Kent Police (theirs)", "KP (mine)")
+    assert refused.value.refreshed == ["name"]
+    never_saved = Organisation(pk=organisation.pk, name="Never saved", short_name="KP", kind=organisation.kind)
+    blind = form_class(typed.copy(), instance=organisation)
+    with pytest.raises(StaleRecord) as unknown:
+        check(organisation, record_version(never_saved, FIELDS))  # a version no history row has
+    assert unknown.value.opened is None and stale_merge(blind, unknown.value) == []
+    assert blind.data["name"] == "Kent Police", "old values not known: what was typed stays"

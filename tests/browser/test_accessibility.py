@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.testing import totp_now
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -165,3 +167,10 @@ def test_two_factor_setup_pages_have_no_wcag_violations(page, live_server):
     qr = page.get_by_role("img", name="QR code of your setup key")
     assert qr.is_visible() and qr.bounding_box()["width"] >= 150
     assert violations(page) == [], "setup key and QR code step"
+    app = TOTPDevice.objects.get(user__email="admin@kcsp.example", confirmed=False)
+    page.get_by_label("Code from your authenticator app").fill(totp_now(app))
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Your backup codes").wait_for()
+    assert violations(page) == [], "backup codes, shown once"
+    page.goto(f"{live_server.url}/account/two-factor/backup-codes/")
+    assert violations(page) == [], "make new backup codes"
