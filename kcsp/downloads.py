@@ -5,8 +5,6 @@ files and reports, the access-log CSV, calendar feeds, render checks) calls `fil
 walks every URL and fails on a file that did not come through here (`response.sent_by_file_send`).
 """
 
-import csv
-import io
 import logging
 import zipfile
 from collections.abc import Callable
@@ -19,7 +17,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-MARKING = "OFFICIAL-SENSITIVE"
+from .exports import OFFICIAL_SENSITIVE as MARKING
+
 logger = logging.getLogger(__name__)
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -86,30 +85,6 @@ def recipient_watermark(user, day=None) -> str:
     return f"downloaded by {name} on {day or timezone.localdate():%-d %B %Y} - do not forward"
 
 
-def spreadsheet_mark(data: bytes, kind: str, marking: str) -> bytes:
-    """The hook for spreadsheets: `marking` as the first row of a CSV and of every XLSX sheet, and in its title.
-
-    The exporter module builds the bytes (formula guard, control characters, local dates); this only adds the
-    marking, so the two stay apart. Shapes: bytes in, bytes out; `kind` is "csv" or "xlsx".
-    """
-    if kind == "csv":
-        text = data.decode("utf-8-sig")
-        out = io.StringIO()
-        csv.writer(out).writerow([marking])
-        return ("\ufeff" if data.startswith(b"\xef\xbb\xbf") else "").encode() + (out.getvalue() + text).encode()
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data))
-    for sheet in book.worksheets:
-        sheet.insert_rows(1)
-        sheet.cell(row=1, column=1, value=marking)
-    book.properties.title = f"{marking} {book.properties.title or ''}".strip()
-    book.properties.keywords = marking
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def _reader_copy(outgoing: Outgoing, user) -> Outgoing:
     """A restricted Word paper goes to readers as its converted PDF (cached); officers get the original."""
     if outgoing.kind != "docx" or user.has_perm("meetings.manage"):
@@ -137,7 +112,9 @@ def _marked(outgoing: Outgoing, user) -> bytes:
             return watermark_copy(data, watermark)
         return stamp_pdf(data, top=(MARKING, watermark), bottom=(MARKING, ""))
     if outgoing.kind in ("csv", "xlsx"):
-        return data if outgoing.stamped else spreadsheet_mark(data, outgoing.kind, MARKING)
+        if not outgoing.stamped:  # the exporter writes the marking (kcsp.exports, marking=); never added afterwards
+            raise ValueError("a restricted spreadsheet must be written by kcsp.exports with its marking")
+        return data
     return data  # a Word original to an officer: the record and no-store still apply
 
 

@@ -8,6 +8,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from kcsp.exports import OFFICIAL_SENSITIVE as MARKING
+
 from .. import access
 from ..models import AgendaItem, Meeting, Minute, Pack, PackContent, Paper
 from .assemble import PackPart, build_pdf, lay_out
@@ -17,7 +19,6 @@ from .withdraw import pack_withdraw
 
 # No build outlives the task's hard time limit: a claim older than that belongs to a dead worker.
 STALE_BUILD = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-MARKING = "OFFICIAL-SENSITIVE"
 
 
 def items_for(meeting: Meeting, kind: str):
