@@ -69,7 +69,7 @@ def persons(user):
 def meetings(user):
     from meetings.models import Meeting
 
-    return Meeting.objects.visible_to(user).select_related("committee").prefetch_related("items")
+    return Meeting.objects.visible_to(user).select_related("committee")
 
 
 def agenda_items(user):

@@ -132,6 +132,7 @@ def download_record(request, outgoing: Outgoing) -> None:
         filename=outgoing.filename[:255],
         content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         object_id=subject.pk if subject is not None else None,
+        dhr=outgoing.dhr,
     )
 
 

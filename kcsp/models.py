@@ -232,6 +232,7 @@ class FileDownload(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
+    dhr = models.BooleanField(default=False, help_text="The file was Domestic Homicide Review material.")
 
     class Meta:
         ordering = ["-downloaded_at", "-pk"]
@@ -239,6 +240,16 @@ class FileDownload(models.Model):
 
     def __str__(self):
         return f"{self.user} downloaded {self.what} at {self.downloaded_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """A record of a DHR download names DHR material: reading it passes the DHR gate's log like any DHR row."""
+        instance = super().from_db(db, field_names, values)
+        if instance.__dict__.get("dhr"):
+            from dhr.gate import dhr_loaded
+
+            dhr_loaded(instance)
+        return instance
 
     @property
     def copy_sent(self) -> str:

@@ -223,7 +223,7 @@ ITEM_NOT_OFFERED = (
 def items_to_record(meeting: Meeting, user):
     """The items of this meeting a user may write minutes and declarations on (kcsp.roles.may_write_dhr_records)."""
     items = AgendaItem.objects.visible_to(user).filter(meeting=meeting)
-    return items if roles.may_write_dhr_records(user) else items.exclude(restriction_reason=access.DHR_REASON)
+    return items if roles.may_write_dhr_records(user) else items.exclude(access.dhr_q())
 
 
 class DeclarationForm(GdsFormMixin, forms.ModelForm):

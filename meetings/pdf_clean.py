@@ -19,6 +19,7 @@ import pikepdf
 from django.core.exceptions import ValidationError
 from pikepdf import Array, Dictionary, Name
 
+from .docx_clean import plural
 from .image_clean import jpeg_without_metadata
 
 NOT_A_PDF = "The selected file is not a PDF: it may be damaged or a different type of file renamed."
@@ -51,10 +52,6 @@ XMP = (
     "<pdfuaid:part>{part}</pdfuaid:part></rdf:Description></rdf:RDF></x:xmpmeta>"
     '<?xpacket end="w"?>'
 )
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def all_dictionaries(pdf: pikepdf.Pdf) -> list:

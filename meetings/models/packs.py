@@ -93,7 +93,8 @@ class Pack(models.Model):
         if self.status == self.Status.REMOVED:
             return "removed"
         if self.is_withdrawn:
-            return "rebuilding" if self.rebuild_pending else "withdrawn"
+            held = self.withdrawn_by_id is not None  # withdrawn by an officer: only their rebuild ends it
+            return "rebuilding" if self.rebuild_pending and not held else "withdrawn"
         return self.status
 
     @property

@@ -114,8 +114,3 @@ def pack_withdrawal_reason(pack: Pack) -> str:
     if not pack.contents_recorded:
         return "Built before packs recorded what they hold."
     return stale_reason(pack)
-
-
-def pack_servable(pack: Pack) -> bool:
-    """True when the pack's file may be sent to those the pack's kind is for (see `pack_withdrawal_reason`)."""
-    return not pack_withdrawal_reason(pack)

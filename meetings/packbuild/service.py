@@ -250,7 +250,10 @@ def _swap_in(pack: Pack, pdf: bytes, pages: int, contents: list[PackContent]) ->
                 file=name, status=Pack.Status.READY, progress="", failure="", page_count=pages, built_at=timezone.now()
             )
             started = locked.build_started_at
-            restores = locked.withdrawn_at is None or (started is not None and locked.withdrawn_at <= started)
+            # Only a withdrawal nobody holds by hand ends with a build that started after it (see withdraw.py).
+            restores = locked.withdrawn_at is None or (
+                locked.withdrawn_by_id is None and started is not None and locked.withdrawn_at <= started
+            )
             still_stale = stale_reason(locked)
             if still_stale:
                 pack_withdraw(pack=locked, reason=still_stale)

@@ -37,8 +37,19 @@ def pack_withdraw(*, pack: Pack, reason: str, by=None) -> Pack:
     locked = Pack.objects.select_for_update().get(pk=pack.pk)
     if not locked.file:
         raise ValidationError("This pack has no file to withdraw.")
+    if by is None and locked.withdrawn_at is not None:
+        return locked  # two readers found it stale at once: it is withdrawn (and its rebuild asked for) once
     _record(locked, reason, by)
     return locked
+
+
+def packs_withdrawals_release(*, meeting) -> int:
+    """An officer's rebuild: their own withdrawals of this meeting's packs end when the new build lands.
+
+    Until then a pack withdrawn by hand stays withdrawn whatever else is rebuilt (an unrelated edit's rebuild
+    must not put a paper with a mistake back in front of readers); the PackWithdrawal rows keep who and why.
+    Returns how many packs were released."""
+    return Pack.objects.filter(meeting=meeting, withdrawn_by__isnull=False).update(withdrawn_by=None)
 
 
 def packs_holding(*, items=(), papers=(), appendices=(), minutes=()):

@@ -1,6 +1,7 @@
 """Who sees restricted items, DHR items, drafts and non-public bodies: every role, allowed and refused."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from kcsp import roles
@@ -152,3 +153,21 @@ def test_a_membership_opens_nothing_once_the_member_role_is_taken_away(world):
     assert member.get(f"/meetings/items/{objects['restricted_item'].pk}/").status_code == 404
     assert member.get(f"/meetings/{objects['published'].pk}/packs/restricted.pdf").status_code == 404
     assert "Prevent update" not in member.get(objects["published"].get_absolute_url()).content.decode()
+
+
+def test_reading_the_record_of_a_dhr_download_is_itself_a_logged_dhr_access(make_user, client):
+    """The downloads page names DHR papers: the record of a DHR download passes the DHR gate's log when loaded."""
+    from dhr.models import AccessLog
+    from kcsp.models import FileDownload
+
+    clerk = make_user(roles.OFFICER)
+    clerk.groups.add(Group.objects.get(name=roles.DHR_CLEARED))
+    objects = committee_business(member_user=make_user(roles.MEMBER))
+    paper = Paper.objects.get(item=objects["dhr_item"])
+    FileDownload.objects.create(user=clerk, what="Paper D2 DHR case briefing", subject=paper, dhr=True)
+    client.force_login(clerk)
+    otp_verify(client, clerk)
+    before = AccessLog.objects.count()
+    page = client.get(f"/meetings/{objects['published'].pk}/downloads/")
+    assert "DHR case briefing" in page.content.decode()
+    assert AccessLog.objects.count() == before + 1

@@ -304,3 +304,18 @@ def test_a_kind_left_with_nothing_is_removed_and_a_request_still_queued_for_it_b
     assert not Pack.objects.get(pk=pack.pk).file
     assert download(world["clients"]["member"], meeting, "restricted").status_code == 404
     assert "Restricted pack" not in world["clients"]["member"].get(meeting.get_absolute_url()).content.decode()
+
+
+def test_a_pack_withdrawn_by_hand_stays_withdrawn_through_an_unrelated_rebuild(world, django_capture_on_commit_callbacks):
+    """Only the officer's own rebuild ends their withdrawal: another edit's rebuild must not put the paper with the
+    mistake back in front of readers."""
+    meeting, _, _ = world["targets"]["public"]
+    officer, anonymous = world["clients"]["officer"], world["clients"]["anonymous"]
+    pack_build(meeting=meeting, kind="public")
+    url = f"/meetings/{meeting.pk}/packs/public/withdraw/"
+    assert officer.post(url, {"reason": "Appendix B has the wrong figures"}).status_code == 302
+    pack_build(meeting=meeting, kind="public")  # a rebuild some other edit asked for
+    assert download(anonymous, meeting, "public").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert officer.post(f"/meetings/{meeting.pk}/packs/rebuild/").status_code == 302
+    assert download(anonymous, meeting, "public").status_code == 200

@@ -13,7 +13,6 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
-from dhr.gate import dhr_gate
 from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.models import FileDownload
 
@@ -22,7 +21,7 @@ from ..forms import PackWithdrawForm
 from ..models import Appendix, Meeting, Pack, Paper
 from ..packbuild.manifest import pack_withdrawal_reason
 from ..packbuild.requests import pack_withdraw_stale, packs_request
-from ..packbuild.withdraw import pack_withdraw
+from ..packbuild.withdraw import pack_withdraw, packs_withdrawals_release
 from .base import FormPageMixin, OfficerMixin
 
 
@@ -82,8 +81,6 @@ class PackDownloadView(View):
         pack = packs.filter(kind=kind).first()
         if pack is None:
             raise Http404
-        if pack.kind == pack.Kind.DHR:
-            dhr_gate(request, what=f"DHR pack: {meeting}", action="download")
         if (unavailable := pack_unavailable(request, pack)) is not None:
             return unavailable
 
@@ -100,7 +97,7 @@ class PackDownloadView(View):
                 dhr=pack.kind == pack.Kind.DHR,
             )
 
-        return file_send(request, packs, outgoing, kind=kind)
+        return file_send(request, packs.filter(pk=pack.pk), outgoing)  # the row just checked; DHR: gated in file_send
 
 
 class PackRebuildView(OfficerMixin, View):
@@ -109,6 +106,7 @@ class PackRebuildView(OfficerMixin, View):
         if not meeting.is_published:
             messages.error(request, "Packs are built once the agenda is published.")
         else:
+            packs_withdrawals_release(meeting=meeting)
             packs = packs_request(meeting=meeting, delay=0)
             if any(pack.sent is False for pack in packs):
                 messages.warning(
