@@ -306,7 +306,9 @@ def test_a_kind_left_with_nothing_is_removed_and_a_request_still_queued_for_it_b
     assert "Restricted pack" not in world["clients"]["member"].get(meeting.get_absolute_url()).content.decode()
 
 
-def test_a_pack_withdrawn_by_hand_stays_withdrawn_through_an_unrelated_rebuild(world, django_capture_on_commit_callbacks):
+def test_a_pack_withdrawn_by_hand_stays_withdrawn_through_an_unrelated_rebuild(
+    world, django_capture_on_commit_callbacks
+):
     """Only the officer's own rebuild ends their withdrawal: another edit's rebuild must not put the paper with the
     mistake back in front of readers."""
     meeting, _, _ = world["targets"]["public"]
