@@ -6,7 +6,11 @@ seconds) has no useful cap, so a dozen sign-ins with one typo each left the back
 hours. Here the person is the unit: the delay is the library's formula, with its per-plugin factor
 (OTP_TOTP_THROTTLE_FACTOR, OTP_STATIC_THROTTLE_FACTOR), capped at TWO_FACTOR_MAX_DELAY_SECONDS; a code
 typed during the delay is not checked and the caller says how long to wait; a right code on any device
-clears the count on all of them. The count is kept in the devices' own throttling fields. A backup code
+clears the count on all of them. Past TWO_FACTOR_SLOW_AFTER wrong codes in a row (20) the wait becomes
+TWO_FACTOR_SLOW_DELAY_SECONDS (an hour): a person who only mistypes never gets there (any right code clears
+the count), while someone who has the password but not the phone is held to a few guesses a day, not one a
+minute for ever; the wait is still told and `two_factor_reset --unlock` clears it.
+The count is kept in the devices' own throttling fields. A backup code
 accepted here is remembered as used (kcsp/backupcodes.py).
 """
 
@@ -43,6 +47,8 @@ def _delay_seconds(devices, failures: int) -> float:
     factor = max((device.get_throttle_factor() for device in devices), default=0)
     if failures <= 0 or factor <= 0:
         return 0.0
+    if failures >= settings.TWO_FACTOR_SLOW_AFTER:
+        return float(settings.TWO_FACTOR_SLOW_DELAY_SECONDS)
     cap = settings.TWO_FACTOR_MAX_DELAY_SECONDS
     return float(min(cap, factor * 2 ** min(failures - 1, 32)))
 
@@ -59,11 +65,6 @@ def _remaining(devices) -> int:
         return 0
     left = _delay_seconds(devices, failures) - (timezone.now() - last).total_seconds()
     return max(0, math.ceil(left))
-
-
-def otp_wait_seconds(user) -> int:
-    """Seconds before this person may try another code (0: now)."""
-    return _remaining(_throttled(devices_for_user(user)))
 
 
 @transaction.atomic

@@ -232,6 +232,9 @@ OTP_TOTP_ISSUER = "Kent Community Safety Partnership"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 TWO_FACTOR_MAX_DELAY_SECONDS = env.int("TWO_FACTOR_MAX_DELAY_SECONDS", default=60)
+# Wrong one-time codes in a row after which each further try waits an hour (kcsp/otp.py): stops guessing.
+TWO_FACTOR_SLOW_AFTER = env.int("TWO_FACTOR_SLOW_AFTER", default=20)
+TWO_FACTOR_SLOW_DELAY_SECONDS = env.int("TWO_FACTOR_SLOW_DELAY_SECONDS", default=3600)
 # A first authenticator app needs an enrolment code (kcsp/enrolment.py), valid this long.
 ENROLMENT_CODE_HOURS = env.int("ENROLMENT_CODE_HOURS", default=72)
 

@@ -113,3 +113,18 @@ def test_the_wait_is_told_and_the_reset_command_clears_it_keeping_the_apps(phone
     assert "Cleared the wrong-code count on 2 device(s)" in capsys.readouterr().out
     assert enter(client, phone.code()).status_code == 302
     assert TOTPDevice.objects.filter(user=phone.user, confirmed=True).exists()
+
+
+def test_guessing_with_the_password_alone_is_slowed_to_an_hour_after_twenty_wrong_codes(phone):
+    """A capped delay alone would let someone with the password guess once a minute for ever."""
+    client = signed_in(phone.user)
+    for _ in range(settings.TWO_FACTOR_SLOW_AFTER):
+        assert "The code is not right" in enter(client, "000000").content.decode()
+        phone.wait(settings.TWO_FACTOR_MAX_DELAY_SECONDS)
+    refused = enter(client, BACKUP).content.decode()
+    assert "Too many wrong codes: try again in" in refused and "not right" not in refused
+    phone.wait(settings.TWO_FACTOR_MAX_DELAY_SECONDS * 2)
+    assert "Too many wrong codes" in enter(client, BACKUP).content.decode(), "still waiting well past a minute"
+    phone.wait(settings.TWO_FACTOR_SLOW_DELAY_SECONDS)
+    assert enter(client, BACKUP)["Location"] == "/reviews/", "never locked out: the backup code works after the hour"
+    assert phone.counts() == (0, 0)
