@@ -17,7 +17,7 @@ def _placeholder(host: str) -> bool:
 def site_url_problem(site_url: str) -> str:
     """SITE_URL starts every link in e-mails: it must be https and the site's real host."""
     parts = urlsplit(site_url or "")
-    if parts.scheme != "https" or not parts.hostname or parts.hostname in PLACEHOLDER_HOSTS:
+    if parts.scheme != "https" or _placeholder(parts.hostname or ""):
         return f"SITE_URL must be the site's https address in production (links in e-mails use it), not {site_url!r}."
     return ""
 

@@ -62,6 +62,10 @@ class Outgoing:
     dhr: bool = False
     case: Model | None = None
 
+    def __post_init__(self):
+        if self.dhr:  # DHR material is restricted material, whatever the caller said
+            self.sensitivity = Sensitivity.RESTRICTED
+
     def open(self):
         """The stored file, open for reading; 404 when the row has none or storage has lost it."""
         if not self.field_file:

@@ -80,11 +80,16 @@ def _key(request, generation: int) -> str:
     return f"pagecache:{generation}:{request.method}:{digest}"
 
 
+MAX_STORED_BYTES = 512 * 1024
+
+
 def _storable(response) -> bool:
     """A whole 200 answer that sets no cookie and does not ask to stay private (e.g. a private feed)."""
     cache_control = response.get("Cache-Control", "").lower()
     return (
         response.status_code == 200
+        and response.get("Content-Type", "").startswith("text/")  # pages and feeds, never a pack's PDF
+        and len(response.content if not getattr(response, "streaming", False) else b"") <= MAX_STORED_BYTES
         and not response.cookies
         and not getattr(response, "streaming", False)
         and "private" not in cache_control

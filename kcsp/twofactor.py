@@ -14,6 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.generic import FormView, View
 from django_otp import login as otp_login
@@ -171,7 +172,9 @@ class TwoFactorSetupView(LoginRequiredMixin, FormView):
         user = request.user
         if user.is_authenticated and user_has_device(user) and not user.is_verified():
             return redirect(verification_url(user, reverse("two_factor_setup")))
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)  # the page shows the app's secret key: never kept by a browser or proxy
+        return response
 
     def enrolment_code_id(self) -> int | None:
         """The enrolment code this session entered (first app only); None if one is still needed."""

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
+from dhr.gate import dhr_gate
 from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.models import FileDownload
 
@@ -133,6 +134,8 @@ class PackWithdrawView(OfficerMixin, FormPageMixin, FormView):
         self.meeting = visible_meeting(request, kwargs["pk"])
         packs = selectors.packs_for(self.meeting, request.user).exclude(file="")
         self.pack = get_object_or_404(packs, kind=kwargs["kind"])
+        if self.pack.kind == Pack.Kind.DHR:
+            dhr_gate(request, what=f"Withdraw the DHR pack of {self.meeting}")
 
     def get_caption(self):
         return f"{self.pack.get_kind_display()}: {self.meeting}"
