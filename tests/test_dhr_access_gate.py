@@ -18,6 +18,8 @@ from django.urls import reverse
 from dhr.models import AccessLog
 from kcsp import roles
 from meetings.models import Action, Appendix, Minute, Pack, Paper, PaperSection
+from meetings.packbuild.manifest import contents_record, holding
+from meetings.packbuild.stamp import stamp_pdf
 from meetings.tests.factories import PDF_BYTES
 
 from .test_every_page import url_for
@@ -63,7 +65,9 @@ def dhr_things(objects, form_world, settings):
     appendix = Appendix(paper=written, letter="A", title="Osprey genogram", original_name="g.pdf", file_kind="pdf")
     appendix.file.save("g.pdf", ContentFile(PDF_BYTES))
     pack = Pack(meeting=objects["published"], kind="dhr", status="ready", page_count=1)
-    pack.file.save("dhr.pdf", ContentFile(PDF_BYTES))
+    built = stamp_pdf(PDF_BYTES, top=("OFFICIAL-SENSITIVE", ""), bottom=("OFFICIAL-SENSITIVE", "Page 1"))
+    pack.file.save("dhr.pdf", ContentFile(built))  # as a build leaves it, with what it holds recorded
+    contents_record(pack, [holding(item), holding(written)])
     held_item = form_world["dhr_held"]
     minute = Minute.objects.create(meeting=objects["held"], item=held_item, number=52, title="Kestrel minute")
     action = Action.objects.create(
@@ -94,8 +98,10 @@ def dhr_urls(objects, dhr_things):
     return urls
 
 
-def _problem(role, method, url, status, rows) -> str | None:
+def _problem(role, method, url, status, rows, location="") -> str | None:
     answered = 200 <= status < 400
+    if role not in SEEN_BY and answered and not location.startswith("/account/sign-in/"):
+        return f"{method} {url} as {role} answered {status}: DHR content must be refused to the uncleared"
     if role not in SEEN_BY or not answered:
         return None if not rows else f"{method} {url} as {role} answered {status} and wrote {len(rows)} row(s)"
     if len(rows) != 1:
@@ -119,17 +125,21 @@ def test_every_request_for_dhr_content_writes_one_log_row_and_a_refusal_none(
     capsys,
 ):
     urls = dhr_urls(objects, dhr_things)
-    problems, checked = [], 0
+    problems, checked, opened = [], 0, set()
     for method in ("GET", "POST"):  # every GET first: a POST may change what later routes are built from
         for _name, url in urls:
             for role in (*EVERY_ROLE, CLERK):
                 response, rows = _request(clients[role], method, url)
                 checked += 1
-                problem = _problem(role, method, url, response.status_code, rows)
+                if role in SEEN_BY and 200 <= response.status_code < 400:
+                    opened.add(url)
+                location = response.get("Location", "") if 300 <= response.status_code < 400 else ""
+                problem = _problem(role, method, url, response.status_code, rows, location)
                 if problem is None and role in SEEN_BY and rows and rows[0].user_id != response.wsgi_request.user.pk:
                     problem = f"{method} {url}: the row names another user"
                 if problem:
                     problems.append(problem)
+    problems += [f"{url} answered no cleared user: nothing was checked there" for _, url in urls if url not in opened]
     assert not problems, "\n".join(problems)
     assert any(name.startswith("meetings:paper_file") for name, _ in urls) and len(urls) > 40
     with capsys.disabled():
