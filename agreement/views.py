@@ -9,7 +9,6 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
 from kcsp.downloads import Outgoing, Sensitivity, file_send
-from kcsp.exports import CSV_TYPE, XLSX_TYPE
 from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
@@ -29,7 +28,7 @@ def visible_versions(user):
 
 
 def visible_items(user):
-    return PlanItem.objects.filter(version__in=visible_versions(user)).select_related(
+    return PlanItem.objects.visible_to(user).select_related(
         "version__plan__agreement", "priority"
     )
 
@@ -297,15 +296,12 @@ class IndicatorValueCreateView(EditorMixin, FormPageMixin, CreateView):
 class PlanExportView(View):
     """The plan (and progress each reader may see) as CSV or XLSX; built in the request, it is quick."""
 
-    FORMATS = {
-        "csv": (CSV_TYPE, exports.to_csv),
-        "xlsx": (XLSX_TYPE, exports.to_xlsx),
-    }
+    FORMATS = {"csv": exports.to_csv, "xlsx": exports.to_xlsx}
 
     def get(self, request, pk, fmt):
         if fmt not in self.FORMATS:
             raise Http404
-        _content_type, make = self.FORMATS[fmt]
+        make = self.FORMATS[fmt]
 
         def outgoing(version):
             data = make(version, request.user)

@@ -10,7 +10,6 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
 from kcsp.downloads import Outgoing, Sensitivity, file_send
-from kcsp.exports import CSV_TYPE, XLSX_TYPE
 from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
@@ -373,15 +372,12 @@ class QueueDecideView(QueueView):
 
 class BidExportView(RolePermissionMixin, View):
     permission_required = "grants.export_bids"
-    FORMATS = {
-        "csv": (CSV_TYPE, exports.bids_csv),
-        "xlsx": (XLSX_TYPE, exports.bids_xlsx),
-    }
+    FORMATS = {"csv": exports.bids_csv, "xlsx": exports.bids_xlsx}
 
     def get(self, request, year, fmt):
         if fmt not in self.FORMATS:
             raise Http404
-        _content_type, build = self.FORMATS[fmt]
+        build = self.FORMATS[fmt]
 
         def outgoing(grant_year):
             bids = selectors.bids_for(request.user, grant_year, "").exclude(status=Bid.Status.DRAFT)

@@ -33,8 +33,13 @@ def _digest(code: str) -> str:
 
 @transaction.atomic
 def enrolment_code_issue(*, user: User, via: str, issued_by: User | None = None) -> str:
-    """A new code for `user` as 'XXXX-XXXX-XXXX' (the only time it exists in clear); cancels any earlier one."""
-    EnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
+    """A new code for `user` as 'XXXX-XXXX-XXXX' (the only time it exists in clear); cancels any earlier one,
+    except that an e-mailed code never cancels one an administrator issued (someone holding only the password
+    could otherwise void it)."""
+    earlier = EnrolmentCode.objects.filter(user=user, used_at__isnull=True)
+    if via == EnrolmentCode.Via.EMAIL:
+        earlier = earlier.exclude(via=EnrolmentCode.Via.ADMIN)
+    earlier.delete()
     code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     EnrolmentCode.objects.create(
         user=user,

@@ -192,7 +192,7 @@ class EnrolmentCode(models.Model):
     """A single-use code an account needs to set up its first authenticator app, so a password alone cannot.
 
     Issued by an administrator (shown to them once) or e-mailed to the account's own address; only its
-    SHA-256 digest is stored (the code carries 60 random bits, so no salt is needed); it expires.
+    SHA-256 digest is stored (the code carries about 57 random bits, so no salt is needed); it expires.
     """
 
     class Via(models.TextChoices):

@@ -122,3 +122,17 @@ def test_the_demo_prints_an_enrolment_code_for_each_login_that_needs_one(setting
     assert thief(admin, DEMO_PASSWORD).post(SETUP, {"enrolment_code": code}).status_code == 302
     dhr = User.objects.get(email="dhr@kcsp.example")
     assert user_has_device(dhr) and "dhr@kcsp.example needs a one-time code for its pages" not in printed
+
+
+def test_an_e_mailed_code_never_cancels_the_one_an_administrator_issued(make_user):
+    """Someone holding only the password can ask for an e-mailed code; that must not void the admin's code."""
+    from kcsp.enrolment import enrolment_code_find, enrolment_code_issue, enrolment_code_send
+    from kcsp.models import EnrolmentCode
+
+    user = make_user(roles.DHR_CLEARED)
+    issued = enrolment_code_issue(user=user, via=EnrolmentCode.Via.ADMIN)
+    assert enrolment_code_send(user=user)
+    assert enrolment_code_find(user=user, code=issued) is not None
+    again = enrolment_code_issue(user=user, via=EnrolmentCode.Via.ADMIN)
+    assert enrolment_code_find(user=user, code=issued) is None, "a new admin code still replaces the old one"
+    assert enrolment_code_find(user=user, code=again) is not None
