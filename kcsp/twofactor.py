@@ -173,7 +173,8 @@ class TwoFactorSetupView(LoginRequiredMixin, FormView):
         if user.is_authenticated and user_has_device(user) and not user.is_verified():
             return redirect(verification_url(user, reverse("two_factor_setup")))
         response = super().dispatch(request, *args, **kwargs)
-        add_never_cache_headers(response)  # the page shows the app's secret key: never kept by a browser or proxy
+        if "no-store" not in response.get("Cache-Control", ""):  # the codes page sets its own
+            add_never_cache_headers(response)  # the page shows the app's secret key: never kept by a browser or proxy
         return response
 
     def enrolment_code_id(self) -> int | None:

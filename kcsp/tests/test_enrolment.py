@@ -136,3 +136,9 @@ def test_an_e_mailed_code_never_cancels_the_one_an_administrator_issued(make_use
     again = enrolment_code_issue(user=user, via=EnrolmentCode.Via.ADMIN)
     assert enrolment_code_find(user=user, code=issued) is None, "a new admin code still replaces the old one"
     assert enrolment_code_find(user=user, code=again) is not None
+
+
+def test_the_setup_page_showing_the_apps_key_is_never_cached(make_user):
+    client = Client()
+    client.force_login(make_user(roles.DHR_CLEARED))
+    assert "no-store" in client.get("/account/two-factor/")["Cache-Control"]
