@@ -93,6 +93,7 @@ ARGS_YEARS = [10]  # set from --years before loading, so the bid loader knows th
 
 def load_year(year: int, people) -> None:
     """One financial year: 30 meetings across the committees (items, papers, minutes, actions) and a plan."""
+    from meetings.minutetext import Style, minute_blocks
     from meetings.models import Action, AgendaItem, Committee, Meeting, Minute, Paper, PaperSection
 
     committees = [Committee.objects.get_or_create(slug=slug, defaults={"name": name})[0] for name, slug in COMMITTEES]
@@ -139,8 +140,8 @@ def load_year(year: int, people) -> None:
                 item=item,
                 number=number,
                 title=item.title,
-                paragraphs=f"{TEXT}\n\n{TEXT}",
-                resolution="that the update be noted",
+                text=f"{TEXT}\n\n{TEXT}\n\nRESOLVED that the update be noted",
+                blocks=minute_blocks(f"{TEXT}\n\n{TEXT}\n\nRESOLVED that the update be noted", Style()),
             )  # fmt: skip
         )
     minutes = Minute.objects.bulk_create(minutes)
@@ -278,6 +279,7 @@ def drive(path: str, session: str | None, *, port: int, users: int, seconds: int
     )  # fmt: skip
     with open(f"{out}_stats.csv", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+
     def number(text: str) -> float:
         return float("nan") if text in ("", "N/A") else float(text)  # N/A: no request finished in time
 

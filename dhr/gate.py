@@ -112,6 +112,14 @@ def dhr_loaded(instance) -> None:
         access.pending.setdefault(type(instance), set()).add(instance.pk)
 
 
+def dhr_record_loaded(what: str) -> None:
+    """For rows that are DHR content by a value of their own (a signed record of DHR minutes): mark the request."""
+    request = _current.get()
+    access = getattr(request, "_dhr_access", None) if request is not None else None
+    if access is not None and access.allowed:
+        access.note(what)
+
+
 def _is_case(instance) -> bool:
     return instance._meta.label == "dhr.Case"
 

@@ -129,6 +129,9 @@ class Person(models.Model):
         max_length=20, blank=True, help_text="As used in the papers: Mr, Ms, Mrs, Cllr, Dr, T/Supt."
     )
     initials = models.CharField(max_length=10, blank=True, help_text="For example S or AJ.")
+    post_nominals = models.CharField(
+        max_length=40, blank=True, help_text="Letters after the name as the papers print them, for example OBE or QPM."
+    )
     forenames = models.CharField(max_length=100, blank=True)
     surname = models.CharField(max_length=100)
     job_title = models.CharField(max_length=200, blank=True)
@@ -150,8 +153,8 @@ class Person(models.Model):
 
     @property
     def display_name(self):
-        """Title, initials and surname as the papers print them: "Ms S Brinson"."""
-        return " ".join(part for part in (self.title, self.initials, self.surname) if part)
+        """Title, initials, surname and post-nominals as the papers print them: "Ms S Brinson", "Mr A Smith OBE"."""
+        return " ".join(part for part in (self.title, self.initials, self.surname, self.post_nominals) if part)
 
     @property
     def full_name(self):

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from kcsp.models import Organisation, Person, User
 
+from .minutetext import minute_blocks
+from .minuting import minute_style
 from .models import (
     Action,
     AgendaItem,
@@ -20,6 +22,7 @@ from .models import (
     PaperSection,
     TermsOfReference,
 )
+from .signing import chairing, minutes_freeze
 
 DATA = "meetings_2022.json"
 
@@ -118,21 +121,37 @@ def _load_meeting(row, committees, people, chair_user):
         for position, (heading, body) in enumerate(paper_row["sections"], start=1):
             PaperSection.objects.create(paper=paper, position=position, heading=heading, body=body)
     _load_attendance(meeting, row.get("attendance"), people)
+    style = minute_style(meeting.committee)
     for minute_row in row.get("minutes", []):
+        text = _minute_text(minute_row)
         minute = Minute.objects.create(
             meeting=meeting,
-            item=items[minute_row["item"]],
+            item=items[minute_row["item"]] if minute_row.get("item") else None,
             number=minute_row["number"],
             title=minute_row["title"],
-            paragraphs="\n\n".join(minute_row["paragraphs"]),
-            resolution=minute_row["resolution"],
-            sub_resolutions="\n".join(minute_row["sub"]),
+            text=text,
+            blocks=minute_blocks(text, style),
         )
         for action in minute_row.get("actions", []):
+            owner = people[action["owner"]]
             Action.objects.create(
-                minute=minute, text=action["text"], owner=people[action["owner"]], due_on=_date(action["due_on"])
+                minute=minute,
+                text=action["text"],
+                owner=owner,
+                owner_name=owner.display_name,
+                due_on=_date(action["due_on"]),
             )
     return meeting
+
+
+def _minute_text(row) -> str:
+    """The minute as the clerk would paste it: numbered paragraphs, then the decision with its lettered parts."""
+    parts = [f"{n}. {text}" for n, text in enumerate(row["paragraphs"], start=1)]
+    if row["resolution"] or row["sub"]:
+        decision = f"RESOLVED {row['resolution']}".rstrip()
+        decision += "".join(f"\n{chr(ord('a') + i)}) {text}" for i, text in enumerate(row["sub"]))
+        parts.append(decision)
+    return "\n\n".join(parts)
 
 
 def _load_attendance(meeting, attendance, people):
@@ -148,11 +167,16 @@ def _load_attendance(meeting, attendance, people):
             kind="present",
             capacity=capacity,
             organisation=represented.get(person.pk) or person.organisation,
+            name_as_recorded=person.display_name,
         )
     for key in attendance["in_attendance"]:
         person = people[key]
         Attendance.objects.create(
-            meeting=meeting, person=person, kind="in_attendance", organisation=person.organisation
+            meeting=meeting,
+            person=person,
+            kind="in_attendance",
+            organisation=person.organisation,
+            name_as_recorded=person.display_name,
         )
 
 
@@ -165,10 +189,16 @@ def demo_meetings_load(people: dict[str, Person]) -> None:
     approval = data["minutes_approved"]
     approved, at_meeting = meetings[approval["meeting"]], meetings[approval["at_meeting"]]
     if approved.status == Meeting.Status.HELD:
+        # Signed as the chair would sign on the day (signing.minutes_approve needs the meeting to have been held
+        # by the clock and the chair's own account; the demo's approving meeting may lie ahead).
+        chair = chairing(at_meeting)
         approved.status = Meeting.Status.MINUTES_APPROVED
         approved.minutes_approved_at_meeting = at_meeting
         approved.minutes_signed_by, approved.minutes_signed_at = chair_user, at_meeting.starts_at
+        if chair is not None:
+            approved.minutes_signed_by_person, approved.minutes_signed_name = chair
         approved.save()
+        minutes_freeze(meeting=approved)
 
 
 def _read(name):

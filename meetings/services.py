@@ -1,7 +1,6 @@
 """Multi-step writes of committee business: agendas, the meeting's status, papers and minutes."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,9 +8,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from kcsp.locking import RecordLock
-from kcsp.models import Organisation, Person, User
+from kcsp.models import Person, User
 
-from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Pack, Paper
+from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Paper
 from .packbuild.requests import packs_refresh_if_published, packs_request
 from .packbuild.withdraw import packs_withdraw_holding
 from .uploads import extract_text
@@ -224,70 +223,3 @@ def apologies_send(*, meeting: Meeting, person: Person) -> Attendance:
     )
     _notify_on_commit("apologies_task", attendance.pk)
     return attendance
-
-
-@dataclass(frozen=True)
-class Quorum:
-    required: int
-    counted: list[str]
-    rule: str
-
-    @property
-    def is_quorate(self) -> bool:
-        return len(self.counted) >= self.required
-
-
-def meeting_quorum(meeting: Meeting) -> Quorum:
-    """Count the distinct organisations present (responsible authorities only, where the rule says so)."""
-    committee = meeting.committee
-    present = meeting.attendance.counting_for_quorum().exclude(organisation=None)
-    if committee.quorum_basis == Committee.QuorumBasis.RESPONSIBLE_AUTHORITIES:
-        present = present.filter(organisation__kind=Organisation.Kind.RESPONSIBLE_AUTHORITY)
-    names = sorted(set(present.values_list("organisation__name", flat=True)))
-    return Quorum(committee.quorum_count, names, committee.quorum_rule)
-
-
-@transaction.atomic
-def minute_add(*, minute: Minute) -> Minute:
-    """Give the minute the committee's next number; numbers continue from one meeting to the next."""
-    meeting = minute.meeting
-    if meeting.status != Meeting.Status.HELD:
-        raise ValidationError("Minutes are written once the meeting is held and until they are approved.")
-    if minute.item.meeting_id != meeting.pk:
-        raise ValidationError("The agenda item belongs to another meeting.")
-    Committee.objects.select_for_update().get(pk=meeting.committee_id)
-    last = Minute.objects.filter(committee_id=meeting.committee_id).aggregate(m=Max("number"))["m"] or 0
-    minute.number = last + 1
-    minute.save()
-    return minute
-
-
-@transaction.atomic
-def minute_save(*, minute: Minute, lock: RecordLock | None = None) -> Minute:
-    """Save an edited minute while its meeting is held; with `lock`, someone else's change since the form was
-    opened raises StaleRecord (kcsp.locking) and nothing is saved."""
-    current = lock.check(minute) if lock is not None else Minute.objects.select_for_update().get(pk=minute.pk)
-    if current.meeting.status != Meeting.Status.HELD:
-        raise ValidationError("Minutes are written once the meeting is held and until they are approved.")
-    minute.save()
-    return minute
-
-
-@transaction.atomic
-def minutes_approve(*, meeting: Meeting, at_meeting: Meeting, chair: User) -> Meeting:
-    """A later meeting resolves the minutes are a correct record; the chair signs them."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != Meeting.Status.HELD:
-        raise ValidationError("Only the draft minutes of a held meeting can be approved.")
-    if at_meeting.committee_id != meeting.committee_id or at_meeting.starts_at <= meeting.starts_at:
-        raise ValidationError("Minutes are approved at a later meeting of the same committee.")
-    if at_meeting.starts_at > timezone.now():
-        raise ValidationError("The meeting approving the minutes has not taken place yet.")
-    if not meeting.minutes.exists():
-        raise ValidationError("There are no minutes to approve.")
-    meeting.status = Meeting.Status.MINUTES_APPROVED
-    meeting.minutes_approved_at_meeting = at_meeting
-    meeting.minutes_signed_by, meeting.minutes_signed_at = chair, timezone.now()
-    meeting.save()
-    packs_request(meeting=meeting, kinds=[Pack.Kind.MINUTES], delay=0)
-    return meeting

@@ -35,6 +35,19 @@ def pack_build_task(self, meeting_id: int, kind: str, requested_at: str) -> str:
 
 
 @shared_task
+def signed_minutes_render_task(record_id: int) -> str:
+    """Render the PDF of one part of signed minutes from its frozen content (meetings/signedpdf.py)."""
+    from .models import SignedMinutes
+    from .signedpdf import signed_minutes_render
+
+    record = SignedMinutes.objects.filter(pk=record_id).first()
+    if record is None:
+        return "gone"
+    signed_minutes_render(record=record)
+    return "rendered"
+
+
+@shared_task
 def packs_resend_task() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): re-send pack requests the broker never got or a dead worker held."""
     return packs_resend_pending()

@@ -190,7 +190,7 @@ for _source in (
         singular="Minute",
         queryset=_minutes,
         title_field="title",
-        body_fields=("paragraphs", "resolution", "sub_resolutions"),
+        body_fields=("text",),
         title=lambda m: f"{m.number}. {m.title}",
         url=_minute_url,
         date_field="meeting__starts_at",

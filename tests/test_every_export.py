@@ -21,6 +21,7 @@ from grants.models import Bid, BidStep
 from grants.tests.factories import BidFactory
 from kcsp import roles
 from kcsp.exports import CSV_TYPE, XLSX_TYPE
+from meetings.freeze import frozen_writes_allowed
 
 from .test_every_page import allowed_role, url_for
 from .test_permission_matrix import (  # noqa: F401  (fixtures)
@@ -64,6 +65,17 @@ def make_everything_hostile(users) -> int:  # noqa: F811
     (the log is append-only). Returns the number of rows changed."""
     hostile = itertools.cycle(HOSTILE)
     changed = 0
+    with frozen_writes_allowed():  # signed minutes too: the export must guard whatever the rows hold
+        changed += _overwrite_rows(hostile)
+    for text in HOSTILE:
+        AccessLog.objects.create(
+            at=LATE_EVENING_UTC, user=users[roles.DHR_CLEARED], action="view", what=text[:300], path="/" + text[:400]
+        )
+    return changed
+
+
+def _overwrite_rows(hostile) -> int:
+    changed = 0
     for model in (m for label in PROJECT_APPS for m in apps.get_app_config(label).get_models()):
         if model is AccessLog:
             continue
@@ -87,10 +99,6 @@ def make_everything_hostile(users) -> int:  # noqa: F811
                     changed += model._default_manager.filter(pk=pk).update(
                         **{k: v for k, v in values.items() if v is not LATE_EVENING_UTC}
                     )
-    for text in HOSTILE:
-        AccessLog.objects.create(
-            at=LATE_EVENING_UTC, user=users[roles.DHR_CLEARED], action="view", what=text[:300], path="/" + text[:400]
-        )
     return changed
 
 

@@ -146,7 +146,7 @@ def test_an_officer_posting_a_dhr_item_to_the_minute_form_is_refused_with_a_clea
 
 def test_the_dhr_clerk_writes_a_dhr_minute_and_reads_it_back(objects, clients, form_world):
     held, dhr_item = objects["held"], form_world["dhr_held"]
-    data = {"item": dhr_item.pk, "title": "Kestrel: panel report", "paragraphs": "Agreed."}
+    data = {"item": dhr_item.pk, "title": "Kestrel: panel report", "text": "Agreed."}
     response = clients[CLERK].post(reverse("meetings:minute_create", args=[held.pk]), data)
     assert response.status_code == 302
     minute = Minute.objects.get(item=dhr_item)

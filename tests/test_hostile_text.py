@@ -13,6 +13,7 @@ from agreement.models import PlanItem, ProgressUpdate
 from agreement.services import version_pdf_build
 from agreement.tests.factories import agreement_world
 from kcsp import roles
+from meetings.minutetext import Style, minute_blocks
 from meetings.models import Meeting, Minute, PaperSection
 from meetings.packbuild.parts import RenderStats
 from meetings.packbuild.service import _minutes_part, _paper_part
@@ -36,9 +37,8 @@ def world(db, make_user, settings, tmp_path):
     paper.summary, paper.contact, paper.recommendations = HOSTILE, HOSTILE, HOSTILE
     paper.save()
     PaperSection.objects.filter(pk=business["section"].pk).update(heading=HOSTILE, body=f"{HOSTILE}\n\n{HOSTILE}")
-    Minute.objects.filter(pk=business["minute"].pk).update(
-        title=HOSTILE, paragraphs=HOSTILE, resolution=HOSTILE, sub_resolutions=HOSTILE
-    )
+    blocks = minute_blocks(f"{HOSTILE}\n\nRESOLVED that {HOSTILE}\na) {HOSTILE}", Style())
+    Minute.objects.filter(pk=business["minute"].pk).update(title=HOSTILE, text=HOSTILE, blocks=blocks)
     Meeting.objects.filter(pk=business["held"].pk).update(status=Meeting.Status.MINUTES_APPROVED)
     PlanItem.objects.filter(version=plan["published_version"]).update(objective=HOSTILE, actions=HOSTILE)
     ProgressUpdate.objects.create(

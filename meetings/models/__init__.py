@@ -3,9 +3,10 @@
 from .attendance import Attendance, Declaration
 from .committees import Committee, Membership, OfficeTerm, TermsOfReference
 from .meetings import AgendaItem, Meeting
-from .minutes import Action, Minute
+from .minutes import Action, Minute, MinuteAmendment
 from .packs import Pack, PackContent, PackWithdrawal
 from .papers import Appendix, Paper, PaperSection
+from .record import Erratum, SignedMinutes
 
 __all__ = [
     "Action",
@@ -14,14 +15,17 @@ __all__ = [
     "Attendance",
     "Committee",
     "Declaration",
+    "Erratum",
     "Meeting",
     "Membership",
     "Minute",
+    "MinuteAmendment",
     "OfficeTerm",
     "Pack",
     "PackContent",
     "PackWithdrawal",
     "Paper",
     "PaperSection",
+    "SignedMinutes",
     "TermsOfReference",
 ]

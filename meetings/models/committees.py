@@ -43,6 +43,18 @@ class Committee(models.Model):
     is_public = models.BooleanField(
         default=True, help_text="Whether the public may see this body's meetings and papers at all."
     )
+    resolution_wording = models.CharField(
+        "decision wording",
+        max_length=40,
+        default="RESOLVED that",
+        help_text='How the minutes introduce a decision, for example "RESOLVED that" or "Agreed:".',
+    )
+    resolution_label_style = models.CharField(
+        "lettering of parts of a decision",
+        max_length=4,
+        choices=[("(a)", "(a), (b), (c)"), ("a)", "a), b), c)"), ("(i)", "(i), (ii), (iii)")],
+        default="(a)",
+    )
 
     history = HistoricalRecords()
 

@@ -69,6 +69,24 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     minutes_signed_at = models.DateTimeField(null=True, blank=True)
+    minutes_signed_by_person = models.ForeignKey(
+        "kcsp.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The person who chaired the meeting that approved these minutes and signed them.",
+    )
+    minutes_signed_name = models.CharField(
+        max_length=200, blank=True, help_text="The signatory's name and capacity as they stood when signing."
+    )
+    minutes_start_number = models.PositiveIntegerField(
+        "number of the first minute",
+        null=True,
+        blank=True,
+        help_text="Leave blank to follow on from the minutes of the committee's previous meeting.",
+    )
+    minutes_circulated_at = models.DateTimeField(null=True, blank=True)
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -103,6 +121,21 @@ class Meeting(models.Model):
     @property
     def minutes_are_approved(self) -> bool:
         return self.status == self.Status.MINUTES_APPROVED
+
+    @property
+    def minutes_are_signed(self) -> bool:
+        """Signed minutes are frozen: nothing of the record changes (meetings/freeze.py)."""
+        return self.minutes_signed_at is not None
+
+    @property
+    def where_and_when(self) -> str:
+        """The minutes' heading words: "held online on Thursday, 24 March 2022" or "held in <venue> on …"."""
+        on = f"on {timezone.localtime(self.starts_at):%A, %-d %B %Y}"
+        if self.venue_kind == self.Venue.ONLINE:
+            return f"held online {on}"
+        if self.venue:
+            return f"held in {self.venue} {on}"
+        return f"held {on}"
 
     @property
     def publication_due_on(self) -> datetime.date:

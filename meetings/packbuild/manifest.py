@@ -31,7 +31,8 @@ def holding(thing, *, item: AgendaItem | None = None) -> PackContent:
     else:
         raise TypeError(f"A pack cannot hold {type(thing).__name__}")
     what = {AgendaItem: What.ITEM, Paper: What.PAPER, Appendix: What.APPENDIX, Minute: What.MINUTE}[type(thing)]
-    return PackContent(what=what, item=item, restriction_reason=item.restriction_reason, label=label, **links)
+    reason = item.restriction_reason if item is not None else ""  # a procedural minute hangs on no item
+    return PackContent(what=what, item=item, restriction_reason=reason, label=label, **links)
 
 
 def contents_record(pack: Pack, contents: list[PackContent]) -> None:
@@ -59,6 +60,12 @@ def _row_problem(kind: str, row: tuple) -> str:
     ) = row
     if not access.pack_kind_admits(kind, recorded):
         return f"It holds {label}, which this pack's readers may not see."
+    if what == What.MINUTE:  # a procedural minute hangs on no item (item_id None both then and now)
+        if minute_id is None or minute_item != item_id:
+            return f"Removed or moved to another item since the pack was built: {label}."
+        if item_id is not None and reason != recorded:
+            return f"Who may see {label} changed (its restriction) since the pack was built."
+        return ""
     if item_id is None:
         return f"Removed since the pack was built: {label}."
     if reason != recorded:
@@ -67,8 +74,6 @@ def _row_problem(kind: str, row: tuple) -> str:
         return f"Removed or moved to another item since the pack was built: {label}."
     if what == What.APPENDIX and (appendix_id is None or appendix_paper != paper_id):
         return f"Removed since the pack was built: {label}."
-    if what == What.MINUTE and (minute_id is None or minute_item != item_id):
-        return f"Removed or moved to another item since the pack was built: {label}."
     return ""
 
 

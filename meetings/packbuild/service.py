@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kcsp.exports import OFFICIAL_SENSITIVE as MARKING
@@ -121,16 +122,17 @@ def _paper_part(paper: Paper, stats: RenderStats) -> bytes:
 
 def public_minutes(meeting: Meeting):
     """The minutes a public pack may print: those of items that are not restricted (access.pack_kind_q)."""
-    minutes = Minute.objects.filter(access.pack_kind_q(Pack.Kind.MINUTES, "item__"), meeting=meeting)
+    allowed = Q(item__isnull=True) | access.pack_kind_q(Pack.Kind.MINUTES, "item__")  # procedural: public
+    minutes = Minute.objects.filter(allowed, meeting=meeting)
     return minutes.select_related("item").order_by("number")
 
 
 def _minutes_part(meeting: Meeting, stats: RenderStats) -> bytes:
-    context = {
-        "meeting": meeting,
-        "minutes": public_minutes(meeting),
-        "attendance": meeting.attendance.select_related("person", "substitute_for").order_by("kind", "person__surname"),
-    }
+    """The public minutes as they print (meetings/record.py): the signed record once signed, else the draft."""
+    from ..record import minutes_record
+
+    signed = meeting.signed_minutes.filter(kind="public").first() if meeting.minutes_signed_at else None
+    context = {"record": signed.content if signed else minutes_record(meeting, "public")}
     return rendered_part(
         "meetings/pdf/minutes.html", context, title=f"Notes of {meeting}", label=f"minutes {meeting.pk}", stats=stats
     )

@@ -57,6 +57,20 @@ def held_meeting(**fields) -> Meeting:
     return MeetingFactory(status=Meeting.Status.HELD, agenda_agreed_at=now, published_at=now, **fields)
 
 
+def chaired_by(meeting: Meeting, user, capacity: str = "chair"):
+    """Record `user`'s person (made if needed) in the chair of `meeting`, as the register would; returns the person."""
+    from kcsp.tests.factories import PersonFactory
+    from meetings.models import Attendance
+
+    person = getattr(user, "person", None) or PersonFactory(user=user)
+    Attendance.objects.update_or_create(
+        meeting=meeting,
+        person=person,
+        defaults={"kind": "present", "capacity": capacity, "name_as_recorded": person.display_name},
+    )
+    return person
+
+
 def _blank_pdf() -> bytes:
     import io
 
@@ -101,7 +115,22 @@ def committee_business(*, member_user) -> dict:
     Paper.objects.create(item=dhr_item, format="written", subject="DHR case briefing")
     held = held_meeting(committee=committee)
     held_item = AgendaItemFactory(meeting=held, section="B", position=1, title="Working Group Update")
-    minute = Minute.objects.create(meeting=held, item=held_item, number=51, title="Working Group Update")
+    minute = Minute.objects.create(
+        meeting=held,
+        item=held_item,
+        number=51,
+        title="Working Group Update",
+        text="RESOLVED that the update be noted.",
+        blocks=[
+            {
+                "kind": "decision",
+                "number": None,
+                "wording": "RESOLVED that",
+                "paragraphs": ["the update be noted."],
+                "parts": [],
+            }
+        ],
+    )
     action = Action.objects.create(
         minute=minute, text="Circulate the plan", owner=member, due_on=datetime.date(2030, 1, 1)
     )

@@ -41,8 +41,9 @@ def test_march_2022_notes_hold_minutes_51_to_60_with_attendance(demo):
     assert [m.number for m in minutes] == list(range(51, 61))
     assert [m.item.code for m in minutes] == ["A4", "B1", "B2", "B3", "B4", "B5", "C1", "D1", "D2", "D3"]
     b1 = minutes.get(number=52)
-    assert len(b1.numbered_paragraphs) == 3
-    assert [letter for letter, _ in b1.lettered_resolutions] == ["(a)", "(b)", "(c)"]
+    assert [block["number"] for block in b1.blocks if block["kind"] == "paragraph"] == [1, 2, 3]
+    decision = b1.blocks[-1]
+    assert decision["kind"] == "decision" and [part["label"] for part in decision["parts"]] == ["(a)", "(b)", "(c)"]
     assert march.status == Meeting.Status.MINUTES_APPROVED and march.minutes_signed_by
     present = march.attendance.filter(kind=Attendance.Kind.PRESENT)
     assert present.count() == 24

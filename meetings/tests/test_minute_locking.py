@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def form_data(page, **changes):
     form = page.context["form"]
-    data = {name: form[name].value() for name in ("item", "title", "paragraphs", "resolution", "sub_resolutions")}
+    data = {name: form[name].value() for name in ("item", "title", "text", "approves_minutes_of")}
     data[VERSION_FIELD] = form[VERSION_FIELD].value()
     return {**{k: "" if v is None else v for k, v in data.items()}, **changes}
 
@@ -26,7 +26,7 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_shown_the_saved_minut
     url = f"/meetings/minutes/{minute.pk}/edit/"
     first_page, second_page = first.get(url), second.get(url)
 
-    saved = first.post(url, form_data(first_page, paragraphs="The board noted the update."))
+    saved = first.post(url, form_data(first_page, text="1. The board noted the update."))
     assert saved.status_code == 302
     history_before = Minute.history.filter(id=minute.pk).count()
 
@@ -34,18 +34,18 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_shown_the_saved_minut
     body = refused.content.decode()
     assert refused.status_code == 200
     assert "Someone else changed this minute since you opened it" in body
-    assert "What changed since you opened it" in body and "Paragraphs" in body
+    assert "What changed since you opened it" in body and "Minute" in body
     assert "The board noted the update." in body, "the saved version is shown"
     assert 'value="Working Group Update (amended)"' in body, "what the second officer typed is kept"
     minute.refresh_from_db()
-    assert (minute.title, minute.paragraphs) == ("Working Group Update", "The board noted the update.")
+    assert (minute.title, minute.text) == ("Working Group Update", "1. The board noted the update.")
     assert Minute.history.filter(id=minute.pk).count() == history_before, "nothing saved"
 
     # Having seen the saved minute, the second officer saves again and keeps both changes.
-    again = second.post(url, form_data(refused, paragraphs="The board noted the update."))
+    again = second.post(url, form_data(refused, text="1. The board noted the update."))
     assert again.status_code == 302
     minute.refresh_from_db()
-    assert (minute.title, minute.paragraphs) == ("Working Group Update (amended)", "The board noted the update.")
+    assert (minute.title, minute.text) == ("Working Group Update (amended)", "1. The board noted the update.")
 
 
 def test_a_save_without_the_version_is_refused(officer_client, make_user):

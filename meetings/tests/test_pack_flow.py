@@ -154,9 +154,11 @@ def test_approved_minutes_become_a_public_pdf(make_user, settings, tmp_path, dja
 
     from django.utils import timezone
 
+    from meetings import minuting
     from meetings.models import Minute
+    from meetings.signing import minutes_approve
 
-    from .factories import held_meeting
+    from .factories import chaired_by, held_meeting
 
     settings.MEDIA_ROOT = tmp_path
     committee = CommitteeFactory()
@@ -166,22 +168,24 @@ def test_approved_minutes_become_a_public_pdf(make_user, settings, tmp_path, dja
     secret_item = AgendaItem.objects.create(
         meeting=march, section="D", position=1, title="Prevent", restriction_reason="prevent"
     )
-    services.minute_add(
+    minuting.minute_add(
         minute=Minute(
-            meeting=march, item=public_item, title="Working Group Update", resolution="that the update be noted."
+            meeting=march, item=public_item, title="Working Group Update", text="RESOLVED that the update be noted."
         )
     )
-    services.minute_add(
+    minuting.minute_add(
         minute=Minute(
             meeting=march,
             item=secret_item,
             title="Prevent Duty Delivery Board",
-            resolution="that the threat level be noted.",
+            text="RESOLVED that the threat level be noted.",
         )
     )
     assert download(Client(), march, "minutes").status_code == 404, "no minutes PDF before approval"
+    chair = make_user(roles.CHAIR)
+    chaired_by(july, chair)
     with django_capture_on_commit_callbacks(execute=True):
-        services.minutes_approve(meeting=march, at_meeting=july, chair=make_user(roles.CHAIR))
+        minutes_approve(meeting=march, at_meeting=july, user=chair)
     response = download(Client(), march, "minutes")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "1. Working Group Update" in text and "RESOLVED" in text and "Page 1" in text

@@ -55,7 +55,9 @@ def world(make_user, settings, tmp_path):
         published_at=now,
     )
     minuted = AgendaItemFactory(meeting=earlier, section="B", position=1, title="Working group")
-    minute = Minute.objects.create(meeting=earlier, item=minuted, number=1, title="Working group", resolution="noted")
+    minute = Minute.objects.create(
+        meeting=earlier, item=minuted, number=1, title="Working group", text="RESOLVED that the update be noted."
+    )
     meeting = published_meeting(committee=committee)
     targets = {}
     for kind, section, position, reason in (

@@ -10,11 +10,13 @@ from django.utils import timezone
 from kcsp import roles
 from kcsp.models import Organisation
 from kcsp.tests.factories import OrganisationFactory, PersonFactory
-from meetings import services
+from meetings import minuting, services
 from meetings.models import AgendaItem, Attendance, Committee, Meeting, Minute
+from meetings.quorum import meeting_quorum
+from meetings.signing import minutes_approve
 from meetings.workingdays import is_working_day, working_days_before
 
-from .factories import CommitteeFactory, MeetingFactory, MembershipFactory, held_meeting
+from .factories import CommitteeFactory, MeetingFactory, MembershipFactory, chaired_by, held_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +137,7 @@ def test_quorum_counts_distinct_responsible_authorities_present():
     Attendance.objects.create(meeting=meeting, person=PersonFactory(), organisation=authorities[0], kind="present")
     Attendance.objects.create(meeting=meeting, person=PersonFactory(), organisation=invited, kind="present")
     Attendance.objects.create(meeting=meeting, person=PersonFactory(), organisation=authorities[3], kind="apologies")
-    quorum = services.meeting_quorum(meeting)
+    quorum = meeting_quorum(meeting)
     assert len(quorum.counted) == 3 and not quorum.is_quorate
     substitute_for = PersonFactory()
     Attendance.objects.create(
@@ -145,7 +147,7 @@ def test_quorum_counts_distinct_responsible_authorities_present():
         kind="substitute",
         substitute_for=substitute_for,
     )
-    assert services.meeting_quorum(meeting).is_quorate
+    assert meeting_quorum(meeting).is_quorate
 
 
 def test_dhr_steering_group_counts_members_from_different_organisations():
@@ -153,11 +155,11 @@ def test_dhr_steering_group_counts_members_from_different_organisations():
     meeting = held_meeting(committee=committee)
     for org in OrganisationFactory.create_batch(4, kind=Organisation.Kind.COOPERATING_BODY):
         Attendance.objects.create(meeting=meeting, person=PersonFactory(), organisation=org, kind="present")
-    assert services.meeting_quorum(meeting).is_quorate
+    assert meeting_quorum(meeting).is_quorate
 
 
 def minute(meeting, item, title):
-    return services.minute_add(minute=Minute(meeting=meeting, item=item, title=title))
+    return minuting.minute_add(minute=Minute(meeting=meeting, item=item, title=title))
 
 
 def test_minute_numbers_continue_across_a_committees_meetings_but_not_across_committees():
@@ -187,16 +189,21 @@ def test_minutes_are_approved_at_a_later_meeting_and_signed_by_the_chair(make_us
     march = held_meeting(committee=committee, starts_at=timezone.now() - datetime.timedelta(days=100))
     july = held_meeting(committee=committee, starts_at=timezone.now() - datetime.timedelta(days=2))
     chair = make_user(roles.CHAIR)
+    person = chaired_by(july, chair)
     with pytest.raises(ValidationError, match="no minutes"):
-        services.minutes_approve(meeting=march, at_meeting=july, chair=chair)
+        minutes_approve(meeting=march, at_meeting=july, user=chair)
     minute(march, AgendaItem.objects.create(meeting=march, section="A", position=4, title="Notes"), "Notes")
+    minute(july, AgendaItem.objects.create(meeting=july, section="A", position=4, title="Notes"), "Notes")
     with pytest.raises(ValidationError, match="later meeting"):
-        services.minutes_approve(meeting=july, at_meeting=march, chair=chair)
-    approved = services.minutes_approve(meeting=march, at_meeting=july, chair=chair)
+        minutes_approve(meeting=july, at_meeting=march, user=chair)
+    with pytest.raises(ValidationError, match="Your account is not theirs"):
+        minutes_approve(meeting=march, at_meeting=july, user=make_user(roles.CHAIR))
+    approved = minutes_approve(meeting=march, at_meeting=july, user=chair)
     assert approved.status == Meeting.Status.MINUTES_APPROVED
     assert approved.minutes_signed_by == chair and approved.minutes_signed_at
-    with pytest.raises(ValidationError):
-        services.minutes_approve(meeting=march, at_meeting=july, chair=chair)
+    assert approved.minutes_signed_by_person == person and person.display_name in approved.minutes_signed_name
+    with pytest.raises(ValidationError, match="signed"):
+        minutes_approve(meeting=march, at_meeting=july, user=chair)
 
 
 def test_members_send_apologies_before_the_meeting_only():

@@ -2,16 +2,22 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import CreateView, FormView, UpdateView
 
+from dhr.gate import dhr_gate
 from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 
-from .. import selectors, services
-from ..forms import ActionForm, AttendanceForm, DeclarationForm, MinuteForm, MinutesApprovalForm
+from .. import minuting, selectors, services
+from ..forms import ActionForm, AttendanceForm, DeclarationForm, MinuteForm, MinutesApprovalForm, MinutesStartForm
+from ..minutetext import minute_blocks, part_label
 from ..models import Action, Attendance, Meeting, Minute
+from ..numbering import next_number
+from ..quorum import meeting_quorum
+from ..signing import minutes_approve
 from .base import ConfirmActionView, FormPageMixin, OfficerMixin
 
 
@@ -36,7 +42,7 @@ class AttendanceView(OfficerMixin, MeetingChildMixin, CreateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            attendance=selectors.attendance_for(self.meeting), quorum=services.meeting_quorum(self.meeting), **kwargs
+            attendance=selectors.attendance_for(self.meeting), quorum=meeting_quorum(self.meeting), **kwargs
         )
 
     def form_valid(self, form):
@@ -61,7 +67,7 @@ class AttendanceDeleteView(OfficerMixin, ConfirmActionView):
         return f"{self.row.person}: {self.row.get_kind_display()}"
 
     def act(self):
-        self.row.delete()
+        minuting.attendance_remove(row=self.row)
         self.success_message = f"{self.row.person} removed from the attendance list."
 
     def get_back_url(self):
@@ -98,37 +104,74 @@ class DeclarationCreateView(OfficerMixin, MeetingChildMixin, CreateView):
 
     def form_valid(self, form):
         form.instance.meeting = self.meeting
-        form.save()
+        try:
+            minuting.declaration_save(declaration=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, "Declaration recorded.")
         return redirect("meetings:minutes", pk=self.meeting.pk)
 
 
-class MinuteCreateView(OfficerMixin, MeetingChildMixin, CreateView):
+class MinuteFormMixin:
+    """Preview (nothing saved) or save; the page shows how the minute will print in the committee's style."""
+
     form_class = MinuteForm
-    heading = "Add a minute"
+    template_name = "meetings/minute_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "meeting": self.meeting}
+        return {**super().get_form_kwargs(), "meeting": self.minutes_meeting}
+
+    def get_context_data(self, **kwargs):
+        style = minuting.minute_style(self.minutes_meeting.committee)
+        example = ", ".join(part_label(i, style.label_style) for i in range(3))
+        return super().get_context_data(style={"wording": style.wording, "example": example}, **kwargs)
+
+    def preview(self, form, number):
+        minute = form.instance
+        blocks = minute_blocks(minute.text, minuting.minute_style(self.minutes_meeting.committee))
+        preview = {
+            "number": number,
+            "title": minute.title,
+            "item": minute.item.code if minute.item else "",
+            "blocks": blocks,
+        }
+        return self.render_to_response(self.get_context_data(form=form, preview=preview))
+
+
+class MinuteCreateView(OfficerMixin, MeetingChildMixin, MinuteFormMixin, CreateView):
+    heading = "Add a minute"
+
+    @property
+    def minutes_meeting(self):
+        return self.meeting
 
     def form_valid(self, form):
         form.instance.meeting = self.meeting
+        if "preview" in self.request.POST:
+            return self.preview(form, next_number(self.meeting))
         try:
-            minute = services.minute_add(minute=form.instance)
+            minute = minuting.minute_add(minute=form.instance, **form.placement())
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Minute {minute.number} added.")
-        return redirect("meetings:minutes", pk=self.meeting.pk)
+        return redirect(f"{reverse('meetings:minutes', args=[self.meeting.pk])}#minute-{minute.number}")
 
 
-class MinuteEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView):
-    form_class = MinuteForm
+class MinuteEditView(OfficerMixin, RecordLockMixin, MinuteFormMixin, FormPageMixin, UpdateView):
     heading = "Edit minute"
     lock_in_service = True
 
+    @property
+    def minutes_meeting(self):
+        return self.object.meeting
+
     def form_valid(self, form):
+        if "preview" in self.request.POST:
+            return self.preview(form, form.instance.number)
         try:
-            services.minute_save(minute=form.instance, lock=self.record_lock)
+            minuting.minute_save(minute=form.instance, lock=self.record_lock)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -136,15 +179,97 @@ class MinuteEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView):
         return redirect(self.get_success_url())
 
     def get_queryset(self):
-        return Minute.objects.visible_to(self.request.user).filter(meeting__status=Meeting.Status.HELD)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "meeting": self.object.meeting}
+        return (
+            Minute.objects.visible_to(self.request.user)
+            .filter(meeting__status=Meeting.Status.HELD, meeting__minutes_signed_at__isnull=True)
+            .select_related("meeting__committee")
+        )
 
     def get_back_url(self):
         return reverse("meetings:minutes", args=[self.object.meeting_id])
 
+    def get_success_url(self):
+        return f"{self.get_back_url()}#minute-{self.object.number}"
+
+
+class DraftMinuteMixin:
+    """Confirm-then-act pages on one draft minute the officer may see."""
+
+    def load(self, request, **kwargs):
+        minutes = Minute.objects.visible_to(request.user).select_related("meeting", "item")
+        self.minute = get_object_or_404(minutes, pk=kwargs["pk"])
+        if self.minute.is_dhr:
+            dhr_gate(request, what=f"Minute {self.minute.number} of DHR item {self.minute.item.code}")
+
+    def get_caption(self):
+        return str(self.minute)
+
+    def get_back_url(self):
+        return reverse("meetings:minutes", args=[self.minute.meeting_id])
+
     get_success_url = get_back_url
+
+
+class MinuteMoveView(OfficerMixin, DraftMinuteMixin, ConfirmActionView):
+    heading = "Move this minute?"
+
+    def load(self, request, **kwargs):
+        super().load(request, **kwargs)
+        if kwargs["direction"] not in ("up", "down"):
+            raise Http404
+        self.direction = kwargs["direction"]
+        self.submit_label = f"Move {self.direction}"
+        neighbour = "before" if self.direction == "up" else "after"
+        self.explanation = (
+            f"Minute {self.minute.number} swaps places with the minute {neighbour} it; "
+            "the meeting's minutes are renumbered to match."
+        )
+
+    def act(self):
+        if minuting.minute_move(minute=self.minute, direction=self.direction):
+            self.success_message = f"Minute moved {self.direction}; the minutes have been renumbered."
+
+
+class MinuteDeleteView(OfficerMixin, DraftMinuteMixin, ConfirmActionView):
+    heading = "Delete this minute?"
+    submit_label = "Delete minute"
+
+    def load(self, request, **kwargs):
+        super().load(request, **kwargs)
+        actions = self.minute.actions.count()
+        self.explanation = (
+            f"Minute {self.minute.number} is deleted"
+            + (f" with its {actions} action(s)" if actions else "")
+            + "; the minutes after it are renumbered. The deletion stays in the minutes' history."
+        )
+
+    def act(self):
+        minuting.minute_delete(minute=self.minute)
+        self.success_message = f"Minute {self.minute.number} deleted; the minutes have been renumbered."
+
+
+class MinutesStartView(OfficerMixin, MeetingChildMixin, FormView):
+    form_class = MinutesStartForm
+    heading = "Number of the first minute"
+
+    def get_initial(self):
+        return {"start": self.meeting.minutes_start_number}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            explanation="Minute numbers continue from one meeting of the committee to the next. Set the first "
+            "number here to continue a sequence kept on paper or to resolve a clash.",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            minuting.minutes_start_set(meeting=self.meeting, start=form.cleaned_data["start"])
+        except ValidationError as error:
+            form.add_error("start", error)
+            return self.form_invalid(form)
+        messages.success(self.request, "The minutes have been numbered from the first number.")
+        return redirect("meetings:minutes", pk=self.meeting.pk)
 
 
 class ActionCreateView(OfficerMixin, FormPageMixin, CreateView):
@@ -159,7 +284,11 @@ class ActionCreateView(OfficerMixin, FormPageMixin, CreateView):
 
     def form_valid(self, form):
         form.instance.minute = self.minute
-        form.save()
+        try:
+            minuting.action_save(action=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, "Action added.")
         return redirect("meetings:minutes", pk=self.minute.meeting_id)
 
@@ -170,9 +299,19 @@ class ActionCreateView(OfficerMixin, FormPageMixin, CreateView):
 class ActionEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView):
     form_class = ActionForm
     heading = "Update action"
+    lock_in_service = True
 
     def get_queryset(self):
-        return Action.objects.visible_to(self.request.user).select_related("minute")
+        return Action.objects.visible_to(self.request.user).select_related("minute__meeting")
+
+    def form_valid(self, form):
+        try:
+            minuting.action_save(action=form.instance, lock=self.record_lock)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Action updated.")
+        return redirect(self.get_success_url())
 
     def get_back_url(self):
         return reverse("meetings:minutes", args=[self.object.minute.meeting_id])
@@ -190,9 +329,7 @@ class MinutesApproveView(RolePermissionMixin, MeetingChildMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.minutes_approve(
-                meeting=self.meeting, at_meeting=form.cleaned_data["at_meeting"], chair=self.request.user
-            )
+            minutes_approve(meeting=self.meeting, at_meeting=form.cleaned_data["at_meeting"], user=self.request.user)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

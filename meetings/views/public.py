@@ -1,5 +1,7 @@
 """What everyone may read: the calendar, agendas, papers, approved minutes and the iCal feed."""
 
+import copy
+
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -9,8 +11,10 @@ from django.views.generic import DetailView, ListView
 from dhr.gate import dhr_gate
 from kcsp.downloads import Outgoing, Sensitivity, file_send
 
-from .. import access, selectors, services
-from ..models import AgendaItem, Appendix, Meeting, Paper
+from .. import access, selectors
+from ..models import Action, AgendaItem, Appendix, Meeting, Paper
+from ..quorum import meeting_quorum
+from ..record import minutes_records
 
 
 class CalendarView(ListView):
@@ -47,7 +51,7 @@ class MeetingDetailView(DetailView):
             open_actions=selectors.open_actions_for(meeting, user),
             packs=selectors.packs_for(meeting, user),
             attendance=selectors.attendance_for(meeting) if access.is_staff(user) else [],
-            quorum=services.meeting_quorum(meeting) if access.is_staff(user) and meeting.status != "draft" else None,
+            quorum=meeting_quorum(meeting) if access.is_staff(user) and meeting.status != "draft" else None,
             may_send_apologies=bool(membership)
             and meeting.starts_at > timezone.now()
             and not selectors.has_sent_apologies(meeting, user),
@@ -137,21 +141,37 @@ class AppendixFileView(View):
 
 
 class MinutesView(DetailView):
+    """The minutes of a meeting: the signed record once signed (meetings/record.py), else the live draft; only the
+    parts (public, restricted, DHR) this user may read."""
+
     template_name = "meetings/minutes.html"
 
     def get_queryset(self):
-        return Meeting.objects.visible_to(self.request.user).select_related("committee", "minutes_signed_by")
+        return Meeting.objects.visible_to(self.request.user).select_related(
+            "committee", "minutes_signed_by", "minutes_approved_at_meeting"
+        )
 
     def get_context_data(self, **kwargs):
         meeting, user = self.object, self.request.user
-        minutes = list(selectors.minutes_for(meeting, user))
+        records = minutes_records(meeting, user)
+        if any(record["kind"] == "dhr" for record in records):
+            dhr_gate(self.request, what=f"Minutes of DHR items of {meeting}")
+        records = copy.deepcopy(records)  # the live status of each action is shown beside its frozen wording
+        actions = [a for r in records for m in r["minutes"] for a in m["actions"]]
+        now = Action.objects.in_bulk([a["id"] for a in actions])
+        for action in actions:
+            action["now"] = now.get(action["id"])
+        open_minutes = meeting.status == Meeting.Status.HELD and meeting.minutes_signed_at is None
         return super().get_context_data(
-            public_minutes=[m for m in minutes if not m.item.is_restricted],
-            restricted_minutes=[m for m in minutes if m.item.is_restricted],
-            attendance=selectors.attendance_for(meeting) if minutes else [],
-            declarations=selectors.declarations_for(meeting, user) if minutes else [],
-            can_manage=user.has_perm("meetings.manage") and meeting.status == Meeting.Status.HELD,
-            can_approve=user.has_perm("meetings.approve_minutes") and meeting.status == Meeting.Status.HELD,
+            records=records,
+            can_update_actions=user.has_perm("meetings.manage"),
+            can_manage=user.has_perm("meetings.manage") and open_minutes,
+            can_approve=user.has_perm("meetings.approve_minutes") and open_minutes and bool(records),
+            approval_minute=meeting.approval_minutes.filter(meeting=meeting.minutes_approved_at_meeting)
+            .values_list("number", flat=True)
+            .first()
+            if meeting.minutes_approved_at_meeting_id
+            else None,
             **kwargs,
         )
 

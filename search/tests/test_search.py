@@ -71,7 +71,9 @@ def test_draft_minutes_reach_members_and_staff_only(client, make_user):
     meeting = held_meeting()
     MembershipFactory(committee=meeting.committee, person=PersonFactory(user=member))
     item = AgendaItemFactory(meeting=meeting, section="B", position=1, title="Update")
-    Minute.objects.create(meeting=meeting, item=item, number=7, title="Update", resolution="that the quokka be noted")
+    Minute.objects.create(
+        meeting=meeting, item=item, number=7, title="Update", text="RESOLVED that the quokka be noted"
+    )
     assert result_count(client.get(URL, {"q": "quokka"})) == 0
     client.force_login(member)
     response = client.get(URL, {"q": "quokka"})

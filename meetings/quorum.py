@@ -1,0 +1,70 @@
+"""Quorum of a meeting and of each item: the terms of reference's rule, less those with a disqualifying interest.
+
+The rule (KCSP terms of reference, reference paper 003: "A meeting will be regarded as quorate if no less than 4
+of the responsible authorities are represented"; the DHR Steering Group counts members from different
+organisations): quorum counts ORGANISATIONS, not people. For one agenda item, an organisation counts if at least
+one of its representatives present (as member or substitute) has not declared a pecuniary or other disqualifying
+interest in that item (or in the meeting as a whole): a member with such an interest takes no part in the item
+and leaves its quorum, but a colleague from the same organisation still represents it. An "other" interest that
+does not disqualify leaves the count alone.
+"""
+
+from dataclasses import dataclass
+
+from kcsp.models import Organisation
+
+from .models import Attendance, Committee, Declaration, Meeting
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """`counted`: names of the organisations counted, sorted; `required`: how many the rule needs."""
+
+    required: int
+    counted: list[str]
+    rule: str
+    left_out: tuple[str, ...] = ()  # people out of this item's quorum by their declared interest
+
+    @property
+    def is_quorate(self) -> bool:
+        return len(self.counted) >= self.required
+
+    @property
+    def summary(self) -> str:
+        """For the clerk and the record: "Quorate: 5 of at least 4 responsible authorities represented"."""
+        state = "Quorate" if self.is_quorate else "Not quorate"
+        return f"{state}: {len(self.counted)} represented ({self.rule} needed)"
+
+
+def _present(meeting: Meeting) -> list[Attendance]:
+    rows = meeting.attendance.counting_for_quorum().exclude(organisation=None).select_related("organisation", "person")
+    if meeting.committee.quorum_basis == Committee.QuorumBasis.RESPONSIBLE_AUTHORITIES:
+        rows = rows.filter(organisation__kind=Organisation.Kind.RESPONSIBLE_AUTHORITY)
+    return list(rows)
+
+
+def meeting_quorum(meeting: Meeting) -> Quorum:
+    """The organisations represented at the meeting as a whole (ignoring interests in single items)."""
+    committee = meeting.committee
+    names = sorted({row.organisation.name for row in _present(meeting)})
+    return Quorum(committee.quorum_count, names, committee.quorum_rule)
+
+
+def item_quorums(meeting: Meeting, items=None) -> dict[int, Quorum]:
+    """{agenda item id: Quorum} for every item of the meeting (or `items`), in two queries."""
+    committee = meeting.committee
+    present = _present(meeting)
+    out_of: dict[int | None, set[int]] = {}
+    names: dict[int, str] = {}
+    for declaration in Declaration.objects.filter(meeting=meeting).select_related("person"):
+        if declaration.disqualifies:
+            out_of.setdefault(declaration.item_id, set()).add(declaration.person_id)
+            names[declaration.person_id] = declaration.name_as_recorded or declaration.person.display_name
+    whole_meeting = out_of.get(None, set())
+    quorums = {}
+    for item in meeting.items.all() if items is None else items:
+        excluded = whole_meeting | out_of.get(item.pk, set())
+        counted = sorted({row.organisation.name for row in present if row.person_id not in excluded})
+        left_out = tuple(sorted(names[p] for p in excluded if p in names))
+        quorums[item.pk] = Quorum(committee.quorum_count, counted, committee.quorum_rule, left_out)
+    return quorums

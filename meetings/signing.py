@@ -1,0 +1,136 @@
+"""Approving and signing minutes, and the frozen record that signing makes.
+
+The rule (DOMAIN.md "Minutes"; issue 14): draft minutes are agreed "as a correct record" at a later meeting of
+the same committee that has been held, and signed by the person who chaired that meeting (recorded as a Person
+of the committee, with their name and capacity as they stood, not whichever account clicked). A chair's account
+signs only for the person it belongs to. Signing freezes the record (meetings/freeze.py): each part of the minutes
+(public, restricted, DHR) is written to SignedMinutes.content and its PDF is built from that content.
+"""
+
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kcsp.models import Person, User
+
+from .freeze import minutes_frozen_check
+from .models import Attendance, Meeting, MinuteAmendment, OfficeTerm, Pack, SignedMinutes
+from .packbuild.requests import packs_request
+from .record import KINDS, approval_record, minutes_record
+
+IN_THE_CHAIR = (
+    Attendance.Capacity.CHAIR,
+    Attendance.Capacity.VICE_CHAIR_IN_CHAIR,
+    Attendance.Capacity.IN_CHAIR,
+)
+
+
+def content_hash(content: dict) -> str:
+    """SHA-256 of the record's canonical JSON (sorted keys, no spaces): the same content, the same hash."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def chairing(meeting: Meeting) -> tuple[Person, str] | None:
+    """Who chaired `meeting`: (person, "name, capacity") from its attendance (the person recorded in the chair),
+    else the committee's chair by office on the meeting's date; None if neither is recorded."""
+    row = (
+        meeting.attendance.filter(capacity__in=IN_THE_CHAIR, kind=Attendance.Kind.PRESENT)
+        .select_related("person")
+        .first()
+    )
+    if row is not None:
+        name = row.name_as_recorded or row.person.display_name
+        return row.person, f"{name}, {row.get_capacity_display()}"
+    term = (
+        OfficeTerm.objects.current(meeting.date)
+        .filter(committee_id=meeting.committee_id, office=OfficeTerm.Office.CHAIR)
+        .select_related("person")
+        .first()
+    )
+    if term is not None:
+        return term.person, f"{term.person.display_name}, Chairman"
+    return None
+
+
+def approving_meetings(meeting: Meeting):
+    """Meetings that may approve `meeting`'s minutes: later meetings of the committee that have been held."""
+    return Meeting.objects.filter(
+        committee_id=meeting.committee_id,
+        starts_at__gt=meeting.starts_at,
+        starts_at__lte=timezone.now(),
+        status__in=(Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED),
+    ).select_related("committee")
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, at_meeting: Meeting, user: User) -> Meeting:
+    """Record that `at_meeting` agreed `meeting`'s minutes as a correct record, signed by its chair; freeze them.
+
+    Refuses (ValidationError naming the rule, nothing changed): minutes already signed; the meeting not held or
+    with no minutes; `at_meeting` not a later, held meeting of the same committee; amendments still undecided;
+    nobody recorded in the chair of `at_meeting`; `user` not the account of the person who chaired it.
+    Queues the PDF of each part of the record on commit (meetings.tasks.signed_minutes_render_task).
+    """
+    meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    minutes_frozen_check(meeting)
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError("Only the draft minutes of a meeting that has been held can be approved.")
+    if not meeting.minutes.exists():
+        raise ValidationError("There are no minutes to approve.")
+    if not approving_meetings(meeting).filter(pk=at_meeting.pk).exists():
+        raise ValidationError(
+            "Minutes are approved at a later meeting of the same committee that has been held: "
+            f"{at_meeting} is not one (mark it as held first if it has taken place)."
+        )
+    undecided = MinuteAmendment.objects.filter(minute__meeting=meeting, status=MinuteAmendment.Status.PROPOSED)
+    if undecided.exists():
+        raise ValidationError(
+            f"{undecided.count()} proposed amendment(s) to these minutes are not yet accepted or rejected: "
+            "the clerk decides each before the minutes are approved."
+        )
+    chair = chairing(at_meeting)
+    if chair is None:
+        raise ValidationError(
+            f"Nobody is recorded in the chair of the meeting on {at_meeting.date:%-d %B %Y} and the committee has "
+            "no chair: record who took the chair on that meeting's attendance register first."
+        )
+    person, signed_name = chair
+    if getattr(user, "person", None) != person:
+        raise ValidationError(
+            f"These minutes are signed by the person who chaired the meeting on {at_meeting.date:%-d %B %Y}: "
+            f"{signed_name}. Your account is not theirs."
+        )
+    meeting.status = Meeting.Status.MINUTES_APPROVED
+    meeting.minutes_approved_at_meeting = at_meeting
+    meeting.minutes_signed_by, meeting.minutes_signed_at = user, timezone.now()
+    meeting.minutes_signed_by_person, meeting.minutes_signed_name = person, signed_name
+    meeting.save()
+    minutes_freeze(meeting=meeting)
+    packs_request(meeting=meeting, kinds=[Pack.Kind.MINUTES], delay=0)
+    return meeting
+
+
+def minutes_freeze(*, meeting: Meeting) -> list[SignedMinutes]:
+    """Write the signed record of each part of `meeting`'s minutes that has minutes, and queue their PDFs."""
+    from .tasks import signed_minutes_render_task
+
+    approval = approval_record(meeting)
+    records = []
+    for kind in KINDS:
+        content = minutes_record(meeting, kind, approval=approval)
+        if not (content["minutes"] or content["declarations"]):
+            continue
+        record = SignedMinutes.objects.create(
+            meeting=meeting,
+            kind=kind,
+            content=content,
+            content_sha256=content_hash(content),
+            signed_at=meeting.minutes_signed_at,
+        )
+        transaction.on_commit(lambda pk=record.pk: signed_minutes_render_task.delay(pk))
+        records.append(record)
+    return records
