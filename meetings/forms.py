@@ -54,7 +54,23 @@ class CommitteeForm(GdsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Committee
-        fields = ["name", "short_name", "slug", "parent", "frequency", "quorum_count", "quorum_basis", "is_public"]
+        fields = [
+            "name",
+            "short_name",
+            "slug",
+            "parent",
+            "frequency",
+            "quorum_count",
+            "quorum_basis",
+            "is_public",
+            "resolution_wording",
+            "resolution_label_style",
+        ]
+        error_messages = {
+            "resolution_wording": {
+                "required": 'Enter how the minutes introduce a decision, for example "RESOLVED that"'
+            }
+        }
 
 
 class OfficeTermForm(EndAfterStartMixin, GdsFormMixin, forms.ModelForm):

@@ -21,6 +21,23 @@ def minute_style(committee: Committee) -> Style:
     return Style(wording=committee.resolution_wording, label_style=committee.resolution_label_style)
 
 
+@transaction.atomic
+def minutes_restyle(*, committee: Committee) -> int:
+    """Reprint the committee's unsigned minutes in its (changed) decision wording and lettering; signed minutes
+    keep the style they were signed in. Returns how many minutes changed."""
+    style = minute_style(committee)
+    changed = 0
+    for minute in Minute.objects.select_for_update().filter(
+        committee=committee, meeting__minutes_signed_at__isnull=True
+    ):
+        blocks = minute_blocks(minute.text, style)
+        if blocks != minute.blocks:
+            minute.blocks = blocks
+            minute.save(update_fields=["blocks"])
+            changed += 1
+    return changed
+
+
 def _locked_meeting(meeting_id: int) -> Meeting:
     return Meeting.objects.select_for_update().select_related("committee").get(pk=meeting_id)
 
