@@ -11,6 +11,7 @@ from kcsp.models import Person
 
 from .. import selectors
 from ..quorum import meeting_quorum
+from ..record import attendance_blocks
 from ..register import (
     RegisterRefused,
     StaleRegister,
@@ -80,11 +81,13 @@ class AttendanceRegisterView(OfficerMixin, MeetingChildMixin, FormView):
         return {VERSION_FIELD: register_version(self.meeting)}
 
     def get_context_data(self, **kwargs):
+        signed = self.meeting.minutes_signed_at is not None
         return super().get_context_data(
             meeting=self.meeting,
             quorum=meeting_quorum(self.meeting),
             item_quorums=selectors.item_quorum_rows(self.meeting, self.request.user),
-            signed=self.meeting.minutes_signed_at is not None,
+            signed=signed,
+            printed=attendance_blocks(self.meeting) if signed else [],
             **kwargs,
         )
 
