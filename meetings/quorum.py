@@ -31,9 +31,10 @@ class Quorum:
 
     @property
     def summary(self) -> str:
-        """For the clerk and the record: "Quorate: 5 of at least 4 responsible authorities represented"."""
+        """For the clerk and the record: "Not quorate: 2 represented; the quorum is at least 4 responsible
+        authorities represented"."""
         state = "Quorate" if self.is_quorate else "Not quorate"
-        return f"{state}: {len(self.counted)} represented ({self.rule} needed)"
+        return f"{state}: {len(self.counted)} represented; the quorum is {self.rule}"
 
 
 def _present(meeting: Meeting) -> list[Attendance]:

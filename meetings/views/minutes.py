@@ -11,12 +11,11 @@ from dhr.gate import dhr_gate
 from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 
-from .. import minuting, selectors, services
-from ..forms import ActionForm, AttendanceForm, DeclarationForm, MinuteForm, MinutesApprovalForm, MinutesStartForm
+from .. import minuting, services
+from ..forms import ActionForm, DeclarationForm, MinuteForm, MinutesApprovalForm, MinutesStartForm
 from ..minutetext import minute_blocks, part_label
 from ..models import Action, Attendance, Meeting, Minute
 from ..numbering import next_number
-from ..quorum import meeting_quorum
 from ..signing import minutes_approve
 from .base import ConfirmActionView, FormPageMixin, OfficerMixin
 
@@ -33,26 +32,6 @@ class MeetingChildMixin(FormPageMixin):
 
     def get_back_url(self):
         return self.meeting.get_absolute_url()
-
-
-class AttendanceView(OfficerMixin, MeetingChildMixin, CreateView):
-    form_class = AttendanceForm
-    heading = "Attendance"
-    template_name = "meetings/attendance.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            attendance=selectors.attendance_for(self.meeting), quorum=meeting_quorum(self.meeting), **kwargs
-        )
-
-    def form_valid(self, form):
-        form.instance.meeting = self.meeting
-        if Attendance.objects.filter(meeting=self.meeting, person=form.cleaned_data["person"]).exists():
-            form.add_error("person", "This person is already on the attendance list: remove them first to change it")
-            return self.form_invalid(form)
-        form.save()
-        messages.success(self.request, f"{form.instance.person} recorded: {form.instance.get_kind_display()}.")
-        return redirect("meetings:attendance", pk=self.meeting.pk)
 
 
 class AttendanceDeleteView(OfficerMixin, ConfirmActionView):
