@@ -86,6 +86,11 @@ def attendance_blocks(meeting: Meeting) -> list[dict]:
     return blocks
 
 
+def _inquorate(quorum) -> bool:
+    """Printed in the minute only when it is a finding (everyone present has their organisation recorded)."""
+    return quorum.is_known and not quorum.is_quorate
+
+
 def _day(value) -> str:
     return f"{value:%-d %B %Y}"
 
@@ -135,7 +140,7 @@ def minutes_record(meeting: Meeting, kind: str, approval: dict | None = None) ->
                 "item": m.item.code if m.item else None,
                 "blocks": m.blocks,
                 "actions": actions.get(m.pk, []),
-                "quorum": "" if m.item is None or quorums[m.item_id].is_quorate else quorums[m.item_id].summary,
+                "quorum": "" if m.item is None or not _inquorate(quorums[m.item_id]) else quorums[m.item_id].summary,
             }
             for m in minutes
         ],

@@ -131,3 +131,23 @@ def test_the_declaration_form_explains_the_kinds_of_interest(make_user, client, 
     assert "takes no part in the item and leaves its quorum" in page
     assert "a colleague from the same organisation who is present still counts" in page
     assert "the person stays, takes part and counts" in page
+
+
+def test_with_someone_present_and_no_organisation_recorded_the_quorum_is_not_known_and_not_printed():
+    """The demo's real March 2022 notes name people without their organisations: that is no finding of inquoracy."""
+    from kcsp.tests.factories import PersonFactory
+    from meetings import minuting
+    from meetings.models import AgendaItem, Attendance, Minute
+    from meetings.quorum import item_quorums
+    from meetings.record import minutes_record
+    from meetings.tests.factories import CommitteeFactory, held_meeting
+
+    meeting = held_meeting(committee=CommitteeFactory(quorum_count=4))
+    item = AgendaItem.objects.create(meeting=meeting, section="B", position=1, title="Update")
+    for _ in range(5):
+        Attendance.objects.create(meeting=meeting, person=PersonFactory(), kind="present")
+    minuting.minute_add(minute=Minute(meeting=meeting, item=item, title="Update", text="RESOLVED that it be noted."))
+    quorum = item_quorums(meeting)[item.pk]
+    assert not quorum.is_quorate and not quorum.is_known and len(quorum.unrecorded) == 5
+    assert quorum.summary.startswith("Quorum not known")
+    assert minutes_record(meeting, "public")["minutes"][0]["quorum"] == ""
