@@ -43,6 +43,8 @@ def attendee_accounts(meeting) -> list[User]:
 
 def minutes_circulated(meeting) -> int:
     """Tell each attendee with an account that the draft minutes are out (on commit); returns how many."""
+    if meeting.minutes_circulated_at is None:
+        return 0
     url = absolute(reverse("meetings:minutes", args=[meeting.pk]))
     return _on_commit_each(
         [
