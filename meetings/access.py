@@ -11,8 +11,11 @@
   Domestic Homicide Review are seen by DHR-cleared users only, once they have entered a one-time
   code in this session (two-factor authentication). Other restricted items are seen
   by DHR-cleared users, officers, chairs, and current members of the meeting's committee.
-- Draft minutes are seen by officers, chairs and current committee members; approved public
-  minutes by everyone who may see the meeting. Minutes of restricted items follow their item.
+- Draft minutes are seen by officers, chairs and current committee members, and, once the clerk has circulated
+  them, by those who attended the meeting (`attended_q`); approved public minutes by everyone who may see the
+  meeting. Minutes of restricted items follow their item: attending does not open a restricted or DHR item.
+- Someone who attended a meeting (present, substitute, also present, in attendance), with an account that holds
+  a role, may see that meeting (it was published, since it was held) even if they do not sit on its body.
 """
 
 from django.db.models import Q
@@ -24,6 +27,8 @@ RESTRICTED_SECTION = "D"  # the default home of restricted items, not what makes
 NOT_RESTRICTED = ""
 DHR_REASON = "dhr"
 PUBLIC_PACK_KINDS = ("public", "supplementary", "minutes")
+# Attendance kinds of people who were in the room (apologies and absent are not).
+ATTENDED_KINDS = ("present", "substitute", "also_present", "in_attendance")
 
 
 def restricted_q(prefix: str = "") -> Q:
@@ -84,6 +89,25 @@ def member_committee_ids(user) -> list[int]:
     return cached
 
 
+def attended_q(user, prefix: str = "") -> Q:
+    """Meetings this user attended (ATTENDED_KINDS, through the person linked to their account); only while the
+    account holds a role, as membership opens things only while it holds the member role. `prefix` reaches the
+    meeting from a related model ("meeting__" from a minute)."""
+    from .models import Attendance
+
+    if not roles.role_names(user):
+        return Q(**{f"{prefix}pk__in": []})
+    attended = Attendance.objects.filter(person__user=user, kind__in=ATTENDED_KINDS).values("meeting_id")
+    return Q(**{f"{prefix}pk__in": attended})
+
+
+def attended(user, meeting) -> bool:
+    """`attended_q` for one meeting."""
+    return (
+        bool(roles.role_names(user)) and meeting.attendance.filter(person__user=user, kind__in=ATTENDED_KINDS).exists()
+    )
+
+
 def meeting_q(user, prefix: str = "") -> Q:
     """Meetings this user may see; `prefix` reaches the meeting from a related model."""
     if is_staff(user):
@@ -92,6 +116,8 @@ def meeting_q(user, prefix: str = "") -> Q:
     body_open = Q(**{f"{prefix}committee__is_public": True}) | Q(
         **{f"{prefix}committee_id__in": member_committee_ids(user)}
     )
+    if roles.role_names(user):
+        body_open |= attended_q(user, prefix)
     return published & body_open
 
 
@@ -127,5 +153,9 @@ def pack_kinds_visible(user, meeting) -> set[str]:
     return kinds
 
 
-def may_see_draft_minutes(user, committee_id: int) -> bool:
-    return is_staff(user) or committee_id in member_committee_ids(user)
+def may_see_draft_minutes(user, committee_id: int, meeting=None) -> bool:
+    """Officers, chairs and members of the committee; given `meeting`, also those who attended it once its draft
+    minutes have been circulated."""
+    if is_staff(user) or committee_id in member_committee_ids(user):
+        return True
+    return meeting is not None and meeting.minutes_circulated_at is not None and attended(user, meeting)

@@ -9,3 +9,5 @@ rules.add_perm("meetings.agree_agenda", is_chair)
 rules.add_perm("meetings.approve_minutes", is_chair)
 rules.add_perm("meetings.view_committees", has_any_role)
 rules.add_perm("meetings.send_apologies", has_any_role)
+# Only those who attended the meeting propose amendments to its minutes (meetings/amendments.py checks who).
+rules.add_perm("meetings.propose_amendment", has_any_role)

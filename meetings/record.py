@@ -155,10 +155,11 @@ def kinds_visible(user, meeting: Meeting) -> list[str]:
 
 
 def minutes_records(meeting: Meeting, user) -> list[dict]:
-    """What the minutes page shows this user: the signed records once signed, else the live draft records; only
-    the parts the user may read, and only parts with minutes in them."""
+    """What the minutes page shows this user: the signed records once signed, else the live draft records (to those
+    who may see drafts: access.may_see_draft_minutes); only the parts the user may read, and only parts with
+    minutes in them."""
     kinds = kinds_visible(user, meeting)
-    if meeting.minutes_signed_at is None and not access.may_see_draft_minutes(user, meeting.committee_id):
+    if meeting.minutes_signed_at is None and not access.may_see_draft_minutes(user, meeting.committee_id, meeting):
         return []
     if meeting.minutes_signed_at is not None:
         signed = SignedMinutes.objects.filter(meeting=meeting, kind__in=kinds)

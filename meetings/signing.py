@@ -9,6 +9,7 @@ signs only for the person it belongs to. Signing freezes the record (meetings/fr
 
 import hashlib
 import json
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +18,7 @@ from django.utils import timezone
 from kcsp.models import Person, User
 
 from .freeze import minutes_frozen_check
-from .models import Attendance, Meeting, MinuteAmendment, OfficeTerm, Pack, SignedMinutes
+from .models import AgendaItem, Attendance, Meeting, MinuteAmendment, OfficeTerm, Pack, SignedMinutes
 from .packbuild.requests import packs_request
 from .record import KINDS, approval_record, minutes_record
 
@@ -62,6 +63,33 @@ def approving_meetings(meeting: Meeting):
         starts_at__lte=timezone.now(),
         status__in=(Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED),
     ).select_related("committee")
+
+
+# The agenda item on which the minutes of the previous meeting are agreed: "Notes of meeting held on 18 November
+# 2021" (item A4 of the partnership's agendas), "Minutes of the last meeting".
+NOTES_ITEM_TITLE = re.compile(r"^\s*(notes|minutes)\s+of\b", re.IGNORECASE)
+
+
+def previous_minuted_meeting(meeting: Meeting) -> Meeting | None:
+    """The latest earlier meeting of the committee that has minutes: the one whose minutes `meeting` agrees."""
+    earlier = Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__lt=meeting.starts_at)
+    return earlier.filter(minutes__isnull=False).distinct().order_by("-starts_at").first()
+
+
+def notes_item_approves(item: AgendaItem | None) -> Meeting | None:
+    """For a minute on `item`: the meeting whose minutes it agrees when the item is the "Notes of …" item (the
+    default the minute form offers for "This minute agrees the minutes of"), else None."""
+    if item is None or item.is_restricted or not NOTES_ITEM_TITLE.match(item.title):
+        return None
+    return previous_minuted_meeting(item.meeting)
+
+
+def notes_item_to_minute(meeting: Meeting) -> AgendaItem | None:
+    """The meeting's "Notes of …" item when it has no minute yet and an earlier meeting has minutes to agree."""
+    for item in meeting.items.filter(minutes__isnull=True).order_by("section", "position"):
+        if notes_item_approves(item) is not None:
+            return item
+    return None
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agenda, committees, minutes, packs, public, register
+from .views import agenda, amendments, committees, minutes, packs, public, register
 
 app_name = "meetings"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/minutes/new/", minutes.MinuteCreateView.as_view(), name="minute_create"),
     path("<int:pk>/minutes/approve/", minutes.MinutesApproveView.as_view(), name="minutes_approve"),
     path("<int:pk>/minutes/numbering/", minutes.MinutesStartView.as_view(), name="minutes_start"),
+    path("<int:pk>/minutes/circulate/", amendments.MinutesCirculateView.as_view(), name="minutes_circulate"),
     path("items/<int:pk>/", public.ItemDetailView.as_view(), name="item_detail"),
     path("items/<int:pk>/edit/", agenda.ItemEditView.as_view(), name="item_edit"),
     path("items/<int:pk>/move/<str:direction>/", agenda.ItemMoveView.as_view(), name="item_move"),
@@ -47,6 +48,8 @@ urlpatterns = [
     path("minutes/<int:pk>/move/<str:direction>/", minutes.MinuteMoveView.as_view(), name="minute_move"),
     path("minutes/<int:pk>/delete/", minutes.MinuteDeleteView.as_view(), name="minute_delete"),
     path("minutes/<int:pk>/actions/new/", minutes.ActionCreateView.as_view(), name="action_create"),
+    path("minutes/<int:pk>/amend/", amendments.AmendmentProposeView.as_view(), name="amendment_propose"),
+    path("amendments/<int:pk>/decide/", amendments.AmendmentDecideView.as_view(), name="amendment_decide"),
     path("actions/<int:pk>/edit/", minutes.ActionEditView.as_view(), name="action_edit"),
     path("committees/", committees.CommitteeListView.as_view(), name="committee_list"),
     path("committees/new/", committees.CommitteeCreateView.as_view(), name="committee_create"),

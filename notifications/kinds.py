@@ -9,6 +9,9 @@ TERMS_REVIEW = "terms_review"
 BID_AWAITING = "bid_awaiting"
 BID_DECIDED = "bid_decided"
 DHR_OVERDUE = "dhr_overdue"
+MINUTES_CIRCULATED = "minutes_circulated"
+AMENDMENT_PROPOSED = "amendment_proposed"
+AMENDMENT_DECIDED = "amendment_decided"
 
 KINDS = {
     PACK: "An agenda pack is published or a supplementary paper is added, for committees you sit on",
@@ -20,6 +23,9 @@ KINDS = {
     BID_AWAITING: "Grant bids recommended by the working group await your decision (chairs)",
     BID_DECIDED: "A grant bid you wrote or are the contact for is decided",
     DHR_OVERDUE: "Domestic Homicide Reviews are overdue: the weekly list (DHR-cleared users)",
+    MINUTES_CIRCULATED: "Draft minutes of a meeting you attended are circulated for amendments",
+    AMENDMENT_PROPOSED: "Someone proposes an amendment to draft minutes of a meeting you are the contact officer for",
+    AMENDMENT_DECIDED: "An amendment you proposed to draft minutes is accepted or rejected",
 }
 CHOICES = list(KINDS.items())
 # Notices only some people can receive, offered on the preferences page to those people only.

@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from dhr.models import AccessLog
 from kcsp import roles
-from meetings.models import Action, Appendix, Minute, Pack, Paper, PaperSection
+from kcsp.tests.factories import PersonFactory
+from meetings.models import Action, Appendix, Attendance, Minute, MinuteAmendment, Pack, Paper, PaperSection
 from meetings.packbuild.manifest import contents_record, holding
 from meetings.packbuild.stamp import stamp_pdf
 from meetings.tests.factories import PDF_BYTES
@@ -46,6 +47,7 @@ DHR_TWINS = {
     "section": "section",
     "minute": "minute",
     "action": "action",
+    "amendment": "amendment",
     "restricted_pack_file": "pack",
 }
 GET_ACTIONS = {"view", "list", "download", "export"}
@@ -73,6 +75,16 @@ def dhr_things(objects, form_world, settings):
     action = Action.objects.create(
         minute=minute, text="Kestrel action", owner=objects["person"], due_on=datetime.date(2030, 1, 1)
     )
+    # The DHR clerk was in attendance, so proposes amendments to the circulated draft (the DHR minute included).
+    clerk = form_world["clerk"]
+    Attendance.objects.create(meeting=objects["held"], person=PersonFactory(user=clerk), kind="in_attendance")
+    amendment = MinuteAmendment.objects.create(
+        minute=minute,
+        proposed_by=clerk,
+        proposer_name="Kestrel proposer",
+        based_on_text=minute.text,
+        proposed_text="Kestrel wording proposed.",
+    )
     twins = {
         "item": {"pk": item.pk},
         "item_up": {"pk": item.pk, "direction": "up"},
@@ -82,6 +94,7 @@ def dhr_things(objects, form_world, settings):
         "section": {"pk": section.pk},
         "minute": {"pk": minute.pk},
         "action": {"pk": action.pk},
+        "amendment": {"pk": amendment.pk},
         "pack": {"pk": objects["published"].pk, "kind": "dhr"},
     }
     secrets = (item.title, held_item.title, "Osprey", "Kestrel", objects["dhr_case"].pseudonym, "Secret recommendation")

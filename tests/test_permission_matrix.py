@@ -21,7 +21,7 @@ from kcsp.models import Organisation, RenderCheck
 from kcsp.services import render_check_run
 from kcsp.testing import otp_verify
 from kcsp.tests.factories import PersonFactory
-from meetings.tests.factories import committee_business
+from meetings.tests.factories import circulated_with_amendment, committee_business
 
 ANONYMOUS = "anonymous"
 NO_ROLE = "signed in, no role"
@@ -110,6 +110,7 @@ KWARGS = {
             "attendance",
             "minute",
             "action",
+            "amendment",
             "terms",
             "membership",
         )
@@ -227,6 +228,10 @@ ROUTES = {
     "meetings:minute_create": Route(OFFICER, kwargs="held"),
     "meetings:minutes_approve": Route(CHAIR, kwargs="held"),
     "meetings:minutes_start": Route(OFFICER, kwargs="held"),
+    "meetings:minutes_circulate": Route(OFFICER, kwargs="held"),
+    # Amendments are proposed by those who attended: of the users, only the member was there.
+    "meetings:amendment_propose": Route(frozenset({roles.MEMBER}), kwargs="minute"),
+    "meetings:amendment_decide": Route(OFFICER, kwargs="amendment"),
     "meetings:item_detail": Route(DHR_READERS, kwargs="dhr_item"),
     "meetings:item_edit": Route(OFFICER, kwargs="public_item"),
     "meetings:item_move": Route(OFFICER, kwargs="move_down", method="post", ok=frozenset({302})),
@@ -368,6 +373,7 @@ def objects(db, make_user, settings, tmp_path, users):
     assert check.status == RenderCheck.Status.DONE
     core = {"organisation": person.organisation, "person": person, "user": make_user(), "render_check": check}
     business = committee_business(member_user=users[roles.MEMBER])
+    business |= circulated_with_amendment(business)
     plan = agreement_world()
     version_pdf_build(version=plan["published_version"])
     grants = grants_world(member_user=users[roles.MEMBER], year=plan["agreement"].year)

@@ -20,7 +20,8 @@ from .meetings import AgendaItem, Meeting
 
 def minutes_q(user, prefix: str = "") -> Q:
     """Minutes this user may read: their item must be visible (a minute on no item is as open as its meeting),
-    and drafts only to those who may see drafts."""
+    and drafts only to those who may see drafts: members of the committee, and, once circulated, those who
+    attended the meeting (meetings/access.py)."""
     on_item = access.item_q(user, f"{prefix}item__")
     # An empty Q means "every item": OR-ing it would drop it (Django keeps the other side), so keep it as it is.
     visible = (
@@ -32,7 +33,8 @@ def minutes_q(user, prefix: str = "") -> Q:
         return visible
     approved = Q(**{f"{prefix}meeting__status": Meeting.Status.MINUTES_APPROVED})
     members = Q(**{f"{prefix}committee_id__in": access.member_committee_ids(user)})
-    return visible & (approved | members)
+    circulated = Q(**{f"{prefix}meeting__minutes_circulated_at__isnull": False})
+    return visible & (approved | members | (circulated & access.attended_q(user, f"{prefix}meeting__")))
 
 
 class MinuteQuerySet(models.QuerySet):
@@ -148,6 +150,15 @@ class Action(DhrContent, models.Model):
         return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
 
 
+class MinuteAmendmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Amendments to minutes this user may read (minutes_q)."""
+        return self.filter(minutes_q(user, "minute__"))
+
+    def undecided(self):
+        return self.filter(status=MinuteAmendment.Status.PROPOSED)
+
+
 class MinuteAmendment(DhrContent, models.Model):
     """A change to a draft minute proposed by someone who attended; the clerk accepts or rejects it, with a
     reason. Accepted text replaces the minute's (through minute_save, so it is in the minute's history)."""
@@ -173,6 +184,7 @@ class MinuteAmendment(DhrContent, models.Model):
     decision_reason = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MinuteAmendmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -165,3 +165,23 @@ def committee_business(*, member_user) -> dict:
         "attendance": attendance,
         "terms": terms,
     }
+
+
+def circulated_with_amendment(business: dict) -> dict:
+    """committee_business's held meeting with its draft minutes circulated and an amendment its member (who
+    attended) proposed to its minute, not yet decided."""
+    from meetings.models import MinuteAmendment
+
+    held, minute = business["held"], business["minute"]
+    held.minutes_circulated_at = timezone.now()
+    held.save(update_fields=["minutes_circulated_at"])
+    proposer = business["membership"].person
+    amendment = MinuteAmendment.objects.create(
+        minute=minute,
+        proposed_by=proposer.user,
+        proposer_name=proposer.display_name,
+        based_on_text=minute.text,
+        proposed_text="RESOLVED that the update be noted with thanks.",
+        note="The committee thanked the working group.",
+    )
+    return {"amendment": amendment}

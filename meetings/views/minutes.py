@@ -12,11 +12,18 @@ from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 
 from .. import minuting, services
-from ..forms import ActionForm, DeclarationForm, MinuteForm, MinutesApprovalForm, MinutesStartForm
+from ..forms import (
+    ActionForm,
+    DeclarationForm,
+    MinuteForm,
+    MinutesApprovalForm,
+    MinutesStartForm,
+    items_to_record,
+)
 from ..minutetext import minute_blocks, part_label
 from ..models import Action, Attendance, Meeting, Minute
 from ..numbering import next_number
-from ..signing import minutes_approve
+from ..signing import minutes_approve, notes_item_approves
 from .base import ConfirmActionView, FormPageMixin, OfficerMixin
 
 
@@ -124,6 +131,18 @@ class MinuteCreateView(OfficerMixin, MeetingChildMixin, MinuteFormMixin, CreateV
     @property
     def minutes_meeting(self):
         return self.meeting
+
+    def get_initial(self):
+        """?item=<pk> opens the form on that item; on the "Notes of …" item, agreeing the previous minutes."""
+        initial = super().get_initial()
+        chosen = self.request.GET.get("item", "")
+        item = items_to_record(self.meeting, self.request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+        if item is not None:
+            initial.update(item=item.pk, title=item.title)
+            earlier = notes_item_approves(item)
+            if earlier is not None:
+                initial["approves_minutes_of"] = earlier.pk
+        return initial
 
     def form_valid(self, form):
         form.instance.meeting = self.meeting

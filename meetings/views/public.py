@@ -12,9 +12,11 @@ from dhr.gate import dhr_gate
 from kcsp.downloads import Outgoing, Sensitivity, file_send
 
 from .. import access, selectors
-from ..models import Action, AgendaItem, Appendix, Meeting, Paper
+from ..amendments import amendments_attach
+from ..models import Action, AgendaItem, Appendix, Meeting, MinuteAmendment, Paper
 from ..quorum import meeting_quorum
 from ..record import minutes_records
+from ..signing import notes_item_to_minute
 
 
 class CalendarView(ListView):
@@ -164,11 +166,19 @@ class MinutesView(DetailView):
         open_minutes = meeting.status == Meeting.Status.HELD and meeting.minutes_signed_at is None
         held = meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED)
         officer = user.has_perm("meetings.manage") and held
+        amendments_attach(records, meeting, user)
+        can_manage = user.has_perm("meetings.manage") and open_minutes
         return super().get_context_data(
             records=records,
             item_quorums=selectors.item_quorum_rows(meeting, user) if officer else [],
             can_update_actions=user.has_perm("meetings.manage"),
-            can_manage=user.has_perm("meetings.manage") and open_minutes,
+            can_manage=can_manage,
+            can_circulate=can_manage and bool(records),
+            can_decide=can_manage,
+            undecided=MinuteAmendment.objects.visible_to(user).filter(minute__meeting=meeting).undecided().count()
+            if can_manage
+            else 0,
+            notes_item=notes_item_to_minute(meeting) if can_manage else None,
             can_approve=user.has_perm("meetings.approve_minutes") and open_minutes and bool(records),
             approval_minute=meeting.approval_minutes.filter(meeting=meeting.minutes_approved_at_meeting)
             .values_list("number", flat=True)

@@ -203,3 +203,36 @@ def test_two_beats_running_the_same_schedule_at_once_send_once(transactional_db,
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(results) == [0, 1] and len(mail.outbox) == 1
+
+
+def test_minutes_notices_triggered_twice_are_sent_once(make_user, settings, django_capture_on_commit_callbacks):
+    """Circulation, a proposed amendment and its decision (meetings/notify.py): each event twice, each mail once;
+    a second circulation is a new event and is sent again."""
+    from meetings import notify
+    from meetings.amendments import amendment_decide, amendment_propose, minutes_circulate
+
+    settings.SITE_URL = "http://testserver.example"
+    clerk = make_user(roles.OFFICER, email="clerk@once.example")
+    attendee = PersonFactory(user=make_user(roles.MEMBER, email="attendee@once.example"))
+    meeting = held_meeting(contact_email="contact@once.example")
+    Attendance.objects.create(meeting=meeting, person=attendee, kind="in_attendance")
+    minute = Minute.objects.create(meeting=meeting, number=1, title="Update", text="Noted.")
+    with django_capture_on_commit_callbacks(execute=True):
+        circulated = minutes_circulate(meeting=meeting, user=clerk).meeting
+        notify.minutes_circulated(circulated)
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment = amendment_propose(minute=minute, user=attendee.user, proposed_text="Noted with thanks.")
+        notify.amendment_proposed(amendment)
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment = amendment_decide(amendment=amendment, user=clerk, accept=True, reason="Thanks were given.")
+        notify.amendment_decided(amendment)
+    sent = sorted((m.to[0], m.subject.split(":")[0]) for m in mail.outbox)
+    assert sent == [
+        ("attendee@once.example", "Draft minutes for your comments"),
+        ("attendee@once.example", "Your amendment to minute 1 is accepted"),
+        ("contact@once.example", "Amendment proposed to minute 1"),
+    ]
+    assert all(PREFERENCES in message.body for message in mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes_circulate(meeting=meeting, user=clerk)
+    assert len(mail.outbox) == 4 and SentNotice.objects.count() == 4
