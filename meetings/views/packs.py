@@ -74,10 +74,15 @@ def pack_unavailable(request, pack: Pack) -> HttpResponse | None:
 
 
 class PackDownloadView(View):
-    """A pack through the one file path: restricted packs watermarked for the reader and recorded."""
+    """A pack through the one file path: restricted packs watermarked for the reader and recorded.
+
+    The approved minutes are no longer a pack: the old minutes-pack address leads, for good, to the signed
+    record's public PDF (meetings:signed_minutes_pdf), which answers 404 until the minutes are signed."""
 
     def get(self, request, pk, kind):
         meeting = visible_meeting(request, pk)
+        if kind == Pack.Kind.MINUTES:
+            return redirect("meetings:signed_minutes_pdf", pk=meeting.pk, kind="public", permanent=True)
         packs = selectors.packs_for(meeting, request.user).exclude(file="")
         pack = packs.filter(kind=kind).first()
         if pack is None:

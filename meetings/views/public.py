@@ -12,9 +12,12 @@ from dhr.gate import dhr_gate
 from kcsp.downloads import Outgoing, Sensitivity, file_send
 
 from .. import access, selectors
-from ..models import Action, AgendaItem, Appendix, Meeting, Paper
+from ..errata import erratum_signatory
+from ..models import Action, AgendaItem, Appendix, Erratum, Meeting, Paper, SignedMinutes
 from ..quorum import meeting_quorum
 from ..record import minutes_records
+
+RECORD_DETAILS = ("kind", "pdf", "first_sha256", "content_sha256", "sha256", "rendered_at", "rendition_reason")
 
 
 class CalendarView(ListView):
@@ -162,8 +165,18 @@ class MinutesView(DetailView):
         for action in actions:
             action["now"] = now.get(action["id"])
         open_minutes = meeting.status == Meeting.Status.HELD and meeting.minutes_signed_at is None
+        signed = meeting.minutes_signed_at is not None
+        errata = Erratum.objects.none()
+        if signed:  # errata beside the record; each part's file and hashes ("record details")
+            errata = Erratum.objects.visible_to(user).filter(meeting=meeting).select_related("minute")
+            parts = SignedMinutes.objects.visible_to(user).filter(meeting=meeting).values(*RECORD_DETAILS)
+            files = {row["kind"]: row for row in parts}
+            for record in records:
+                record["file"] = files.get(record["kind"])
         return super().get_context_data(
             records=records,
+            errata=errata,
+            can_record_erratum=signed and erratum_signatory(meeting, user) is not None,
             can_update_actions=user.has_perm("meetings.manage"),
             can_manage=user.has_perm("meetings.manage") and open_minutes,
             can_approve=user.has_perm("meetings.approve_minutes") and open_minutes and bool(records),
