@@ -47,6 +47,7 @@ DHR_TWINS = {
     "minute": "minute",
     "action": "action",
     "restricted_pack_file": "pack",
+    "signed_restricted_part": "signed_part",  # the signed minutes of DHR items
 }
 GET_ACTIONS = {"view", "list", "download", "export"}
 POST_ACTIONS = {"change", "create", "view"}  # view: the form came back with its errors, nothing saved
@@ -83,8 +84,17 @@ def dhr_things(objects, form_world, settings):
         "minute": {"pk": minute.pk},
         "action": {"pk": action.pk},
         "pack": {"pk": objects["published"].pk, "kind": "dhr"},
+        "signed_part": {"pk": objects["signed"].pk, "kind": "dhr"},
     }
-    secrets = (item.title, held_item.title, "Osprey", "Kestrel", objects["dhr_case"].pseudonym, "Secret recommendation")
+    secrets = (
+        item.title,
+        held_item.title,
+        "Osprey",
+        "Kestrel",
+        "Heron",  # the DHR item minuted in the signed minutes
+        objects["dhr_case"].pseudonym,
+        "Secret recommendation",
+    )
     return {"twins": twins, "secrets": secrets}
 
 

@@ -181,8 +181,10 @@ def _blank_pdf() -> bytes:
 PDF_BYTES = _blank_pdf()
 
 
-def committee_business(*, member_user) -> dict:
-    """A committee with a published meeting (public, restricted and DHR items, papers) and a held one with minutes."""
+def committee_business(*, member_user, chair_user=None) -> dict:
+    """A committee with a published meeting (public, restricted and DHR items, papers) and a held one with minutes;
+    with `chair_user`, also an earlier meeting whose minutes the held one approved and `chair_user` signed
+    (signed_minutes_world: "signed", its parts' records "signed_records")."""
     from django.core.files.base import ContentFile
 
     from kcsp.tests.factories import PersonFactory
@@ -242,7 +244,14 @@ def committee_business(*, member_user) -> dict:
     restricted_pack.file.save("pack.pdf", ContentFile(built))  # as a build leaves it: marked, top band reserved
     contents_record(restricted_pack, [holding(restricted_item), holding(restricted_paper)])
     terms = TermsOfReference.objects.create(committee=committee, agreed_on=datetime.date(2022, 7, 14), text="Terms")
+    signed = {}
+    if chair_user is not None:
+        held.minutes_start_number = 51  # its minute keeps its number when the earlier meeting's are written
+        held.save(update_fields=["minutes_start_number"])
+        world = signed_minutes_world(committee=committee, at_meeting=held, chair_user=chair_user, member=member)
+        signed = {"signed": world["meeting"], "signed_records": world["records"]}
     return {
+        **signed,
         "committee": committee,
         "membership": membership,
         "published": published,

@@ -165,6 +165,8 @@ def test_the_restricted_part_is_marked_for_its_reader_and_refused_to_the_rest(si
     assert "Heron" not in text, "the DHR minute is in its own part only"
     row = FileDownload.objects.get()
     assert row.user == signed_world["users"]["member"] and row.object_id == signed_world["records"]["restricted"].pk
+    log = clients["officer"].get(f"/meetings/{meeting.pk}/downloads/").content.decode()
+    assert "Signed minutes of restricted items" in log and signed_world["users"]["member"].get_full_name() in log
 
 
 def test_the_dhr_part_only_through_the_dhr_gate(signed_world, make_user):

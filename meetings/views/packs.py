@@ -19,7 +19,7 @@ from kcsp.models import FileDownload
 
 from .. import selectors
 from ..forms import PackWithdrawForm
-from ..models import Appendix, Meeting, Pack, Paper
+from ..models import Appendix, Meeting, Pack, Paper, SignedMinutes
 from ..packbuild.manifest import pack_withdrawal_reason
 from ..packbuild.requests import pack_withdraw_stale, packs_request
 from ..packbuild.withdraw import pack_withdraw, packs_withdrawals_release
@@ -183,12 +183,13 @@ class DownloadLogView(OfficerMixin, ListView):
 
 
 def downloads_for(meeting: Meeting, user):
-    """FileDownload rows of the meeting's packs, papers and appendices that `user` may see."""
+    """FileDownload rows of the meeting's packs, papers, appendices and signed minutes that `user` may see."""
     papers = Paper.objects.visible_to(user).filter(item__meeting=meeting)
     subjects = {
         Pack: selectors.packs_for(meeting, user),
         Paper: papers,
         Appendix: Appendix.objects.filter(paper__in=papers),
+        SignedMinutes: SignedMinutes.objects.visible_to(user).filter(meeting=meeting),
     }
     which = Q(pk__in=[])
     for model, rows in subjects.items():
