@@ -65,8 +65,10 @@ def resend_on_worker_start(**kwargs) -> None:
     from .signedpdf import signed_minutes_render_pending
 
     try:
-        sent = packs_resend_pending() + signed_minutes_render_pending()
+        sent, rendered = packs_resend_pending(), signed_minutes_render_pending()
     except Exception:  # the worker must start even if the database is not ready yet
         logger.exception("Could not re-send waiting pack requests")
     else:
-        logger.info("Re-sent %d waiting pack and signed-minutes requests", sent)
+        logger.info("Re-sent %d waiting pack requests", sent)
+        if rendered:
+            logger.info("Sent %d signed minutes still without their PDF to be rendered", rendered)
