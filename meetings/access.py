@@ -13,7 +13,9 @@
   by DHR-cleared users, officers, chairs, and current members of the meeting's committee.
 - Draft minutes are seen by officers, chairs and current committee members, and, once the clerk has circulated
   them, by those who attended the meeting (`attended_q`); approved public minutes by everyone who may see the
-  meeting. Minutes of restricted items follow their item: attending does not open a restricted or DHR item.
+  meeting. Minutes of restricted items follow their item: attending does not open a restricted or DHR item; the
+  signed record of a meeting's restricted items is read by whoever may read its restricted pack, the signed record
+  of its DHR items by whoever may read its DHR pack (`record_kinds_q`).
 - Someone who attended a meeting (present, substitute, also present, in attendance), with an account that holds
   a role, may see that meeting (it was published, since it was held) even if they do not sit on its body.
 """
@@ -26,7 +28,7 @@ PUBLISHED_STATUSES = ("published", "held", "minutes_approved")
 RESTRICTED_SECTION = "D"  # the default home of restricted items, not what makes an item restricted
 NOT_RESTRICTED = ""
 DHR_REASON = "dhr"
-PUBLIC_PACK_KINDS = ("public", "supplementary", "minutes")
+PUBLIC_PACK_KINDS = ("public", "supplementary")
 # Attendance kinds of people who were in the room (apologies and absent are not).
 ATTENDED_KINDS = ("present", "substitute", "also_present", "in_attendance")
 
@@ -49,7 +51,7 @@ def is_restricted(reason: str) -> bool:
 
 
 def pack_kind_q(kind: str, prefix: str = "") -> Q:
-    """The items a pack of this kind may hold: public packs (agenda, supplementary, minutes) unrestricted items,
+    """The items a pack of this kind may hold: public packs (agenda, supplementary) unrestricted items,
     the restricted pack restricted items other than DHR ones, the DHR pack DHR items only."""
     if kind in PUBLIC_PACK_KINDS:
         return ~restricted_q(prefix)
@@ -142,8 +144,6 @@ def item_q(user, prefix: str = "") -> Q:
 def pack_kinds_visible(user, meeting) -> set[str]:
     """Which of a meeting's packs this user may know of and download (the meeting itself being visible)."""
     kinds = {"public", "supplementary"}
-    if meeting.status == "minutes_approved":
-        kinds.add("minutes")
     if roles.may_see_dhr(user):
         kinds |= {"restricted", "dhr"}
     elif (
@@ -151,6 +151,21 @@ def pack_kinds_visible(user, meeting) -> set[str]:
     ):
         kinds.add("restricted")
     return kinds
+
+
+def record_kinds_q(user, prefix: str = "") -> Q:
+    """Which parts ("public", "restricted", "dhr") of a meeting's signed minutes this user may read, the meeting
+    itself being visible: the same rule as `pack_kinds_visible`, as a filter (`prefix` reaches the part's row)."""
+    if roles.may_see_dhr(user):
+        return Q()
+    kind = f"{prefix}kind"
+    readable = Q(**{kind: "public"})
+    if is_staff(user) or roles.has_role(user, roles.DHR_CLEARED):
+        return readable | Q(**{kind: "restricted"})
+    committees = member_committee_ids(user)
+    if committees:
+        readable |= Q(**{kind: "restricted", f"{prefix}meeting__committee_id__in": committees})
+    return readable
 
 
 def may_see_draft_minutes(user, committee_id: int, meeting=None) -> bool:

@@ -17,6 +17,7 @@ from .models import (
     AgendaItem,
     Committee,
     Declaration,
+    Erratum,
     Meeting,
     Membership,
     Minute,
@@ -372,3 +373,33 @@ class PackWithdrawForm(GdsFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why you are withdrawing the pack"},
     )
+
+
+class ErratumForm(GdsFormMixin, forms.ModelForm):
+    """An erratum to signed minutes (meetings/errata.py holds the rules); the minute choices are the meeting's
+    minutes the signatory may read."""
+
+    submit_label = "Sign and record the erratum"
+    made_on = date_field("Date of the erratum")
+
+    class Meta:
+        model = Erratum
+        fields = ["minute", "text", "reason", "made_on"]
+        labels = {"minute": "Minute corrected", "text": "Correction", "reason": "Why the correction is made"}
+        help_texts = {
+            "minute": "Leave blank for a correction to the minutes as a whole.",
+            "text": "As it will show beside the signed minutes, for example: Minute 53, paragraph 2: for “2021” "
+            "read “2022”.",
+        }
+        error_messages = {
+            "text": {"required": "Enter the correction"},
+            "reason": {"required": "Enter why the correction is made"},
+        }
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minute"].queryset = Minute.objects.visible_to(self.viewer).filter(meeting=meeting)
+        self.fields["minute"].empty_label = "The minutes as a whole"
+        self.fields["minute"].error_messages["invalid_choice"] = "Choose one of this meeting's minutes, or none"
+        self.fields["text"].widget.attrs["rows"] = 4
+        self.fields["reason"].widget.attrs["rows"] = 3

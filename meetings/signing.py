@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from kcsp.models import Person, User
+from kcsp.queueing import send
 
 from .freeze import minutes_frozen_check
-from .models import AgendaItem, Attendance, Meeting, MinuteAmendment, OfficeTerm, Pack, SignedMinutes
-from .packbuild.requests import packs_request
+from .models import AgendaItem, Attendance, Meeting, MinuteAmendment, OfficeTerm, SignedMinutes
 from .record import KINDS, approval_record, minutes_record
 
 IN_THE_CHAIR = (
@@ -136,12 +136,13 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting, user: User) -> Mee
     meeting.minutes_signed_by_person, meeting.minutes_signed_name = person, signed_name
     meeting.save()
     minutes_freeze(meeting=meeting)
-    packs_request(meeting=meeting, kinds=[Pack.Kind.MINUTES], delay=0)
     return meeting
 
 
 def minutes_freeze(*, meeting: Meeting) -> list[SignedMinutes]:
-    """Write the signed record of each part of `meeting`'s minutes that has minutes, and queue their PDFs."""
+    """Write the signed record of each part of `meeting`'s minutes that has minutes, and queue their PDFs (sent
+    after commit; one the broker never got is sent again by signedpdf.signed_minutes_render_pending). The
+    public part's PDF is the one approved-minutes PDF of the meeting: there is no separate minutes pack."""
     from .tasks import signed_minutes_render_task
 
     approval = approval_record(meeting)
@@ -157,6 +158,6 @@ def minutes_freeze(*, meeting: Meeting) -> list[SignedMinutes]:
             content_sha256=content_hash(content),
             signed_at=meeting.minutes_signed_at,
         )
-        transaction.on_commit(lambda pk=record.pk: signed_minutes_render_task.delay(pk))
+        transaction.on_commit(lambda pk=record.pk: send(signed_minutes_render_task, (pk,)))
         records.append(record)
     return records

@@ -1,4 +1,5 @@
-"""Background work of committee business: building packs, and re-sending requests the broker lost."""
+"""Background work of committee business: building packs, rendering signed minutes, and re-sending requests the
+broker lost."""
 
 import datetime
 import logging
@@ -16,6 +17,8 @@ logger = logging.getLogger(__name__)
 
 @shared_task(bind=True, max_retries=60)
 def pack_build_task(self, meeting_id: int, kind: str, requested_at: str) -> str:
+    if kind == Pack.Kind.MINUTES:
+        return "retired"  # a request queued before the signed record's PDF replaced the minutes pack
     pack = Pack.objects.filter(meeting_id=meeting_id, kind=kind).first()
     asked = datetime.datetime.fromisoformat(requested_at)
     if pack is None or (pack.requested_at and pack.requested_at > asked):
@@ -49,16 +52,23 @@ def signed_minutes_render_task(record_id: int) -> str:
 
 @shared_task
 def packs_resend_task() -> int:
-    """Periodic (CELERY_BEAT_SCHEDULE): re-send pack requests the broker never got or a dead worker held."""
-    return packs_resend_pending()
+    """Periodic (CELERY_BEAT_SCHEDULE): re-send pack requests the broker never got or a dead worker held, and
+    the first rendering of signed minutes still without their PDF."""
+    from .signedpdf import signed_minutes_render_pending
+
+    return packs_resend_pending() + signed_minutes_render_pending()
 
 
 @worker_ready.connect
 def resend_on_worker_start(**kwargs) -> None:
     """A worker starting (often after an outage) sends every request the broker never got."""
+    from .signedpdf import signed_minutes_render_pending
+
     try:
-        sent = packs_resend_pending()
+        sent, rendered = packs_resend_pending(), signed_minutes_render_pending()
     except Exception:  # the worker must start even if the database is not ready yet
         logger.exception("Could not re-send waiting pack requests")
     else:
         logger.info("Re-sent %d waiting pack requests", sent)
+        if rendered:
+            logger.info("Sent %d signed minutes still without their PDF to be rendered", rendered)

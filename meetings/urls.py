@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agenda, amendments, committees, minutes, packs, public, register
+from .views import agenda, amendments, committees, minutes, packs, public, record, register
 
 app_name = "meetings"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("<int:pk>/minutes/approve/", minutes.MinutesApproveView.as_view(), name="minutes_approve"),
     path("<int:pk>/minutes/numbering/", minutes.MinutesStartView.as_view(), name="minutes_start"),
     path("<int:pk>/minutes/circulate/", amendments.MinutesCirculateView.as_view(), name="minutes_circulate"),
+    path("<int:pk>/minutes/<str:kind>.pdf", record.SignedMinutesPdfView.as_view(), name="signed_minutes_pdf"),
+    path("<int:pk>/minutes/errata/new/", record.ErratumCreateView.as_view(), name="erratum_create"),
     path("items/<int:pk>/", public.ItemDetailView.as_view(), name="item_detail"),
     path("items/<int:pk>/edit/", agenda.ItemEditView.as_view(), name="item_edit"),
     path("items/<int:pk>/move/<str:direction>/", agenda.ItemMoveView.as_view(), name="item_move"),

@@ -49,6 +49,7 @@ DHR_TWINS = {
     "action": "action",
     "amendment": "amendment",
     "restricted_pack_file": "pack",
+    "signed_restricted_part": "signed_part",  # the signed minutes of DHR items
 }
 GET_ACTIONS = {"view", "list", "download", "export"}
 POST_ACTIONS = {"change", "create", "view"}  # view: the form came back with its errors, nothing saved
@@ -96,8 +97,17 @@ def dhr_things(objects, form_world, settings):
         "action": {"pk": action.pk},
         "amendment": {"pk": amendment.pk},
         "pack": {"pk": objects["published"].pk, "kind": "dhr"},
+        "signed_part": {"pk": objects["signed"].pk, "kind": "dhr"},
     }
-    secrets = (item.title, held_item.title, "Osprey", "Kestrel", objects["dhr_case"].pseudonym, "Secret recommendation")
+    secrets = (
+        item.title,
+        held_item.title,
+        "Osprey",
+        "Kestrel",
+        "Heron",  # the DHR item minuted in the signed minutes
+        objects["dhr_case"].pseudonym,
+        "Secret recommendation",
+    )
     return {"twins": twins, "secrets": secrets}
 
 

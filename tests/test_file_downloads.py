@@ -42,6 +42,7 @@ class FileRoute:
 FILES = {
     "meetings:pack_download": FileRoute("pdf", RESTRICTED),  # the restricted pack
     "meetings:paper_file": FileRoute("pdf", RESTRICTED),  # a restricted uploaded paper
+    "meetings:signed_minutes_pdf": FileRoute("pdf", RESTRICTED),  # the signed minutes of restricted items
     "meetings:appendix_file": FileRoute("pdf", PUBLIC),
     "meetings:ical": FileRoute("ics", PUBLIC),
     "tokens:private_ical": FileRoute("ics", PRIVATE),

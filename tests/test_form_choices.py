@@ -72,6 +72,7 @@ def form_world(objects, users, clients, make_user):
             dhr_held.title,
             objects["dhr_case"].pseudonym,
             objects["dhr_recommendation"].text,
+            "Heron review briefing",  # the DHR item of the signed minutes (the erratum form's minute choices)
         ],
         "restricted": [objects["restricted_item"].title, objects["restricted_paper"].subject, restricted_held.title],
         "draft plan": [objects["draft_extra"].objective],

@@ -101,6 +101,7 @@ KWARGS = {
         for name in (
             "published",
             "held",
+            "signed",
             "dhr_item",
             "public_item",
             "written_paper",
@@ -152,6 +153,7 @@ KWARGS = {
     "bid_attachment": lambda o: {"pk": o["bid_attachment"].pk},
     "recommend_step": lambda o: {"pk": o["submitted_bid"].pk, "action": "recommend"},
     "restricted_pack_file": lambda o: {"pk": o["published"].pk, "kind": "restricted"},
+    "signed_restricted_part": lambda o: {"pk": o["signed"].pk, "kind": "restricted"},
     "restricted_pack": lambda o: {"pk": o["published"].pk, "kind": "restricted"},
     "move_down": lambda o: {"pk": o["public_item"].pk, "direction": "down"},
     "admin_user": lambda o: {"object_id": o["user"].pk},
@@ -232,6 +234,10 @@ ROUTES = {
     # Amendments are proposed by those who attended: of the users, only the member was there.
     "meetings:amendment_propose": Route(frozenset({roles.MEMBER}), kwargs="minute"),
     "meetings:amendment_decide": Route(OFFICER, kwargs="amendment"),
+    # The signed record's parts: the public one to all who see the meeting (meetings/tests/test_signed_record.py),
+    # the restricted one walked here, its DHR twin in test_dhr_access_gate.
+    "meetings:signed_minutes_pdf": Route(RESTRICTED_READERS, kwargs="signed_restricted_part"),
+    "meetings:erratum_create": Route(CHAIR, kwargs="signed"),  # the chair user chaired the approving meeting
     "meetings:item_detail": Route(DHR_READERS, kwargs="dhr_item"),
     "meetings:item_edit": Route(OFFICER, kwargs="public_item"),
     "meetings:item_move": Route(OFFICER, kwargs="move_down", method="post", ok=frozenset({302})),
@@ -372,7 +378,7 @@ def objects(db, make_user, settings, tmp_path, users):
     check = render_check_run(check=RenderCheck.objects.create())
     assert check.status == RenderCheck.Status.DONE
     core = {"organisation": person.organisation, "person": person, "user": make_user(), "render_check": check}
-    business = committee_business(member_user=users[roles.MEMBER])
+    business = committee_business(member_user=users[roles.MEMBER], chair_user=users[roles.CHAIR])
     business |= circulated_with_amendment(business)
     plan = agreement_world()
     version_pdf_build(version=plan["published_version"])

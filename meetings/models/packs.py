@@ -26,6 +26,8 @@ class Pack(models.Model):
         SUPPLEMENTARY = "supplementary", "Supplementary pack"
         RESTRICTED = "restricted", "Restricted pack"
         DHR = "dhr", "Restricted pack: Domestic Homicide Reviews"
+        # Retired: no longer built or served. The approved minutes are the signed record's public PDF
+        # (SignedMinutes); /packs/minutes.pdf redirects there. Kept so rows built before that still load.
         MINUTES = "minutes", "Approved minutes"
 
     class Status(models.TextChoices):

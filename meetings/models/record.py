@@ -13,8 +13,16 @@ from simple_history.models import HistoricalRecords
 from dhr.gate import DhrContent, dhr_record_loaded
 from kcsp.models import Person
 
+from .. import access
 from .meetings import Meeting
-from .minutes import Minute
+from .minutes import Minute, minutes_q
+
+
+class SignedMinutesQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The signed parts this user may read: the meeting visible to them, and the part's kind open to them
+        (access.record_kinds_q: restricted as the restricted pack, DHR only to the cleared with a code)."""
+        return self.filter(access.meeting_q(user, "meeting__"), access.record_kinds_q(user))
 
 
 class SignedMinutes(models.Model):
@@ -35,6 +43,7 @@ class SignedMinutes(models.Model):
     rendered_at = models.DateTimeField(null=True, blank=True)
     rendition_reason = models.CharField(max_length=200, blank=True)
 
+    objects = SignedMinutesQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -54,6 +63,16 @@ class SignedMinutes(models.Model):
         return instance
 
 
+class ErratumQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Errata this user may read: one on a minute only to those who may read that minute (a restricted or DHR
+        item's rule, meetings.models.minutes.minutes_q); one on the minutes as a whole to whoever sees the
+        meeting."""
+        on_minutes_as_a_whole = models.Q(minute__isnull=True) & access.meeting_q(user, "meeting__")
+        on_minute = models.Q(minute__isnull=False) & minutes_q(user, "minute__")
+        return self.filter(on_minutes_as_a_whole | on_minute)
+
+
 class Erratum(DhrContent, models.Model):
     """A correction to signed minutes: a separate dated, reasoned and signed note shown with them, never an edit."""
 
@@ -69,6 +88,7 @@ class Erratum(DhrContent, models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ErratumQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

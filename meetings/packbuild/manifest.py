@@ -103,10 +103,11 @@ def pack_withdrawal_reason(pack: Pack) -> str:
     """Why this pack's file may not be served now, or "" when it may. THE freshness rule for every download.
 
     Not served: a withdrawn pack (by an officer, or automatically on a change of visibility: `withdrawn_reason`);
-    a pack with nothing left in it; a pack whose meeting is no longer published (the minutes: no longer
-    approved); a pack built before packs recorded their contents; and a pack holding anything removed, moved,
-    or at another restriction than when it was built (`stale_reason`). At most two queries whatever the
-    pack's size: the meeting (none if already loaded) and the manifest."""
+    a pack with nothing left in it; a pack whose meeting is no longer published; a pack of the retired
+    minutes kind (the signed record's PDF is the approved minutes: meetings/signedpdf.py); a pack built before
+    packs recorded their contents; and a pack holding anything removed, moved, or at another restriction than
+    when it was built (`stale_reason`). At most two queries whatever the pack's size: the meeting (none if
+    already loaded) and the manifest."""
     if pack.withdrawn_at is not None:
         return pack.withdrawn_reason or "Withdrawn."
     if pack.status == Pack.Status.REMOVED or not pack.file:
@@ -114,8 +115,8 @@ def pack_withdrawal_reason(pack: Pack) -> str:
     meeting = pack.meeting
     if not meeting.is_published:
         return "The meeting's agenda is no longer published."
-    if pack.kind == Pack.Kind.MINUTES and not meeting.minutes_are_approved:
-        return "The minutes are no longer approved."
+    if pack.kind == Pack.Kind.MINUTES:
+        return "The approved minutes are the signed record's PDF, on the minutes page."
     if not pack.contents_recorded:
         return "Built before packs recorded what they hold."
     return stale_reason(pack)

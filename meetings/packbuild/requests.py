@@ -67,7 +67,7 @@ def packs_resend_pending(*, older_than: datetime.timedelta | None = None) -> int
         Q(awaiting_broker=True)
         | Q(status=Pack.Status.QUEUED, requested_at__lte=now - older_than)
         | Q(status=Pack.Status.BUILDING, build_started_at__lte=now - STALE_BUILD)
-    ).exclude(requested_at=None)
+    ).exclude(Q(requested_at=None) | Q(kind=Pack.Kind.MINUTES))  # the minutes kind is retired: never built again
     sent = 0
     for pack in waiting:
         if send(pack_build_task, (pack.meeting_id, pack.kind, pack.requested_at.isoformat())):
@@ -91,9 +91,8 @@ def pack_withdraw_stale(*, pack: Pack, reason: str) -> None:
     if not meeting.is_published:
         return
     if pack.kind == Pack.Kind.MINUTES:
-        if meeting.minutes_are_approved:
-            packs_request(meeting=meeting, kinds=[Pack.Kind.MINUTES])
-    elif pack.kind in kinds_needed(meeting):
+        return  # retired: never built again (the signed record's PDF is the approved minutes)
+    if pack.kind in kinds_needed(meeting):
         packs_request(meeting=meeting, kinds=[pack.kind])
     else:
         pack_remove(pack=pack, reason=f"Nothing is left to put in the {pack.get_kind_display().lower()}.")

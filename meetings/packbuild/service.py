@@ -24,8 +24,6 @@ STALE_BUILD = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 def items_for(meeting: Meeting, kind: str):
     """The items a pack of this kind lists and holds, in agenda order (the rule is access.pack_kind_q)."""
-    if kind == Pack.Kind.MINUTES:
-        return meeting.items.none()
     return meeting.items.for_pack(kind).order_by("section", "position")
 
 
@@ -122,7 +120,7 @@ def _paper_part(paper: Paper, stats: RenderStats) -> bytes:
 
 def public_minutes(meeting: Meeting):
     """The minutes a public pack may print: those of items that are not restricted (access.pack_kind_q)."""
-    allowed = Q(item__isnull=True) | access.pack_kind_q(Pack.Kind.MINUTES, "item__")  # procedural: public
+    allowed = Q(item__isnull=True) | access.pack_kind_q(Pack.Kind.PUBLIC, "item__")  # procedural: public
     minutes = Minute.objects.filter(allowed, meeting=meeting)
     return minutes.select_related("item").order_by("number")
 
@@ -162,24 +160,20 @@ def _claim(pack: Pack, claim: str = "") -> bool:
     return True
 
 
-def _minutes_only(meeting: Meeting, stats: RenderStats):
-    return lambda ranges: _minutes_part(meeting, stats)
-
-
 def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
-    """Build one pack. On failure the last good file stays in place and the reason is recorded."""
+    """Build one pack. On failure the last good file stays in place and the reason is recorded.
+
+    The minutes kind is retired (the signed record's PDF is the approved minutes): ValueError."""
+    if kind == Pack.Kind.MINUTES:
+        raise ValueError("The minutes pack is no longer built: the signed record's PDF is the approved minutes.")
     pack, _ = Pack.objects.get_or_create(meeting=meeting, kind=kind)
     stats = RenderStats()
     if not _claim(pack, claim):
         raise BuildBusy(f"{pack} is already being built.")
     try:
-        if kind == Pack.Kind.MINUTES:
-            items, sources = [], []
-            contents = [holding(minute, item=minute.item) for minute in public_minutes(meeting)]
-        else:
-            items = list(items_for(meeting, kind).prefetch_related("papers__sections", "papers__appendices"))
-            sources = sources_for(meeting, kind, stats, items=items)
-            contents = [holding(item) for item in items] + [row for source in sources for row in source.holds]
+        items = list(items_for(meeting, kind).prefetch_related("papers__sections", "papers__appendices"))
+        sources = sources_for(meeting, kind, stats, items=items)
+        contents = [holding(item) for item in items] + [row for source in sources for row in source.holds]
         parts = []
         for n, source in enumerate(sources, start=1):
             _set(pack, progress=f"Paper {n} of {len(sources)}")
@@ -206,7 +200,7 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
                 stats=stats,
             )
 
-        front, layout = lay_out(_minutes_only(meeting, stats) if kind == Pack.Kind.MINUTES else front_sheet, parts)
+        front, layout = lay_out(front_sheet, parts)
         pdf = build_pdf(
             front=front,
             layout=layout,

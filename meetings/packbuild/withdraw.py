@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from ..models import Pack, PackContent, PackWithdrawal
 
-# Kinds that exist only while the meeting has something for them; the agenda pack always exists, and the
-# minutes pack follows the minutes' approval instead.
+# Kinds that exist only while the meeting has something for them; the agenda pack always exists (the minutes
+# kind is retired: the signed record's PDF is the approved minutes).
 OPTIONAL_KINDS = (Pack.Kind.RESTRICTED, Pack.Kind.DHR, Pack.Kind.SUPPLEMENTARY)
 
 

@@ -71,6 +71,101 @@ def chaired_by(meeting: Meeting, user, capacity: str = "chair"):
     return person
 
 
+def signed_minutes_world(*, committee, at_meeting, chair_user, member=None, render: bool = True) -> dict:
+    """A meeting of `committee`, 60 days before `at_meeting`, whose minutes `at_meeting` approved and
+    `chair_user`'s person (recorded in its chair) signed, written through the services as a clerk would:
+    attendance with the vice-chairman in the chair, role text and apologies; a declaration; a procedural minute
+    on no item; a public minute with numbered paragraphs, a decision with lettered parts and an action; a
+    restricted minute and a DHR minute ("Heron review briefing"). With `render`, the PDFs are made as the
+    signing task makes them. Returns the meeting, its items and minutes, and its SignedMinutes by kind."""
+    from meetings import minuting
+    from meetings.models import Action, Attendance, Declaration, Minute, SignedMinutes
+    from meetings.signedpdf import signed_minutes_render
+    from meetings.signing import minutes_approve
+
+    meeting = held_meeting(
+        committee=committee,
+        starts_at=at_meeting.starts_at - datetime.timedelta(days=60),
+        venue="Sessions House, Maidstone",
+    )
+    rivers = PersonFactory(title="Mr", initials="J", surname="Rivers", post_nominals="OBE")
+    taylor = PersonFactory(title="Mrs", initials="A", surname="Taylor")
+    member = member or PersonFactory(title="Dr", initials="K", surname="Okafor")
+    away = PersonFactory(title="Cllr", initials="P", surname="Lamb")
+    for person, kind, capacity, role in (
+        (rivers, "present", "vice_chair_in_chair", ""),
+        (member, "present", "", "Kent Police"),
+        (taylor, "in_attendance", "", "Community Safety Manager"),
+        (away, "apologies", "", ""),
+    ):
+        Attendance.objects.create(
+            meeting=meeting,
+            person=person,
+            organisation=person.organisation,
+            kind=kind,
+            capacity=capacity,
+            role_text=role,
+            name_as_recorded=person.display_name,
+        )
+    public_item = AgendaItemFactory(meeting=meeting, section="B", position=1, title="Community Safety Agreement")
+    restricted_item = AgendaItemFactory(
+        meeting=meeting, section="D", position=1, title="Prevent case review", restriction_reason="prevent"
+    )
+    dhr_item = AgendaItemFactory(
+        meeting=meeting, section="D", position=2, title="Heron review briefing", restriction_reason="dhr"
+    )
+    minutes = {}
+    for key, item, title, text in (
+        ("procedural", None, "Chairman", "Mr Rivers, Vice-Chairman, took the chair in the absence of the Chairman."),
+        (
+            "public",
+            public_item,
+            "Community Safety Agreement",
+            "The Board received the annual update on the Agreement.\n\n"
+            "Members noted that anti-social behaviour had fallen by twelve per cent.\n\n"
+            "RESOLVED that the update be noted, and that\n"
+            "(a) the action plan be refreshed before September;\n"
+            "(b) partners report progress to the next meeting.",
+        ),
+        ("restricted", restricted_item, "Prevent case review", "RESOLVED that the referrals report be noted."),
+        (
+            "dhr",
+            dhr_item,
+            "Heron review briefing",
+            "The panel chair reported on the Heron review.\n\nRESOLVED that it be noted.",
+        ),
+    ):
+        minutes[key] = minuting.minute_add(minute=Minute(meeting=meeting, item=item, title=title, text=text))
+    action = minuting.action_save(
+        action=Action(
+            minute=minutes["public"], text="Refresh the action plan", owner=taylor, due_on=datetime.date(2030, 9, 1)
+        )
+    )
+    minuting.declaration_save(
+        declaration=Declaration(
+            meeting=meeting,
+            item=public_item,
+            person=member,
+            interest="Trustee of a charity funded through the Agreement",
+            interest_kind="other",
+        )
+    )
+    chaired_by(at_meeting, chair_user)
+    minutes_approve(meeting=meeting, at_meeting=at_meeting, user=chair_user)
+    records = {record.kind: record for record in SignedMinutes.objects.filter(meeting=meeting)}
+    if render:
+        records = {kind: signed_minutes_render(record=record) for kind, record in records.items()}
+    meeting.refresh_from_db()
+    return {
+        "meeting": meeting,
+        "items": {"public": public_item, "restricted": restricted_item, "dhr": dhr_item},
+        "minutes": minutes,
+        "action": action,
+        "people": {"rivers": rivers, "taylor": taylor, "member": member},
+        "records": records,
+    }
+
+
 def _blank_pdf() -> bytes:
     import io
 
@@ -86,8 +181,10 @@ def _blank_pdf() -> bytes:
 PDF_BYTES = _blank_pdf()
 
 
-def committee_business(*, member_user) -> dict:
-    """A committee with a published meeting (public, restricted and DHR items, papers) and a held one with minutes."""
+def committee_business(*, member_user, chair_user=None) -> dict:
+    """A committee with a published meeting (public, restricted and DHR items, papers) and a held one with minutes;
+    with `chair_user`, also an earlier meeting whose minutes the held one approved and `chair_user` signed
+    (signed_minutes_world: "signed", its parts' records "signed_records")."""
     from django.core.files.base import ContentFile
 
     from kcsp.tests.factories import PersonFactory
@@ -147,7 +244,14 @@ def committee_business(*, member_user) -> dict:
     restricted_pack.file.save("pack.pdf", ContentFile(built))  # as a build leaves it: marked, top band reserved
     contents_record(restricted_pack, [holding(restricted_item), holding(restricted_paper)])
     terms = TermsOfReference.objects.create(committee=committee, agreed_on=datetime.date(2022, 7, 14), text="Terms")
+    signed = {}
+    if chair_user is not None:
+        held.minutes_start_number = 51  # its minute keeps its number when the earlier meeting's are written
+        held.save(update_fields=["minutes_start_number"])
+        world = signed_minutes_world(committee=committee, at_meeting=held, chair_user=chair_user, member=member)
+        signed = {"signed": world["meeting"], "signed_records": world["records"]}
     return {
+        **signed,
         "committee": committee,
         "membership": membership,
         "published": published,

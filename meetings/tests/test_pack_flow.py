@@ -149,7 +149,10 @@ def test_papers_added_after_publication_also_go_into_a_supplementary_pack(
 
 
 @pytest.mark.django_db
-def test_approved_minutes_become_a_public_pdf(make_user, settings, tmp_path, django_capture_on_commit_callbacks):
+def test_approved_minutes_become_one_public_pdf_the_signed_record(
+    make_user, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """The minutes pack is retired: its old address leads to the signed record's public PDF, made at signing."""
     import datetime
 
     from django.utils import timezone
@@ -181,12 +184,14 @@ def test_approved_minutes_become_a_public_pdf(make_user, settings, tmp_path, dja
             text="RESOLVED that the threat level be noted.",
         )
     )
-    assert download(Client(), march, "minutes").status_code == 404, "no minutes PDF before approval"
+    assert Client().get(f"/meetings/{march.pk}/packs/minutes.pdf", follow=True).status_code == 404, "not before"
     chair = make_user(roles.CHAIR)
     chaired_by(july, chair)
     with django_capture_on_commit_callbacks(execute=True):
         minutes_approve(meeting=march, at_meeting=july, user=chair)
-    response = download(Client(), march, "minutes")
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert not Pack.objects.filter(meeting=march).exists(), "no pack is built for the minutes"
+    response = Client().get(f"/meetings/{march.pk}/packs/minutes.pdf", follow=True)
+    assert response.redirect_chain == [(f"/meetings/{march.pk}/minutes/public.pdf", 301)]
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
     assert "1. Working Group Update" in text and "RESOLVED" in text and "Page 1" in text
     assert "Prevent" not in text and "threat level" not in text

@@ -1,19 +1,17 @@
 """A pack never outlives the visibility it was built for: each change of visibility x each pack kind, with the
 worker stopped and with a rebuild that fails, never serves the old file; ordinary edits keep serving it."""
 
-import datetime
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
-from django.utils import timezone
 
 from kcsp import roles
 from kcsp.testing import otp_verify
 from kcsp.tests.factories import PersonFactory
 from meetings import services
-from meetings.models import Appendix, Meeting, Minute, Pack, PackWithdrawal, Paper
+from meetings.models import Appendix, Meeting, Pack, PackWithdrawal, Paper
 from meetings.packbuild import service as build_service
 from meetings.packbuild.manifest import pack_withdrawal_reason
 from meetings.packbuild.parts import PackBuildError
@@ -24,7 +22,6 @@ from .factories import (
     PDF_BYTES,
     AgendaItemFactory,
     CommitteeFactory,
-    MeetingFactory,
     MembershipFactory,
     published_meeting,
 )
@@ -32,13 +29,14 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 READERS = ("anonymous", "outsider", "member", "officer", "dhr", "dhr officer")
 # Who can download each kind before any change (the DHR-cleared user has entered a one-time code).
-ENTITLED = {"public": "anonymous", "supplementary": "anonymous", "minutes": "anonymous", "restricted": "member"}
+ENTITLED = {"public": "anonymous", "supplementary": "anonymous", "restricted": "member"}
 ENTITLED["dhr"] = "dhr"
 
 
 @pytest.fixture
 def world(make_user, settings, tmp_path):
-    """A published meeting with one item held by each agenda pack kind, and an earlier one with approved minutes."""
+    """A published meeting with one item held by each pack kind (the approved minutes are not a pack: they are the
+    signed record, frozen, whose parts meetings/tests/test_signed_record.py checks)."""
     settings.MEDIA_ROOT = tmp_path
     users = {name: make_user(role) for name, role in (("outsider", roles.MEMBER), ("member", roles.MEMBER))}
     users |= {"officer": make_user(roles.OFFICER), "dhr": make_user(roles.DHR_CLEARED)}
@@ -46,18 +44,6 @@ def world(make_user, settings, tmp_path):
     users["dhr officer"].groups.add(*users["dhr"].groups.all())
     committee = CommitteeFactory()
     MembershipFactory(committee=committee, person=PersonFactory(user=users["member"]))
-    now = timezone.now()
-    earlier = MeetingFactory(
-        committee=committee,
-        starts_at=now - datetime.timedelta(days=60),
-        status=Meeting.Status.MINUTES_APPROVED,
-        agenda_agreed_at=now,
-        published_at=now,
-    )
-    minuted = AgendaItemFactory(meeting=earlier, section="B", position=1, title="Working group")
-    minute = Minute.objects.create(
-        meeting=earlier, item=minuted, number=1, title="Working group", text="RESOLVED that the update be noted."
-    )
     meeting = published_meeting(committee=committee)
     targets = {}
     for kind, section, position, reason in (
@@ -75,7 +61,6 @@ def world(make_user, settings, tmp_path):
         appendix = Appendix(paper=paper, letter="A", title=f"{kind} annex", original_name="a.pdf", file_kind="pdf")
         appendix.file.save("a.pdf", ContentFile(PDF_BYTES))
         targets[kind] = (meeting, item, paper)
-    targets["minutes"] = (earlier, minuted, minute)
     clients = {"anonymous": Client()}
     for name, user in users.items():
         clients[name] = Client()
@@ -110,19 +95,14 @@ def remove_appendix(item, thing):
 
 
 def remove_item(item, thing):
-    if isinstance(thing, Minute):
-        thing.delete()
     item.delete()
 
 
 def move_paper(item, thing):
-    """To a restricted item of the same meeting: through the paper service, or (a minute) the database."""
+    """To a restricted item of the same meeting, through the paper service."""
     other = AgendaItemFactory(meeting=item.meeting, section="D", position=9, restriction_reason="exploitation")
     thing.item = other
-    if isinstance(thing, Paper):
-        services.paper_save(paper=thing)
-    else:
-        thing.save()
+    services.paper_save(paper=thing)
 
 
 TRANSITIONS = {
@@ -139,14 +119,12 @@ TRANSITIONS = {
     "appendix removed": (("", "prevent", "dhr"), remove_appendix),
     "item removed": (("", "prevent", "dhr"), remove_item),
 }
-KIND_REASON = {"public": "", "supplementary": "", "minutes": "", "restricted": "prevent", "dhr": "dhr"}
+KIND_REASON = {"public": "", "supplementary": "", "restricted": "prevent", "dhr": "dhr"}
 CASES = [
     (transition, kind)
     for transition, (applies_to, _) in TRANSITIONS.items()
     for kind in KIND_REASON
-    if KIND_REASON[kind] in applies_to
-    and not (transition == "made restricted" and kind == "restricted")
-    and not (transition == "appendix removed" and kind == "minutes")  # minutes have no appendices
+    if KIND_REASON[kind] in applies_to and not (transition == "made restricted" and kind == "restricted")
 ]
 
 

@@ -19,7 +19,7 @@ from kcsp.models import FileDownload
 
 from .. import selectors
 from ..forms import PackWithdrawForm
-from ..models import Appendix, Meeting, Pack, Paper
+from ..models import Appendix, Meeting, Pack, Paper, SignedMinutes
 from ..packbuild.manifest import pack_withdrawal_reason
 from ..packbuild.requests import pack_withdraw_stale, packs_request
 from ..packbuild.withdraw import pack_withdraw, packs_withdrawals_release
@@ -74,10 +74,15 @@ def pack_unavailable(request, pack: Pack) -> HttpResponse | None:
 
 
 class PackDownloadView(View):
-    """A pack through the one file path: restricted packs watermarked for the reader and recorded."""
+    """A pack through the one file path: restricted packs watermarked for the reader and recorded.
+
+    The approved minutes are no longer a pack: the old minutes-pack address leads, for good, to the signed
+    record's public PDF (meetings:signed_minutes_pdf), which answers 404 until the minutes are signed."""
 
     def get(self, request, pk, kind):
         meeting = visible_meeting(request, pk)
+        if kind == Pack.Kind.MINUTES:
+            return redirect("meetings:signed_minutes_pdf", pk=meeting.pk, kind="public", permanent=True)
         packs = selectors.packs_for(meeting, request.user).exclude(file="")
         pack = packs.filter(kind=kind).first()
         if pack is None:
@@ -178,12 +183,13 @@ class DownloadLogView(OfficerMixin, ListView):
 
 
 def downloads_for(meeting: Meeting, user):
-    """FileDownload rows of the meeting's packs, papers and appendices that `user` may see."""
+    """FileDownload rows of the meeting's packs, papers, appendices and signed minutes that `user` may see."""
     papers = Paper.objects.visible_to(user).filter(item__meeting=meeting)
     subjects = {
         Pack: selectors.packs_for(meeting, user),
         Paper: papers,
         Appendix: Appendix.objects.filter(paper__in=papers),
+        SignedMinutes: SignedMinutes.objects.visible_to(user).filter(meeting=meeting),
     }
     which = Q(pk__in=[])
     for model, rows in subjects.items():

@@ -13,10 +13,13 @@ from kcsp.downloads import Outgoing, Sensitivity, file_send
 
 from .. import access, selectors
 from ..amendments import amendments_attach
-from ..models import Action, AgendaItem, Appendix, Meeting, MinuteAmendment, Paper
+from ..errata import erratum_signatory
+from ..models import Action, AgendaItem, Appendix, Erratum, Meeting, MinuteAmendment, Paper, SignedMinutes
 from ..quorum import meeting_quorum
 from ..record import minutes_records
 from ..signing import notes_item_to_minute
+
+RECORD_DETAILS = ("kind", "pdf", "first_sha256", "content_sha256", "sha256", "rendered_at", "rendition_reason")
 
 
 class CalendarView(ListView):
@@ -168,9 +171,19 @@ class MinutesView(DetailView):
         officer = user.has_perm("meetings.manage") and held
         amendments_attach(records, meeting, user)
         can_manage = user.has_perm("meetings.manage") and open_minutes
+        signed = meeting.minutes_signed_at is not None
+        errata = Erratum.objects.none()
+        if signed:  # errata beside the record; each part's file and hashes ("record details")
+            errata = Erratum.objects.visible_to(user).filter(meeting=meeting).select_related("minute")
+            parts = SignedMinutes.objects.visible_to(user).filter(meeting=meeting).values(*RECORD_DETAILS)
+            files = {row["kind"]: row for row in parts}
+            for record in records:
+                record["file"] = files.get(record["kind"])
         return super().get_context_data(
             records=records,
             item_quorums=selectors.item_quorum_rows(meeting, user) if officer else [],
+            errata=errata,
+            can_record_erratum=signed and erratum_signatory(meeting, user) is not None,
             can_update_actions=user.has_perm("meetings.manage"),
             can_manage=can_manage,
             can_circulate=can_manage and bool(records),
