@@ -13,6 +13,7 @@ from kcsp.mixins import RolePermissionMixin
 
 from .. import minuting, selectors, services
 from ..forms import ActionForm, AttendanceForm, DeclarationForm, MinuteForm, MinutesApprovalForm, MinutesStartForm
+from ..freeze import minutes_open_check
 from ..minutetext import minute_blocks, part_label
 from ..models import Action, Attendance, Meeting, Minute
 from ..numbering import next_number
@@ -47,10 +48,11 @@ class AttendanceView(OfficerMixin, MeetingChildMixin, CreateView):
 
     def form_valid(self, form):
         form.instance.meeting = self.meeting
-        if Attendance.objects.filter(meeting=self.meeting, person=form.cleaned_data["person"]).exists():
-            form.add_error("person", "This person is already on the attendance list: remove them first to change it")
+        try:
+            minuting.attendance_save(row=form.instance)
+        except ValidationError as error:
+            form.add_error("person" if getattr(error, "code", None) == "already_listed" else None, error)
             return self.form_invalid(form)
-        form.save()
         messages.success(self.request, f"{form.instance.person} recorded: {form.instance.get_kind_display()}.")
         return redirect("meetings:attendance", pk=self.meeting.pk)
 
@@ -114,7 +116,8 @@ class DeclarationCreateView(OfficerMixin, MeetingChildMixin, CreateView):
 
 
 class MinuteFormMixin:
-    """Preview (nothing saved) or save; the page shows how the minute will print in the committee's style."""
+    """Preview (nothing saved) or save; the page shows how the minute will print in the committee's style.
+    Goes before FormPageMixin in a view's bases: its template (with the preview) replaces the plain form page."""
 
     form_class = MinuteForm
     template_name = "meetings/minute_form.html"
@@ -139,7 +142,7 @@ class MinuteFormMixin:
         return self.render_to_response(self.get_context_data(form=form, preview=preview))
 
 
-class MinuteCreateView(OfficerMixin, MeetingChildMixin, MinuteFormMixin, CreateView):
+class MinuteCreateView(OfficerMixin, MinuteFormMixin, MeetingChildMixin, CreateView):
     heading = "Add a minute"
 
     @property
@@ -148,10 +151,12 @@ class MinuteCreateView(OfficerMixin, MeetingChildMixin, MinuteFormMixin, CreateV
 
     def form_valid(self, form):
         form.instance.meeting = self.meeting
-        if "preview" in self.request.POST:
-            return self.preview(form, next_number(self.meeting))
         try:
-            minute = minuting.minute_add(minute=form.instance, **form.placement())
+            placement = form.placement()
+            if "preview" in self.request.POST:
+                minutes_open_check(self.meeting)
+                return self.preview(form, next_number(self.meeting, **placement))
+            minute = minuting.minute_add(minute=form.instance, **placement)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -169,6 +174,11 @@ class MinuteEditView(OfficerMixin, RecordLockMixin, MinuteFormMixin, FormPageMix
 
     def form_valid(self, form):
         if "preview" in self.request.POST:
+            try:
+                minutes_open_check(self.object.meeting)
+            except ValidationError as error:
+                form.add_error(None, error)
+                return self.form_invalid(form)
             return self.preview(form, form.instance.number)
         try:
             minuting.minute_save(minute=form.instance, lock=self.record_lock)
