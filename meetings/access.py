@@ -127,5 +127,11 @@ def pack_kinds_visible(user, meeting) -> set[str]:
     return kinds
 
 
+def committee_open(user, committee) -> bool:
+    """Whether the user may know of the committee's business at all: a public body, or staff, or a member (the
+    body half of `meeting_q`). What they then see of it is each row's own rule."""
+    return committee.is_public or is_staff(user) or committee.pk in member_committee_ids(user)
+
+
 def may_see_draft_minutes(user, committee_id: int) -> bool:
     return is_staff(user) or committee_id in member_committee_ids(user)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agenda, committees, minutes, packs, public
+from .views import actions, agenda, committees, minutes, packs, public
 
 app_name = "meetings"
 
@@ -51,6 +51,7 @@ urlpatterns = [
     path("committees/new/", committees.CommitteeCreateView.as_view(), name="committee_create"),
     path("committees/<slug:slug>/", committees.CommitteeDetailView.as_view(), name="committee_detail"),
     path("committees/<slug:slug>/edit/", committees.CommitteeEditView.as_view(), name="committee_edit"),
+    path("committees/<slug:slug>/actions/", actions.ActionLogView.as_view(), name="action_log"),
     path("committees/<slug:slug>/terms/new/", committees.TermsOfReferenceCreateView.as_view(), name="terms_create"),
     path("committees/<slug:slug>/members/new/", committees.MembershipCreateView.as_view(), name="membership_create"),
     path("committees/<slug:slug>/offices/new/", committees.OfficeTermCreateView.as_view(), name="office_create"),
