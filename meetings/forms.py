@@ -15,7 +15,6 @@ from . import access
 from .models import (
     Action,
     AgendaItem,
-    Attendance,
     Committee,
     Declaration,
     Meeting,
@@ -54,7 +53,23 @@ class CommitteeForm(GdsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Committee
-        fields = ["name", "short_name", "slug", "parent", "frequency", "quorum_count", "quorum_basis", "is_public"]
+        fields = [
+            "name",
+            "short_name",
+            "slug",
+            "parent",
+            "frequency",
+            "quorum_count",
+            "quorum_basis",
+            "is_public",
+            "resolution_wording",
+            "resolution_label_style",
+        ]
+        error_messages = {
+            "resolution_wording": {
+                "required": 'Enter how the minutes introduce a decision, for example "RESOLVED that"'
+            }
+        }
 
 
 class OfficeTermForm(EndAfterStartMixin, GdsFormMixin, forms.ModelForm):
@@ -205,25 +220,6 @@ class AppendixForm(GdsFormMixin, forms.Form):
         return self.checked.file
 
 
-class AttendanceForm(GdsFormMixin, forms.ModelForm):
-    submit_label = "Save attendance"
-
-    class Meta:
-        model = Attendance
-        fields = ["person", "organisation", "kind", "capacity", "substitute_for"]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == Attendance.Kind.SUBSTITUTE and not data.get("substitute_for"):
-            self.add_error("substitute_for", "Select the member this person substituted for")
-        if data.get("kind") != Attendance.Kind.SUBSTITUTE and data.get("substitute_for"):
-            self.add_error(
-                "substitute_for",
-                "Only a substitute substitutes for someone: clear this or choose 'Present as substitute'",
-            )
-        return data
-
-
 ITEM_NOT_OFFERED = (
     "Select one of the agenda items listed. Minutes and declarations of Domestic Homicide Review items are "
     "written only by officers who are DHR-cleared and have entered their code."
@@ -243,6 +239,14 @@ class DeclarationForm(GdsFormMixin, forms.ModelForm):
         model = Declaration
         fields = ["person", "item", "interest_kind", "interest"]
         labels = {"item": "Agenda item (leave blank for the meeting as a whole)"}
+        help_texts = {
+            "interest_kind": (
+                "A pecuniary or other disqualifying interest: the person takes no part in the item and leaves its "
+                "quorum, which counts organisations (a colleague from the same organisation who is present still "
+                "counts for it). Declared for the meeting as a whole, it takes them out of every item's quorum. "
+                "An other interest is recorded in the minutes; the person stays, takes part and counts."
+            )
+        }
         widgets = {"interest_kind": forms.RadioSelect}
         error_messages = {"interest": {"required": "Describe the interest and how it relates to the item"}}
 

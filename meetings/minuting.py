@@ -21,6 +21,23 @@ def minute_style(committee: Committee) -> Style:
     return Style(wording=committee.resolution_wording, label_style=committee.resolution_label_style)
 
 
+@transaction.atomic
+def minutes_restyle(*, committee: Committee) -> int:
+    """Reprint the committee's unsigned minutes in its (changed) decision wording and lettering; signed minutes
+    keep the style they were signed in. Returns how many minutes changed."""
+    style = minute_style(committee)
+    changed = 0
+    for minute in Minute.objects.select_for_update().filter(
+        committee=committee, meeting__minutes_signed_at__isnull=True
+    ):
+        blocks = minute_blocks(minute.text, style)
+        if blocks != minute.blocks:
+            minute.blocks = blocks
+            minute.save(update_fields=["blocks"])
+            changed += 1
+    return changed
+
+
 def _locked_meeting(meeting_id: int) -> Meeting:
     """The meeting's row lock, after its committee's (the one lock order of every write of the record: the
     committee, the meeting, then the record's rows), so a renumbering never waits on a lock it holds elsewhere."""
@@ -171,22 +188,6 @@ def action_save(*, action: Action, lock: RecordLock | None = None) -> Action:
     action.full_clean()
     action.save()
     return action
-
-
-@transaction.atomic
-def attendance_save(*, row: Attendance) -> Attendance:
-    """Add (or correct) one row of a meeting's attendance; the name is kept as it stood (name_as_recorded).
-    Refused (ValidationError) once the minutes are signed, or for a person already on the list."""
-    meeting = _locked_meeting(row.meeting_id)
-    minutes_frozen_check(meeting)
-    if Attendance.objects.filter(meeting=meeting, person_id=row.person_id).exclude(pk=row.pk).exists():
-        raise ValidationError(
-            "This person is already on the attendance list: remove them first to change it", code="already_listed"
-        )
-    row.name_as_recorded = row.name_as_recorded or row.person.display_name
-    row.full_clean()
-    row.save()
-    return row
 
 
 @transaction.atomic

@@ -24,36 +24,53 @@ class Quorum:
     counted: list[str]
     rule: str
     left_out: tuple[str, ...] = ()  # people out of this item's quorum by their declared interest
+    unrecorded: tuple[str, ...] = ()  # people present whose organisation is not recorded: they cannot be counted
 
     @property
     def is_quorate(self) -> bool:
         return len(self.counted) >= self.required
 
     @property
+    def is_known(self) -> bool:
+        """Not quorate is a finding only when everyone present has their organisation recorded: otherwise the
+        clerk is asked to record them, and nothing is printed in the minutes."""
+        return self.is_quorate or not self.unrecorded
+
+    @property
     def summary(self) -> str:
-        """For the clerk and the record: "Quorate: 5 of at least 4 responsible authorities represented"."""
+        """For the clerk and the record: "Not quorate: 2 represented; the quorum is at least 4 responsible
+        authorities represented"."""
+        if not self.is_known:
+            return (
+                f"Quorum not known: {len(self.counted)} represented so far, and {len(self.unrecorded)} present "
+                f"with no organisation recorded (record it on the attendance register); the quorum is {self.rule}"
+            )
         state = "Quorate" if self.is_quorate else "Not quorate"
-        return f"{state}: {len(self.counted)} represented ({self.rule} needed)"
+        return f"{state}: {len(self.counted)} represented; the quorum is {self.rule}"
 
 
-def _present(meeting: Meeting) -> list[Attendance]:
-    rows = meeting.attendance.counting_for_quorum().exclude(organisation=None).select_related("organisation", "person")
+def _present(meeting: Meeting) -> tuple[list[Attendance], tuple[str, ...]]:
+    """(rows that count, names of people present with no organisation recorded)."""
+    rows = list(meeting.attendance.counting_for_quorum().select_related("organisation", "person"))
+    unrecorded = tuple(sorted(r.name_as_recorded or r.person.display_name for r in rows if r.organisation is None))
+    rows = [r for r in rows if r.organisation is not None]
     if meeting.committee.quorum_basis == Committee.QuorumBasis.RESPONSIBLE_AUTHORITIES:
-        rows = rows.filter(organisation__kind=Organisation.Kind.RESPONSIBLE_AUTHORITY)
-    return list(rows)
+        rows = [r for r in rows if r.organisation.kind == Organisation.Kind.RESPONSIBLE_AUTHORITY]
+    return rows, unrecorded
 
 
 def meeting_quorum(meeting: Meeting) -> Quorum:
     """The organisations represented at the meeting as a whole (ignoring interests in single items)."""
     committee = meeting.committee
-    names = sorted({row.organisation.name for row in _present(meeting)})
-    return Quorum(committee.quorum_count, names, committee.quorum_rule)
+    present, unrecorded = _present(meeting)
+    names = sorted({row.organisation.name for row in present})
+    return Quorum(committee.quorum_count, names, committee.quorum_rule, unrecorded=unrecorded)
 
 
 def item_quorums(meeting: Meeting, items=None) -> dict[int, Quorum]:
     """{agenda item id: Quorum} for every item of the meeting (or `items`), in two queries."""
     committee = meeting.committee
-    present = _present(meeting)
+    present, unrecorded = _present(meeting)
     out_of: dict[int | None, set[int]] = {}
     names: dict[int, str] = {}
     for declaration in Declaration.objects.filter(meeting=meeting).select_related("person"):
@@ -66,5 +83,5 @@ def item_quorums(meeting: Meeting, items=None) -> dict[int, Quorum]:
         excluded = whole_meeting | out_of.get(item.pk, set())
         counted = sorted({row.organisation.name for row in present if row.person_id not in excluded})
         left_out = tuple(sorted(names[p] for p in excluded if p in names))
-        quorums[item.pk] = Quorum(committee.quorum_count, counted, committee.quorum_rule, left_out)
+        quorums[item.pk] = Quorum(committee.quorum_count, counted, committee.quorum_rule, left_out, unrecorded)
     return quorums

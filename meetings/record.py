@@ -53,14 +53,25 @@ def minute_kind(minute: Minute) -> str:
     return item_kind(minute.item)
 
 
+# How the record prints a capacity after the name, as the partnership's notes do (reference paper 003:
+# "Mr Rivers (Vice-Chairman in the Chair)"); the register's choices may read differently.
+PRINTED_CAPACITY = {
+    Attendance.Capacity.CHAIR: "Chairman",
+    Attendance.Capacity.VICE_CHAIR: "Vice-Chairman",
+    Attendance.Capacity.VICE_CHAIR_IN_CHAIR: "Vice-Chairman in the Chair",
+    Attendance.Capacity.IN_CHAIR: "in the Chair",
+}
+
+
 def attendance_name(row: Attendance) -> str:
-    """ "Mr Rivers (Vice-Chairman, in the Chair)", "Mrs A Taylor (Community Safety Manager)"."""
+    """ "Mr Rivers (Vice-Chairman in the Chair)", "Mrs A Taylor (Community Safety Manager)", "Mr B Platt
+    (substitute for Ms C Julian)": every name as recorded at the meeting, never the person's name today."""
     name = row.name_as_recorded or row.person.display_name
-    extras = [row.get_capacity_display()] if row.capacity else []
+    extras = [PRINTED_CAPACITY.get(row.capacity, row.get_capacity_display())] if row.capacity else []
     if row.role_text:
         extras.append(row.role_text)
     if row.kind == Attendance.Kind.SUBSTITUTE and row.substitute_for_id:
-        extras.append(f"substitute for {row.substitute_for.display_name}")
+        extras.append(f"substitute for {row.substitute_for_name or row.substitute_for.display_name}")
     return f"{name} ({'; '.join(extras)})" if extras else name
 
 
@@ -73,6 +84,11 @@ def attendance_blocks(meeting: Meeting) -> list[dict]:
         if chosen:
             blocks.append({"heading": heading, "names": [attendance_name(row) for row in chosen]})
     return blocks
+
+
+def _inquorate(quorum) -> bool:
+    """Printed in the minute only when it is a finding (everyone present has their organisation recorded)."""
+    return quorum.is_known and not quorum.is_quorate
 
 
 def _day(value) -> str:
@@ -124,7 +140,7 @@ def minutes_record(meeting: Meeting, kind: str, approval: dict | None = None) ->
                 "item": m.item.code if m.item else None,
                 "blocks": m.blocks,
                 "actions": actions.get(m.pk, []),
-                "quorum": "" if m.item is None or quorums[m.item_id].is_quorate else quorums[m.item_id].summary,
+                "quorum": "" if m.item is None or not _inquorate(quorums[m.item_id]) else quorums[m.item_id].summary,
             }
             for m in minutes
         ],

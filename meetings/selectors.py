@@ -147,3 +147,13 @@ def person_membership(meeting: Meeting, user):
 def has_sent_apologies(meeting: Meeting, user) -> bool:
     person = getattr(user, "person", None) if user.is_authenticated else None
     return bool(person) and Attendance.objects.filter(meeting=meeting, person=person, kind="apologies").exists()
+
+
+def item_quorum_rows(meeting: Meeting, user) -> list:
+    """[(agenda item, meetings.quorum.Quorum)] for the items of `meeting` this user records minutes on, in order."""
+    from .forms import items_to_record
+    from .quorum import item_quorums
+
+    items = list(items_to_record(meeting, user).order_by("section", "position"))
+    quorums = item_quorums(meeting, items)
+    return [(item, quorums[item.pk]) for item in items]

@@ -233,10 +233,19 @@ def apologies_send(*, meeting: Meeting, person: Person) -> Attendance:
     membership = Membership.objects.current(meeting.date).filter(committee=meeting.committee, person=person).first()
     if membership is None:
         raise ValidationError("Only members of this committee can send apologies.")
+    Meeting.objects.select_for_update().get(
+        pk=meeting.pk
+    )  # one writer of the register at a time (meetings/register.py)
     attendance, _ = Attendance.objects.update_or_create(
         meeting=meeting,
         person=person,
         defaults={"kind": Attendance.Kind.APOLOGIES, "organisation": membership.organisation, "sent_online": True},
+        create_defaults={
+            "kind": Attendance.Kind.APOLOGIES,
+            "organisation": membership.organisation,
+            "sent_online": True,
+            "name_as_recorded": person.display_name,
+        },
     )
     _notify_on_commit("apologies_task", attendance.pk)
     return attendance

@@ -37,7 +37,8 @@ def content_hash(content: dict) -> str:
 
 def chairing(meeting: Meeting) -> tuple[Person, str] | None:
     """Who chaired `meeting`: (person, "name, capacity") from its attendance (the person recorded in the chair),
-    else the committee's chair by office on the meeting's date; None if neither is recorded."""
+    else the committee's chair by office on the meeting's date, else its vice-chair (who chairs when there is no
+    chair); None if none of these is recorded."""
     row = (
         meeting.attendance.filter(capacity__in=IN_THE_CHAIR, kind=Attendance.Kind.PRESENT)
         .select_related("person")
@@ -46,14 +47,11 @@ def chairing(meeting: Meeting) -> tuple[Person, str] | None:
     if row is not None:
         name = row.name_as_recorded or row.person.display_name
         return row.person, f"{name}, {row.get_capacity_display()}"
-    term = (
-        OfficeTerm.objects.current(meeting.date)
-        .filter(committee_id=meeting.committee_id, office=OfficeTerm.Office.CHAIR)
-        .select_related("person")
-        .first()
-    )
-    if term is not None:
-        return term.person, f"{term.person.display_name}, Chairman"
+    terms = OfficeTerm.objects.current(meeting.date).filter(committee_id=meeting.committee_id).select_related("person")
+    for office, capacity in ((OfficeTerm.Office.CHAIR, "Chairman"), (OfficeTerm.Office.VICE_CHAIR, "Vice-Chairman")):
+        term = terms.filter(office=office).first()
+        if term is not None:
+            return term.person, f"{term.person.display_name}, {capacity}"
     return None
 
 

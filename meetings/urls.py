@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, agenda, committees, minutes, packs, public
+from .views import actions, agenda, committees, minutes, packs, public, register
 
 app_name = "meetings"
 
@@ -21,7 +21,8 @@ urlpatterns = [
     path("<int:pk>/packs/<str:kind>.pdf", packs.PackDownloadView.as_view(), name="pack_download"),
     path("<int:pk>/packs/<str:kind>/withdraw/", packs.PackWithdrawView.as_view(), name="pack_withdraw"),
     path("<int:pk>/downloads/", packs.DownloadLogView.as_view(), name="download_log"),
-    path("<int:pk>/attendance/", minutes.AttendanceView.as_view(), name="attendance"),
+    path("<int:pk>/attendance/", register.AttendanceRegisterView.as_view(), name="attendance"),
+    path("<int:pk>/attendance/people/new/", register.PersonCreateView.as_view(), name="person_create"),
     path("<int:pk>/apologies/", minutes.ApologiesView.as_view(), name="apologies"),
     path("<int:pk>/declarations/new/", minutes.DeclarationCreateView.as_view(), name="declaration_create"),
     path("<int:pk>/minutes/", public.MinutesView.as_view(), name="minutes"),

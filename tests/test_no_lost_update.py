@@ -31,6 +31,7 @@ MUST_DRIVE = {
     "meetings:paper_edit",
     "meetings:section_edit",
     "meetings:minute_edit",
+    "meetings:attendance",  # the register: one version over all the meeting's attendance rows (meetings/register.py)
     "meetings:action_edit",
     "meetings:committee_edit",
     "meetings:membership_edit",

@@ -220,6 +220,7 @@ ROUTES = {
     "meetings:pack_withdraw": Route(OFFICER, kwargs="restricted_pack"),
     "meetings:download_log": Route(OFFICER, kwargs="published"),
     "meetings:attendance": Route(OFFICER, kwargs="held"),
+    "meetings:person_create": Route(OFFICER, kwargs="held"),
     "meetings:apologies": Route(ANY_ROLE, kwargs="published"),
     "meetings:declaration_create": Route(OFFICER, kwargs="held"),
     "meetings:minutes": Route(EVERYONE, kwargs="held"),

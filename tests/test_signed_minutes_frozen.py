@@ -104,8 +104,13 @@ def signed(make_user, settings, tmp_path, django_capture_on_commit_callbacks):
         (taylor, "in_attendance", {"role_text": "Community Safety Manager"}),
         (absent, "apologies", {}),
     ):
-        minuting.attendance_save(
-            row=Attendance(meeting=march, person=person, organisation=person.organisation, kind=kind, **extra)
+        Attendance.objects.create(  # as the register records them (meetings/register.py), before signing
+            meeting=march,
+            person=person,
+            organisation=person.organisation,
+            kind=kind,
+            name_as_recorded=person.display_name,
+            **extra,
         )
     minuting.declaration_save(
         declaration=Declaration(meeting=march, person=brinson, item=public, interest="Chairs a funded charity.")

@@ -44,6 +44,9 @@ class Attendance(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     capacity = models.CharField(max_length=30, choices=Capacity.choices, blank=True, default="")
     substitute_for = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    substitute_for_name = models.CharField(
+        max_length=200, blank=True, help_text="The name of the member substituted for, as it stood at the meeting."
+    )
     sent_online = models.BooleanField(default=False, help_text="Apologies sent by the member through the site.")
     name_as_recorded = models.CharField(
         max_length=200, blank=True, help_text="The name as the minutes print it, as it stood at the meeting."

@@ -7,6 +7,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 
+from .. import minuting
 from ..forms import CommitteeForm, MembershipForm, OfficeTermForm, TermsOfReferenceForm
 from ..models import Committee, Membership, OfficeTerm, TermsOfReference
 from .base import FormPageMixin, OfficerMixin
@@ -52,6 +53,15 @@ class CommitteeEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView
 
     def get_back_url(self):
         return self.object.get_absolute_url()
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if {"resolution_wording", "resolution_label_style"} & set(form.changed_data):
+            count = minuting.minutes_restyle(committee=self.object)
+            messages.info(
+                self.request, f"{count} draft minute(s) now print in the new style; signed minutes keep theirs."
+            )
+        return response
 
 
 class CommitteeChildMixin(OfficerMixin, FormPageMixin):

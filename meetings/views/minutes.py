@@ -11,13 +11,12 @@ from dhr.gate import dhr_gate
 from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 
-from .. import minuting, selectors, services
-from ..forms import ActionForm, AttendanceForm, DeclarationForm, MinuteForm, MinutesApprovalForm, MinutesStartForm
+from .. import minuting, services
+from ..forms import ActionForm, DeclarationForm, MinuteForm, MinutesApprovalForm, MinutesStartForm
 from ..freeze import minutes_open_check
 from ..minutetext import minute_blocks, part_label
 from ..models import Action, Attendance, Meeting, Minute
 from ..numbering import next_number
-from ..quorum import meeting_quorum
 from ..signing import minutes_approve
 from .base import ConfirmActionView, FormPageMixin, OfficerMixin
 
@@ -34,27 +33,6 @@ class MeetingChildMixin(FormPageMixin):
 
     def get_back_url(self):
         return self.meeting.get_absolute_url()
-
-
-class AttendanceView(OfficerMixin, MeetingChildMixin, CreateView):
-    form_class = AttendanceForm
-    heading = "Attendance"
-    template_name = "meetings/attendance.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            attendance=selectors.attendance_for(self.meeting), quorum=meeting_quorum(self.meeting), **kwargs
-        )
-
-    def form_valid(self, form):
-        form.instance.meeting = self.meeting
-        try:
-            minuting.attendance_save(row=form.instance)
-        except ValidationError as error:
-            form.add_error("person" if getattr(error, "code", None) == "already_listed" else None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{form.instance.person} recorded: {form.instance.get_kind_display()}.")
-        return redirect("meetings:attendance", pk=self.meeting.pk)
 
 
 class AttendanceDeleteView(OfficerMixin, ConfirmActionView):

@@ -162,8 +162,11 @@ class MinutesView(DetailView):
         for action in actions:
             action["now"] = now.get(action["id"])
         open_minutes = meeting.status == Meeting.Status.HELD and meeting.minutes_signed_at is None
+        held = meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED)
+        officer = user.has_perm("meetings.manage") and held
         return super().get_context_data(
             records=records,
+            item_quorums=selectors.item_quorum_rows(meeting, user) if officer else [],
             can_update_actions=user.has_perm("meetings.manage"),
             can_manage=user.has_perm("meetings.manage") and open_minutes,
             can_approve=user.has_perm("meetings.approve_minutes") and open_minutes and bool(records),
