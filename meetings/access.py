@@ -153,6 +153,12 @@ def pack_kinds_visible(user, meeting) -> set[str]:
     return kinds
 
 
+def committee_open(user, committee) -> bool:
+    """Whether the user may know of the committee's business at all: a public body, or staff, or a member (the
+    body half of `meeting_q`). What they then see of it is each row's own rule."""
+    return committee.is_public or is_staff(user) or committee.pk in member_committee_ids(user)
+
+
 def record_kinds_q(user, prefix: str = "") -> Q:
     """Which parts ("public", "restricted", "dhr") of a meeting's signed minutes this user may read, the meeting
     itself being visible: the same rule as `pack_kinds_visible`, as a filter (`prefix` reaches the part's row)."""

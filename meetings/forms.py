@@ -113,6 +113,9 @@ class MembershipForm(EndAfterStartMixin, GdsFormMixin, forms.ModelForm):
         fields = ["person", "organisation", "kind", "starts_on", "ends_on"]
 
 
+MEETING_RECORD_FIELDS = ("date", "time", "venue_kind", "venue")  # printed in the heading of its signed minutes
+
+
 class MeetingForm(GdsFormMixin, forms.ModelForm):
     submit_label = "Save meeting"
     date = date_field("Date of the meeting")
@@ -133,9 +136,15 @@ class MeetingForm(GdsFormMixin, forms.ModelForm):
             local = timezone.localtime(self.instance.starts_at)
             self.initial.update(date=local.date(), time=local.time())
             self.fields["committee"].disabled = True
+            if self.instance.minutes_signed_at is not None:
+                for name in MEETING_RECORD_FIELDS:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = "Part of the signed minutes: it cannot change."
 
     def clean(self):
         data = super().clean()
+        if self.fields["date"].disabled:
+            return data  # the signed minutes say when the meeting was held
         if data.get("date") and data.get("time"):
             self.instance.starts_at = timezone.make_aware(datetime.datetime.combine(data["date"], data["time"]))
         return data
@@ -307,7 +316,10 @@ class MinuteForm(GdsFormMixin, forms.ModelForm):
             return {"first": True}
         if chosen == AT_THE_END:
             return {}
-        return {"after": self.meeting.minutes.get(pk=int(chosen))}
+        after = self.meeting.minutes.filter(pk=int(chosen)).first()
+        if after is None:
+            raise ValidationError("The minute you chose to put it after has been deleted: choose again")
+        return {"after": after}
 
 
 class MinutesStartForm(GdsFormMixin, forms.Form):
@@ -343,6 +355,10 @@ class ActionForm(GdsFormMixin, forms.ModelForm):
             for name in ("text", "owner", "due_on"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Part of the signed minutes: it cannot change."
+            if self.instance.status != Action.Status.OPEN:  # followed up until closed (minuting.action_save)
+                for name in ("status", "progress"):
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = "The action was closed after the minutes were signed."
 
 
 class MinutesApprovalForm(GdsFormMixin, forms.Form):

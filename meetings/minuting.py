@@ -14,7 +14,7 @@ from kcsp.models import User
 from .freeze import minutes_frozen_check, minutes_open_check
 from .minutetext import Style, minute_blocks
 from .models import Action, Attendance, Committee, Declaration, Meeting, Minute
-from .numbering import minutes_renumber
+from .numbering import committee_lock, minutes_renumber
 
 
 def minute_style(committee: Committee) -> Style:
@@ -39,6 +39,10 @@ def minutes_restyle(*, committee: Committee) -> int:
 
 
 def _locked_meeting(meeting_id: int) -> Meeting:
+    """The meeting's row lock, after its committee's (the one lock order of every write of the record: the
+    committee, the meeting, then the record's rows), so a renumbering never waits on a lock it holds elsewhere."""
+    committee_id = Meeting.objects.values_list("committee_id", flat=True).get(pk=meeting_id)
+    committee_lock(committee_id)
     return Meeting.objects.select_for_update().select_related("committee").get(pk=meeting_id)
 
 
@@ -51,35 +55,51 @@ def _check_item(minute: Minute, meeting: Meeting) -> None:
             raise ValidationError("A minute can approve only the minutes of an earlier meeting of the same committee.")
 
 
-@transaction.atomic
+GONE = "Minute {number} has been deleted by someone else since you opened this page: look at the minutes again."
+
+
 def minute_add(*, minute: Minute, after: Minute | None = None, first: bool = False) -> Minute:
     """Add `minute` to its meeting: at the end, first (`first=True`), or straight after `after`; the meeting's
-    minutes (and later unsigned meetings' that follow on) renumber. Raises ValidationError, saving nothing, if
-    the minutes are not open or the numbers would clash with another meeting's (numbering.minutes_renumber)."""
+    minutes (and later unsigned meetings' that follow on) renumber. Raises ValidationError, saving nothing (and
+    leaving `minute` unsaved), if the minutes are not open, `after` is not one of the meeting's minutes, or the
+    numbers would clash with another meeting's (numbering.minutes_renumber)."""
+    try:
+        return _minute_add(minute=minute, after=after, first=first)
+    except BaseException:
+        minute.pk, minute._state.adding = None, True  # the insert was rolled back with the rest
+        raise
+
+
+@transaction.atomic
+def _minute_add(*, minute: Minute, after: Minute | None, first: bool) -> Minute:
     meeting = _locked_meeting(minute.meeting_id)
     minutes_open_check(meeting)
     _check_item(minute, meeting)
     order = list(meeting.minutes.order_by("number", "pk"))
-    if after is not None and after.meeting_id != meeting.pk:
+    ids = [row.pk for row in order]
+    if after is not None and after.pk not in ids:
+        if after.meeting_id == meeting.pk:
+            raise ValidationError(GONE.format(number=after.number))
         raise ValidationError("Choose where to put the minute among this meeting's minutes.")
-    position = 0 if first else (order.index(after) + 1 if after is not None else len(order))
+    position = 0 if first else (ids.index(after.pk) + 1 if after is not None else len(order))
     minute.meeting = meeting
+    minute.committee_id = meeting.committee_id
     minute.blocks = minute_blocks(minute.text, minute_style(meeting.committee))
-    minute.number = 2_000_000_000 - len(order)  # placeholder until the renumbering below, inside this transaction
     minute.full_clean(exclude=["number"])
-    minute.save()
     order.insert(position, minute)
-    minutes_renumber(meeting=meeting, order=order)
-    minute.refresh_from_db(fields=["number"])
+    minutes_renumber(meeting=meeting, order=order)  # saves the new minute with the number it takes
     return minute
 
 
 @transaction.atomic
 def minute_save(*, minute: Minute, lock: RecordLock | None = None) -> Minute:
     """Save an edited minute (its printed form recomputed); with `lock`, someone else's change since the form was
-    opened raises StaleRecord (kcsp.locking) and nothing is saved."""
-    current = lock.check(minute) if lock is not None else Minute.objects.select_for_update().get(pk=minute.pk)
-    meeting = _locked_meeting(current.meeting_id)
+    opened raises StaleRecord (kcsp.locking) and nothing is saved. Refused (ValidationError) once signed."""
+    meeting = _locked_meeting(minute.meeting_id)
+    if lock is not None:
+        lock.check(minute)
+    else:
+        Minute.objects.select_for_update().get(pk=minute.pk)
     minutes_open_check(meeting)
     _check_item(minute, meeting)
     minute.blocks = minute_blocks(minute.text, minute_style(meeting.committee))
@@ -94,7 +114,9 @@ def minute_move(*, minute: Minute, direction: str) -> bool:
     meeting = _locked_meeting(minute.meeting_id)
     minutes_open_check(meeting)
     order = list(meeting.minutes.order_by("number", "pk"))
-    index = next(i for i, row in enumerate(order) if row.pk == minute.pk)
+    index = next((i for i, row in enumerate(order) if row.pk == minute.pk), None)
+    if index is None:
+        raise ValidationError(GONE.format(number=minute.number))
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(order):
         return False
@@ -108,7 +130,10 @@ def minute_delete(*, minute: Minute) -> None:
     """Delete a draft minute (its actions and proposed amendments with it); the rest renumber without a gap."""
     meeting = _locked_meeting(minute.meeting_id)
     minutes_open_check(meeting)
-    order = [row for row in meeting.minutes.order_by("number", "pk") if row.pk != minute.pk]
+    order = list(meeting.minutes.order_by("number", "pk"))
+    if minute.pk not in [row.pk for row in order]:
+        raise ValidationError(GONE.format(number=minute.number))
+    order = [row for row in order if row.pk != minute.pk]
     minute.delete()
     minutes_renumber(meeting=meeting, order=order)
 
@@ -127,26 +152,38 @@ def minutes_start_set(*, meeting: Meeting, start: int | None) -> Meeting:
     return meeting
 
 
+RECORDED = ("text", "owner_id", "due_on")  # part of the minutes: frozen once they are signed
+FOLLOW_UP = ("status", "progress")  # lives on the action: open to change after signing, until it is closed
+
+
 @transaction.atomic
 def action_save(*, action: Action, lock: RecordLock | None = None) -> Action:
-    """Add or update an action. Once the minutes are signed only its status and progress may change (the
-    wording, owner and due date are part of the record); the owner's name is kept as it stood when set."""
-    if lock is not None:
-        lock.check(action)
+    """Add or update an action; the owner's name is kept as it stood when the owner was set (Action.owner_name).
+
+    Once the minutes are signed the wording, owner and due date are part of the record and never change (a
+    change raises ValidationError naming the signing, as the database trigger of migration 0009 would refuse
+    it); the status and progress are followed up at later meetings and may change until the action is closed
+    (done or no longer needed), after which it is refused too. An unchanged action is not saved again (no
+    history row for nothing). With `lock`, someone else's change since the form was opened raises StaleRecord.
+    """
     minute = Minute.objects.select_related("meeting").get(pk=action.minute_id)
-    if minute.meeting.minutes_signed_at is not None:
-        before = Action.objects.filter(pk=action.pk).first()
-        if before is None or (before.text, before.owner_id, before.due_on) != (
-            action.text,
-            action.owner_id,
-            action.due_on,
-        ):
-            minutes_frozen_check(minute.meeting)
-    if (
-        action.pk is None
-        or not action.owner_name
-        or Action.objects.filter(pk=action.pk).exclude(owner_id=action.owner_id).exists()
-    ):
+    meeting = _locked_meeting(minute.meeting_id)
+    before = lock.check(action) if lock is not None and action.pk else Action.objects.filter(pk=action.pk).first()
+    if before is not None:
+        if before.minute_id != action.minute_id:
+            raise ValidationError("An action stays under the minute it was recorded in.")
+        if all(getattr(before, name) == getattr(action, name) for name in (*RECORDED, *FOLLOW_UP)):
+            return action
+    if meeting.minutes_signed_at is not None:
+        if before is None or any(getattr(before, name) != getattr(action, name) for name in RECORDED):
+            minutes_frozen_check(meeting)
+        if before.status != Action.Status.OPEN:
+            raise ValidationError(
+                f"This action of the signed minutes was closed ({before.get_status_display().lower()}): "
+                "its status and progress no longer change. Record new work as an action of a later meeting.",
+                code="closed",
+            )
+    elif before is None or not action.owner_name or before.owner_id != action.owner_id:
         action.owner_name = action.owner.display_name
     action.full_clean()
     action.save()

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .freeze import minutes_frozen_check
 from .models import Committee, Meeting, Minute
 
 
@@ -26,19 +27,25 @@ def _span(numbers: list[int]) -> str:
 @transaction.atomic
 def minutes_renumber(*, meeting: Meeting, order: list[Minute] | None = None) -> dict[int, int]:
     """Number `meeting`'s minutes (in `order` if given, else their present order) and those of the committee's
-    later unsigned meetings; returns {minute id: new number} for the minutes whose number changed.
+    later unsigned meetings; returns {minute id: new number} for the minutes whose number changed. A new minute
+    (not yet saved) in `order` is saved with its number, so its history starts with the number it took.
 
-    Takes the committee's row lock first (one renumbering at a time per committee). Saves each changed minute
+    Takes the committee's row lock first (one renumbering at a time per committee) and reads every row after
+    it, so `order` gives only the order (by id: the numbers it carries may be stale). Saves each changed minute
     (so each change is in its history). Raises ValidationError, changing nothing, if `meeting` is signed or if
     the numbers would clash with another meeting's minutes (the message names that meeting and its numbers).
     """
-    Committee.objects.select_for_update().get(pk=meeting.committee_id)
+    committee_lock(meeting.committee_id)
     meetings = list(Meeting.objects.filter(committee_id=meeting.committee_id).order_by("starts_at", "pk"))
+    meeting = next(current for current in meetings if current.pk == meeting.pk)
+    minutes_frozen_check(meeting)
     minutes: dict[int, list[Minute]] = {m.pk: [] for m in meetings}
     for minute in Minute.objects.filter(committee_id=meeting.committee_id).order_by("number", "pk"):
         minutes[minute.meeting_id].append(minute)
     if order is not None:
-        minutes[meeting.pk] = list(order)
+        fresh = {row.pk: row for row in minutes[meeting.pk]}
+        ordered = [row if row.pk is None else fresh.pop(row.pk) for row in order if row.pk is None or row.pk in fresh]
+        minutes[meeting.pk] = ordered + list(fresh.values())  # a row `order` missed keeps its place at the end
     planned: dict[int, list[int]] = {}
     following = 0  # the last number so far, in meeting-date order
     reached = False
@@ -57,7 +64,11 @@ def minutes_renumber(*, meeting: Meeting, order: list[Minute] | None = None) -> 
     changed = {}
     for current in meetings:
         for row, number in zip(minutes[current.pk], planned[current.pk], strict=True):
-            if row.number != number:
+            if row.pk is None:  # a new minute goes in with its number (the constraint is checked at commit)
+                row.number = number
+                row.save()
+                changed[row.pk] = number
+            elif row.number != number:
                 if current.minutes_signed_at is not None:  # never: signed numbers are kept above
                     raise ValidationError(f"Minute {row.number} is signed and cannot be renumbered.")
                 row.number = number
@@ -66,12 +77,18 @@ def minutes_renumber(*, meeting: Meeting, order: list[Minute] | None = None) -> 
     return changed
 
 
+def committee_lock(committee_id: int) -> None:
+    """The committee's row lock: taken first by every write that may renumber its minutes (then the meeting's)."""
+    Committee.objects.select_for_update().filter(pk=committee_id).values_list("pk", flat=True).get()
+
+
 def _refuse_clashes(meeting: Meeting, meetings: list[Meeting], planned: dict[int, list[int]]) -> None:
-    """Signed meetings claim their numbers first, then those with a first number set, then the rest (the meeting
-    being changed last of all): the meeting that cannot claim a number is the one whose first number to set."""
+    """The meetings not being changed claim their numbers first (signed ones, then those with a first number set,
+    then the rest), the meeting being changed last of all: so a refusal is about the change the officer made and
+    names the meeting it would collide with; the meeting that cannot claim a number is the one to renumber."""
 
     def rank(current: Meeting) -> tuple:
-        return (current.minutes_signed_at is None, not current.minutes_start_number, current.pk == meeting.pk)
+        return (current.pk == meeting.pk, current.minutes_signed_at is None, not current.minutes_start_number)
 
     owner: dict[int, Meeting] = {}
     for current in sorted(meetings, key=rank):
@@ -88,9 +105,15 @@ def _refuse_clashes(meeting: Meeting, meetings: list[Meeting], planned: dict[int
             owner[number] = current
 
 
-def next_number(meeting: Meeting) -> int:
-    """The number the next minute added at the end of `meeting` would take (for the form's hint)."""
-    last = meeting.minutes.order_by("-number").values_list("number", flat=True).first()
+def next_number(meeting: Meeting, *, after: Minute | None = None, first: bool = False) -> int:
+    """The number a minute added to `meeting` would take (for the form's preview): at the end, first
+    (`first=True`) or straight after `after`, as meetings.minuting.minute_add would place it."""
+    if after is not None:
+        return after.number + 1
+    numbers = meeting.minutes.order_by("number").values_list("number", flat=True)
+    if first and numbers.exists():
+        return numbers.first()
+    last = numbers.last()
     if last is not None:
         return last + 1
     if meeting.minutes_start_number:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, Value, When
 
 from . import access
 from .models import Action, AgendaItem, Appendix, Attendance, Meeting, Membership, Minute, Pack, Paper
@@ -74,6 +74,29 @@ def open_actions_for(meeting: Meeting, user):
         .filter(minute__meeting__starts_at__lt=meeting.starts_at)
         .select_related("owner", "minute")
     )
+
+
+def action_log(committee, user, *, owner=None, status: str = "", overdue: bool = False):
+    """The committee's actions this user may read (their minutes' rule: Action.objects.visible_to), open ones
+    first, then by due date; narrowed to one owner (a Person), one status, or open actions past their due date.
+    Each row comes with its owner and its minute's meeting, for a fixed number of queries."""
+    actions = Action.objects.visible_to(user).for_committee(committee.pk)
+    if owner is not None:
+        actions = actions.filter(owner=owner)
+    if status:
+        actions = actions.filter(status=status)
+    if overdue:
+        actions = actions.overdue()
+    still_open = Case(When(status=Action.Status.OPEN, then=Value(0)), default=Value(1))
+    return actions.select_related("owner", "minute__meeting").order_by(still_open, "due_on", "pk")
+
+
+def action_owners(committee, user):
+    """The people who own any of the committee's actions this user may read (the log's owner filter)."""
+    from kcsp.models import Person
+
+    owned = Action.objects.visible_to(user).for_committee(committee.pk).values("owner_id")
+    return Person.objects.filter(pk__in=owned).order_by("surname", "initials", "pk")
 
 
 def packs_for(meeting: Meeting, user):

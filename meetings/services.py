@@ -10,6 +10,7 @@ from django.utils import timezone
 from kcsp.locking import RecordLock
 from kcsp.models import Person, User
 
+from .freeze import minutes_frozen_check
 from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Paper
 from .packbuild.requests import packs_refresh_if_published, packs_request
 from .packbuild.withdraw import packs_withdraw_holding
@@ -44,6 +45,22 @@ def meeting_create(*, committee: Committee, starts_at: datetime.datetime, **fiel
         )
         for n, title in enumerate(titles, start=1)
     )
+    return meeting
+
+
+MEETING_EDITED = ("starts_at", "venue_kind", "venue", "contact_name", "contact_phone", "contact_email")
+MEETING_RECORDED = ("starts_at", "venue_kind", "venue")  # the signed minutes' heading: "held in … on …"
+
+
+@transaction.atomic
+def meeting_save(*, meeting: Meeting) -> Meeting:
+    """Save an edited meeting's date, place and contact (only those fields: a step such as signing made meanwhile
+    is never undone). Once its minutes are signed, the date and place are part of the record: changing them
+    raises ValidationError naming the signing (meetings/freeze.py), as the database would refuse it."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if any(getattr(current, name) != getattr(meeting, name) for name in MEETING_RECORDED):
+        minutes_frozen_check(current)
+    meeting.save(update_fields=MEETING_EDITED)
     return meeting
 
 

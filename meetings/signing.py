@@ -20,6 +20,7 @@ from kcsp.queueing import send
 
 from .freeze import minutes_frozen_check
 from .models import AgendaItem, Attendance, Meeting, MinuteAmendment, OfficeTerm, SignedMinutes
+from .numbering import committee_lock
 from .record import KINDS, approval_record, minutes_record
 
 IN_THE_CHAIR = (
@@ -101,6 +102,7 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting, user: User) -> Mee
     nobody recorded in the chair of `at_meeting`; `user` not the account of the person who chaired it.
     Queues the PDF of each part of the record on commit (meetings.tasks.signed_minutes_render_task).
     """
+    committee_lock(meeting.committee_id)  # no renumbering of these minutes while they are frozen (numbering.py)
     meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
     minutes_frozen_check(meeting)
     if meeting.status != Meeting.Status.HELD:

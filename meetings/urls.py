@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import agenda, amendments, committees, minutes, packs, public, record, register
+from .views import actions, agenda, amendments, committees, minutes, packs, public, record, register
 
 app_name = "meetings"
 
@@ -57,6 +57,7 @@ urlpatterns = [
     path("committees/new/", committees.CommitteeCreateView.as_view(), name="committee_create"),
     path("committees/<slug:slug>/", committees.CommitteeDetailView.as_view(), name="committee_detail"),
     path("committees/<slug:slug>/edit/", committees.CommitteeEditView.as_view(), name="committee_edit"),
+    path("committees/<slug:slug>/actions/", actions.ActionLogView.as_view(), name="action_log"),
     path("committees/<slug:slug>/terms/new/", committees.TermsOfReferenceCreateView.as_view(), name="terms_create"),
     path("committees/<slug:slug>/members/new/", committees.MembershipCreateView.as_view(), name="membership_create"),
     path("committees/<slug:slug>/offices/new/", committees.OfficeTermCreateView.as_view(), name="office_create"),

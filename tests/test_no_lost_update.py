@@ -52,6 +52,7 @@ NOT_AN_EDIT = {
     "two_factor_backup_codes": "replaces the person's own backup codes (shown once)",
     "notifications:preferences": "a person's own e-mail choices, which only they change",
     "search:search": "a search box (a GET form)",
+    "meetings:action_log": "the action log's filters (a GET form)",
     "tokens:api_token_create": "issues a new token",
     "tokens:calendar_create": "issues a new calendar address",
     "tokens:calendar_revoke": "a one-way step on the person's own calendar address",

@@ -261,6 +261,8 @@ ROUTES = {
     "meetings:committee_create": Route(OFFICER),
     "meetings:committee_detail": Route(ANY_ROLE, kwargs="committee"),
     "meetings:committee_edit": Route(OFFICER, kwargs="committee"),
+    # For anyone who may see the committee's minutes; each row follows its minute's rule (Action.visible_to).
+    "meetings:action_log": Route(EVERYONE, kwargs="committee"),
     "meetings:terms_create": Route(OFFICER, kwargs="committee"),
     "meetings:membership_create": Route(OFFICER, kwargs="committee"),
     "meetings:office_create": Route(OFFICER, kwargs="committee"),

@@ -48,6 +48,15 @@ class MeetingEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView):
     def get_queryset(self):
         return visible_meetings(self.request.user)
 
+    def form_valid(self, form):
+        try:
+            services.meeting_save(meeting=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Meeting saved.")
+        return redirect(form.instance)
+
     def get_back_url(self):
         return self.object.get_absolute_url()
 

@@ -20,6 +20,7 @@ from ..forms import (
     MinutesStartForm,
     items_to_record,
 )
+from ..freeze import minutes_open_check
 from ..minutetext import minute_blocks, part_label
 from ..models import Action, Attendance, Meeting, Minute
 from ..numbering import next_number
@@ -100,7 +101,8 @@ class DeclarationCreateView(OfficerMixin, MeetingChildMixin, CreateView):
 
 
 class MinuteFormMixin:
-    """Preview (nothing saved) or save; the page shows how the minute will print in the committee's style."""
+    """Preview (nothing saved) or save; the page shows how the minute will print in the committee's style.
+    Goes before FormPageMixin in a view's bases: its template (with the preview) replaces the plain form page."""
 
     form_class = MinuteForm
     template_name = "meetings/minute_form.html"
@@ -125,7 +127,7 @@ class MinuteFormMixin:
         return self.render_to_response(self.get_context_data(form=form, preview=preview))
 
 
-class MinuteCreateView(OfficerMixin, MeetingChildMixin, MinuteFormMixin, CreateView):
+class MinuteCreateView(OfficerMixin, MinuteFormMixin, MeetingChildMixin, CreateView):
     heading = "Add a minute"
 
     @property
@@ -146,10 +148,12 @@ class MinuteCreateView(OfficerMixin, MeetingChildMixin, MinuteFormMixin, CreateV
 
     def form_valid(self, form):
         form.instance.meeting = self.meeting
-        if "preview" in self.request.POST:
-            return self.preview(form, next_number(self.meeting))
         try:
-            minute = minuting.minute_add(minute=form.instance, **form.placement())
+            placement = form.placement()
+            if "preview" in self.request.POST:
+                minutes_open_check(self.meeting)
+                return self.preview(form, next_number(self.meeting, **placement))
+            minute = minuting.minute_add(minute=form.instance, **placement)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -167,6 +171,11 @@ class MinuteEditView(OfficerMixin, RecordLockMixin, MinuteFormMixin, FormPageMix
 
     def form_valid(self, form):
         if "preview" in self.request.POST:
+            try:
+                minutes_open_check(self.object.meeting)
+            except ValidationError as error:
+                form.add_error(None, error)
+                return self.form_invalid(form)
             return self.preview(form, form.instance.number)
         try:
             minuting.minute_save(minute=form.instance, lock=self.record_lock)
