@@ -231,8 +231,8 @@ ROUTES = {
     "meetings:minutes_approve": Route(CHAIR, kwargs="held"),
     "meetings:minutes_start": Route(OFFICER, kwargs="held"),
     "meetings:minutes_circulate": Route(OFFICER, kwargs="held"),
-    # Amendments are proposed by those who attended: of the users, only the member was there.
-    "meetings:amendment_propose": Route(frozenset({roles.MEMBER}), kwargs="minute"),
+    # Amendments are proposed by those who attended: of the users, the member and the chair (who chaired it) were there.
+    "meetings:amendment_propose": Route(frozenset({roles.MEMBER, roles.CHAIR}), kwargs="minute"),
     "meetings:amendment_decide": Route(OFFICER, kwargs="amendment"),
     # The signed record's parts: the public one to all who see the meeting (meetings/tests/test_signed_record.py),
     # the restricted one walked here, its DHR twin in test_dhr_access_gate.

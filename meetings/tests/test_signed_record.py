@@ -105,7 +105,7 @@ def test_each_signed_pdf_holds_every_unit_of_the_page_record_in_the_same_order(s
     assert set(units) == {"public", "restricted", "dhr"}
     public = units["public"]
     for expected in (
-        "PRESENT: Mr J Rivers OBE (Vice-Chairman, in the Chair), Dr K Okafor (Kent Police)",
+        "PRESENT: Mr J Rivers OBE (Vice-Chairman in the Chair), Dr K Okafor (Kent Police)",
         "IN ATTENDANCE: Mrs A Taylor (Community Safety Manager)",
         "1. Chairman",  # the procedural minute, on no item
         "(Item B1)",
