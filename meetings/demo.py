@@ -39,6 +39,7 @@ def _load_committees(data, people):
             defaults={
                 k: row[k] for k in ("name", "short_name", "frequency", "quorum_count", "quorum_basis", "is_public")
             }
+            | {k: row[k] for k in ("resolution_wording", "resolution_label_style") if k in row}
             | {"parent": committees.get(row.get("parent"))},
         )
         committees[row["slug"]] = committee

@@ -43,7 +43,7 @@ def test_march_2022_notes_hold_minutes_51_to_60_with_attendance(demo):
     b1 = minutes.get(number=52)
     assert [block["number"] for block in b1.blocks if block["kind"] == "paragraph"] == [1, 2, 3]
     decision = b1.blocks[-1]
-    assert decision["kind"] == "decision" and [part["label"] for part in decision["parts"]] == ["(a)", "(b)", "(c)"]
+    assert decision["kind"] == "decision" and [part["label"] for part in decision["parts"]] == ["a)", "b)", "c)"]
     assert march.status == Meeting.Status.MINUTES_APPROVED and march.minutes_signed_by
     present = march.attendance.filter(kind=Attendance.Kind.PRESENT)
     assert present.count() == 24
