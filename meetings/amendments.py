@@ -21,6 +21,7 @@ from kcsp import roles
 from kcsp.models import User
 
 from . import access, minuting, notify
+from .minuting import _locked_meeting as minuting_locked_meeting
 from .models import Meeting, Minute, MinuteAmendment
 
 NOT_AFTER_APPROVAL = (
@@ -53,7 +54,9 @@ def _open_check(meeting: Meeting) -> None:
 
 
 def _locked_meeting(meeting_id: int) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("committee").get(pk=meeting_id)
+    """The one lock order of every write of the record (minuting._locked_meeting): the committee, the meeting,
+    then the record's rows. Taking the minute first here deadlocked against the clerk's minute_save."""
+    return minuting_locked_meeting(meeting_id)
 
 
 @transaction.atomic
@@ -108,9 +111,9 @@ def amendment_propose(*, minute: Minute, user: User, proposed_text: str, note: s
     Refused: the minutes approved or signed; not circulated; `user` not recorded as attending the meeting; a
     minute `user` may not read (a restricted or DHR item they are not entitled to); no wording, or the wording
     the minute has now."""
-    # Locks in the order minuting.minute_save takes them (the minute, then its meeting), so the two never deadlock.
+    # The committee, the meeting, then the minute: the order minuting.minute_save takes them (never a deadlock).
+    meeting = _locked_meeting(Minute.objects.values_list("meeting_id", flat=True).get(pk=minute.pk))
     minute = Minute.objects.select_for_update(of=("self",)).select_related("item").get(pk=minute.pk)
-    meeting = _locked_meeting(minute.meeting_id)
     proposal_check(meeting=meeting, user=user)
     if not Minute.objects.visible_to(user).filter(pk=minute.pk).exists():
         raise ValidationError("You may not read this minute, so you cannot propose an amendment to it.")
@@ -146,9 +149,11 @@ def amendment_decide(
     and then accepts with `by_hand=True` (the text is left as it is) or rejects, saying so in the reason.
     Refused too: a proposal already decided; the minutes approved or signed; no reason; `user` not an officer."""
     _officer_check(user, "accepts or rejects amendments")
+    meeting_id = MinuteAmendment.objects.values_list("minute__meeting_id", flat=True).get(pk=amendment.pk)
+    meeting = _locked_meeting(meeting_id)  # the committee and the meeting first, then the rows (one lock order)
+    minute_id = MinuteAmendment.objects.values_list("minute_id", flat=True).get(pk=amendment.pk)
+    minute = Minute.objects.select_for_update().get(pk=minute_id)
     amendment = MinuteAmendment.objects.select_for_update().get(pk=amendment.pk)
-    minute = Minute.objects.select_for_update().get(pk=amendment.minute_id)
-    meeting = _locked_meeting(minute.meeting_id)
     if amendment.status != MinuteAmendment.Status.PROPOSED:
         decided = f"{timezone.localtime(amendment.decided_at):%-d %B %Y}" if amendment.decided_at else ""
         raise ValidationError(
@@ -207,11 +212,13 @@ def amendments_attach(records: list[dict], meeting: Meeting, user: User) -> None
 
     Draft minutes: under each minute ("amendments"), for officers, chairs and those who attended, with
     "may_propose" on each minute for an attendee while proposals are open (proposal_check). Signed minutes: on
-    each record ("amendments", decided ones with their minute's number) for everyone who reads it; they are not
-    part of the frozen content."""
+    each record ("amendments", with their minute's number), not part of the frozen content: every proposal to
+    officers, chairs and those who attended; to other readers only the accepted ones (a proposal is often rejected
+    because its wording must not be on the record, a name for instance, so it is never published)."""
     signed = meeting.minutes_signed_at is not None
     attendee = access.attended(user, meeting)
-    shown = signed or access.is_staff(user) or attendee
+    insider = access.is_staff(user) or attendee
+    shown = signed or insider
     try:
         proposal_check(meeting=meeting, user=user)
         may_propose = True
@@ -220,7 +227,10 @@ def amendments_attach(records: list[dict], meeting: Meeting, user: User) -> None
     ids = [minute["id"] for record in records for minute in record["minutes"]]
     by_minute: dict[int, list[dict]] = {}
     if shown and ids:
-        for amendment in MinuteAmendment.objects.filter(minute_id__in=ids).order_by("proposed_at", "pk"):
+        amendments = MinuteAmendment.objects.filter(minute_id__in=ids)
+        if not insider:
+            amendments = amendments.filter(status=MinuteAmendment.Status.ACCEPTED)
+        for amendment in amendments.order_by("proposed_at", "pk"):
             by_minute.setdefault(amendment.minute_id, []).append(
                 {"amendment": amendment, "diff": wording_diff(amendment.based_on_text, amendment.proposed_text)}
             )

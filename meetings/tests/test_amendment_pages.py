@@ -221,9 +221,13 @@ def test_after_signing_the_amendments_made_show_below_the_signed_record(world):
     body = page(Client(), reverse("meetings:minutes", args=[world["march"].pk]))
     record, _, below = body.partition("Amendments proposed to the draft of these minutes")
     assert "its funding" in record and below  # the accepted wording is in the signed record
-    assert "Agreed at the meeting." in below and "Not what was said." in below and "Accepted" in below
-    assert "Rejected" in below and f'data-testid="amendment-{dhr.pk}"' not in body and "Osprey" not in body
+    assert "Agreed at the meeting." in below and "Accepted" in below
+    # A rejected proposal is never published: its wording may be what must not be on the record.
+    assert "Not what was said." not in body and "Rejected" not in below and "More." not in body
+    assert f'data-testid="amendment-{dhr.pk}"' not in body and "Osprey" not in body
     assert "Propose an amendment" not in body and "Accept or reject" not in body
+    clerk_view = page(signed_in(clerk), reverse("meetings:minutes", args=[world["march"].pk]))
+    assert "Not what was said." in clerk_view and "Rejected" in clerk_view  # officers see every decision
 
 
 # --- the approval link -------------------------------------------------------------------------------------------

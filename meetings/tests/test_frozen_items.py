@@ -29,3 +29,34 @@ def test_a_signed_meetings_items_cannot_be_relabelled_removed_or_recoded(make_us
     assert item.restriction_reason == ""
     with frozen_writes_allowed():  # only the demo loader's way round
         AgendaItem.objects.filter(pk=item.pk).update(description="Demo text")
+
+
+def test_errata_are_never_edited_or_deleted_and_a_signed_meetings_amendments_never_change(
+    make_user, settings, tmp_path
+):
+    from django.utils import timezone
+
+    from meetings.models import Erratum, MinuteAmendment
+
+    settings.MEDIA_ROOT = tmp_path
+    business = committee_business(member_user=make_user(roles.MEMBER), chair_user=make_user(roles.CHAIR))
+    signed = business["signed"]
+    minute = signed.minutes.first()
+    erratum = Erratum.objects.create(
+        meeting=signed,
+        minute=minute,
+        text="For 'twelve' read 'eleven'.",
+        reason="A typing error.",
+        made_on=timezone.localdate(),
+        signed_by_person=signed.minutes_signed_by_person,
+        signed_by_name="Chair",
+        recorded_by=signed.minutes_signed_by,
+    )
+    with pytest.raises(IntegrityError, match="never edited"), transaction.atomic():
+        Erratum.objects.filter(pk=erratum.pk).update(text="Rewritten")
+    with pytest.raises(IntegrityError, match="never edited"), transaction.atomic():
+        Erratum.objects.filter(pk=erratum.pk).delete()
+    with pytest.raises(IntegrityError, match="amendment refused"), transaction.atomic():
+        MinuteAmendment.objects.create(
+            minute=minute, proposed_by=signed.minutes_signed_by, proposer_name="X", based_on_text="a", proposed_text="b"
+        )
