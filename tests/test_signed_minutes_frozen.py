@@ -28,7 +28,16 @@ from kcsp.models import Organisation, Person, User
 from kcsp.testing import otp_verify
 from kcsp.tests.factories import OrganisationFactory, PersonFactory
 from meetings import minuting
-from meetings.models import Action, AgendaItem, Attendance, Declaration, Meeting, Minute, SignedMinutes
+from meetings.models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Declaration,
+    Meeting,
+    Minute,
+    MinuteAmendment,
+    SignedMinutes,
+)
 from meetings.tests.factories import CommitteeFactory
 from meetings.tests.record_helpers import add, meeting_on, sign
 
@@ -132,6 +141,17 @@ def signed(make_user, settings, tmp_path, django_capture_on_commit_callbacks):
                 minute=minute, text=f"Follow up the {kind} item", owner=taylor, due_on=datetime.date(2022, 7, 14)
             )
         )
+    for status in ("accepted", "rejected"):  # decided before signing, shown beside the signed record
+        MinuteAmendment.objects.create(
+            minute=minutes["public"],
+            proposed_by=chair,
+            proposer_name="Mr R Rivers",
+            based_on_text="x",
+            proposed_text="y",
+            status=status,
+            decided_by=chair,
+            decision_reason="Decided at the meeting.",
+        )
     with django_capture_on_commit_callbacks(execute=True):
         sign(march, at_meeting=july, chair=chair)
     assert set(march.signed_minutes.values_list("kind", flat=True)) == {"public", "restricted", "dhr"}
@@ -149,6 +169,7 @@ def snapshot(meeting: Meeting) -> dict:
         "actions": list(Action.objects.filter(minute__meeting=meeting).order_by("pk").values(*ACTION_RECORD)),
         "meeting": Meeting.objects.filter(pk=meeting.pk).values(*MEETING_RECORD).get(),
         "signed": list(SignedMinutes.objects.filter(meeting=meeting).order_by("pk").values(*SIGNED_RECORD)),
+        "amendments": list(MinuteAmendment.objects.filter(minute__meeting=meeting).order_by("pk").values()),
         "minute history": Minute.history.filter(meeting_id=meeting.pk).count(),
         "attendance history": Attendance.history.filter(meeting_id=meeting.pk).count(),
         "declaration history": Declaration.history.filter(meeting_id=meeting.pk).count(),
@@ -183,6 +204,11 @@ def route_variants(signed) -> dict[str, list]:
         "restricted_pack": packs,
         "restricted_pack_file": packs,
         "committee": [{"slug": meeting.committee.slug}],
+        "signed": [{"pk": meeting.pk}],  # errata are added beside the record, never into it
+        "signed_restricted_part": [{"pk": meeting.pk, "kind": kind} for kind in ("public", "restricted", "dhr")],
+        "amendment": [
+            {"pk": pk} for pk in MinuteAmendment.objects.filter(minute__meeting=meeting).values_list("pk", flat=True)
+        ],
     }
 
 
