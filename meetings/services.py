@@ -60,6 +60,12 @@ def meeting_save(*, meeting: Meeting) -> Meeting:
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if any(getattr(current, name) != getattr(meeting, name) for name in MEETING_RECORDED):
         minutes_frozen_check(current)
+    approved = Meeting.objects.filter(minutes_approved_at_meeting=current, starts_at__gte=meeting.starts_at).first()
+    if meeting.starts_at != current.starts_at and approved is not None:
+        raise ValidationError(
+            f"This meeting approved the minutes of the meeting on {approved.date:%-d %B %Y}: it cannot move to "
+            "that date or before it (minutes are approved at a later meeting)."
+        )
     meeting.save(update_fields=MEETING_EDITED)
     return meeting
 

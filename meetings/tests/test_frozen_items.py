@@ -60,3 +60,15 @@ def test_errata_are_never_edited_or_deleted_and_a_signed_meetings_amendments_nev
         MinuteAmendment.objects.create(
             minute=minute, proposed_by=signed.minutes_signed_by, proposer_name="X", based_on_text="a", proposed_text="b"
         )
+
+
+def test_the_meeting_that_approved_minutes_cannot_move_before_them(make_user, settings, tmp_path):
+    import datetime
+
+    settings.MEDIA_ROOT = tmp_path
+    business = committee_business(member_user=make_user(roles.MEMBER), chair_user=make_user(roles.CHAIR))
+    signed = business["signed"]
+    approving = signed.minutes_approved_at_meeting
+    approving.starts_at = signed.starts_at - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="approved the minutes of the meeting on"):
+        services.meeting_save(meeting=approving)
