@@ -17,6 +17,7 @@ from django.utils import timezone
 from kcsp.models import Person, User
 
 from .models import Erratum, Meeting, Minute, OfficeTerm
+from .numbering import meeting_lock
 from .signing import chairing
 
 OFFICE_CAPACITY = {OfficeTerm.Office.CHAIR: "Chairman", OfficeTerm.Office.VICE_CHAIR: "Vice-Chairman"}
@@ -63,7 +64,7 @@ def erratum_record(
     of another meeting or one the user may not read; no correction or no reason; a date before the minutes
     were signed or after today. Stores the signatory as they stand now and the account that recorded it.
     """
-    meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    meeting = meeting_lock(meeting.pk)
     if meeting.minutes_signed_at is None:
         raise ValidationError(
             "Errata are recorded only against signed minutes: draft minutes are corrected by editing them."

@@ -27,7 +27,10 @@ def minutes_restyle(*, committee: Committee) -> int:
     keep the style they were signed in. Returns how many minutes changed."""
     style = minute_style(committee)
     changed = 0
-    for minute in Minute.objects.select_for_update().filter(
+    committee_lock(committee.pk)  # the one lock order: the committee, the meetings, then the minutes
+    meetings = Meeting.objects.select_for_update().filter(committee=committee, minutes_signed_at__isnull=True)
+    list(meetings.order_by("pk").values_list("pk", flat=True))
+    for minute in Minute.objects.select_for_update(of=("self",)).filter(
         committee=committee, meeting__minutes_signed_at__isnull=True
     ):
         blocks = minute_blocks(minute.text, style)
@@ -104,7 +107,9 @@ def minute_save(*, minute: Minute, lock: RecordLock | None = None) -> Minute:
     _check_item(minute, meeting)
     minute.blocks = minute_blocks(minute.text, minute_style(meeting.committee))
     minute.full_clean(exclude=["number"])
-    minute.save()
+    # Only what the clerk edits: the number is the renumbering's (a move meanwhile must not be written back).
+    minute.save(update_fields=["item", "title", "text", "blocks", "approves_minutes_of"])
+    minute.refresh_from_db(fields=["number"])
     return minute
 
 

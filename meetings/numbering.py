@@ -82,6 +82,14 @@ def committee_lock(committee_id: int) -> None:
     Committee.objects.select_for_update().filter(pk=committee_id).values_list("pk", flat=True).get()
 
 
+def meeting_lock(meeting_id: int) -> Meeting:
+    """The meeting's row lock after its committee's: the one lock order of every write of the record (the
+    committee, the meeting, then the record's rows), so no two writes ever wait on each other in a circle."""
+    committee_id = Meeting.objects.values_list("committee_id", flat=True).get(pk=meeting_id)
+    committee_lock(committee_id)
+    return Meeting.objects.select_for_update().select_related("committee").get(pk=meeting_id)
+
+
 def _refuse_clashes(meeting: Meeting, meetings: list[Meeting], planned: dict[int, list[int]]) -> None:
     """The meetings not being changed claim their numbers first (signed ones, then those with a first number set,
     then the rest), the meeting being changed last of all: so a refusal is about the change the officer made and

@@ -11,6 +11,8 @@ does not disqualify leaves the count alone.
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from kcsp.models import Organisation
 
 from .models import Attendance, Committee, Declaration, Meeting
@@ -73,7 +75,10 @@ def item_quorums(meeting: Meeting, items=None) -> dict[int, Quorum]:
     present, unrecorded = _present(meeting)
     out_of: dict[int | None, set[int]] = {}
     names: dict[int, str] = {}
-    for declaration in Declaration.objects.filter(meeting=meeting).select_related("person"):
+    declarations = Declaration.objects.filter(meeting=meeting)
+    if items is not None:  # only those about these items or the whole meeting (a DHR item's are DHR content)
+        declarations = declarations.filter(Q(item__in=[item.pk for item in items]) | Q(item__isnull=True))
+    for declaration in declarations.select_related("person"):
         if declaration.disqualifies:
             out_of.setdefault(declaration.item_id, set()).add(declaration.person_id)
             names[declaration.person_id] = declaration.name_as_recorded or declaration.person.display_name

@@ -22,6 +22,7 @@ from kcsp.models import Organisation, Person, User
 
 from .freeze import minutes_frozen_check
 from .models import Attendance, Meeting, Membership
+from .numbering import meeting_lock
 
 Kind, Capacity = Attendance.Kind, Attendance.Capacity
 SEATED = (Kind.PRESENT, Kind.SUBSTITUTE)  # counted for quorum; may hold a capacity
@@ -327,7 +328,7 @@ def attendance_register_save(
     person (or kept, on a row already recorded); a blank organisation from the membership, else the person's.
     Returns {"added": n, "changed": n} (rows saved one by one, each with its history; `user` is the history's).
     """
-    meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    meeting = meeting_lock(meeting.pk)
     minutes_frozen_check(meeting)
     if version is not None:
         now = register_version(meeting)
@@ -374,7 +375,7 @@ def attendance_register_save(
 def register_person_add(*, meeting: Meeting, person: Person, user: User | None = None) -> Person:
     """Add a person who is not yet known, from the register of `meeting` (which then lists them); refused once the
     minutes are signed, since they could not be put on the register."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = meeting_lock(meeting.pk)
     minutes_frozen_check(meeting)
     person.full_clean()
     if user is not None:

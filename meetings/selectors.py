@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Prefetch, Q, Value, When
+from django.db.models import Case, Prefetch, Value, When
 
 from . import access
-from .models import Action, AgendaItem, Appendix, Attendance, Meeting, Membership, Minute, Pack, Paper
+from .models import Action, AgendaItem, Appendix, Attendance, Meeting, Membership, Pack, Paper
 
 
 @dataclass
@@ -116,26 +116,6 @@ def attendance_for(meeting: Meeting):
     )
 
 
-def declarations_for(meeting: Meeting, user):
-    """Declarations about the meeting as a whole or about an item this user may see."""
-    visible_items = AgendaItem.objects.visible_to(user).filter(meeting=meeting)
-    return (
-        meeting.declarations.filter(Q(item__isnull=True) | Q(item__in=visible_items))
-        .select_related("person", "item")
-        .order_by("person__surname")
-    )
-
-
-def minutes_for(meeting: Meeting, user):
-    return (
-        Minute.objects.visible_to(user)
-        .filter(meeting=meeting)
-        .select_related("item")
-        .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("owner")))
-        .order_by("number")
-    )
-
-
 def person_membership(meeting: Meeting, user):
     """The signed-in user's current membership of the meeting's body, if any."""
     person = getattr(user, "person", None) if user.is_authenticated else None
@@ -151,7 +131,7 @@ def has_sent_apologies(meeting: Meeting, user) -> bool:
 
 def item_quorum_rows(meeting: Meeting, user) -> list:
     """[(agenda item, meetings.quorum.Quorum)] for the items of `meeting` this user records minutes on, in order."""
-    from .forms import items_to_record
+    from .minute_forms import items_to_record
     from .quorum import item_quorums
 
     items = list(items_to_record(meeting, user).order_by("section", "position"))

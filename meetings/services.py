@@ -11,7 +11,8 @@ from kcsp.locking import RecordLock
 from kcsp.models import Person, User
 
 from .freeze import minutes_frozen_check
-from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Paper
+from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Paper
+from .numbering import meeting_lock, minutes_renumber
 from .packbuild.requests import packs_refresh_if_published, packs_request
 from .packbuild.withdraw import packs_withdraw_holding
 from .uploads import extract_text
@@ -57,7 +58,7 @@ def meeting_save(*, meeting: Meeting) -> Meeting:
     """Save an edited meeting's date, place and contact (only those fields: a step such as signing made meanwhile
     is never undone). Once its minutes are signed, the date and place are part of the record: changing them
     raises ValidationError naming the signing (meetings/freeze.py), as the database would refuse it."""
-    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    current = meeting_lock(meeting.pk)
     if any(getattr(current, name) != getattr(meeting, name) for name in MEETING_RECORDED):
         minutes_frozen_check(current)
     approved = Meeting.objects.filter(minutes_approved_at_meeting=current, starts_at__gte=meeting.starts_at).first()
@@ -67,7 +68,23 @@ def meeting_save(*, meeting: Meeting) -> Meeting:
             "that date or before it (minutes are approved at a later meeting)."
         )
     meeting.save(update_fields=MEETING_EDITED)
+    if meeting.starts_at != current.starts_at:
+        _minutes_follow_the_dates(meeting, earliest=min(meeting.starts_at, current.starts_at))
     return meeting
+
+
+def _minutes_follow_the_dates(meeting: Meeting, *, earliest) -> None:
+    """Minute numbers run in meeting-date order (meetings/numbering.py): a meeting with minutes moved in time
+    renumbers the unsigned minutes from the earlier of its old and new dates on; a clash is refused (nothing saved)."""
+    if not Minute.objects.filter(committee_id=meeting.committee_id, meeting__starts_at__gte=earliest).exists():
+        return
+    first = (
+        Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__gte=earliest, minutes_signed_at=None)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if first is not None:
+        minutes_renumber(meeting=first)
 
 
 def _agenda_changed(meeting: Meeting) -> bool:

@@ -37,9 +37,9 @@ def content_hash(content: dict) -> str:
 
 
 def chairing(meeting: Meeting) -> tuple[Person, str] | None:
-    """Who chaired `meeting`: (person, "name, capacity") from its attendance (the person recorded in the chair),
-    else the committee's chair by office on the meeting's date, else its vice-chair (who chairs when there is no
-    chair); None if none of these is recorded."""
+    """Who chaired `meeting`: (person, "name, capacity") from its attendance (the person recorded in the chair);
+    if no attendance was recorded at all, the committee's chair by office on the meeting's date, else its
+    vice-chair (who chairs when there is no chair); None otherwise (record who took the chair on the register)."""
     row = (
         meeting.attendance.filter(capacity__in=IN_THE_CHAIR, kind=Attendance.Kind.PRESENT)
         .select_related("person")
@@ -48,6 +48,8 @@ def chairing(meeting: Meeting) -> tuple[Person, str] | None:
     if row is not None:
         name = row.name_as_recorded or row.person.display_name
         return row.person, f"{name}, {row.get_capacity_display()}"
+    if meeting.attendance.exists():
+        return None  # the register was kept and names nobody in the chair: the office holder may not have been there
     terms = OfficeTerm.objects.current(meeting.date).filter(committee_id=meeting.committee_id).select_related("person")
     for office, capacity in ((OfficeTerm.Office.CHAIR, "Chairman"), (OfficeTerm.Office.VICE_CHAIR, "Vice-Chairman")):
         term = terms.filter(office=office).first()

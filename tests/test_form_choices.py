@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from kcsp import roles
 from kcsp.testing import otp_verify
-from meetings.forms import ITEM_NOT_OFFERED
+from meetings.minute_forms import ITEM_NOT_OFFERED
 from meetings.models import Minute
 from meetings.tests.factories import AgendaItemFactory
 

@@ -302,3 +302,19 @@ def test_the_start_number_page_shows_a_clash_on_the_field_and_keeps_what_was_typ
 
     assert officer_client.post(url, {"start": "51"}).status_code == 302
     assert numbers(march) == [51] and numbers(july) == [3, 4]
+
+
+def test_a_meeting_moved_in_time_takes_its_place_in_the_sequence(committee):
+    """Numbers follow meeting-date order: moving March's meeting after July's renumbers both (neither signed)."""
+    from meetings import services
+
+    from .record_helpers import on
+
+    march, july = meeting_on(committee, 2022, 3, 24), meeting_on(committee, 2022, 7, 14)
+    add(march, "M1")
+    add(march, "M2")
+    add(july, "J1")
+    assert (numbers(march), numbers(july)) == ([1, 2], [3])
+    march.starts_at = on(2022, 9, 1)
+    services.meeting_save(meeting=march)
+    assert (numbers(july), numbers(march)) == ([1], [2, 3])

@@ -12,7 +12,8 @@ from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 
 from .. import minuting, services
-from ..forms import (
+from ..freeze import minutes_open_check
+from ..minute_forms import (
     ActionForm,
     DeclarationForm,
     MinuteForm,
@@ -20,7 +21,6 @@ from ..forms import (
     MinutesStartForm,
     items_to_record,
 )
-from ..freeze import minutes_open_check
 from ..minutetext import minute_blocks, part_label
 from ..models import Action, Attendance, Meeting, Minute
 from ..numbering import next_number

@@ -13,7 +13,7 @@ from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.mixins import RolePermissionMixin
 
 from ..errata import erratum_record, erratum_signatory
-from ..forms import ErratumForm
+from ..minute_forms import ErratumForm
 from ..models import SignedMinutes
 from ..record import KINDS
 from .minutes import MeetingChildMixin
