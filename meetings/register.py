@@ -21,7 +21,7 @@ from kcsp.locking import Change
 from kcsp.models import Organisation, Person, User
 
 from .freeze import minutes_frozen_check
-from .models import Attendance, Meeting, Membership
+from .models import Attendance, Meeting, Membership, OfficeTerm
 from .numbering import meeting_lock
 
 Kind, Capacity = Attendance.Kind, Attendance.Capacity
@@ -105,8 +105,10 @@ def members_on(meeting: Meeting):
 
 
 def register_entries(meeting: Meeting, extra: tuple[Person, ...] = ()) -> list[Entry]:
-    """Everyone the register lists: members (by surname), then substitutes, then everyone else recorded and
-    `extra` (a person just added from the register); each person once."""
+    """Everyone the register lists: members and the chair and vice-chair in office on the meeting's date (by surname),
+    then substitutes, then everyone else recorded and `extra` (a person just added from the register); each person
+    once. An office holder need not be a member (the demo's vice-chairman is not), yet takes the chair: the register
+    must list them so their capacity can be marked."""
     rows = {row.person_id: row for row in meeting.attendance.select_related("person", "organisation")}
     memberships: dict[int, Membership] = {}
     for membership in members_on(meeting):
@@ -114,12 +116,22 @@ def register_entries(meeting: Meeting, extra: tuple[Person, ...] = ()) -> list[E
         if known is None or (known.kind != Membership.Kind.MEMBER and membership.kind == Membership.Kind.MEMBER):
             memberships[membership.person_id] = membership
     people = {m.person_id: m.person for m in memberships.values()}
+    officers = {
+        term.person_id: term.person
+        for term in OfficeTerm.objects.current(meeting.date)
+        .filter(committee_id=meeting.committee_id)
+        .select_related("person")
+    }
+    people.update({pk: person for pk, person in officers.items() if pk not in people})
     people.update({row.person_id: row.person for row in rows.values()})
     people.update({p.pk: p for p in extra if p.pk not in people})
 
     def order(person):
         membership = memberships.get(person.pk)
-        group = 2 if membership is None else (0 if membership.kind == Membership.Kind.MEMBER else 1)
+        if membership is None:
+            group = 0 if person.pk in officers else 2
+        else:
+            group = 0 if membership.kind == Membership.Kind.MEMBER else 1
         return (group, person.surname.lower(), person.initials, person.pk)
 
     return [Entry(p, memberships.get(p.pk), rows.get(p.pk)) for p in sorted(people.values(), key=order)]

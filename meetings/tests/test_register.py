@@ -1,5 +1,7 @@
 """The attendance register: one form for everyone, saved whole by one service, every refusal naming its rule."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -234,3 +236,31 @@ def test_an_officer_adds_a_person_who_is_not_listed_and_they_print_with_their_le
     assert data[f"p{smith.pk}-role"] == "Head of Community Safety"
     assert officer_client.post(back, data).status_code == 302
     assert blocks(meeting)["IN ATTENDANCE"] == "Mr A Smith OBE (Head of Community Safety)"
+
+
+def test_a_chair_or_vice_chair_in_office_who_is_no_member_is_listed_and_takes_the_chair(officer_client, world):
+    """The demo's vice-chairman holds office without a membership: the register must list him (with the members)
+    so the clerk can mark him present in the chair, in one save; an office that ended before the meeting is not."""
+    from meetings.models import OfficeTerm
+
+    meeting, p = world["meeting"], world["people"]
+    office_holder = Person.objects.create(title="Mr", initials="P", surname="Ashby")
+    OfficeTerm.objects.create(
+        committee=world["committee"], person=office_holder, office="vice_chair", starts_on=datetime.date(2020, 1, 1)
+    )
+    OfficeTerm.objects.create(
+        committee=world["committee"],
+        person=p["former"],
+        office="chair",
+        starts_on=datetime.date(2010, 1, 1),
+        ends_on=datetime.date(2012, 1, 1),
+    )
+    url = register_url(meeting)
+    page = officer_client.get(url)
+    listed = [entry.person for entry in page.context["form"].entries]
+    assert listed[:2] == [office_holder, p["brinson"]], "listed with the members, by surname"
+    assert p["former"] not in listed
+    data = mark(page_data(page), office_holder, "present", capacity="vice_chair_in_chair")
+    response = officer_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert blocks(meeting)["PRESENT"] == "Mr P Ashby (Vice-Chairman in the Chair)"
