@@ -54,7 +54,7 @@ def choose(select, text):
 def assert_single_labels(text):
     """Each paragraph number and letter starts one line, once, and is not doubled ("1. 1.", "(a) a)")."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
-    for label in ("1.", "2.", "(a)", "(b)", "RESOLVED that"):
+    for label in ("1.", "2.", "a)", "b)", "RESOLVED that"):  # pasted (a), printed in the partnership's a)
         starting = [line for line in lines if line.startswith(label + " ")]
         assert len(starting) == 1, f"{label!r} should start one line: {lines}"
         rest = starting[0][len(label) :]
@@ -163,6 +163,6 @@ def test_clerk_records_circulates_member_amends_clerk_accepts_chair_signs_pdf_ma
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     units = RecordUnits(page.content()).parts["public"]
     joined = " ".join(units)
-    for expected in (AMENDED_TO, "(a) note the report;", "(b) agree the priorities", "Agreed as a correct record"):
+    for expected in (AMENDED_TO, "a) note the report;", "b) agree the priorities", "Agreed as a correct record"):
         assert expected in joined, f"the page's record lacks {expected!r}: {units}"
     assert find_in_order(units, pdf_text_words(response.body())) == [], "the PDF differs from the page"
