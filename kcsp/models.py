@@ -95,9 +95,37 @@ class Organisation(models.Model):
         RESPONSIBLE_AUTHORITY = "responsible", "Responsible authority"
         COOPERATING_BODY = "cooperating", "Co-operating or participating body"
 
+    class OrgType(models.TextChoices):
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        POLICE = "police", "Police force"
+        POLICING_BODY = "policing_body", "Police and crime commissioner"
+        FIRE = "fire", "Fire and rescue service"
+        HEALTH = "health", "Health body"
+        PROBATION = "probation", "Probation service"
+        CHARITY = "charity", "Charity or voluntary organisation"
+        COMPANY = "company", "Company or social enterprise"
+        PUBLIC_BODY = "public_body", "Other public body"
+        OTHER = "other", "Other"
+
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=40, blank=True, help_text="For example KCC, OPCC, KFRS.")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        "responsible authority or not",
+        max_length=20,
+        choices=Kind.choices,
+        help_text="Responsible authorities count towards the quorum.",
+    )
+    org_type = models.CharField("type", max_length=20, choices=OrgType.choices, default=OrgType.OTHER)
+    charity_number = models.CharField(
+        max_length=20, blank=True, help_text="Registered with the Charity Commission for England and Wales."
+    )
+    company_number = models.CharField(max_length=20, blank=True, help_text="Registered at Companies House.")
+    local_authority_code = models.CharField(
+        "local-authority code",
+        max_length=10,
+        blank=True,
+        help_text="The register code of a local authority in England, for example KEN for Kent County Council.",
+    )
     is_active = models.BooleanField("active", default=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -115,6 +143,23 @@ class Organisation(models.Model):
     @property
     def label(self):
         return self.short_name or self.name
+
+    @property
+    def org_id(self) -> str:
+        """The organisation's identifier in the org-id.guide scheme 360Giving uses, or "" when it has none.
+
+        Charity number -> GB-CHC-<number>, company number -> GB-COH-<number>, local-authority code ->
+        GB-LAE-<code>, in that order of preference (a charitable company is identified by its charity number).
+        """
+        for scheme, value in (
+            ("GB-CHC", self.charity_number),
+            ("GB-COH", self.company_number),
+            ("GB-LAE", self.local_authority_code),
+        ):
+            value = "".join(value.split()).upper()
+            if value:
+                return f"{scheme}-{value}"
+        return ""
 
 
 class PersonQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 """The Community Safety Agreement of each year: its priorities and cross-cutting themes."""
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -29,6 +30,16 @@ class Agreement(models.Model):
         unique=True, help_text="The first year of the financial year, e.g. 2022 for 2022/23."
     )
     title = models.CharField(max_length=200)
+    period_starts = models.PositiveSmallIntegerField(
+        "first year of the agreement's period",
+        null=True,
+        blank=True,
+        help_text="For a multi-year agreement refreshed yearly, the first year of the whole period, e.g. 2021. "
+        "Blank: the period starts with this year.",
+    )
+    period_years = models.PositiveSmallIntegerField(
+        "length of the period in years", default=1, help_text="1 for a one-year agreement, 3 for a three-year one."
+    )
     is_published = models.BooleanField(default=False)
 
     objects = AgreementQuerySet.as_manager()
@@ -36,6 +47,19 @@ class Agreement(models.Model):
 
     class Meta:
         ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_years__gte=1, period_years__lte=10), name="agreement_period_1_to_10_years"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_starts__isnull=True)
+                | (
+                    Q(period_starts__lte=models.F("year"))
+                    & Q(period_starts__gt=models.F("year") - models.F("period_years"))
+                ),
+                name="agreement_year_within_its_period",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -46,6 +70,15 @@ class Agreement(models.Model):
     @property
     def year_label(self) -> str:
         return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+    @property
+    def period_label(self) -> str:
+        """ "2022/23" for a one-year agreement; "2021/22 to 2023/24" for a three-year one starting in 2021."""
+        first = self.period_starts or self.year
+        if self.period_years <= 1 and first == self.year:
+            return self.year_label
+        last = first + max(self.period_years, 1) - 1
+        return f"{first}/{(first + 1) % 100:02d} to {last}/{(last + 1) % 100:02d}"
 
     def previous(self):
         return Agreement.objects.filter(year__lt=self.year).order_by("-year").first()

@@ -17,7 +17,21 @@ from .agreements import Agreement, Priority, Theme
 
 
 class ActionPlan(models.Model):
+    """The action plan of one agreement year, with the numbering and layout the partnership printed it in."""
+
+    class Numbering(models.TextChoices):
+        PER_PRIORITY = "per_priority", "Per priority: 1.1, 1.2, 2.1 …"
+        CONTINUOUS = "continuous", "One sequence through the plan: 1, 2 … 24"
+
+    class Layout(models.TextChoices):
+        FULL = "full", "Full: timescale, measures and a lead for each item"
+        SUMMARY = "summary", "Older plans: no timescale or measures, the lead given once per priority"
+
     agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, related_name="plan")
+    numbering = models.CharField(max_length=20, choices=Numbering.choices, default=Numbering.PER_PRIORITY)
+    layout = models.CharField(max_length=10, choices=Layout.choices, default=Layout.FULL)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-agreement__year"]
@@ -104,8 +118,17 @@ class PlanItem(models.Model):
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="items")
     key = models.UUIDField(default=uuid.uuid4, help_text="The same item across versions of the plan.")
-    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="items")
-    position = models.PositiveSmallIntegerField()
+    priority = models.ForeignKey(
+        Priority,
+        on_delete=models.PROTECT,
+        related_name="items",
+        null=True,
+        blank=True,
+        help_text='Blank for the plan\'s table of actions under no priority (printed "Priority: N/A").',
+    )
+    position = models.PositiveSmallIntegerField(
+        help_text="Per-priority numbering: the place under its priority. Continuous numbering: the place in the plan."
+    )
     category = models.CharField(max_length=30, choices=Category.choices, blank=True, default="")
     category_other = models.CharField("other category", max_length=100, blank=True)
     objective = models.TextField("objective or planned outcome")
@@ -146,9 +169,15 @@ class PlanItem(models.Model):
     def get_absolute_url(self):
         return reverse("agreement:item_detail", args=[self.pk])
 
+    NO_PRIORITY = "Priority: N/A"
+
     @property
     def number(self) -> str:
-        return f"{self.priority.position}.{self.position}"
+        """ "2.3" under per-priority numbering, "17" under continuous numbering; items under no priority are
+        numbered "N/A.1" … per priority, or in the plan's one sequence."""
+        if self.version.plan.numbering == ActionPlan.Numbering.CONTINUOUS:
+            return str(self.position)
+        return f"{self.priority.position if self.priority_id else 'N/A'}.{self.position}"
 
     @property
     def category_label(self) -> str:
