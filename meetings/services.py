@@ -67,6 +67,8 @@ def meeting_save(*, meeting: Meeting) -> Meeting:
     current = meeting_lock(meeting.pk)
     if meeting.ends_at is None:
         meeting.ends_at = meeting.starts_at + datetime.timedelta(minutes=current.committee.usual_length)
+    elif meeting.ends_at == current.ends_at and meeting.starts_at != current.starts_at:
+        meeting.ends_at = current.ends + (meeting.starts_at - current.starts_at)  # moved: it keeps its length
     if meeting.ends_at <= meeting.starts_at:
         raise ValidationError("The meeting must end after it starts.")
     if any(getattr(current, name) != getattr(meeting, name) for name in MEETING_RECORDED):
