@@ -46,7 +46,9 @@ def refusal_code(meeting: Meeting, action: str, user=None) -> str:
     """'' if the step went through, else the code of the ValidationError (the effect's own rules have none)."""
     try:
         with transaction.atomic():
-            meeting_step(meeting=meeting, action=action, user=user, reason="Room unavailable", **extra_for(action, meeting))
+            meeting_step(
+                meeting=meeting, action=action, user=user, reason="Room unavailable", **extra_for(action, meeting)
+            )
     except ValidationError as error:
         return error.code or "rule"
     return ""
@@ -108,7 +110,11 @@ def test_steps_are_recorded_with_who_when_why_and_the_sequence_counts_changes(ma
         ("postpone", "postponed", officer.pk, "The venue flooded"),
     ]
     meeting_step(
-        meeting=meeting, action="reschedule", user=officer, reason="New room", starts_at=NOW + datetime.timedelta(days=50)
+        meeting=meeting,
+        action="reschedule",
+        user=officer,
+        reason="New room",
+        starts_at=NOW + datetime.timedelta(days=50),
     )
     meeting.refresh_from_db()
     assert meeting.status == "published" and meeting.sequence == 4  # back where it was, on its new date
