@@ -12,8 +12,9 @@ from .models import CalendarFeed
 
 
 def meetings_to_attend(user):
-    """Published meetings of the committees they sit on; officers and chairs attend them all."""
-    published = Meeting.objects.visible_to(user).published()
+    """Published meetings of the committees they sit on (and those called off after publication, kept in calendars
+    as cancelled); officers and chairs attend them all."""
+    published = Meeting.objects.visible_to(user).in_calendars()
     if access.is_staff(user):
         return published
     return published.filter(committee_id__in=access.member_committee_ids(user))

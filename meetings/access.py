@@ -25,6 +25,9 @@ from django.db.models import Q
 from kcsp import roles
 
 PUBLISHED_STATUSES = ("published", "held", "minutes_approved")
+# A meeting called off keeps its page: once announced (its agenda published), everyone who could see it still
+# sees it, marked cancelled or postponed, and calendars keep it as cancelled (meetings/lifecycle.py).
+CALLED_OFF_STATUSES = ("postponed", "cancelled")
 RESTRICTED_SECTION = "D"  # the default home of restricted items, not what makes an item restricted
 NOT_RESTRICTED = ""
 DHR_REASON = "dhr"
@@ -110,11 +113,16 @@ def attended(user, meeting) -> bool:
     )
 
 
+def announced_called_off_q(prefix: str = "") -> Q:
+    """Meetings cancelled or postponed after their agenda was published: still shown, as called off."""
+    return Q(**{f"{prefix}status__in": CALLED_OFF_STATUSES, f"{prefix}published_at__isnull": False})
+
+
 def meeting_q(user, prefix: str = "") -> Q:
     """Meetings this user may see; `prefix` reaches the meeting from a related model."""
     if is_staff(user):
         return Q()
-    published = Q(**{f"{prefix}status__in": PUBLISHED_STATUSES})
+    published = Q(**{f"{prefix}status__in": PUBLISHED_STATUSES}) | announced_called_off_q(prefix)
     body_open = Q(**{f"{prefix}committee__is_public": True}) | Q(
         **{f"{prefix}committee_id__in": member_committee_ids(user)}
     )

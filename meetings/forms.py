@@ -56,6 +56,7 @@ class CommitteeForm(GdsFormMixin, forms.ModelForm):
             "frequency",
             "quorum_count",
             "quorum_basis",
+            "usual_length",
             "is_public",
             "resolution_wording",
             "resolution_label_style",
@@ -108,6 +109,29 @@ class MembershipForm(EndAfterStartMixin, GdsFormMixin, forms.ModelForm):
 
 
 MEETING_RECORD_FIELDS = ("date", "time", "venue_kind", "venue")  # printed in the heading of its signed minutes
+MEETING_MOVED_BY_RESCHEDULING = ("date", "time", "end_time", "venue_kind", "venue")
+
+
+def end_time_field() -> forms.TimeField:
+    return forms.TimeField(
+        label="End time",
+        required=False,
+        help_text="Use the 24-hour clock, for example 12:00. Leave blank for the committee's usual length "
+        "(two hours unless the committee says otherwise).",
+        error_messages={"invalid": "Enter the end time like 12:00"},
+    )
+
+
+def start_and_end(data: dict) -> tuple:
+    """(starts_at, ends_at) from a form's date, time and end time; ends_at None when no end time was given.
+    Raises ValidationError on the end time when it is not after the start."""
+    starts_at = timezone.make_aware(datetime.datetime.combine(data["date"], data["time"]))
+    ends_at = None
+    if data.get("end_time"):
+        ends_at = timezone.make_aware(datetime.datetime.combine(data["date"], data["end_time"]))
+        if ends_at <= starts_at:
+            raise ValidationError({"end_time": "The end time must be after the start time"})
+    return starts_at, ends_at
 
 
 class MeetingForm(GdsFormMixin, forms.ModelForm):
@@ -118,29 +142,52 @@ class MeetingForm(GdsFormMixin, forms.ModelForm):
         help_text="Use the 24-hour clock, for example 10:00",
         error_messages={"required": "Enter the start time", "invalid": "Enter the start time like 10:00"},
     )
+    end_time = end_time_field()
 
     class Meta:
         model = Meeting
-        fields = ["committee", "date", "time", "venue_kind", "venue", "contact_name", "contact_phone", "contact_email"]
+        fields = [
+            "committee",
+            "date",
+            "time",
+            "end_time",
+            "venue_kind",
+            "venue",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ]
         error_messages = {"contact_name": {"required": "Enter the name of the contact officer"}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             local = timezone.localtime(self.instance.starts_at)
-            self.initial.update(date=local.date(), time=local.time())
+            self.initial.update(
+                date=local.date(), time=local.time(), end_time=timezone.localtime(self.instance.ends).time()
+            )
             self.fields["committee"].disabled = True
             if self.instance.minutes_signed_at is not None:
-                for name in MEETING_RECORD_FIELDS:
+                for name in (*MEETING_RECORD_FIELDS, "end_time"):
                     self.fields[name].disabled = True
                     self.fields[name].help_text = "Part of the signed minutes: it cannot change."
+            elif self.instance.status in ("published", "postponed", "cancelled"):
+                for name in MEETING_MOVED_BY_RESCHEDULING:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = (
+                        "The agenda is out: move the meeting with 'Reschedule the meeting', which tells the members "
+                        "and rebuilds the packs."
+                    )
 
     def clean(self):
         data = super().clean()
         if self.fields["date"].disabled:
-            return data  # the signed minutes say when the meeting was held
+            return data  # the signed minutes say when the meeting was held, or only rescheduling moves it
         if data.get("date") and data.get("time"):
-            self.instance.starts_at = timezone.make_aware(datetime.datetime.combine(data["date"], data["time"]))
+            try:
+                self.instance.starts_at, self.instance.ends_at = start_and_end(data)
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
 

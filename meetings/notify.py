@@ -125,3 +125,48 @@ def amendment_decided(amendment) -> int:
             }
         ]
     )
+
+
+def meeting_changed_recipients(meeting) -> list:
+    """Who hears that a meeting moved or was called off: the committee's current members (on the meeting's date)
+    and everyone who sent apologies for it, each once (notifications.services.person_address: their login address,
+    else the address on their record)."""
+    from notifications.services import person_address
+
+    from .models import Attendance, Membership
+
+    people = [m.person for m in Membership.objects.current(meeting.date).filter(committee=meeting.committee)]
+    apologies = Attendance.objects.filter(meeting=meeting, kind=Attendance.Kind.APOLOGIES, person__isnull=False)
+    people += [row.person for row in apologies.select_related("person__user")]
+    addresses = {}
+    for person in people:
+        address = person_address(person)
+        if address is not None:
+            addresses.setdefault(address.email.strip().lower(), address)
+    return sorted(addresses.values(), key=lambda a: a.email)
+
+
+def meeting_changed(change) -> int:
+    """Tell members and apologies senders that `change` (a MeetingStatusChange: rescheduled, postponed, cancelled)
+    happened, on commit, once each (SentNotice about the change). The link is the meeting's page once its agenda
+    was published, else the calendar (a draft's page is not theirs to open). Returns how many are queued."""
+    if change is None:
+        return 0
+    meeting = change.meeting
+    link = meeting.get_absolute_url() if meeting.published_at else reverse("meetings:calendar")
+    verb = {"reschedule": "moved", "postpone": "postponed", "cancel": "cancelled"}.get(change.action, "changed")
+    context = {"meeting": meeting, "change": change, "verb": verb, "url": absolute(link)}
+    return _on_commit_each(
+        [
+            {
+                "kind": kinds.MEETING_CHANGED,
+                "about": change,
+                "recipient": address.email,
+                "period": "",
+                "subject": f"Meeting {verb}: {meeting.committee}, {change.was.split(',')[0] or meeting.date}",
+                "template": "meeting_changed",
+                "context": {**context, "name": address.name},
+            }
+            for address in meeting_changed_recipients(meeting)
+        ]
+    )

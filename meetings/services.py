@@ -11,9 +11,10 @@ from kcsp.locking import RecordLock
 from kcsp.models import Person, User
 
 from .freeze import minutes_frozen_check
+from .lifecycle import meeting_step
 from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Paper
 from .numbering import meeting_lock, minutes_renumber
-from .packbuild.requests import packs_refresh_if_published, packs_request
+from .packbuild.requests import packs_refresh_if_published
 from .packbuild.withdraw import packs_withdraw_holding
 from .uploads import extract_text
 
@@ -49,25 +50,44 @@ def meeting_create(*, committee: Committee, starts_at: datetime.datetime, **fiel
     return meeting
 
 
-MEETING_EDITED = ("starts_at", "venue_kind", "venue", "contact_name", "contact_phone", "contact_email")
+MEETING_EDITED = ("starts_at", "ends_at", "venue_kind", "venue", "contact_name", "contact_phone", "contact_email")
 MEETING_RECORDED = ("starts_at", "venue_kind", "venue")  # the signed minutes' heading: "held in … on …"
+MEETING_TIME_AND_PLACE = ("starts_at", "ends_at", "venue_kind", "venue")  # what calendars follow (SEQUENCE)
+ANNOUNCED = (Meeting.Status.PUBLISHED, Meeting.Status.POSTPONED, Meeting.Status.CANCELLED)
 
 
 @transaction.atomic
 def meeting_save(*, meeting: Meeting) -> Meeting:
     """Save an edited meeting's date, place and contact (only those fields: a step such as signing made meanwhile
     is never undone). Once its minutes are signed, the date and place are part of the record: changing them
-    raises ValidationError naming the signing (meetings/freeze.py), as the database would refuse it."""
+    raises ValidationError naming the signing (meetings/freeze.py), as the database would refuse it. Once the
+    agenda is published (or the meeting called off), the date, time and place change only by rescheduling
+    (meetings/changes.py: members are told and the packs rebuilt). A change of time or place adds one to the
+    calendar sequence (iCal SEQUENCE)."""
     current = meeting_lock(meeting.pk)
+    if meeting.ends_at is None:
+        meeting.ends_at = meeting.starts_at + datetime.timedelta(minutes=current.committee.usual_length)
+    elif meeting.ends_at == current.ends_at and meeting.starts_at != current.starts_at:
+        meeting.ends_at = current.ends + (meeting.starts_at - current.starts_at)  # moved: it keeps its length
+    if meeting.ends_at <= meeting.starts_at:
+        raise ValidationError("The meeting must end after it starts.")
     if any(getattr(current, name) != getattr(meeting, name) for name in MEETING_RECORDED):
         minutes_frozen_check(current)
+    moved = any(getattr(current, name) != getattr(meeting, name) for name in MEETING_TIME_AND_PLACE)
+    if moved and current.status in ANNOUNCED:
+        raise ValidationError(
+            f"{current} is {current.get_status_display().lower()}: its date, time and venue change only by "
+            "rescheduling it, which tells the members and rebuilds the packs."
+        )
     approved = Meeting.objects.filter(minutes_approved_at_meeting=current, starts_at__gte=meeting.starts_at).first()
     if meeting.starts_at != current.starts_at and approved is not None:
         raise ValidationError(
             f"This meeting approved the minutes of the meeting on {approved.date:%-d %B %Y}: it cannot move to "
             "that date or before it (minutes are approved at a later meeting)."
         )
-    meeting.save(update_fields=MEETING_EDITED)
+    if moved:
+        meeting.sequence = current.sequence + 1
+    meeting.save(update_fields=[*MEETING_EDITED, "sequence", "updated_at"])
     if meeting.starts_at != current.starts_at:
         _minutes_follow_the_dates(meeting, earliest=min(meeting.starts_at, current.starts_at))
     return meeting
@@ -175,41 +195,19 @@ def agenda_item_delete(*, item: AgendaItem) -> None:
     packs_refresh_if_published(meeting)
 
 
-@transaction.atomic
 def agenda_agree(*, meeting: Meeting, chair: User) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != Meeting.Status.DRAFT:
-        raise ValidationError(f"The agenda cannot be agreed: the meeting is {meeting.get_status_display().lower()}.")
-    if not meeting.items.exists():
-        raise ValidationError("The agenda has no items to agree.")
-    meeting.status = Meeting.Status.AGENDA_AGREED
-    meeting.agenda_agreed_by, meeting.agenda_agreed_at = chair, timezone.now()
-    meeting.save()
-    return meeting
+    """The chair agrees the agenda (the "agree" step of meetings/lifecycle.py)."""
+    return meeting_step(meeting=meeting, action="agree", user=chair)
 
 
-@transaction.atomic
-def meeting_publish(*, meeting: Meeting) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != Meeting.Status.AGENDA_AGREED:
-        raise ValidationError("The chair must agree the agenda before it is published.")
-    meeting.status, meeting.published_at = Meeting.Status.PUBLISHED, timezone.now()
-    meeting.save()
-    packs_request(meeting=meeting, delay=0)
-    _notify_on_commit("pack_published_task", meeting.pk)
-    return meeting
+def meeting_publish(*, meeting: Meeting, user: User | None = None) -> Meeting:
+    """Publish the agreed agenda: packs built, members told (the "publish" step of meetings/lifecycle.py)."""
+    return meeting_step(meeting=meeting, action="publish", user=user)
 
 
-@transaction.atomic
-def meeting_mark_held(*, meeting: Meeting) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != Meeting.Status.PUBLISHED:
-        raise ValidationError("Only a meeting whose agenda was published can be marked as held.")
-    if meeting.starts_at > timezone.now():
-        raise ValidationError("The meeting has not started yet.")
-    meeting.status = Meeting.Status.HELD
-    meeting.save()
-    return meeting
+def meeting_mark_held(*, meeting: Meeting, user: User | None = None) -> Meeting:
+    """Record that a published meeting took place (the "held" step of meetings/lifecycle.py)."""
+    return meeting_step(meeting=meeting, action="held", user=user)
 
 
 @transaction.atomic

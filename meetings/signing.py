@@ -97,18 +97,26 @@ def notes_item_to_minute(meeting: Meeting) -> AgendaItem | None:
 
 @transaction.atomic
 def minutes_approve(*, meeting: Meeting, at_meeting: Meeting, user: User) -> Meeting:
-    """Record that `at_meeting` agreed `meeting`'s minutes as a correct record, signed by its chair; freeze them.
+    """Record that `at_meeting` agreed `meeting`'s minutes as a correct record, signed by its chair; freeze them
+    (the "approve-minutes" step of meetings/lifecycle.py, recorded with who and when).
 
     Refuses (ValidationError naming the rule, nothing changed): minutes already signed; the meeting not held or
     with no minutes; `at_meeting` not a later, held meeting of the same committee; amendments still undecided;
     nobody recorded in the chair of `at_meeting`; `user` not the account of the person who chaired it.
     Queues the PDF of each part of the record on commit (meetings.tasks.signed_minutes_render_task).
     """
+    from .lifecycle import meeting_step
+
     committee_lock(meeting.committee_id)  # no renumbering of these minutes while they are frozen (numbering.py)
-    meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    return meeting_step(meeting=meeting, action="approve-minutes", user=user, at_meeting=at_meeting)
+
+
+def minutes_approve_effect(meeting: Meeting, step, *, user: User, reason: str, at_meeting: Meeting):
+    """The rules of approving and signing (minutes_approve); sets the signature, and freezes the record once the
+    step is recorded."""
+    from .lifecycle import Outcome
+
     minutes_frozen_check(meeting)
-    if meeting.status != Meeting.Status.HELD:
-        raise ValidationError("Only the draft minutes of a meeting that has been held can be approved.")
     if not meeting.minutes.exists():
         raise ValidationError("There are no minutes to approve.")
     if not approving_meetings(meeting).filter(pk=at_meeting.pk).exists():
@@ -134,13 +142,10 @@ def minutes_approve(*, meeting: Meeting, at_meeting: Meeting, user: User) -> Mee
             f"These minutes are signed by the person who chaired the meeting on {at_meeting.date:%-d %B %Y}: "
             f"{signed_name}. Your account is not theirs."
         )
-    meeting.status = Meeting.Status.MINUTES_APPROVED
     meeting.minutes_approved_at_meeting = at_meeting
     meeting.minutes_signed_by, meeting.minutes_signed_at = user, timezone.now()
     meeting.minutes_signed_by_person, meeting.minutes_signed_name = person, signed_name
-    meeting.save()
-    minutes_freeze(meeting=meeting)
-    return meeting
+    return Outcome(after=lambda meeting: minutes_freeze(meeting=meeting))
 
 
 def minutes_freeze(*, meeting: Meeting) -> list[SignedMinutes]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, agenda, amendments, committees, minutes, packs, public, record, register
+from .views import actions, agenda, amendments, changes, committees, minutes, packs, public, record, register
 
 app_name = "meetings"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:pk>/agree/", agenda.AgendaAgreeView.as_view(), name="agenda_agree"),
     path("<int:pk>/publish/", agenda.MeetingPublishView.as_view(), name="meeting_publish"),
     path("<int:pk>/held/", agenda.MeetingHeldView.as_view(), name="meeting_held"),
+    path("<int:pk>/held-after-the-event/", changes.MeetingRecordHeldView.as_view(), name="meeting_record_held"),
+    path("<int:pk>/reschedule/", changes.MeetingRescheduleView.as_view(), name="meeting_reschedule"),
+    path("<int:pk>/postpone/", changes.MeetingPostponeView.as_view(), name="meeting_postpone"),
+    path("<int:pk>/cancel/", changes.MeetingCancelView.as_view(), name="meeting_cancel"),
+    path("<int:pk>/replacement/new/", changes.MeetingReplaceView.as_view(), name="meeting_replace"),
     path("<int:pk>/packs/", packs.PackStatusView.as_view(), name="pack_status"),
     path("<int:pk>/packs/rebuild/", packs.PackRebuildView.as_view(), name="pack_rebuild"),
     path("<int:pk>/packs/<str:kind>.pdf", packs.PackDownloadView.as_view(), name="pack_download"),

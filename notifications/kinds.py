@@ -12,6 +12,7 @@ DHR_OVERDUE = "dhr_overdue"
 MINUTES_CIRCULATED = "minutes_circulated"
 AMENDMENT_PROPOSED = "amendment_proposed"
 AMENDMENT_DECIDED = "amendment_decided"
+MEETING_CHANGED = "meeting_changed"
 
 KINDS = {
     PACK: "An agenda pack is published or a supplementary paper is added, for committees you sit on",
@@ -26,6 +27,7 @@ KINDS = {
     MINUTES_CIRCULATED: "Draft minutes of a meeting you attended are circulated for amendments",
     AMENDMENT_PROPOSED: "Someone proposes an amendment to draft minutes of a meeting you are the contact officer for",
     AMENDMENT_DECIDED: "An amendment you proposed to draft minutes is accepted or rejected",
+    MEETING_CHANGED: "A meeting of a committee you sit on, or sent apologies for, is moved, postponed or cancelled",
 }
 CHOICES = list(KINDS.items())
 # Notices only some people can receive, offered on the preferences page to those people only.

@@ -49,10 +49,14 @@ pytestmark = pytest.mark.django_db
 CLERK = "DHR clerk"
 WALKERS = (roles.OFFICER, roles.CHAIR, roles.ADMIN, CLERK)
 # The meeting's fields its signed minutes print or the signature records (the trigger of migration 0009 freezes
-# the same): its contact details are not part of the record and may still be corrected.
+# the same, with migration 0013's end time, replacement link and after-the-event flag): its contact details are
+# not part of the record and may still be corrected.
 MEETING_RECORD = (
     "committee_id",
     "starts_at",
+    "ends_at",
+    "replaces_id",
+    "recorded_after_event",
     "venue_kind",
     "venue",
     "status",

@@ -2,7 +2,7 @@
 
 from .attendance import Attendance, Declaration
 from .committees import Committee, Membership, OfficeTerm, TermsOfReference
-from .meetings import AgendaItem, Meeting
+from .meetings import AgendaItem, Meeting, MeetingStatusChange
 from .minutes import Action, Minute, MinuteAmendment
 from .packs import Pack, PackContent, PackWithdrawal
 from .papers import Appendix, Paper, PaperSection
@@ -17,6 +17,7 @@ __all__ = [
     "Declaration",
     "Erratum",
     "Meeting",
+    "MeetingStatusChange",
     "Membership",
     "Minute",
     "MinuteAmendment",

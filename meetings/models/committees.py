@@ -43,6 +43,11 @@ class Committee(models.Model):
     is_public = models.BooleanField(
         default=True, help_text="Whether the public may see this body's meetings and papers at all."
     )
+    usual_length = models.PositiveSmallIntegerField(
+        "usual length of a meeting, in minutes",
+        default=120,
+        help_text="A new meeting ends this long after it starts unless another end time is given. For example, 120.",
+    )
     resolution_wording = models.CharField(
         "decision wording",
         max_length=40,
@@ -60,7 +65,10 @@ class Committee(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=Q(quorum_count__gte=1), name="committee_quorum_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quorum_count__gte=1), name="committee_quorum_positive"),
+            models.CheckConstraint(condition=Q(usual_length__gte=1), name="committee_usual_length_positive"),
+        ]
 
     def __str__(self):
         return self.name

@@ -32,6 +32,10 @@ class MeetingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status__in=access.PUBLISHED_STATUSES)
 
+    def in_calendars(self):
+        """What the iCal feeds carry: published meetings, and those called off after publication (as cancelled)."""
+        return self.filter(Q(status__in=access.PUBLISHED_STATUSES) | access.announced_called_off_q())
+
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
@@ -40,6 +44,8 @@ class Meeting(models.Model):
         PUBLISHED = "published", "Published"
         HELD = "held", "Held"
         MINUTES_APPROVED = "minutes_approved", "Minutes approved"
+        POSTPONED = "postponed", "Postponed"
+        CANCELLED = "cancelled", "Cancelled"
 
     class Venue(models.TextChoices):
         ROOM = "room", "In a room"
@@ -49,6 +55,9 @@ class Meeting(models.Model):
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     starts_at = models.DateTimeField("date and time")
+    ends_at = models.DateTimeField(
+        "end time", null=True, blank=True, help_text="Filled from the committee's usual length when left blank."
+    )
     venue_kind = models.CharField("venue", max_length=10, choices=Venue.choices, default=Venue.ROOM)
     venue = models.CharField(
         "room or link", max_length=300, blank=True, help_text="For example: Council Chamber, Sessions House, Maidstone."
@@ -87,6 +96,23 @@ class Meeting(models.Model):
         help_text="Leave blank to follow on from the minutes of the committee's previous meeting.",
     )
     minutes_circulated_at = models.DateTimeField(null=True, blank=True)
+    recorded_after_event = models.BooleanField(
+        default=False,
+        help_text="Entered after the meeting took place: recorded as held without its agenda being agreed and "
+        "published here.",
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="The postponed or cancelled meeting this one replaces.",
+    )
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="The calendar revision: one more at every change of time, place or status (iCal SEQUENCE)."
+    )
+    updated_at = models.DateTimeField("last changed", auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -94,18 +120,36 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["-starts_at"]
         constraints = [
+            # A meeting past the draft has an agreed agenda, unless it was recorded as held after the event or was
+            # postponed or cancelled before its agenda was agreed (meetings/lifecycle.py, the one table of steps).
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(agenda_agreed_at__isnull=False),
+                condition=Q(status__in=["draft", "postponed", "cancelled"])
+                | Q(agenda_agreed_at__isnull=False)
+                | Q(recorded_after_event=True),
                 name="meeting_past_draft_has_agreed_agenda",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "agenda_agreed"]) | Q(published_at__isnull=False),
+                condition=Q(status__in=["draft", "agenda_agreed", "postponed", "cancelled"])
+                | Q(published_at__isnull=False)
+                | Q(recorded_after_event=True),
                 name="meeting_published_has_publication_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
             ),
         ]
 
     def __str__(self):
         return f"{self.committee}, {timezone.localtime(self.starts_at):%-d %B %Y}"
+
+    def save(self, *args, **kwargs):
+        """A meeting with no end time ends the committee's usual length after it starts (Committee.usual_length)."""
+        if self.ends_at is None and self.starts_at is not None and self.committee_id is not None:
+            self.ends_at = self.starts_at + datetime.timedelta(minutes=self.committee.usual_length)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "ends_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", args=[self.pk])
@@ -117,6 +161,16 @@ class Meeting(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status in access.PUBLISHED_STATUSES
+
+    @property
+    def is_called_off(self) -> bool:
+        """Cancelled, or postponed and waiting for a new date: not taking place on its date."""
+        return self.status in access.CALLED_OFF_STATUSES
+
+    @property
+    def ends(self) -> datetime.datetime:
+        """The end time, or the committee's usual length after the start (for a row saved without one)."""
+        return self.ends_at or self.starts_at + datetime.timedelta(minutes=self.committee.usual_length)
 
     @property
     def minutes_are_approved(self) -> bool:
@@ -143,10 +197,16 @@ class Meeting(models.Model):
         return working_days_before(self.date, PUBLICATION_WORKING_DAYS)
 
     def publication_deadline_state(self, today: datetime.date | None = None) -> str:
-        """'published', 'missed', 'near' (within three working days) or 'open', for officers' warnings."""
+        """'published', 'missed', 'near' (within three working days) or 'open', for officers' warnings; 'called_off'
+        for a cancelled or postponed meeting and 'past' for a draft whose date has passed (it may be recorded as held
+        after the event, which needs no publication: no warning about a missed deadline then)."""
         if self.is_published:
             return "published"
+        if self.is_called_off:
+            return "called_off"
         today = today or timezone.localdate()
+        if self.date < today:
+            return "past"
         left = working_days_between(today, self.publication_due_on)
         if left < 0:
             return "missed"
@@ -165,6 +225,29 @@ class Meeting(models.Model):
             .order_by("-starts_at")
             .first()
         )
+
+
+class MeetingStatusChange(models.Model):
+    """One step of a meeting's life (meetings/lifecycle.py STEPS): who took it, when, from what to what, and why;
+    a reschedule also records where and when the meeting was before and after."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="status_changes")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, choices=Meeting.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Meeting.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+    was = models.CharField("before", max_length=400, blank=True, help_text="Date, time and venue before a move.")
+    now = models.CharField("after", max_length=400, blank=True, help_text="Date, time and venue after a move.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.action} ({self.get_from_status_display()} to {self.get_to_status_display()})"
 
 
 class AgendaItemQuerySet(models.QuerySet):

@@ -35,7 +35,10 @@ class MeetingCreateView(OfficerMixin, FormPageMixin, CreateView):
             f: form.cleaned_data[f] for f in ("venue_kind", "venue", "contact_name", "contact_phone", "contact_email")
         }
         self.object = services.meeting_create(
-            committee=form.cleaned_data["committee"], starts_at=form.instance.starts_at, **data
+            committee=form.cleaned_data["committee"],
+            starts_at=form.instance.starts_at,
+            ends_at=form.instance.ends_at,
+            **data,
         )
         messages.success(self.request, "Meeting created with the standard committee business items.")
         return redirect(self.object)
@@ -185,7 +188,7 @@ class MeetingPublishView(OfficerMixin, MeetingStepView):
     success_message = "Agenda published."
 
     def act(self):
-        services.meeting_publish(meeting=self.meeting)
+        services.meeting_publish(meeting=self.meeting, user=self.request.user)
 
 
 class MeetingHeldView(OfficerMixin, MeetingStepView):
@@ -195,7 +198,7 @@ class MeetingHeldView(OfficerMixin, MeetingStepView):
     success_message = "Meeting recorded as held."
 
     def act(self):
-        services.meeting_mark_held(meeting=self.meeting)
+        services.meeting_mark_held(meeting=self.meeting, user=self.request.user)
 
 
 class PaperCreateMixin(OfficerMixin, FormPageMixin):

@@ -13,7 +13,9 @@ from kcsp.downloads import Outgoing, Sensitivity, file_send
 
 from .. import access, selectors
 from ..amendments import amendments_attach
+from ..changes import status_changes_for
 from ..errata import erratum_signatory
+from ..lifecycle import CALLING_OFF, steps_for
 from ..models import Action, AgendaItem, Appendix, Erratum, Meeting, MinuteAmendment, Paper, SignedMinutes
 from ..quorum import meeting_quorum
 from ..record import minutes_records
@@ -40,24 +42,35 @@ class MeetingDetailView(DetailView):
 
     def get_queryset(self):
         return Meeting.objects.visible_to(self.request.user).select_related(
-            "committee", "agenda_agreed_by", "minutes_signed_by"
+            "committee", "agenda_agreed_by", "minutes_signed_by", "replaces"
         )
 
     def get_context_data(self, **kwargs):
         meeting, user = self.object, self.request.user
         can_manage = user.has_perm("meetings.manage")
         membership = selectors.person_membership(meeting, user)
+        visible = Meeting.objects.visible_to(user)
         return super().get_context_data(
+            steps=[
+                (step, reverse(f"meetings:{step.url_name}", args=[meeting.pk])) for step in steps_for(meeting, user)
+            ],
+            changes=status_changes_for(meeting) if access.is_staff(user) else None,
+            last_change=meeting.status_changes.filter(action__in=CALLING_OFF).order_by("-at", "-pk").first()
+            if meeting.is_called_off
+            else None,
+            replaced_by=visible.filter(replaces=meeting).first(),
+            replaces=meeting.replaces
+            if meeting.replaces_id and visible.filter(pk=meeting.replaces_id).exists()
+            else None,
             sections=selectors.agenda_sections(meeting, user),
             can_manage=can_manage,
-            can_agree=user.has_perm("meetings.agree_agenda") and meeting.status == Meeting.Status.DRAFT,
-            can_publish=can_manage and meeting.status == Meeting.Status.AGENDA_AGREED,
             deadline_state=meeting.publication_deadline_state() if can_manage else None,
             open_actions=selectors.open_actions_for(meeting, user),
             packs=selectors.packs_for(meeting, user),
             attendance=selectors.attendance_for(meeting) if access.is_staff(user) else [],
             quorum=meeting_quorum(meeting) if access.is_staff(user) and meeting.status != "draft" else None,
             may_send_apologies=bool(membership)
+            and not meeting.is_called_off
             and meeting.starts_at > timezone.now()
             and not selectors.has_sent_apologies(meeting, user),
             **kwargs,
@@ -203,7 +216,12 @@ class MinutesView(DetailView):
 
 
 def ical_response(request, meetings, name: str, sensitivity: str = Sensitivity.PUBLIC) -> HttpResponse:
-    """An iCalendar file of the given meetings (times with their time zone, a link to each meeting page)."""
+    """An iCalendar file of the given meetings (times with their time zone, a link to each meeting page).
+
+    Each event keeps its UID for good (a rescheduled meeting is the same event); DTEND is the meeting's end time;
+    SEQUENCE is Meeting.sequence, one more at every change of time, place or status; LAST-MODIFIED the meeting's
+    last change; STATUS is CANCELLED for a cancelled or postponed meeting (kept in the feed, so calendars strike
+    it out), CONFIRMED otherwise (RFC 5545 3.8.1.11, 3.8.7.4)."""
     from icalendar import Calendar, Event
 
     calendar = Calendar()
@@ -213,9 +231,14 @@ def ical_response(request, meetings, name: str, sensitivity: str = Sensitivity.P
     for meeting in meetings.select_related("committee").order_by("starts_at"):
         event = Event()
         event.add("uid", f"meeting-{meeting.pk}@kcsp")
-        event.add("summary", str(meeting.committee))
+        called_off = f"{meeting.get_status_display().upper()}: " if meeting.is_called_off else ""
+        event.add("summary", f"{called_off}{meeting.committee}")
         event.add("dtstart", meeting.starts_at)
-        event.add("dtstamp", meeting.published_at)
+        event.add("dtend", meeting.ends)
+        event.add("dtstamp", meeting.updated_at)
+        event.add("last-modified", meeting.updated_at)
+        event.add("sequence", meeting.sequence)
+        event.add("status", "CANCELLED" if meeting.is_called_off else "CONFIRMED")
         event.add("location", meeting.venue or meeting.get_venue_kind_display())
         event.add("url", request.build_absolute_uri(reverse("meetings:meeting_detail", args=[meeting.pk])))
         calendar.add_component(event)
@@ -227,5 +250,5 @@ class ICalFeedView(View):
     """Published meetings of public bodies, for anyone's calendar application."""
 
     def get(self, request):
-        meetings = Meeting.objects.published().filter(committee__is_public=True)
+        meetings = Meeting.objects.in_calendars().filter(committee__is_public=True)
         return ical_response(request, meetings, "Kent Community Safety Partnership meetings")

@@ -71,6 +71,11 @@ def test_meeting_pages_have_no_wcag_violations(page, live_server):
         f"/meetings/{july.pk}/attendance/",
         f"/meetings/items/{item.pk}/edit/",
         "/meetings/new/",
+        f"/meetings/{july.pk}/reschedule/",
+        f"/meetings/{july.pk}/postpone/",
+        f"/meetings/{july.pk}/cancel/",
+        f"/meetings/{july.pk}/replacement/new/",
+        f"/meetings/{july.pk}/held-after-the-event/",
     ]:
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path

@@ -1,0 +1,91 @@
+"""Forms of the pages that change a meeting: reschedule, postpone or cancel (with a reason), arrange a replacement."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from kcsp.forms import GdsFormMixin
+
+from .forms import date_field, end_time_field, start_and_end
+from .models import Meeting
+
+
+def reason_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Members and those who sent apologies are told this.",
+        error_messages={"required": f"Enter {label[0].lower()}{label[1:]}"},
+    )
+
+
+class ReasonForm(GdsFormMixin, forms.Form):
+    """Postpone or cancel: the reason is required and goes to the members."""
+
+    def __init__(self, *args, reason_label: str = "Reason", submit_label: str = "Confirm", **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = reason_field(reason_label)
+
+
+class NewTimeAndPlaceMixin(forms.Form):
+    """Date, start and end time and venue of a meeting's new occasion; `starts_at`/`ends_at` once clean."""
+
+    date = date_field("New date of the meeting")
+    time = forms.TimeField(
+        label="Start time",
+        help_text="Use the 24-hour clock, for example 10:00",
+        error_messages={"required": "Enter the start time", "invalid": "Enter the start time like 10:00"},
+    )
+    end_time = end_time_field()
+    venue_kind = forms.ChoiceField(label="Venue", choices=Meeting.Venue.choices)
+    venue = forms.CharField(
+        label="Room or link",
+        max_length=300,
+        required=False,
+        help_text="For example: Council Chamber, Sessions House, Maidstone.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            try:
+                data["starts_at"], data["ends_at"] = start_and_end(data)
+            except ValidationError as error:
+                self.add_error(None, error)
+                return data
+            if data["starts_at"] <= timezone.now():
+                self.add_error("date", "The new date and time must be in the future")
+        return data
+
+
+def time_and_place_initial(meeting: Meeting) -> dict:
+    starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends)
+    return {
+        "date": starts.date(),
+        "time": starts.time(),
+        "end_time": ends.time(),
+        "venue_kind": meeting.venue_kind,
+        "venue": meeting.venue,
+    }
+
+
+class RescheduleForm(GdsFormMixin, NewTimeAndPlaceMixin):
+    submit_label = "Reschedule the meeting"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = reason_field("Why the meeting is moving")
+
+
+class ReplacementForm(GdsFormMixin, NewTimeAndPlaceMixin):
+    submit_label = "Create the replacement meeting"
+    contact_name = forms.CharField(
+        label="Ask for",
+        max_length=150,
+        help_text="The contact officer for this meeting.",
+        error_messages={"required": "Enter the name of the contact officer"},
+    )
+    contact_phone = forms.CharField(label="Telephone", max_length=40, required=False)
+    contact_email = forms.EmailField(label="E-mail", required=False)
