@@ -335,3 +335,20 @@ def test_a_long_plan_is_paginated(plan, officer_client):
     first = officer_client.get(url).content.decode()
     assert "Page 1 of 2" in first and "Entry 29" not in first
     assert "Entry 29" in officer_client.get(url, {"page": 2}).content.decode()
+
+
+def test_the_suggestions_cost_the_same_queries_however_many_there_are(plan, officer_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kcsp.tests.factories import PersonFactory
+
+    url = plan["november"].get_absolute_url()
+    counts = []
+    for n in (1, 10):
+        for _ in range(n):
+            entry_for(plan["november"], lead_person=PersonFactory(), lead_text="")
+        with CaptureQueriesContext(connection) as queries:
+            assert officer_client.get(url).content.decode().count('data-testid="suggestion"') >= n
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
