@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from kcsp.models import Organisation, Person, User
 
+from .demo_forward_plan import demo_forward_plan_load
 from .minutetext import minute_blocks
 from .minuting import minute_style
 from .models import (
@@ -187,6 +188,7 @@ def demo_meetings_load(people: dict[str, Person]) -> None:
     committees = _load_committees(data, people)
     chair_user = User.objects.filter(groups__name="chair").first()
     meetings = {row["key"]: _load_meeting(row, committees, people, chair_user) for row in data["meetings"]}
+    demo_forward_plan_load(people)
     approval = data["minutes_approved"]
     approved, at_meeting = meetings[approval["meeting"]], meetings[approval["at_meeting"]]
     if approved.status == Meeting.Status.HELD:

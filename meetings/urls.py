@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import actions, agenda, amendments, changes, committees, minutes, packs, public, record, register
+from .views import forward_plan as fwd
 
 app_name = "meetings"
 
@@ -68,4 +69,17 @@ urlpatterns = [
     path("committees/<slug:slug>/offices/new/", committees.OfficeTermCreateView.as_view(), name="office_create"),
     path("terms/<int:pk>/", committees.TermsOfReferenceDetailView.as_view(), name="terms_detail"),
     path("memberships/<int:pk>/edit/", committees.MembershipEditView.as_view(), name="membership_edit"),
+    path("committees/<slug:slug>/forward-plan/", fwd.ForwardPlanListView.as_view(), name="forward_plan"),
+    path("committees/<slug:slug>/forward-plan/new/", fwd.EntryCreateView.as_view(), name="forward_plan_create"),
+    path("forward-plan/entries/<int:pk>/", fwd.EntryDetailView.as_view(), name="forward_plan_entry"),
+    path("forward-plan/entries/<int:pk>/edit/", fwd.EntryEditView.as_view(), name="forward_plan_edit"),
+    path("forward-plan/entries/<int:pk>/withdraw/", fwd.EntryWithdrawView.as_view(), name="forward_plan_withdraw"),
+    path("forward-plan/entries/<int:pk>/move/", fwd.EntryMoveView.as_view(), name="forward_plan_move"),
+    path("forward-plan/<slug:slug>/", fwd.PublicForwardPlanView.as_view(), name="forward_plan_public"),
+    path("<int:pk>/forward-plan/<int:entry>/add/", fwd.SuggestionAcceptView.as_view(), name="forward_plan_accept"),
+    path(
+        "<int:pk>/forward-plan/<int:entry>/not-this-meeting/",
+        fwd.SuggestionPutOffView.as_view(),
+        name="forward_plan_put_off",
+    ),
 ]

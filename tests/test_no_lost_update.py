@@ -90,6 +90,12 @@ NOT_AN_EDIT = {
     "grants:queue": "the chair's queue: each decision is a workflow step",
     "grants:queue_decide": "a workflow step: the service refuses a step from the wrong status",
     "dhr:extension_create": "adds an extension; the service refuses a date not after the one now due",
+    "meetings:forward_plan": "the forward plan's status filter (a GET form)",
+    "meetings:forward_plan_withdraw": "a one-way step the service refuses twice",
+    "meetings:forward_plan_move": "moves the entry to one meeting or month (the whole of what it says, kept in its "
+    "history); the service refuses an entry no longer waiting",
+    "meetings:forward_plan_accept": "a one-way step: the service refuses an entry already on an agenda",
+    "meetings:forward_plan_put_off": "moves the entry on from this meeting (a confirm page, no record form)",
 }
 
 

@@ -22,6 +22,7 @@ from kcsp.services import render_check_run
 from kcsp.testing import otp_verify
 from kcsp.tests.factories import PersonFactory
 from meetings.tests.factories import circulated_with_amendment, committee_business
+from meetings.tests.forward_plan_world import forward_plan_world
 
 ANONYMOUS = "anonymous"
 NO_ROLE = "signed in, no role"
@@ -117,6 +118,8 @@ KWARGS = {
         )
     },
     "committee": lambda o: {"slug": o["committee"].slug},
+    "forward_plan_entry": lambda o: {"pk": o["forward_plan_entry"].pk},
+    "forward_plan_suggestion": lambda o: {"pk": o["forward_plan_draft"].pk, "entry": o["forward_plan_entry"].pk},
     "minute_move": lambda o: {"pk": o["minute"].pk, "direction": "down"},
     "calendar_feed": lambda o: {"token": o["calendar_feed"].token},
     "api_body": lambda o: {"pk": "kcsp"},
@@ -273,6 +276,16 @@ ROUTES = {
     "meetings:office_create": Route(OFFICER, kwargs="committee"),
     "meetings:terms_detail": Route(ANY_ROLE, kwargs="terms"),
     "meetings:membership_edit": Route(OFFICER, kwargs="membership"),
+    "meetings:forward_plan": Route(OFFICER, kwargs="committee"),
+    "meetings:forward_plan_create": Route(OFFICER, kwargs="committee"),
+    "meetings:forward_plan_entry": Route(OFFICER, kwargs="forward_plan_entry"),
+    "meetings:forward_plan_edit": Route(OFFICER, kwargs="forward_plan_entry"),
+    "meetings:forward_plan_withdraw": Route(OFFICER, kwargs="forward_plan_entry"),
+    "meetings:forward_plan_move": Route(OFFICER, kwargs="forward_plan_entry"),
+    "meetings:forward_plan_accept": Route(OFFICER, kwargs="forward_plan_suggestion"),
+    "meetings:forward_plan_put_off": Route(OFFICER, kwargs="forward_plan_suggestion"),
+    # A public body's forward plan, for everyone (withheld titles read "Restricted item").
+    "meetings:forward_plan_public": Route(EVERYONE, kwargs="committee"),
     "agreement:agreement_list": Route(EVERYONE),
     "agreement:agreement_detail": Route(EVERYONE, kwargs="agreement_year"),
     "agreement:new_draft": Route(OFFICER, kwargs="plan"),
@@ -387,6 +400,7 @@ def objects(db, make_user, settings, tmp_path, users):
     core = {"organisation": person.organisation, "person": person, "user": make_user(), "render_check": check}
     business = committee_business(member_user=users[roles.MEMBER], chair_user=users[roles.CHAIR])
     business |= circulated_with_amendment(business)
+    business |= forward_plan_world(business)
     plan = agreement_world()
     version_pdf_build(version=plan["published_version"])
     grants = grants_world(member_user=users[roles.MEMBER], year=plan["agreement"].year)

@@ -39,6 +39,7 @@ from meetings.models import (
     SignedMinutes,
 )
 from meetings.tests.factories import CommitteeFactory
+from meetings.tests.forward_plan_world import entry_for
 from meetings.tests.record_helpers import add, meeting_on, sign
 
 from .test_no_lost_update import PostForms, change_for, page_form
@@ -71,7 +72,15 @@ ACTION_RECORD = ("id", "minute_id", "text", "owner_id", "owner_name", "due_on")
 SIGNED_RECORD = ("id", "meeting_id", "kind", "content", "content_sha256", "signed_at", "first_pdf", "first_sha256")
 # Route objects that are not the record nor lead to it (papers and their parts, terms, memberships): a new
 # route of the meetings app must be built below or declared here, so the walk cannot skip it unseen.
-NOT_THE_RECORD = {"written_paper", "restricted_paper", "section", "appendix", "terms", "membership"}
+NOT_THE_RECORD = {
+    "written_paper",
+    "restricted_paper",
+    "section",
+    "appendix",
+    "terms",
+    "membership",
+    "forward_plan_entry",  # a forward plan entry: planned business, never part of a meeting's record
+}
 MUST_WALK = {
     "meetings:meeting_edit",
     "meetings:attendance",
@@ -213,6 +222,8 @@ def route_variants(signed) -> dict[str, list]:
         "amendment": [
             {"pk": pk} for pk in MinuteAmendment.objects.filter(minute__meeting=meeting).values_list("pk", flat=True)
         ],
+        # An entry of the committee's forward plan offered to the signed meeting's agenda (refused: not a draft).
+        "forward_plan_suggestion": [{"pk": meeting.pk, "entry": entry_for(meeting).pk}],
     }
 
 

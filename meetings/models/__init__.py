@@ -2,6 +2,7 @@
 
 from .attendance import Attendance, Declaration
 from .committees import Committee, Membership, OfficeTerm, TermsOfReference
+from .forward_plan import ForwardPlanEntry
 from .meetings import AgendaItem, Meeting, MeetingStatusChange
 from .minutes import Action, Minute, MinuteAmendment
 from .packs import Pack, PackContent, PackWithdrawal
@@ -16,6 +17,7 @@ __all__ = [
     "Committee",
     "Declaration",
     "Erratum",
+    "ForwardPlanEntry",
     "Meeting",
     "MeetingStatusChange",
     "Membership",

@@ -220,8 +220,11 @@ class Meeting(models.Model):
         )
 
     def previous_meeting(self):
+        """The committee's last meeting before this one that was not cancelled or postponed (a called-off
+        meeting has no minutes to approve and takes no forward-plan entries)."""
         return (
             Meeting.objects.filter(committee_id=self.committee_id, starts_at__lt=self.starts_at)
+            .exclude(status__in=access.CALLED_OFF_STATUSES)
             .order_by("-starts_at")
             .first()
         )

@@ -79,6 +79,33 @@ def test_meeting_pages_have_no_wcag_violations(page, live_server):
     ]:
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
+    forward_plan_pages(page, live_server, july)
+
+
+def forward_plan_pages(page, live_server, july):
+    """The forward plan as the officer works it (a draft meeting showing its suggestions) and as the public reads it."""
+    import datetime
+
+    from meetings.models import ForwardPlanEntry
+    from meetings.services import meeting_create
+
+    draft = meeting_create(
+        committee=july.committee, starts_at=july.starts_at + datetime.timedelta(days=126), contact_name="Anna Taylor"
+    )
+    entry = ForwardPlanEntry.objects.get(title__startswith="Kent Community Safety Agreement")
+    for path in (
+        "/meetings/committees/kcsp/forward-plan/",
+        "/meetings/committees/kcsp/forward-plan/new/",
+        f"/meetings/forward-plan/entries/{entry.pk}/",
+        f"/meetings/forward-plan/entries/{entry.pk}/edit/",
+        f"/meetings/forward-plan/entries/{entry.pk}/move/",
+        f"/meetings/{draft.pk}/",
+        f"/meetings/{draft.pk}/forward-plan/{entry.pk}/add/",
+        "/meetings/forward-plan/kcsp/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    assert page.get_by_text("Restricted: the press and public are likely to be excluded").count() == 1
 
 
 def test_action_plan_pages_have_no_wcag_violations(page, live_server):
