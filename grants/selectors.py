@@ -1,5 +1,7 @@
 """Reads for the grant pages, each loading what its page shows in a fixed number of queries."""
 
+import datetime
+
 from django.db.models import Prefetch
 
 from .budget import year_summaries
@@ -24,7 +26,8 @@ def bid_detail_queryset(user):
 
 
 def funded_bids(year: GrantYear | None = None):
-    """Projects the Commissioner approved: public, with outcomes once reported."""
+    """Projects approved at their year's last step (the Commissioner's, or the chair's where it was final):
+    public, with outcomes once reported."""
     bids = Bid.objects.funded().select_related("grant_year", "applicant_organisation", "priority")
     if year is not None:
         bids = bids.filter(grant_year=year)
@@ -44,3 +47,46 @@ def awaiting_chair():
 def pots_by_year(years) -> dict:
     """Both pots of every year given, in one query however many years there are."""
     return {summary.year.pk: summary.pots for summary in year_summaries(years)}
+
+
+def decision_minutes(user, year: GrantYear):
+    """Minutes that may record the decision on a bid of this year: the partnership's own meetings (committees
+    that are no one's subgroup) from April of the year before to the end of the year after, only those this
+    user may read (restricted and DHR minutes stay out for those not entitled), newest first."""
+    from meetings.models import Minute
+
+    starts = datetime.date(year.year - 1, 4, 1)
+    ends = datetime.date(year.year + 2, 4, 1)
+    return (
+        Minute.objects.visible_to(user)
+        .filter(committee__parent__isnull=True, meeting__starts_at__date__gte=starts, meeting__starts_at__date__lt=ends)
+        .select_related("meeting", "committee")
+        .order_by("-meeting__starts_at", "-number")
+    )
+
+
+def decided_minute(bid: Bid, user):
+    """The minute that decided the bid, when there is one and this user may read it; else None."""
+    if bid.decided_at_minute_id is None:
+        return None
+    from meetings.models import Minute
+
+    return (
+        Minute.objects.visible_to(user)
+        .select_related("meeting", "committee")
+        .filter(pk=bid.decided_at_minute_id)
+        .first()
+    )
+
+
+def bids_for_plan_item(item, user) -> list[tuple]:
+    """The bids that fund an action plan item (any version of it), as (bid, may_open) pairs: the bids this user
+    may open, and the funded ones the year page publishes anyway; by year and number."""
+    visible = Bid.objects.visible_to(user).for_plan_item(item)
+    bids = (
+        (visible | Bid.objects.funded().for_plan_item(item))
+        .select_related("grant_year", "applicant_organisation")
+        .order_by("grant_year__year", "number")
+    )
+    openable = set(visible.values_list("pk", flat=True))
+    return [(bid, bid.pk in openable) for bid in bids]
