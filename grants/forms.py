@@ -239,7 +239,7 @@ class MinuteChoiceField(forms.ModelChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "The minute that decided it (optional)")
         kwargs.setdefault(
-            "help_text", "From the partnership's meetings around this grant year. You can add it later on the bid."
+            "help_text", "From the partnership's meetings. You can add it later on the bid."
         )
         kwargs.setdefault("empty_label", "Not chosen")
         super().__init__(**kwargs)
@@ -265,7 +265,7 @@ class BidMinuteForm(GdsFormMixin, forms.ModelForm):
         self.fields["decided_at_minute"].label = "The minute that decided it"
         self.fields[
             "decided_at_minute"
-        ].help_text = "From the partnership's meetings around this grant year. Choose 'Not chosen' to remove the link."
+        ].help_text = "From the partnership's meetings. Choose 'Not chosen' to remove the link."
 
 
 class ChairDecisionForm(TypedTextMixin, forms.Form):

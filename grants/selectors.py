@@ -1,7 +1,5 @@
 """Reads for the grant pages, each loading what its page shows in a fixed number of queries."""
 
-import datetime
-
 from django.db.models import Prefetch
 
 from .budget import year_summaries
@@ -49,17 +47,15 @@ def pots_by_year(years) -> dict:
     return {summary.year.pk: summary.pots for summary in year_summaries(years)}
 
 
-def decision_minutes(user, year: GrantYear):
-    """Minutes that may record the decision on a bid of this year: the partnership's own meetings (committees
-    that are no one's subgroup) from April of the year before to the end of the year after, only those this
-    user may read (restricted and DHR minutes stay out for those not entitled), newest first."""
+def decision_minutes(user):
+    """Minutes that may record the decision on a bid: the partnership's own meetings (committees
+    that are no one's subgroup: the board whose chair decides bids), only those this user may read (restricted
+    and DHR minutes stay out for those not entitled), newest meeting first."""
     from meetings.models import Minute
 
-    starts = datetime.date(year.year - 1, 4, 1)
-    ends = datetime.date(year.year + 2, 4, 1)
     return (
         Minute.objects.visible_to(user)
-        .filter(committee__parent__isnull=True, meeting__starts_at__date__gte=starts, meeting__starts_at__date__lt=ends)
+        .filter(committee__parent__isnull=True)
         .select_related("meeting", "committee")
         .order_by("-meeting__starts_at", "-number")
     )

@@ -221,8 +221,8 @@ def _check_minute(*, bid: Bid, minute, user: User) -> None:
 
     if minute is None:
         return
-    if not decision_minutes(user, bid.grant_year).filter(pk=minute.pk).exists():
-        raise ValidationError("Choose a minute of the partnership's meetings around this grant year that you may read.")
+    if not decision_minutes(user).filter(pk=minute.pk).exists():
+        raise ValidationError("Choose a minute of the partnership's meetings that you may read.")
 
 
 @transaction.atomic

@@ -176,7 +176,7 @@ class BidStepView(BidFormPageMixin, FormView):
     def get_form_kwargs(self):
         minutes = None
         if self.step.target in MINUTED_TARGETS and self.request.user.has_perm("grants.manage_grant"):
-            minutes = selectors.decision_minutes(self.request.user, self.bid.grant_year)
+            minutes = selectors.decision_minutes(self.request.user)
         return {**super().get_form_kwargs(), "step": self.step, "bid": self.bid, "minutes": minutes}
 
     def get_context_data(self, **kwargs):
@@ -204,7 +204,7 @@ class BidMinuteView(RecordLockMixin, BidFormPageMixin, UpdateView):
         return self.bid
 
     def get_form_kwargs(self):
-        minutes = selectors.decision_minutes(self.request.user, self.bid.grant_year)
+        minutes = selectors.decision_minutes(self.request.user)
         return {**super().get_form_kwargs(), "minutes": minutes}
 
     def form_valid(self, form):
