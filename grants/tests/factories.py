@@ -54,7 +54,11 @@ def grants_world(*, member_user, year: int = 2022, tmp_upload=None) -> dict:
     recommended = BidFactory(grant_year=grant_year, status=Bid.Status.RECOMMENDED, created_by=member_user)
     decided = BidFactory(grant_year=grant_year, status=Bid.Status.APPROVED, created_by=member_user)
     BidStep.objects.create(
-        bid=decided, from_status=Bid.Status.RECOMMENDED, to_status=Bid.Status.APPROVED, by=member_user, at=timezone.now()
+        bid=decided,
+        from_status=Bid.Status.RECOMMENDED,
+        to_status=Bid.Status.APPROVED,
+        by=member_user,
+        at=timezone.now(),
     )
     attachment = BidAttachment.objects.create(
         bid=submitted,
