@@ -238,9 +238,7 @@ class MinuteChoiceField(forms.ModelChoiceField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "The minute that decided it (optional)")
-        kwargs.setdefault(
-            "help_text", "From the partnership's meetings. You can add it later on the bid."
-        )
+        kwargs.setdefault("help_text", "From the partnership's meetings. You can add it later on the bid.")
         kwargs.setdefault("empty_label", "Not chosen")
         super().__init__(**kwargs)
         self.error_messages["invalid_choice"] = "Choose a minute from the list"
