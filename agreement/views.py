@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
+from grants.selectors import bids_for_plan_item
 from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
@@ -28,9 +29,7 @@ def visible_versions(user):
 
 
 def visible_items(user):
-    return PlanItem.objects.visible_to(user).select_related(
-        "version__plan__agreement", "priority"
-    )
+    return PlanItem.objects.visible_to(user).select_related("version__plan__agreement", "priority")
 
 
 class AgreementListView(ListView):
@@ -94,6 +93,7 @@ class ItemDetailView(DetailView):
             history=history,
             can_edit=user.has_perm("agreement.edit_plan") and not item.version.is_frozen,
             can_update=user.has_perm("agreement.edit_plan"),
+            item_bids=bids_for_plan_item(item, user),
             **kwargs,
         )
 

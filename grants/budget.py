@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from .models import ZERO, Bid, GrantYear, Pot
+from .models import ZERO, Bid, GrantYear, Pot, funded_q
 
 S = Bid.Status
 COST = Case(
@@ -29,10 +29,11 @@ class PotFigures:
     drawn: Decimal  # endorsed by the chair or later, at actual spend once completed
     awaiting: Decimal  # recommended by the working group, waiting for the chair
     locked: bool
+    single: bool = False  # the year holds the whole grant in this one pot
 
     @property
     def label(self) -> str:
-        return Pot(self.pot).label
+        return "Grant (one pot)" if self.single else Pot(self.pot).label
 
     @property
     def allocated(self) -> Decimal:
@@ -43,31 +44,40 @@ class PotFigures:
         return self.size - self.allocated
 
 
+def _pot(year: GrantYear, pot: str, sums: dict) -> PotFigures:
+    return PotFigures(
+        pot=pot,
+        size=year.pot_size(pot),
+        drawn=sums.get(f"{pot}_drawn", ZERO),
+        awaiting=sums.get(f"{pot}_awaiting", ZERO),
+        locked=pot == Pot.TACTICAL and year.tactical_locked,
+        single=not year.has_tactical_pot,
+    )
+
+
 def pot_figures(year: GrantYear, *, exclude: Bid | None = None) -> dict[str, PotFigures]:
-    """Both pots of the year in one query; `exclude` leaves out the bid being decided."""
+    """The year's pots (both, or the one pot of a one-pot year) in one query; `exclude` leaves out the bid
+    being decided."""
     bids = Bid.objects.filter(grant_year=year)
     if exclude is not None:
         bids = bids.exclude(pk=exclude.pk)
     aggregates = {}
-    for pot in Pot.values:
+    for pot in year.pots:
         aggregates[f"{pot}_drawn"] = _sum(COST, Q(pot=pot, status__in=Bid.DRAWING))
         aggregates[f"{pot}_awaiting"] = _sum("amount_requested", Q(pot=pot, status=S.RECOMMENDED))
     sums = bids.aggregate(**aggregates)
-    return {
-        pot: PotFigures(
-            pot=pot,
-            size=year.pot_size(pot),
-            drawn=sums[f"{pot}_drawn"],
-            awaiting=sums[f"{pot}_awaiting"],
-            locked=pot == Pot.TACTICAL and year.tactical_locked,
-        )
-        for pot in Pot.values
-    }
+    return {pot: _pot(year, pot, sums) for pot in year.pots}
 
 
 @dataclass(frozen=True)
 class YearSummary:
-    """The grant-year figures as the working group's report gives them."""
+    """The grant-year figures as the working group's report gives them.
+
+    allocated: money approved at the year's deciding step and on (the funded bids, at actual spend once
+    completed); awaiting_chair: recommended, waiting for the chair; awaiting_commissioner: endorsed by the
+    chair, waiting for the Commissioner (years with that step); remaining: what no bid has claimed yet.
+    All in pounds as Decimal.
+    """
 
     year: GrantYear
     pots: dict
@@ -75,18 +85,20 @@ class YearSummary:
     amount_applied_for: Decimal
     spent: Decimal
     funded_projects: int
+    allocated: Decimal
+    awaiting_commissioner: Decimal
 
     @property
     def total_available(self) -> Decimal:
         return sum((figures.size for figures in self.pots.values()), ZERO)
 
     @property
-    def allocated(self) -> Decimal:
-        return sum((figures.allocated for figures in self.pots.values()), ZERO)
+    def awaiting_chair(self) -> Decimal:
+        return sum((figures.awaiting for figures in self.pots.values()), ZERO)
 
     @property
     def remaining(self) -> Decimal:
-        return self.total_available - self.allocated
+        return self.total_available - sum((figures.allocated for figures in self.pots.values()), ZERO)
 
     @property
     def underspend(self) -> Decimal:
@@ -105,7 +117,11 @@ def year_summaries(years) -> list[YearSummary]:
             received=Count("pk", filter=~Q(status=S.DRAFT)),
             applied=_sum("amount_requested", ~Q(status=S.DRAFT)),
             spent=_sum("actual_spend", Q(status=S.COMPLETED)),
-            funded=Count("pk", filter=Q(status__in=Bid.FUNDED)),
+            funded=Count("pk", filter=funded_q()),
+            allocated=_sum(COST, funded_q()),
+            awaiting_commissioner=_sum(
+                "amount_requested", Q(grant_year__commissioner_step=True, status__in=Bid.AWAITING_COMMISSIONER)
+            ),
             **{f"{pot}_drawn": _sum(COST, Q(pot=pot, status__in=Bid.DRAWING)) for pot in Pot.values},
             **{f"{pot}_awaiting": _sum("amount_requested", Q(pot=pot, status=S.RECOMMENDED)) for pot in Pot.values},
         )
@@ -113,16 +129,7 @@ def year_summaries(years) -> list[YearSummary]:
     summaries = []
     for year in years:
         row = counts.get(year.pk, {})
-        pots = {
-            pot: PotFigures(
-                pot=pot,
-                size=year.pot_size(pot),
-                drawn=row.get(f"{pot}_drawn", ZERO),
-                awaiting=row.get(f"{pot}_awaiting", ZERO),
-                locked=pot == Pot.TACTICAL and year.tactical_locked,
-            )
-            for pot in Pot.values
-        }
+        pots = {pot: _pot(year, pot, row) for pot in year.pots}
         summaries.append(
             YearSummary(
                 year=year,
@@ -131,6 +138,8 @@ def year_summaries(years) -> list[YearSummary]:
                 amount_applied_for=row.get("applied", ZERO),
                 spent=row.get("spent", ZERO),
                 funded_projects=row.get("funded", 0),
+                allocated=row.get("allocated", ZERO),
+                awaiting_commissioner=row.get("awaiting_commissioner", ZERO),
             )
         )
     return summaries
@@ -142,6 +151,7 @@ def totals(summaries: list[YearSummary]) -> dict:
         "applications_received": sum(s.applications_received for s in summaries),
         "total_available": sum((s.total_available for s in summaries), ZERO),
         "allocated": sum((s.allocated for s in summaries), ZERO),
+        "awaiting_chair": sum((s.awaiting_chair for s in summaries), ZERO),
         "spent": sum((s.spent for s in summaries), ZERO),
         "returned": sum((s.year.returned_unspent for s in summaries), ZERO),
     }

@@ -1,6 +1,7 @@
 """Bids as rows: the officers' CSV/XLSX of a year's bids, and 360Giving rows of funded grants for publication."""
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -26,7 +27,7 @@ BID_COLUMNS = [
     "Outcomes",
 ]
 
-# The 360Giving Data Standard's column titles for the fields a published grant needs.
+# The 360Giving Data Standard's column titles (its spreadsheet template) for the fields a published grant needs.
 GIVING_COLUMNS = [
     "Identifier",
     "Title",
@@ -36,10 +37,14 @@ GIVING_COLUMNS = [
     "Award Date",
     "Recipient Org:Identifier",
     "Recipient Org:Name",
+    "Recipient Org:Charity Number",
+    "Recipient Org:Company Number",
     "Funding Org:Identifier",
     "Funding Org:Name",
     "Grant Programme:Title",
 ]
+# The partnership's dates are Kent's: a decision at 23:30 UTC in British Summer Time is made the next day.
+LOCAL = ZoneInfo("Europe/London")
 
 
 MONEY_COLUMNS = (7, 8, 9, 12)
@@ -58,7 +63,7 @@ def bid_rows(year: GrantYear, bids) -> list[list]:
                 f"{bid.contact_name} <{bid.contact_email}>",
                 bid.priority.name if bid.priority else "",
                 bid.plan_item.number if bid.plan_item else "",
-                bid.get_pot_display(),
+                bid.pot_label,
                 bid.amount_requested,
                 bid.total_cost,
                 bid.match_funding,
@@ -92,17 +97,27 @@ def bids_xlsx(year: GrantYear, bids) -> bytes:
 
 
 def award_date(bid: Bid):
-    """The local date (Europe/London) of final approval: the Commissioner's, else the chair's; None if neither."""
-    dates = {step.to_status: step.at for step in bid.steps.all()}
-    when = dates.get(Bid.Status.COMMISSIONER_APPROVED) or dates.get(Bid.Status.APPROVED)
-    return timezone.localdate(when) if when else None
+    """The local date (Europe/London) of the year's deciding step: the Commissioner's approval where the year
+    has that step, the chair's where the chair's was final; None if the bid never took it. Uses the bid's
+    prefetched steps (the latest such step, should a decision have been taken twice)."""
+    deciding = bid.grant_year.deciding_status
+    times = [step.at for step in bid.steps.all() if step.to_status == deciding]
+    return timezone.localtime(max(times), LOCAL).date() if times else None
+
+
+def recipient_identifier(organisation) -> str:
+    """The organisation's official org-id (GB-CHC-…, GB-COH-…, GB-LAE-…); the configured 360Giving prefix
+    (settings.GRANTS_360_PREFIX) with the organisation's number only when it has none."""
+    return organisation.org_id or f"{settings.GRANTS_360_PREFIX}-org-{organisation.pk}"
 
 
 def giving_rows(bids) -> list[list]:
+    """One 360Giving row per funded bid, in GIVING_COLUMNS order: the amount at actual spend once completed."""
     prefix = settings.GRANTS_360_PREFIX
     rows = []
     for bid in bids:
         amount = bid.actual_spend if bid.status == Bid.Status.COMPLETED else bid.amount_requested
+        organisation = bid.applicant_organisation
         rows.append(
             [
                 f"{prefix}-{bid.grant_year.year}-{bid.number:02d}",
@@ -111,8 +126,10 @@ def giving_rows(bids) -> list[list]:
                 "GBP",
                 amount.quantize(PENNY),
                 award_date(bid),
-                f"{prefix}-org-{bid.applicant_organisation_id}",
-                bid.applicant_organisation.name,
+                recipient_identifier(organisation),
+                organisation.name,
+                "".join(organisation.charity_number.split()),
+                "".join(organisation.company_number.split()).upper(),
                 settings.GRANTS_FUNDER_ID,
                 settings.GRANTS_FUNDER_NAME,
                 f"Crime Reduction Grant {bid.grant_year.label}",

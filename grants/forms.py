@@ -12,7 +12,7 @@ from kcsp.forms import GdsFormMixin, TypedTextMixin
 from kcsp.models import Organisation
 from meetings.uploads import check_upload
 
-from .models import Bid, GrantYear
+from .models import Bid, GrantYear, Pot
 from .workflow import Step
 
 MONEY_ERRORS = {
@@ -32,8 +32,34 @@ def _money_fields(form, *names: str) -> None:
         field.label = f"{field.label} (£)"
 
 
+POT_MODEL_CHOICES = [
+    ("split", "Split: an up-front allocation and a tactical pot for issues that emerge in-year"),
+    ("one", "One pot: the whole grant is allocated together"),
+]
+FINAL_APPROVAL_CHOICES = [
+    ("commissioner", "The Commissioner, after the chair has approved"),
+    ("chair", "The chair: the chair's approval is final"),
+]
+
+
 class GrantYearForm(GdsFormMixin, forms.ModelForm):
+    """A grant year as its round is run: one pot or the split, and whose approval is final. The tactical
+    pot is asked for only when the grant is split (a one-pot year has none, and nothing is invented)."""
+
     submit_label = "Save grant year"
+
+    pot_model = forms.ChoiceField(
+        label="How is the grant held?",
+        choices=POT_MODEL_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the grant is split or held in one pot"},
+    )
+    final_approval = forms.ChoiceField(
+        label="Who gives final approval to a bid?",
+        choices=FINAL_APPROVAL_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whose approval is final"},
+    )
 
     class Meta:
         model = GrantYear
@@ -44,18 +70,43 @@ class GrantYearForm(GdsFormMixin, forms.ModelForm):
                 "unique": "That grant year already exists",
             },
             "amount_granted": {"required": "Enter the amount granted"},
-            "tactical_pot": {"required": "Enter the tactical pot, or 0"},
         }
+
+    field_order = ["year", "amount_granted", "pot_model", "tactical_pot", "final_approval"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _money_fields(self, "amount_granted", "tactical_pot", "refunds_received", "rolled_over")
-        if self.instance.pk:
+        self.fields["tactical_pot"].required = False
+        self.fields[
+            "tactical_pot"
+        ].help_text = "Only when the grant is split: up to a third of the grant, kept for emerging issues in-year."
+        year = self.instance
+        if year.pk:
             self.fields["year"].disabled = True
+            self.initial.setdefault("pot_model", "split" if year.has_tactical_pot else "one")
+            self.initial.setdefault("final_approval", "commissioner" if year.commissioner_step else "chair")
+            if not year.has_tactical_pot:
+                self.initial["tactical_pot"] = None
 
     def clean(self):
-        """Figures may change in-year, but never below what the chair has already approved from a pot."""
+        """A tactical pot only when the split is on; figures may change in-year, but never below what the
+        chair has already approved from a pot."""
         cleaned = super().clean()
+        split = cleaned.get("pot_model") == "split"
+        tactical = cleaned.get("tactical_pot")
+        if cleaned.get("pot_model") == "one" and tactical:
+            self.add_error(
+                "tactical_pot", "A grant held in one pot has no tactical pot: leave it blank, or choose the split"
+            )
+        elif split and tactical is None and "tactical_pot" not in self.errors:
+            self.add_error("tactical_pot", "Enter the tactical pot, or choose one pot")
+        if "pot_model" in cleaned:
+            self.instance.has_tactical_pot = split
+            if not split:
+                cleaned["tactical_pot"] = Decimal("0.00")
+        if "final_approval" in cleaned:
+            self.instance.commissioner_step = cleaned["final_approval"] == "commissioner"
         if self.instance.pk is None or self.errors:
             return cleaned
         from .budget import pot_figures
@@ -63,7 +114,7 @@ class GrantYearForm(GdsFormMixin, forms.ModelForm):
         proposed = copy.copy(self.instance)
         for name in ("amount_granted", "tactical_pot", "refunds_received", "rolled_over"):
             setattr(proposed, name, cleaned.get(name, getattr(proposed, name)))
-        for pot, figures in pot_figures(self.instance).items():
+        for pot, figures in pot_figures(GrantYear.objects.get(pk=self.instance.pk)).items():
             if proposed.pot_size(pot) < figures.drawn:
                 field = "tactical_pot" if pot == "tactical" else "amount_granted"
                 self.add_error(
@@ -124,6 +175,9 @@ class BidForm(GdsFormMixin, forms.ModelForm):
         self.fields["plan_item"].help_text = "If the project delivers an item of the action plan."
         self.fields["description"].help_text = "What the project will do, for whom, and how success will be measured."
         self.fields["match_funding_source"].help_text = "For example: the Violence Reduction Unit meets the rest."
+        if not grant_year.has_tactical_pot:
+            del self.fields["pot"]  # one pot: every bid draws on it (Bid.pot stays up-front)
+            self.instance.pot = Pot.UPFRONT
 
     @staticmethod
     def _plan_items(grant_year: GrantYear, user):
@@ -144,9 +198,11 @@ class StepForm(GdsFormMixin, forms.Form):
 
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=2000)
 
-    def __init__(self, *args, step: Step, bid: Bid, **kwargs):
+    def __init__(self, *args, step: Step, bid: Bid, minutes=None, **kwargs):
         self.submit_label = step.label
         super().__init__(*args, **kwargs)
+        if minutes is not None:
+            self.fields["decided_at_minute"] = MinuteChoiceField(queryset=minutes, required=False)
         self.step = step
         self.fields["reason"].label = step.reason_label
         self.fields["reason"].required = step.reason_required
@@ -175,6 +231,39 @@ class StepForm(GdsFormMixin, forms.Form):
             )
         if step.warning:
             self.helper.inputs = [Submit("submit", step.label, css_class="govuk-button--warning")]
+
+
+class MinuteChoiceField(forms.ModelChoiceField):
+    """A minute named as the papers cite it: 'Minute 57, KCSP 24 March 2022: Crime Reduction Grant'."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "The minute that decided it (optional)")
+        kwargs.setdefault("help_text", "From the partnership's meetings. You can add it later on the bid.")
+        kwargs.setdefault("empty_label", "Not chosen")
+        super().__init__(**kwargs)
+        self.error_messages["invalid_choice"] = "Choose a minute from the list"
+
+    def label_from_instance(self, minute):
+        return f"Minute {minute.number}, {minute.committee.label} {minute.meeting.starts_at:%-d %B %Y}: {minute.title}"
+
+
+class BidMinuteForm(GdsFormMixin, forms.ModelForm):
+    """The bid page's link from a decided bid to the minute and resolution that decided it."""
+
+    submit_label = "Save the minute"
+
+    class Meta:
+        model = Bid
+        fields = ["decided_at_minute"]
+        field_classes = {"decided_at_minute": MinuteChoiceField}
+
+    def __init__(self, *args, minutes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_at_minute"].queryset = minutes
+        self.fields["decided_at_minute"].label = "The minute that decided it"
+        self.fields[
+            "decided_at_minute"
+        ].help_text = "From the partnership's meetings. Choose 'Not chosen' to remove the link."
 
 
 class ChairDecisionForm(TypedTextMixin, forms.Form):

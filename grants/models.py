@@ -35,12 +35,42 @@ class Pot(models.TextChoices):
     TACTICAL = "tactical", "Tactical pot"
 
 
+# The statuses of a funded bid: approved at the last step the year has, and on. One rule, used everywhere
+# (the year page, the budget, 360Giving) through GrantYear.funded_statuses and BidQuerySet.funded().
+FUNDED_AFTER_COMMISSIONER = ("commissioner_approved", "in_delivery", "completed")
+FUNDED_AFTER_CHAIR = ("approved", "in_delivery", "completed")
+
+
+def funded_q(prefix: str = "") -> Q:
+    """Bids funded under their own year's rule: the Commissioner's approval where the year has that step,
+    the chair's where the chair's approval was final. `prefix` reaches the bid through a relation."""
+    return Q(**{f"{prefix}grant_year__commissioner_step": True, f"{prefix}status__in": FUNDED_AFTER_COMMISSIONER}) | Q(
+        **{f"{prefix}grant_year__commissioner_step": False, f"{prefix}status__in": FUNDED_AFTER_CHAIR}
+    )
+
+
 class GrantYear(models.Model):
-    """What the Police and Crime Commissioner granted for one April–March year, and how it was held."""
+    """What the Police and Crime Commissioner granted for one April–March year, and how the round was run.
+
+    Rounds differ by year (DOMAIN.md): some years held the grant in one pot and the chair's approval was
+    final; later years split it into up-front and tactical pots and added the Commissioner's approval.
+    """
 
     year = models.PositiveSmallIntegerField(unique=True, help_text="The year the financial year starts, e.g. 2022.")
     amount_granted = money("amount granted by the Commissioner")
-    tactical_pot = money("tactical pot", help_text="Up to a third of the grant, kept for emerging issues in-year.")
+    has_tactical_pot = models.BooleanField(
+        "split into up-front and tactical pots",
+        default=True,
+        help_text="Off when the whole grant was held in one pot.",
+    )
+    commissioner_step = models.BooleanField(
+        "the Commissioner gives final approval",
+        default=True,
+        help_text="Off when the chair's approval was final.",
+    )
+    tactical_pot = money(
+        "tactical pot", default=ZERO, help_text="Up to a third of the grant, kept for emerging issues in-year."
+    )
     refunds_received = money("refunds received", default=ZERO, help_text="Money paid back during the year.")
     rolled_over = money("rolled over from the previous year", default=ZERO)
     tactical_locked = models.BooleanField(
@@ -59,6 +89,10 @@ class GrantYear(models.Model):
                 condition=Q(amount_granted__gte=F("tactical_pot") * 3), name="tactical_pot_at_most_a_third"
             ),
             models.CheckConstraint(condition=Q(amount_granted__gte=0), name="grant_not_negative"),
+            models.CheckConstraint(
+                condition=Q(has_tactical_pot=True) | Q(tactical_pot=0, tactical_locked=False),
+                name="one_pot_year_has_no_tactical_pot",
+            ),
         ]
 
     def __str__(self):
@@ -79,7 +113,37 @@ class GrantYear(models.Model):
     def is_closed(self) -> bool:
         return self.closed_on is not None
 
+    @property
+    def pots(self) -> tuple:
+        """The pots this year holds: the up-front allocation alone in a one-pot year."""
+        return (Pot.UPFRONT, Pot.TACTICAL) if self.has_tactical_pot else (Pot.UPFRONT,)
+
+    @property
+    def deciding_status(self) -> str:
+        """The status a bid reaches at the year's last approval: the Commissioner's, or the chair's."""
+        return Bid.Status.COMMISSIONER_APPROVED if self.commissioner_step else Bid.Status.APPROVED
+
+    @property
+    def funded_statuses(self) -> tuple:
+        """A bid is funded once approved at the last step this year has (see funded_q)."""
+        return FUNDED_AFTER_COMMISSIONER if self.commissioner_step else FUNDED_AFTER_CHAIR
+
+    @property
+    def deciding_step_label(self) -> str:
+        return "the Commissioner's approval" if self.commissioner_step else "the chair's approval"
+
+    @property
+    def round_label(self) -> str:
+        """How the round was run, in a phrase: 'One pot; the chair's approval is final'."""
+        pots = "Up-front and tactical pots" if self.has_tactical_pot else "One pot"
+        final = "the Commissioner gives final approval" if self.commissioner_step else "the chair's approval is final"
+        return f"{pots}; {final}"
+
     def clean(self):
+        if not self.has_tactical_pot and (self.tactical_pot or self.tactical_locked):
+            raise ValidationError(
+                {"tactical_pot": "A year held in one pot has no tactical pot: leave it blank, or split the grant."}
+            )
         granted, tactical = self.amount_granted, self.tactical_pot
         if granted is not None and tactical is not None and tactical * 3 > granted:
             most = (granted / 3).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
@@ -88,9 +152,10 @@ class GrantYear(models.Model):
             )
 
     def pot_size(self, pot: str) -> Decimal:
-        """Money the pot can ever hold this year: refunds and roll-over go to the up-front pot."""
+        """Money the pot can ever hold this year: refunds and roll-over go to the up-front pot.
+        A one-pot year's single pot is the up-front pot; it has no tactical pot (size £0)."""
         if pot == Pot.TACTICAL:
-            return self.tactical_pot
+            return self.tactical_pot if self.has_tactical_pot else ZERO
         return self.upfront_share + self.refunds_received + self.rolled_over
 
 
@@ -107,7 +172,12 @@ class BidQuerySet(models.QuerySet):
         return self.filter(status=Bid.Status.RECOMMENDED)
 
     def funded(self):
-        return self.filter(status__in=Bid.FUNDED)
+        """Bids approved at the last step their own year has, and on (funded_q)."""
+        return self.filter(funded_q())
+
+    def for_plan_item(self, item):
+        """Bids linked to this action plan item in any version of the plan (matched by the item's key)."""
+        return self.filter(plan_item__key=item.key)
 
     def in_status(self, statuses):
         return self.filter(status__in=statuses)
@@ -132,7 +202,8 @@ class Bid(models.Model):
 
     # Bids whose money is drawn from the pot: endorsed by the chair and not since released.
     DRAWING = ("approved", "with_commissioner", "commissioner_approved", "in_delivery", "completed")
-    FUNDED = ("commissioner_approved", "in_delivery", "completed")
+    # Approved by the chair, waiting for the Commissioner (years with that step only).
+    AWAITING_COMMISSIONER = ("approved", "with_commissioner")
 
     grant_year = models.ForeignKey(GrantYear, on_delete=models.PROTECT, related_name="bids")
     number = models.PositiveSmallIntegerField(editable=False)
@@ -165,6 +236,15 @@ class Bid(models.Model):
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
     actual_spend = money("actual spend", null=True, blank=True)
     outcomes = models.TextField(blank=True, help_text="What the project delivered, e.g. 55 people trained.")
+    decided_at_minute = models.ForeignKey(
+        "meetings.Minute",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grant_bids",
+        verbose_name="minute that decided it",
+        help_text="The minute and resolution of the meeting that decided the bid.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grant_bids")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -198,6 +278,15 @@ class Bid(models.Model):
         return f"CRG {self.grant_year.label}-{self.number:02d}"
 
     @property
+    def pot_label(self) -> str:
+        """The pot as the papers name it; a one-pot year's bids are simply in 'the grant'."""
+        return self.get_pot_display() if self.grant_year.has_tactical_pot else "The grant (one pot)"
+
+    @property
+    def is_funded(self) -> bool:
+        return self.status in self.grant_year.funded_statuses
+
+    @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
@@ -223,6 +312,8 @@ class Bid(models.Model):
                 errors["amount_requested"] = "The amount requested cannot be more than the total project cost."
             elif self.match_funding is not None and self.match_funding > self.total_cost - self.amount_requested:
                 errors["match_funding"] = "Match funding and the amount requested cannot be more than the total cost."
+        if self.pot == Pot.TACTICAL and self.grant_year_id and not self.grant_year.has_tactical_pot:
+            errors["pot"] = f"The {self.grant_year.label} grant is held in one pot: it has no tactical pot."
         if self.match_funding and not self.match_funding_source.strip():
             errors["match_funding_source"] = "Enter where the match funding comes from."
         if self.priority_id and self.grant_year_id and self.priority.agreement.year != self.grant_year.year:

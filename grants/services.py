@@ -57,15 +57,51 @@ def bid_save(*, bid: Bid, user: User) -> Bid:
     return bid
 
 
+YEAR_FIELDS = ["amount_granted", "has_tactical_pot", "commissioner_step", "tactical_pot", "refunds_received"]
+
+
+@transaction.atomic
+def year_create(*, year: GrantYear) -> GrantYear:
+    """A new grant year as the round is run: one pot or the up-front/tactical split, the chair's approval
+    final or the Commissioner's after it. A one-pot year holds no tactical pot (GrantYear.clean)."""
+    if not year.has_tactical_pot:
+        year.tactical_pot, year.tactical_locked, year.tactical_locked_reason = ZERO, False, ""
+    year.full_clean()
+    year.save()
+    return year
+
+
+def _round_shape_guard(*, current: GrantYear, year: GrantYear) -> None:
+    """How the round is run may change only while no bid depends on the old shape."""
+    if current.has_tactical_pot and not year.has_tactical_pot:
+        in_tactical = current.bids.filter(pot=Pot.TACTICAL).count()
+        if in_tactical:
+            raise ValidationError(
+                f"{in_tactical} bid{'s are' if in_tactical != 1 else ' is'} in the tactical pot: "
+                "the grant can be held in one pot only when no bid is in the tactical pot."
+            )
+    if (
+        current.commissioner_step != year.commissioner_step
+        and current.bids.filter(steps__to_status=Bid.Status.APPROVED).exists()
+    ):
+        raise ValidationError(
+            "The chair has already approved bids this year: whether the Commissioner gives final approval "
+            "can no longer change."
+        )
+
+
 @transaction.atomic
 def year_figures_save(*, year: GrantYear) -> GrantYear:
-    """The year's money changes under the same lock as decisions, never below what is approved, and
-    never once the year is closed (its under-spend is settled)."""
+    """The year's money and the shape of its round change under the same lock as decisions, never below
+    what is approved, and never once the year is closed (its under-spend is settled)."""
     from .budget import pot_figures
 
     current = GrantYear.objects.select_for_update().get(pk=year.pk)
     if current.is_closed:
         raise ValidationError(f"The {current.label} grant year is closed: its figures can no longer change.")
+    _round_shape_guard(current=current, year=year)
+    if not year.has_tactical_pot:
+        year.tactical_pot, year.tactical_locked, year.tactical_locked_reason = ZERO, False, ""
     for pot, figures in pot_figures(current).items():
         if year.pot_size(pot) < figures.drawn:
             raise ValidationError(
@@ -73,12 +109,16 @@ def year_figures_save(*, year: GrantYear) -> GrantYear:
                 f"£{figures.drawn:,.2f} already approved from it."
             )
     year.full_clean()
-    year.save(update_fields=["amount_granted", "tactical_pot", "refunds_received", "rolled_over"])
+    year.save(update_fields=[*YEAR_FIELDS, "rolled_over", "tactical_locked", "tactical_locked_reason"])
     return year
 
 
 def _budget_guard(*, bid: Bid, year: GrantYear, guard: str) -> None:
     """Refuse a draw that would take the pot past what is left, saying the figures."""
+    if bid.pot not in year.pots:
+        raise ValidationError(
+            f"The {year.label} grant is held in one pot: {bid.reference} cannot draw on a tactical pot."
+        )
     figures = pot_figures(year, exclude=bid)[bid.pot]
     pot_name = Pot(bid.pot).label.lower()
     if figures.locked:
@@ -104,7 +144,7 @@ def _mark_plan_item_grant_funded(bid: Bid) -> None:
     if bid.plan_item_id is None:
         return
     items = PlanItem.objects.filter(key=bid.plan_item.key, version__status=PlanVersion.Status.DRAFT, grant_funded=False)
-    for item in items.select_for_update():
+    for item in items.select_for_update(of=("self",)):
         item.grant_funded = True
         item.revision += 1
         item.save(update_fields=["grant_funded", "revision", "updated_at"])
@@ -119,6 +159,7 @@ def bid_step(
     reason: str = "",
     actual_spend: Decimal | None = None,
     outcomes: str = "",
+    decided_at_minute=None,
 ) -> Bid:
     """Move a bid one step, recording who, when and why. The year row is locked first so two
     decisions on the same year are taken one after the other and cannot overspend a pot together."""
@@ -129,7 +170,9 @@ def bid_step(
     bid = Bid.objects.select_for_update().select_related("grant_year").get(pk=bid.pk)
     if not user.has_perm(step.permission, bid):
         raise PermissionDenied
-    if bid.status not in step.sources:
+    if not step.sources_for(year):
+        raise ValidationError(f"The {year.label} round ends at the chair's approval: it has no step '{step.label}'.")
+    if bid.status not in step.sources_for(year):
         raise ValidationError(
             f"{bid.reference} is '{bid.get_status_display()}', so it cannot be moved to "
             f"'{Bid.Status(step.target).label}'."
@@ -151,6 +194,11 @@ def bid_step(
         if not outcomes.strip():
             raise ValidationError("Enter the outcomes, for example '55 people trained'.")
         bid.actual_spend, bid.outcomes = actual_spend, outcomes.strip()
+    if decided_at_minute is not None:
+        if not user.has_perm("grants.manage_grant"):
+            raise PermissionDenied
+        _check_minute(bid=bid, minute=decided_at_minute, user=user)
+        bid.decided_at_minute = decided_at_minute
     BidStep.objects.create(
         bid=bid, from_status=bid.status, to_status=step.target, by=user, at=timezone.now(), reason=reason
     )
@@ -165,6 +213,35 @@ def bid_step(
     return bid
 
 
+CHAIR_DECISIONS = (Bid.Status.APPROVED, Bid.Status.REJECTED)
+
+
+def _check_minute(*, bid: Bid, minute, user: User) -> None:
+    from .selectors import decision_minutes
+
+    if minute is None:
+        return
+    if not decision_minutes(user).filter(pk=minute.pk).exists():
+        raise ValidationError("Choose a minute of the partnership's meetings that you may read.")
+
+
+@transaction.atomic
+def bid_minute_record(*, bid: Bid, minute, user: User) -> Bid:
+    """Link a decided bid to the minute and resolution that decided it (None clears the link). Officers only;
+    the bid must carry the chair's decision; the minute must be one the officer may read (selectors)."""
+    if not user.has_perm("grants.manage_grant"):
+        raise PermissionDenied
+    bid = Bid.objects.select_for_update().select_related("grant_year").get(pk=bid.pk)
+    if minute is not None and not bid.steps.filter(to_status__in=CHAIR_DECISIONS).exists():
+        raise ValidationError(
+            f"{bid.reference} has no decision from the chair yet: link the minute once the bid is decided."
+        )
+    _check_minute(bid=bid, minute=minute, user=user)
+    bid.decided_at_minute = minute
+    bid.save(update_fields=["decided_at_minute", "updated_at"])
+    return bid
+
+
 @transaction.atomic
 def attachment_add(*, bid: Bid, user: User, title: str, file, original_name: str, file_kind: str) -> BidAttachment:
     if bid.status not in (Bid.Status.DRAFT, Bid.Status.SUBMITTED):
@@ -176,7 +253,10 @@ def attachment_add(*, bid: Bid, user: User, title: str, file, original_name: str
 
 @transaction.atomic
 def tactical_pot_lock(*, year: GrantYear, locked: bool, reason: str = "") -> GrantYear:
+    """Close or reopen access to the tactical pot, as the Commissioner decides; a one-pot year has none."""
     year = GrantYear.objects.select_for_update().get(pk=year.pk)
+    if not year.has_tactical_pot:
+        raise ValidationError(f"The {year.label} grant is held in one pot: it has no tactical pot to lock.")
     if locked and not reason.strip():
         raise ValidationError("Enter why the tactical pot is locked.")
     year.tactical_locked, year.tactical_locked_reason = locked, reason.strip() if locked else ""
@@ -202,12 +282,13 @@ def year_close(*, year: GrantYear, on=None) -> GrantYear:
         raise ValidationError(f"The {year.label} grant year is already closed.")
     still_open = year.bids.filter(status__in=OPEN_STATUSES).count()
     if still_open:
+        decision = "the Commissioner's decision" if year.commissioner_step else "the chair's decision"
         raise ValidationError(
             f"{still_open} bid{'s are' if still_open != 1 else ' is'} still open: "
-            "record completion, the Commissioner's decision or withdrawal first."
+            f"record completion, {decision} or withdrawal first."
         )
     spent = sum((bid.actual_spend for bid in year.bids.filter(status=Bid.Status.COMPLETED)), ZERO)
-    year.returned_unspent = year.pot_size(Pot.UPFRONT) + year.pot_size(Pot.TACTICAL) - spent
+    year.returned_unspent = sum((year.pot_size(pot) for pot in year.pots), ZERO) - spent
     year.closed_on = on or timezone.localdate()
     year.save()
     return year

@@ -12,132 +12,27 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 from kcsp.downloads import Outgoing, Sensitivity, file_send
 from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
-from kcsp.pages import ConfirmActionView, FormPageMixin
+from kcsp.pages import FormPageMixin
 
 from . import exports, selectors, services
-from .budget import pot_figures, totals, year_summaries
-from .forms import AttachmentForm, BidForm, ChairDecisionForm, GrantYearForm, StepForm, TacticalLockForm
+from .budget import pot_figures
+from .forms import (
+    AttachmentForm,
+    BidForm,
+    BidMinuteForm,
+    ChairDecisionForm,
+    StepForm,
+)
 from .models import Bid, BidAttachment, GrantYear
 from .workflow import STEPS, steps_for
 
-
-class ManagerMixin(RolePermissionMixin):
-    permission_required = "grants.manage_grant"
-
-
-class YearListView(TemplateView):
-    template_name = "grants/year_list.html"
-
-    def get_context_data(self, **kwargs):
-        summaries = year_summaries(GrantYear.objects.all())
-        return super().get_context_data(
-            summaries=summaries,
-            totals=totals(summaries),
-            can_manage=self.request.user.has_perm("grants.manage_grant"),
-            **kwargs,
-        )
-
-
-class YearDetailView(DetailView):
-    template_name = "grants/year_detail.html"
-    slug_field = slug_url_kwarg = "year"
-    context_object_name = "grant_year"
-    queryset = GrantYear.objects.all()
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        return super().get_context_data(
-            summary=year_summaries([self.object])[0],
-            funded=selectors.funded_bids(self.object),
-            can_manage=user.has_perm("grants.manage_grant"),
-            can_view_bids=user.has_perm("grants.view_bids"),
-            can_submit=user.has_perm("grants.submit_bid") and not self.object.is_closed,
-            can_decide=user.has_perm("grants.decide_bid"),
-            can_export=user.has_perm("grants.export_bids"),
-            **kwargs,
-        )
-
-
-class YearCreateView(ManagerMixin, FormPageMixin, CreateView):
-    form_class = GrantYearForm
-    heading = "Add a grant year"
-    caption = "Crime Reduction Grant"
-
-    def get_back_url(self):
-        return reverse("grants:year_list")
-
-
-class YearEditView(ManagerMixin, RecordLockMixin, FormPageMixin, UpdateView):
-    form_class = GrantYearForm
-    heading = "Change the grant year's figures"
-
-    def load(self, request, **kwargs):
-        self.object = get_object_or_404(GrantYear, year=kwargs["year"])
-
-    def get_object(self, queryset=None):
-        return self.object
-
-    def get_caption(self):
-        return str(self.object)
-
-    def get_back_url(self):
-        return self.object.get_absolute_url()
-
-    def form_valid(self, form):
-        try:
-            year = services.year_figures_save(year=form.instance)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "The grant year's figures are saved.")
-        return redirect(year)
-
-
-class YearActionMixin(ManagerMixin, FormPageMixin):
-    def load(self, request, **kwargs):
-        self.grant_year = get_object_or_404(GrantYear, year=kwargs["year"])
-
-    def get_caption(self):
-        return str(self.grant_year)
-
-    def get_back_url(self):
-        return self.get_success_url()
-
-    def get_success_url(self):
-        return self.grant_year.get_absolute_url()
-
-
-class TacticalLockView(YearActionMixin, FormView):
-    form_class = TacticalLockForm
-    heading = "Lock the tactical pot"
-
-    def form_valid(self, form):
-        services.tactical_pot_lock(year=self.grant_year, locked=True, reason=form.cleaned_data["reason"])
-        messages.success(self.request, "The tactical pot is locked: nothing more can be drawn from it.")
-        return redirect(self.get_success_url())
-
-
-class TacticalUnlockView(YearActionMixin, ConfirmActionView):
-    heading = "Unlock the tactical pot"
-    submit_label = "Unlock the tactical pot"
-    explanation = "Do this when the Commissioner has opened access to the tactical pot again."
-    success_message = "The tactical pot is open again."
-
-    def act(self):
-        services.tactical_pot_lock(year=self.grant_year, locked=False)
-
-
-class YearCloseView(YearActionMixin, ConfirmActionView):
-    heading = "Close the grant year"
-    submit_label = "Close the year"
-    explanation = (
-        "Closing records what was not spent as returned to the Commissioner. Bids of a closed year cannot change. "
-        "Every bid must be completed, withdrawn or decided first."
-    )
-    success_message = "The grant year is closed and its under-spend recorded."
-
-    def act(self):
-        services.year_close(year=self.grant_year)
+# Steps whose form also offers the minute that decided the bid (to officers).
+MINUTED_TARGETS = (
+    Bid.Status.APPROVED,
+    Bid.Status.REJECTED,
+    Bid.Status.COMMISSIONER_APPROVED,
+    Bid.Status.COMMISSIONER_DECLINED,
+)
 
 
 class BidListView(RolePermissionMixin, ListView):
@@ -201,7 +96,10 @@ class BidDetailView(BidMixin, DetailView):
         bid, user = self.object, self.request.user
         return super().get_context_data(
             steps=steps_for(bid, user),
-            pot=pot_figures(bid.grant_year)[bid.pot],
+            pot=pot_figures(bid.grant_year).get(bid.pot),
+            decided_minute=selectors.decided_minute(bid, user),
+            can_record_minute=user.has_perm("grants.manage_grant")
+            and bid.steps.filter(to_status__in=services.CHAIR_DECISIONS).exists(),
             history=bid.history.select_related("history_user")[:20],
             can_edit=user.has_perm("grants.edit_bid", bid),
             can_attach=user.has_perm("grants.submit_this_bid", bid)
@@ -262,7 +160,11 @@ class BidStepView(BidFormPageMixin, FormView):
             raise PermissionDenied
 
     def get(self, request, *args, **kwargs):
-        if self.bid.status not in self.step.sources:
+        year = self.bid.grant_year
+        if not self.step.sources_for(year):
+            messages.error(request, f"The {year.label} round ends at the chair's approval: it has no such step.")
+            return redirect(self.bid)
+        if self.bid.status not in self.step.sources_for(year):
             messages.error(
                 request,
                 f"{self.bid.reference} is '{self.bid.get_status_display()}': it cannot be moved to "
@@ -272,7 +174,10 @@ class BidStepView(BidFormPageMixin, FormView):
         return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "step": self.step, "bid": self.bid}
+        minutes = None
+        if self.step.target in MINUTED_TARGETS and self.request.user.has_perm("grants.manage_grant"):
+            minutes = selectors.decision_minutes(self.request.user)
+        return {**super().get_form_kwargs(), "step": self.step, "bid": self.bid, "minutes": minutes}
 
     def get_context_data(self, **kwargs):
         self.heading = f"{self.step.label}: {self.bid.title}"
@@ -285,6 +190,32 @@ class BidStepView(BidFormPageMixin, FormView):
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{bid.reference} is now '{bid.get_status_display()}'.")
+        return redirect(bid)
+
+
+class BidMinuteView(RecordLockMixin, BidFormPageMixin, UpdateView):
+    """Officers link a decided bid to the minute and resolution that decided it."""
+
+    form_class = BidMinuteForm
+    heading = "The minute that decided the bid"
+    bid_permission = "grants.manage_grant"
+
+    def get_object(self, queryset=None):
+        return self.bid
+
+    def get_form_kwargs(self):
+        minutes = selectors.decision_minutes(self.request.user)
+        return {**super().get_form_kwargs(), "minutes": minutes}
+
+    def form_valid(self, form):
+        try:
+            bid = services.bid_minute_record(
+                bid=self.bid, minute=form.cleaned_data["decided_at_minute"], user=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "The minute that decided the bid is saved.")
         return redirect(bid)
 
 

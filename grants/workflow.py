@@ -1,11 +1,13 @@
 """The bid workflow as one table: every step a bid may take, who may take it and what it needs.
 
 Anything not in the table is an illegal move and is refused with a message naming the bid's status.
+A year whose round ends at the chair's approval (GrantYear.commissioner_step off) has no Commissioner
+steps: its approved bids go straight into delivery (`chair_final_sources`).
 """
 
 from dataclasses import dataclass
 
-from .models import Bid
+from .models import Bid, GrantYear
 
 S = Bid.Status
 LIVE = (S.DRAFT, S.SUBMITTED, S.RECOMMENDED, S.APPROVED, S.WITH_COMMISSIONER, S.COMMISSIONER_APPROVED, S.IN_DELIVERY)
@@ -23,6 +25,15 @@ class Step:
     check_budget: str = ""  # "recommend" or "approve": which budget guard applies
     notify_applicant: bool = False
     warning: bool = False
+    # Where the step starts in a year whose chair's approval is final; None: the same as `sources`,
+    # (): the step does not exist in such a year.
+    chair_final_sources: tuple | None = None
+
+    def sources_for(self, year: GrantYear) -> tuple:
+        """The statuses this step may start from in this year's round."""
+        if year.commissioner_step or self.chair_final_sources is None:
+            return self.sources
+        return self.chair_final_sources
 
 
 STEPS = {
@@ -76,6 +87,7 @@ STEPS = {
             S.WITH_COMMISSIONER,
             "grants.manage_grant",
             reason_label="Note",
+            chair_final_sources=(),
         ),
         Step(
             "commissioner-approve",
@@ -85,6 +97,7 @@ STEPS = {
             "grants.manage_grant",
             reason_label="Note",
             notify_applicant=True,
+            chair_final_sources=(),
         ),
         Step(
             "commissioner-decline",
@@ -96,6 +109,7 @@ STEPS = {
             reason_label="The Commissioner's reason",
             notify_applicant=True,
             warning=True,
+            chair_final_sources=(),
         ),
         Step(
             "start-delivery",
@@ -104,6 +118,7 @@ STEPS = {
             S.IN_DELIVERY,
             "grants.manage_grant",
             reason_label="Note",
+            chair_final_sources=(S.APPROVED,),
         ),
         Step(
             "complete",
@@ -127,6 +142,15 @@ STEPS = {
 }
 
 
+def steps_in(year: GrantYear) -> list[Step]:
+    """The steps this year's round has, in workflow order: no Commissioner steps when the chair's is final."""
+    return [step for step in STEPS.values() if step.sources_for(year)]
+
+
 def steps_for(bid: Bid, user) -> list[Step]:
     """The steps this user may take with this bid now, in workflow order."""
-    return [step for step in STEPS.values() if bid.status in step.sources and user.has_perm(step.permission, bid)]
+    return [
+        step
+        for step in STEPS.values()
+        if bid.status in step.sources_for(bid.grant_year) and user.has_perm(step.permission, bid)
+    ]

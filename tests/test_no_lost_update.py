@@ -38,6 +38,7 @@ MUST_DRIVE = {
     "agreement:item_edit",
     "grants:year_edit",
     "grants:bid_edit",
+    "grants:bid_minute",
     "dhr:case_edit",
     "dhr:publication",
 }

@@ -40,16 +40,26 @@ class BidFactory(factory.django.DjangoModelFactory):
 
 
 def grants_world(*, member_user, year: int = 2022, tmp_upload=None) -> dict:
-    """A grant year with a member's draft and submitted bids, a recommended bid and an attachment."""
+    """A grant year with a member's draft and submitted bids, a recommended bid, a bid the chair has approved
+    (decided_bid) and an attachment."""
     from django.core.files.base import ContentFile
+    from django.utils import timezone
 
-    from grants.models import BidAttachment
+    from grants.models import BidAttachment, BidStep
     from meetings.tests.factories import PDF_BYTES
 
     grant_year = GrantYearFactory(year=year)
     draft = BidFactory(grant_year=grant_year, status=Bid.Status.DRAFT, created_by=member_user)
     submitted = BidFactory(grant_year=grant_year, status=Bid.Status.SUBMITTED, created_by=member_user)
     recommended = BidFactory(grant_year=grant_year, status=Bid.Status.RECOMMENDED, created_by=member_user)
+    decided = BidFactory(grant_year=grant_year, status=Bid.Status.APPROVED, created_by=member_user)
+    BidStep.objects.create(
+        bid=decided,
+        from_status=Bid.Status.RECOMMENDED,
+        to_status=Bid.Status.APPROVED,
+        by=member_user,
+        at=timezone.now(),
+    )
     attachment = BidAttachment.objects.create(
         bid=submitted,
         title="Business case",
@@ -63,5 +73,6 @@ def grants_world(*, member_user, year: int = 2022, tmp_upload=None) -> dict:
         "draft_bid": draft,
         "submitted_bid": submitted,
         "recommended_bid": recommended,
+        "decided_bid": decided,
         "bid_attachment": attachment,
     }

@@ -214,7 +214,16 @@ def test_year_figures_cannot_fall_below_what_is_approved(make_user):
     officer.force_login(make_user(roles.OFFICER))
     url = reverse("grants:year_edit", args=[2036])
     form = opened(
-        officer, url, {"amount_granted": "2100", "tactical_pot": "700", "refunds_received": "0", "rolled_over": "0"}
+        officer,
+        url,
+        {
+            "amount_granted": "2100",
+            "pot_model": "split",
+            "tactical_pot": "700",
+            "final_approval": "commissioner",
+            "refunds_received": "0",
+            "rolled_over": "0",
+        },
     )
     response = officer.post(url, form)
     assert "less than the £1,500.00 already approved from it" in response.content.decode()

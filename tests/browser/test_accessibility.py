@@ -144,6 +144,7 @@ def test_grant_pages_have_no_wcag_violations(page, live_server):
 
     demo_partnership_load()
     bid = Bid.objects.get(title="Best Bar None")
+    delivered = Bid.objects.get(title="Dummy CCTV Cameras")
     for path in ("/grants/", "/grants/2021/", "/grants/2022/"):
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
@@ -155,6 +156,9 @@ def test_grant_pages_have_no_wcag_violations(page, live_server):
         f"/grants/bids/{bid.pk}/",
         f"/grants/bids/{bid.pk}/withdraw/",
         "/grants/2022/tactical-pot/lock/",
+        "/grants/new/",
+        "/grants/2022/edit/",
+        f"/grants/bids/{delivered.pk}/decided-at/",
     ):
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
