@@ -184,7 +184,12 @@ def version_pdf_build(*, version: PlanVersion) -> PlanVersion:
     from . import selectors
 
     items = selectors.plan_items(version)
-    context = {"version": version, "groups": selectors.grouped_by_priority(version, items)}
+    context = {
+        "version": version,
+        "groups": selectors.grouped_by_priority(version, items),
+        "summary": version.plan.layout == ActionPlan.Layout.SUMMARY,
+        "no_priority_label": PlanItem.NO_PRIORITY,
+    }
     pdf = render_pdf("agreement/pdf/plan.html", context, title=f"{version.plan} {version.label}")
     old = version.pdf.name if version.pdf else None
     version.pdf.save(f"action-plan-{version.pk}.pdf", ContentFile(pdf), save=False)
