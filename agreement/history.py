@@ -72,7 +72,12 @@ def item_history(item: PlanItem, limit: int = 30) -> list[HistoryRow]:
     labels = {
         f.name: str(f.verbose_name).capitalize() for f in PlanItem._meta.get_fields() if hasattr(f, "verbose_name")
     }
-    labels.update(priority="Priority", position="Number (place)", lead_organisations="Lead organisations")
+    labels.update(
+        priority="Priority",
+        position="Number (place)",
+        lead_organisations="Lead organisations",
+        themes="Cross-cutting themes",
+    )
     rows = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         if len(rows) == limit:
