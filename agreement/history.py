@@ -94,7 +94,7 @@ def item_history(item: PlanItem, limit: int = 30) -> list[HistoryRow]:
                 before = links[name].get(older.history_id, set())
                 after = links[name].get(newer.history_id, set())
                 if before != after:
-                    shown = [sorted(names[name].get(pk, "?") for pk in side) for side in (before, after)]
+                    shown = [sorted(names[name].get(pk, "(since removed)") for pk in side) for side in (before, after)]
                     row.changes.append((labels[name], _text(name, shown[0], names), _text(name, shown[1], names)))
         rows.append(row)
     return rows
