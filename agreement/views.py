@@ -79,6 +79,7 @@ class VersionDetailView(DetailView):
             can_edit=self.request.user.has_perm("agreement.edit_plan") and not version.is_frozen,
             summary=version.plan.layout == ActionPlan.Layout.SUMMARY,
             no_priority_label=PlanItem.NO_PRIORITY,
+            settings_open=not version.is_frozen and not version.plan.versions.published().exists(),
             **kwargs,
         )
 
