@@ -8,7 +8,7 @@ from django.utils import timezone
 from kcsp.forms import GdsFormMixin
 from kcsp.models import Organisation
 
-from .models import IndicatorValue, PlanItem, PlanVersion, ProgressUpdate
+from .models import ActionPlan, IndicatorValue, PlanItem, PlanVersion, ProgressUpdate
 
 
 class LinesField(forms.CharField):
@@ -21,6 +21,9 @@ class LinesField(forms.CharField):
 
     def to_python(self, value):
         return [line.strip(" •-\t") for line in (value or "").splitlines() if line.strip(" •-\t")]
+
+
+SUMMARY_HIDDEN = ("measures", "timescale", "lead_organisations", "lead_text")
 
 
 class PlanItemForm(GdsFormMixin, forms.ModelForm):
@@ -58,9 +61,23 @@ class PlanItemForm(GdsFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         agreement = version.plan.agreement
         self.fields["priority"].queryset = agreement.priorities.all()
+        self.fields["priority"].required = False
+        self.fields["priority"].empty_label = f"No priority ({PlanItem.NO_PRIORITY})"
+        self.fields[
+            "priority"
+        ].help_text = f"An item that serves no single priority is printed in the plan's '{PlanItem.NO_PRIORITY}' table."
         self.fields["themes"].queryset = agreement.themes.all()
         self.fields["themes"].required = False
-        self.fields["priority"].error_messages["required"] = "Select the priority this item serves"
+        self.fields["themes"].label = "Cross-cutting themes"
+        if version.plan.layout == ActionPlan.Layout.SUMMARY:  # older plans: no timescale, measures or item lead
+            for name in SUMMARY_HIDDEN:
+                del self.fields[name]
+
+    def clean_priority(self):
+        priority = self.cleaned_data.get("priority")
+        if priority is not None and priority.agreement_id != self.instance.version.plan.agreement_id:
+            raise ValidationError("Select one of this year's priorities")
+        return priority
 
     def clean_timescale(self):
         text = " ".join(self.cleaned_data["timescale"].split())
@@ -134,5 +151,5 @@ class PlanImportForm(GdsFormMixin, forms.Form):
         upload = self.cleaned_data["sheet"]
         if upload.size > 5 * 1024 * 1024:
             raise ValidationError("The selected file must be smaller than 5 MB.")
-        self.rows = check_rows(self.version, read_sheet(upload))
+        self.rows = check_rows(self.version, read_sheet(upload, self.version.plan))
         return upload

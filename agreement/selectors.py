@@ -25,9 +25,14 @@ def plan_items(version: PlanVersion, *, include_retired: bool = False):
 
 
 def grouped_by_priority(version: PlanVersion, items) -> list[tuple]:
-    groups = {priority.pk: (priority, []) for priority in version.plan.agreement.priorities.all()}
+    """[(priority, [items])] in the agreement's order, then (None, [items]) for the "Priority: N/A" table when
+    any item has no priority (that table is printed only when it has items)."""
+    priorities = version.plan.agreement.priorities.select_related("lead_organisation")
+    groups = {priority.pk: (priority, []) for priority in priorities}
     for item in items:
         groups.setdefault(item.priority_id, (item.priority, []))[1].append(item)
+    if None in groups:
+        groups[None] = groups.pop(None)  # printed last
     return list(groups.values())
 
 

@@ -9,6 +9,7 @@ from kcsp.locking import RecordLock
 from kcsp.queueing import send
 
 from .models import ActionPlan, PlanItem, PlanVersion, ProgressUpdate
+from .models.plans import ITEM_HISTORY
 
 
 def _refuse_if_frozen(version: PlanVersion) -> None:
@@ -16,65 +17,121 @@ def _refuse_if_frozen(version: PlanVersion) -> None:
         raise ValidationError(f"{version.label} is published and cannot change: start a new draft to edit the plan.")
 
 
-def _next_position(version: PlanVersion, priority_id: int) -> int:
-    last = version.items.filter(priority_id=priority_id).aggregate(m=Max("position"))["m"]
-    return (last or 0) + 1
+def item_history_write(item: PlanItem, *, lead_organisations=None, themes=None, fields=None) -> None:
+    """Save `item` (all fields, or only `fields`) and set its lead organisations and themes when given, writing
+    exactly ONE history row that holds the saved values and the many-to-many links together ("+" for a new
+    item, "~" otherwise). Without this, simple_history writes a row on save() and another on each m2m .set()."""
+    created = item.pk is None
+    item.skip_history_when_saving = True
+    try:
+        item.save(update_fields=fields) if fields and not created else item.save()
+        if lead_organisations is not None:
+            item.lead_organisations.set(lead_organisations)
+        if themes is not None:
+            item.themes.set(themes)
+    finally:
+        del item.skip_history_when_saving
+    ITEM_HISTORY.create_historical_record(item, "+" if created else "~")
 
 
-def _renumber(version: PlanVersion, priority_id: int) -> None:
-    """Live items first in their order, retired ones after them: numbers stay 1.1, 1.2 … without gaps."""
-    items = list(version.items.filter(priority_id=priority_id).order_by("retired", "position", "pk"))
-    for position, item in enumerate(items, start=1):
-        if item.position != position:
-            PlanItem.objects.filter(pk=item.pk).update(position=position)
+def _printed_positions(version: PlanVersion, items: list[PlanItem], last=None) -> dict[int, int]:
+    """{id(item): position} in the plan's printed order: priorities in their order, "Priority: N/A" last; live
+    items before retired ones. Per-priority numbering counts 1, 2 … under each priority; continuous numbering
+    counts one sequence through the plan. `last` (an item new to its priority) goes to the end of its table."""
+    order = {p.pk: p.position for p in version.plan.agreement.priorities.all()}
+
+    def table(item):
+        return (item.priority_id is None, order.get(item.priority_id, 0))
+
+    def place(item):
+        return (1, 0, 0) if item is last else (0, item.position, item.pk or 0)
+
+    continuous = version.plan.numbering == ActionPlan.Numbering.CONTINUOUS
+    if continuous:
+        ranked = sorted(items, key=lambda i: (i.retired, table(i), place(i)))
+        return {id(item): n for n, item in enumerate(ranked, start=1)}
+    ranked = sorted(items, key=lambda i: (table(i), i.retired, place(i)))
+    positions, counts = {}, {}
+    for item in ranked:
+        counts[item.priority_id] = counts.get(item.priority_id, 0) + 1
+        positions[id(item)] = counts[item.priority_id]
+    return positions
+
+
+def plan_renumber(*, version: PlanVersion, pending: PlanItem | None = None, moved: bool = False) -> list[PlanItem]:
+    """Give every item of an (already locked) draft its printed number, saving each one whose number changes
+    through the model so the change is in its history. `pending` (the item being saved) is placed but not saved:
+    its new position is set on it for the caller's single save. `moved`: it goes to the end of its table.
+    The unique number constraint is deferred to the commit, so the order of the writes does not matter."""
+    items = [i for i in version.items.order_by().select_for_update() if pending is None or i.pk != pending.pk]
+    if pending is not None:
+        items.append(pending)
+    positions = _printed_positions(version, items, last=pending if moved else None)
+    changed = []
+    for item in items:
+        position = positions[id(item)]
+        if item is pending:
+            item.position = position
+        elif item.position != position:
+            item.position, item.revision = position, item.revision + 1
+            item_history_write(item, fields=["position", "revision", "updated_at"])
+            changed.append(item)
+    return changed
 
 
 @transaction.atomic
 def plan_item_save(*, item: PlanItem, lead_organisations, themes, lock: RecordLock | None = None) -> PlanItem:
-    """Save an item; with `lock` (an edit form's), someone else's save since the form was opened raises
-    StaleRecord and nothing is saved."""
-    version = PlanVersion.objects.select_for_update().get(pk=item.version_id)
+    """Save an item with one history row; with `lock` (an edit form's), someone else's save since the form was
+    opened raises StaleRecord and nothing is saved. A new item, or one given another priority (or none), goes to
+    the end of that priority's table and the plan is renumbered (each renumbered item in its history)."""
+    version = PlanVersion.objects.select_for_update().select_related("plan__agreement").get(pk=item.version_id)
     _refuse_if_frozen(version)
+    if item.priority_id and item.priority.agreement_id != version.plan.agreement_id:
+        raise ValidationError("The item's priority must be one of this year's priorities.")
     item.due_month = PlanItem.parse_timescale(item.timescale)
-    if item.pk is None:
-        item.position = _next_position(version, item.priority_id)
-        item.save()
-    else:
+    moved = item.pk is None
+    if item.pk is not None:
         current = lock.check(item) if lock is not None else PlanItem.objects.select_for_update().get(pk=item.pk)
-        if current.priority_id != item.priority_id:
-            item.position = _next_position(version, item.priority_id)
+        moved = current.priority_id != item.priority_id
         item.revision = current.revision + 1
-        item.save()
-        if current.priority_id != item.priority_id:
-            _renumber(version, current.priority_id)
-    item.lead_organisations.set(lead_organisations)
-    item.themes.set(themes)
+    if item.pk is None:
+        item.position = 32000  # placed by the renumbering below, before the one save
+    plan_renumber(version=version, pending=item, moved=moved)
+    item_history_write(item, lead_organisations=lead_organisations, themes=themes)
     return item
 
 
 @transaction.atomic
 def plan_item_move(*, item: PlanItem, direction: str) -> bool:
+    """Swap an item with the live item above or below it in the same table; both swaps are in history.
+    False when it is already first or last."""
     version = PlanVersion.objects.select_for_update().get(pk=item.version_id)
     _refuse_if_frozen(version)
-    step = -1 if direction == "up" else 1
-    neighbour = version.items.filter(priority_id=item.priority_id, position=item.position + step, retired=False).first()
+    item = PlanItem.objects.select_for_update().get(pk=item.pk)
+    table = version.items.filter(priority_id=item.priority_id, retired=False)
+    if direction == "up":
+        neighbour = table.filter(position__lt=item.position).order_by("-position").first()
+    else:
+        neighbour = table.filter(position__gt=item.position).order_by("position").first()
     if neighbour is None:
         return False
-    mine, theirs = item.position, neighbour.position
-    PlanItem.objects.filter(pk=item.pk).update(position=32000)
-    PlanItem.objects.filter(pk=neighbour.pk).update(position=mine, revision=neighbour.revision + 1)
-    PlanItem.objects.filter(pk=item.pk).update(position=theirs, revision=item.revision + 1)
+    item.position, neighbour.position = neighbour.position, item.position
+    for row in (neighbour, item):
+        row.revision += 1
+        item_history_write(row, fields=["position", "revision", "updated_at"])
     return True
 
 
 @transaction.atomic
 def plan_item_retire(*, item: PlanItem) -> None:
-    version = PlanVersion.objects.select_for_update().get(pk=item.version_id)
+    """Retire an item: it leaves the printed plan and the items after it are renumbered (all in history)."""
+    version = PlanVersion.objects.select_for_update().select_related("plan__agreement").get(pk=item.version_id)
     _refuse_if_frozen(version)
+    item = PlanItem.objects.select_for_update().get(pk=item.pk)
     item.retired = True
     item.revision += 1
-    item.save()
-    _renumber(version, item.priority_id)
+    plan_renumber(version=version, pending=item)
+    item_history_write(item)
 
 
 @transaction.atomic
@@ -103,9 +160,7 @@ def version_new_draft(*, plan: ActionPlan) -> PlanVersion:
         organisations, themes = list(item.lead_organisations.all()), list(item.themes.all())
         item.pk, item.id, item.version, item.revision = None, None, draft, 1
         item._state.adding = True
-        item.save()
-        item.lead_organisations.set(organisations)
-        item.themes.set(themes)
+        item_history_write(item, lead_organisations=organisations, themes=themes)
     return draft
 
 
@@ -129,7 +184,12 @@ def version_pdf_build(*, version: PlanVersion) -> PlanVersion:
     from . import selectors
 
     items = selectors.plan_items(version)
-    context = {"version": version, "groups": selectors.grouped_by_priority(version, items)}
+    context = {
+        "version": version,
+        "groups": selectors.grouped_by_priority(version, items),
+        "summary": version.plan.layout == ActionPlan.Layout.SUMMARY,
+        "no_priority_label": PlanItem.NO_PRIORITY,
+    }
     pdf = render_pdf("agreement/pdf/plan.html", context, title=f"{version.plan} {version.label}")
     old = version.pdf.name if version.pdf else None
     version.pdf.save(f"action-plan-{version.pk}.pdf", ContentFile(pdf), save=False)

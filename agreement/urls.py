@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import structure_views as structure
 from . import views
 
 app_name = "agreement"
@@ -9,6 +10,21 @@ app_name = "agreement"
 urlpatterns = [
     path("", views.AgreementListView.as_view(), name="agreement_list"),
     path("<int:year>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
+    path("new/", structure.AgreementCreateView.as_view(), name="agreement_create"),
+    path("<int:year>/edit/", structure.AgreementEditView.as_view(), name="agreement_edit"),
+    path("<int:year>/publish/", structure.AgreementPublishView.as_view(), name="agreement_publish"),
+    path("<int:year>/next-year/", structure.AgreementCopyView.as_view(), name="agreement_copy"),
+    path("<int:year>/structure/", structure.StructureView.as_view(), name="agreement_structure"),
+    path("<int:year>/priorities/new/", structure.PriorityCreateView.as_view(), name="priority_create"),
+    path("priorities/<int:pk>/edit/", structure.PriorityEditView.as_view(), name="priority_edit"),
+    path("priorities/<int:pk>/move/<str:direction>/", structure.PartMoveView.as_view(), name="priority_move"),
+    path("priorities/<int:pk>/remove/", structure.PartRemoveView.as_view(), name="priority_remove"),
+    path("<int:year>/themes/new/", structure.ThemeCreateView.as_view(), name="theme_create"),
+    path("themes/<int:pk>/edit/", structure.ThemeEditView.as_view(), name="theme_edit"),
+    path("themes/<int:pk>/move/<str:direction>/", structure.ThemeMoveView.as_view(), name="theme_move"),
+    path("themes/<int:pk>/remove/", structure.ThemeRemoveView.as_view(), name="theme_remove"),
+    path("<int:year>/plan/new/", structure.PlanCreateView.as_view(), name="plan_create"),
+    path("plans/<int:pk>/edit/", structure.PlanEditView.as_view(), name="plan_edit"),
     path("plans/<int:pk>/new-draft/", views.NewDraftView.as_view(), name="new_draft"),
     path("versions/<int:pk>/", views.VersionDetailView.as_view(), name="version_detail"),
     path("versions/<int:pk>/items/new/", views.ItemCreateView.as_view(), name="item_create"),

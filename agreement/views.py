@@ -17,6 +17,7 @@ from kcsp.pages import ConfirmActionView, FormPageMixin
 from . import exports, imports, selectors, services
 from .charts import line_chart
 from .forms import IndicatorValueForm, PlanImportForm, PlanItemForm, ProgressUpdateForm
+from .history import item_history
 from .models import ActionPlan, Agreement, Indicator, PlanItem, PlanVersion
 
 
@@ -44,7 +45,11 @@ class AgreementDetailView(DetailView):
     slug_field = slug_url_kwarg = "year"
 
     def get_queryset(self):
-        return AgreementListView(request=self.request).get_queryset().prefetch_related("priorities", "themes")
+        return (
+            AgreementListView(request=self.request)
+            .get_queryset()
+            .prefetch_related("priorities__lead_organisation", "themes")
+        )
 
     def get_context_data(self, **kwargs):
         agreement = self.object
@@ -73,6 +78,9 @@ class VersionDetailView(DetailView):
         return super().get_context_data(
             groups=selectors.grouped_by_priority(version, items),
             can_edit=self.request.user.has_perm("agreement.edit_plan") and not version.is_frozen,
+            summary=version.plan.layout == ActionPlan.Layout.SUMMARY,
+            no_priority_label=PlanItem.NO_PRIORITY,
+            settings_open=not version.is_frozen and not version.plan.versions.published().exists(),
             **kwargs,
         )
 
@@ -82,13 +90,19 @@ class ItemDetailView(DetailView):
     context_object_name = "item"
 
     def get_queryset(self):
-        return visible_items(self.request.user).prefetch_related("lead_organisations", "themes")
+        return (
+            visible_items(self.request.user)
+            .select_related("priority__lead_organisation")
+            .prefetch_related("lead_organisations", "themes")
+        )
 
     def get_context_data(self, **kwargs):
         user, item = self.request.user, self.object
         internal = user.has_perm("agreement.view_internal_progress")
-        history = item.history.select_related("history_user")[:20] if internal else []
+        history = item_history(item) if internal else []
         return super().get_context_data(
+            summary=item.version.plan.layout == ActionPlan.Layout.SUMMARY,
+            no_priority_label=PlanItem.NO_PRIORITY,
             updates=selectors.updates_for(item, user),
             history=history,
             can_edit=user.has_perm("agreement.edit_plan") and not item.version.is_frozen,
@@ -110,7 +124,7 @@ class ItemFormMixin(EditorMixin, FormPageMixin):
             services.plan_item_save(
                 item=item,
                 lock=self.record_lock,
-                lead_organisations=form.cleaned_data["lead_organisations"],
+                lead_organisations=form.cleaned_data.get("lead_organisations"),
                 themes=form.cleaned_data["themes"],
             )
         except ValidationError as error:

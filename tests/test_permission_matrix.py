@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreement.services import version_pdf_build
-from agreement.tests.factories import agreement_world
+from agreement.tests.factories import agreement_world, unpublished_plan
 from api.models import ApiToken, CalendarFeed
 from dhr.tests.factories import dhr_world
 from grants.tests.factories import grants_world
@@ -141,6 +141,11 @@ KWARGS = {
     },
     "agreement_year": lambda o: {"year": o["agreement"].year},
     "plan": lambda o: {"pk": o["plan"].pk},
+    "unpublished_plan": lambda o: {"pk": o["unpublished_plan"].pk},
+    "priority": lambda o: {"pk": o["first"].pk},
+    "priority_up": lambda o: {"pk": o["second"].pk, "direction": "up"},
+    "plan_theme": lambda o: {"pk": o["plan_theme"].pk},
+    "theme_down": lambda o: {"pk": o["plan_theme"].pk, "direction": "down"},
     "published_export": lambda o: {"pk": o["published_version"].pk, "fmt": "xlsx"},
     "indicator": lambda o: {"pk": o["indicator"].pk},
     "published_version": lambda o: {"pk": o["published_version"].pk},
@@ -306,6 +311,21 @@ ROUTES = {
     "agreement:plan_pdf_build": Route(OFFICER, kwargs="published_version", method="post", ok=frozenset({302})),
     "agreement:plan_import_confirm": Route(OFFICER, kwargs="draft_version", method="post", ok=frozenset({302})),
     "agreement:indicator_value_create": Route(OFFICER, kwargs="indicator"),
+    "agreement:agreement_create": Route(OFFICER),
+    "agreement:agreement_edit": Route(OFFICER, kwargs="agreement_year"),
+    "agreement:agreement_publish": Route(OFFICER, kwargs="agreement_year"),
+    "agreement:agreement_copy": Route(OFFICER, kwargs="agreement_year"),
+    "agreement:agreement_structure": Route(OFFICER, kwargs="agreement_year"),
+    "agreement:priority_create": Route(OFFICER, kwargs="agreement_year"),
+    "agreement:priority_edit": Route(OFFICER, kwargs="priority"),
+    "agreement:priority_move": Route(OFFICER, kwargs="priority_up", method="post", ok=frozenset({302})),
+    "agreement:priority_remove": Route(OFFICER, kwargs="priority"),
+    "agreement:theme_create": Route(OFFICER, kwargs="agreement_year"),
+    "agreement:theme_edit": Route(OFFICER, kwargs="plan_theme"),
+    "agreement:theme_move": Route(OFFICER, kwargs="theme_down", method="post", ok=frozenset({302})),
+    "agreement:theme_remove": Route(OFFICER, kwargs="plan_theme"),
+    "agreement:plan_create": Route(OFFICER, kwargs="agreement_year"),
+    "agreement:plan_edit": Route(OFFICER, kwargs="unpublished_plan"),
     "grants:year_list": Route(EVERYONE),
     "grants:year_create": Route(OFFICER),
     "grants:year_detail": Route(EVERYONE, kwargs="grant_year"),
@@ -405,6 +425,7 @@ def objects(db, make_user, settings, tmp_path, users):
     business |= forward_plan_world(business)
     plan = agreement_world()
     version_pdf_build(version=plan["published_version"])
+    plan["unpublished_plan"] = unpublished_plan()
     grants = grants_world(member_user=users[roles.MEMBER], year=plan["agreement"].year)
     tokens = {
         "calendar_feed": CalendarFeed.objects.create(user=users[roles.MEMBER], token="matrix-feed-token"),

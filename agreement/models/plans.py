@@ -102,6 +102,11 @@ class PlanItemQuerySet(models.QuerySet):
         return self.filter(version__in=PlanVersion.objects.visible_to(user))
 
 
+# Kept by name so the services can write one history row for a save and its many-to-many changes together
+# (agreement.services.item_history_write): simple_history otherwise adds a row for every m2m change.
+ITEM_HISTORY = HistoricalRecords(m2m_fields=["lead_organisations", "themes"])
+
+
 class PlanItem(models.Model):
     class Category(models.TextChoices):
         NONE = "", "No category"
@@ -151,7 +156,7 @@ class PlanItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlanItemQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[lead_organisations, themes])
+    history = ITEM_HISTORY
 
     class Meta:
         ordering = ["version", "priority__position", "position"]

@@ -24,7 +24,7 @@ def agreement_world() -> dict:
     agreement = AgreementFactory()
     first = Priority.objects.create(agreement=agreement, position=1, name="Domestic Abuse")
     second = Priority.objects.create(agreement=agreement, position=2, name="Road Safety")
-    Theme.objects.create(agreement=agreement, position=1, name="Early intervention, prevention & education")
+    theme = Theme.objects.create(agreement=agreement, position=1, name="Early intervention, prevention & education")
     plan = ActionPlan.objects.create(agreement=agreement)
     published = PlanVersion.objects.create(plan=plan)
     published_item = add_item(published, first, "Refresh the Domestic Abuse Services Website", timescale="March 2023")
@@ -40,8 +40,10 @@ def agreement_world() -> dict:
     indicator = Indicator.objects.create(priority=first, name="Domestic abuse incidents", tolerance_percent=Decimal(10))
     IndicatorValue.objects.create(indicator=indicator, period_start="2021-04-01", value=100)
     IndicatorValue.objects.create(indicator=indicator, period_start="2022-04-01", value=111)
+    draft_items[0].themes.set([theme])  # a theme in use: its removal is refused
     return {
         "indicator": indicator,
+        "plan_theme": theme,
         "agreement": agreement,
         "plan": plan,
         "published_version": published,
@@ -52,3 +54,12 @@ def agreement_world() -> dict:
         "draft_item": draft_items[0],
         "draft_extra": extra,
     }
+
+
+def unpublished_plan() -> ActionPlan:
+    """Another year's agreement whose action plan has only its first draft (its numbering may still change)."""
+    from agreement.structure_services import plan_create
+
+    agreement = AgreementFactory(is_published=False)
+    Priority.objects.create(agreement=agreement, position=1, name="Serious Violence")
+    return plan_create(agreement=agreement, numbering=ActionPlan.Numbering.PER_PRIORITY, layout="full").plan

@@ -46,7 +46,7 @@ def test_xlsx_export_reads_back_with_colours_and_progress(world):
     assert list(rows[0][: len(PLAN_COLUMNS)]) == PLAN_COLUMNS
     website = next(r for r in rows[1:] if r[3] == "Refresh the Domestic Abuse Services Website")
     assert website[0] == "1.1" and website[9] == "Yes" and website[6] == "March 2023"
-    assert "Public progress" in website[12], "the public export shows the latest public update"
+    assert "Public progress" in website[13], "the public export shows the latest public update"
     assert sheet.cell(2, 9).font.color.rgb.endswith("00703C")
 
 
@@ -56,7 +56,7 @@ def test_csv_export_respects_internal_progress(world, make_user):
     text = member.get(f"/agreement/versions/{world['published_version'].pk}/export.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == PLAN_COLUMNS + ["Latest status", "Latest update"]
-    assert any("Internal progress" in r[12] for r in rows[1:])
+    assert any("Internal progress" in r[13] for r in rows[1:])
     public = Client().get(f"/agreement/versions/{world['published_version'].pk}/export.csv").content.decode("utf-8-sig")
     assert "Internal progress" not in public
     assert Client().get(f"/agreement/versions/{world['draft_version'].pk}/export.csv").status_code == 404

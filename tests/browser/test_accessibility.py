@@ -123,6 +123,12 @@ def test_action_plan_pages_have_no_wcag_violations(page, live_server):
         f"/agreement/items/{item.pk}/edit/",
         f"/agreement/items/{item.pk}/updates/new/",
         f"/agreement/versions/{draft.pk}/exceptions/",
+        "/agreement/new/",
+        "/agreement/2022/edit/",
+        "/agreement/2022/structure/",
+        f"/agreement/priorities/{item.priority_id}/edit/",
+        f"/agreement/plans/{draft.plan_id}/edit/",
+        "/agreement/2022/next-year/",
     ):
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
