@@ -36,6 +36,8 @@ MUST_DRIVE = {
     "meetings:committee_edit",
     "meetings:membership_edit",
     "agreement:item_edit",
+    "agreement:indicator_edit",
+    "agreement:indicator_grid",  # the value grid: one version over the indicators and values it shows
     "grants:year_edit",
     "grants:bid_edit",
     "dhr:case_edit",
@@ -77,6 +79,9 @@ NOT_AN_EDIT = {
     "agreement:version_publish": "a one-way step the service refuses twice",
     "agreement:item_retire": "a one-way step; a retirement meanwhile refuses the item's edit form (lock_also)",
     "agreement:plan_import": "reads a file into a new draft, confirmed on its own page",
+    "agreement:indicator_import": "reads a file; its confirmation is refused if the values changed since the preview",
+    "agreement:indicator_retire": "a one-way step the service refuses twice; a retirement refuses the edit form",
+    "agreement:indicator_unretire": "a one-way step the service refuses twice",
     "grants:tactical_lock": "a one-way step the service refuses twice",
     "grants:tactical_unlock": "a one-way step the service refuses twice",
     "grants:year_close": "a one-way step the service refuses twice",
