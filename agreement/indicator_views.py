@@ -343,8 +343,10 @@ class IndicatorImportView(EditorMixin, FormPageMixin, FormView):
     def form_valid(self, form):
         rows = form.rows
         valid = bool(rows) and not any(row.errors for row in rows)
-        payload = {"rows": [row.payload() for row in rows], "version": import_version(self.agreement)}
-        token = signing.dumps(payload, salt=import_salt(self.agreement), compress=True) if valid else ""
+        token = ""
+        if valid:
+            payload = {"rows": [row.payload() for row in rows], "version": import_version(self.agreement)}
+            token = signing.dumps(payload, salt=import_salt(self.agreement), compress=True)
         return self.render_to_response(self.get_context_data(form=form, rows=rows, valid=valid, token=token))
 
 
