@@ -77,11 +77,12 @@ def test_meeting_pages_have_no_wcag_violations(page, live_server):
 
 
 def test_action_plan_pages_have_no_wcag_violations(page, live_server):
-    from agreement.models import PlanVersion
+    from agreement.models import Indicator, PlanVersion
 
     demo_partnership_load()
     draft = PlanVersion.objects.get()
     item = draft.items.order_by("priority__position", "position").first()
+    indicator = Indicator.objects.filter(frequency="quarterly").first()
     sign_in(page, live_server.url, "officer@kcsp.example")
     for path in (
         "/agreement/",
@@ -91,9 +92,20 @@ def test_action_plan_pages_have_no_wcag_violations(page, live_server):
         f"/agreement/items/{item.pk}/edit/",
         f"/agreement/items/{item.pk}/updates/new/",
         f"/agreement/versions/{draft.pk}/exceptions/",
+        "/agreement/2022/indicators/",
+        "/agreement/2022/indicators/values/",
+        "/agreement/2022/indicators/import/",
+        f"/agreement/indicators/{indicator.pk}/",
+        f"/agreement/indicators/{indicator.pk}/edit/",
+        f"/agreement/indicators/{indicator.pk}/retire/",
     ):
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
+    page.goto(f"{live_server.url}/agreement/2022/indicators/values/")
+    page.locator("[data-testid^=indicator-grid] input").first.fill("not a number")
+    page.get_by_role("button", name="Save values").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert violations(page) == [], "value grid with errors"
 
 
 def test_signed_in_pages_have_no_wcag_violations(page, live_server):
