@@ -42,7 +42,7 @@ class IndicatorForm(GdsFormMixin, forms.ModelForm):
             "tolerance_percent": {
                 "required": "Enter the tolerance as a percentage, like 10",
                 "invalid": "Enter the tolerance as a number, like 10 or 7.5",
-                "max_digits": "The tolerance must be less than 10,000%",
+                "max_digits": "The tolerance must be less than 10,000 per cent",
                 "max_decimal_places": "The tolerance can have 1 decimal place at most, like 7.5",
             },
         }
