@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kcsp.locking import RecordLock
 
-from .models import Indicator
+from .models import Indicator, IndicatorValue
 
 MAX_REASON = 300
 
@@ -92,3 +92,20 @@ def indicator_unretire(*, indicator: Indicator, user=None) -> Indicator:
     _history_user(indicator, user)
     indicator.save()
     return indicator
+
+
+@transaction.atomic
+def indicator_value_add(*, value: IndicatorValue, user=None) -> IndicatorValue:
+    """Record one value of an indicator in use (under its lock, so a retirement meanwhile refuses it). Raises
+    ValidationError for a retired indicator, a period it does not take (a quarterly indicator takes the first day
+    of April, July, October or January; a monthly one the first of a month) or a period already recorded."""
+    indicator = Indicator.objects.select_for_update().get(pk=value.indicator_id)
+    if indicator.retired:
+        raise ValidationError(f"{indicator.name} is retired: bring it back before recording values.")
+    if not indicator.takes_period(value.period_start):
+        raise ValidationError(f"{indicator.name} takes no value for {value.period_start:%-d %B %Y}")
+    value.full_clean()
+    if user is not None and user.is_authenticated:
+        value._history_user = user
+    value.save()
+    return value

@@ -218,7 +218,11 @@ class IndicatorValueCreateView(EditorMixin, FormPageMixin, CreateView):
         return self.indicator.get_absolute_url()
 
     def form_valid(self, form):
-        form.save()
+        try:
+            indicator_services.indicator_value_add(value=form.instance, user=self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, "Value added.")
         return redirect(self.indicator)
 
