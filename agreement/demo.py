@@ -92,6 +92,8 @@ def demo_agreement_load() -> None:
             priority=keys[row["priority"]],
             name=row["name"],
             frequency=row["frequency"],
+            unit=row["unit"],
+            rule=row["rule"],
             source=row["source"],
             tolerance_percent=row["tolerance_percent"],
         )

@@ -1,6 +1,5 @@
 """Forms for the action plan: lists typed one per line, timescales checked."""
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -8,7 +7,7 @@ from django.utils import timezone
 from kcsp.forms import GdsFormMixin
 from kcsp.models import Organisation
 
-from .models import ActionPlan, IndicatorValue, PlanItem, PlanVersion, ProgressUpdate
+from .models import ActionPlan, PlanItem, PlanVersion, ProgressUpdate
 
 
 class LinesField(forms.CharField):
@@ -111,27 +110,6 @@ class ProgressUpdateForm(GdsFormMixin, forms.ModelForm):
         self.initial.setdefault("year", today.year if today.month >= 4 else today.year - 1)
         self.fields["status"].error_messages["required"] = "Select the RAG status"
         self.fields["quarter"].error_messages["required"] = "Select the quarter"
-
-
-class IndicatorValueForm(GdsFormMixin, forms.ModelForm):
-    submit_label = "Add value"
-    period_start = DateInputField(label="First day of the period", help_text="For example, 1 4 2022")
-
-    class Meta:
-        model = IndicatorValue
-        fields = ["period_start", "value", "notes"]
-        error_messages = {"value": {"required": "Enter the value", "invalid": "Enter the value as a number"}}
-
-    def __init__(self, *args, indicator, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.indicator = indicator
-        self.fields["period_start"].error_messages.update(required="Enter the first day of the period")
-
-    def clean_period_start(self):
-        period = self.cleaned_data["period_start"]
-        if IndicatorValue.objects.filter(indicator=self.instance.indicator, period_start=period).exists():
-            raise ValidationError("There is already a value for this period")
-        return period
 
 
 class PlanImportForm(GdsFormMixin, forms.Form):

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Subquery
 
 from .charts import Point
 from .models import Indicator, PlanItem, PlanVersion, ProgressUpdate
-from .models.indicators import is_exception, year_earlier
+from .models.indicators import year_earlier
 
 
 def latest_status_subquery():
@@ -71,7 +71,7 @@ def indicator_series(indicator: Indicator, values=None) -> list[dict]:
                 "value": value.value,
                 "last_year": last_year,
                 "notes": value.notes,
-                "flagged": is_exception(value.value, last_year, indicator.tolerance_percent),
+                "flagged": indicator.is_exception(value.value, last_year),
             }
         )
     return rows
@@ -83,10 +83,14 @@ def chart_points(indicator: Indicator, rows: list[dict]) -> list[Point]:
 
 
 def flagged_indicators(agreement) -> list[tuple[Indicator, dict]]:
-    """Indicators whose latest value the rule flags, for the exception report (two queries)."""
+    """Indicators in use whose latest value their rule flags, for the exception report (two queries); retired
+    indicators are left out."""
     flagged = []
     for indicator in (
-        Indicator.objects.filter(priority__agreement=agreement).select_related("priority").prefetch_related("values")
+        Indicator.objects.active()
+        .filter(priority__agreement=agreement)
+        .select_related("priority")
+        .prefetch_related("values")
     ):
         rows = indicator_series(indicator, list(indicator.values.all()))
         if rows and rows[-1]["flagged"]:

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from . import indicator_views, views
 from . import structure_views as structure
-from . import views
 
 app_name = "agreement"
 
@@ -39,7 +39,23 @@ urlpatterns = [
     path("items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item_edit"),
     path("items/<int:pk>/move/<str:direction>/", views.ItemMoveView.as_view(), name="item_move"),
     path("items/<int:pk>/retire/", views.ItemRetireView.as_view(), name="item_retire"),
-    path("indicators/<int:pk>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
-    path("indicators/<int:pk>/values/new/", views.IndicatorValueCreateView.as_view(), name="indicator_value_create"),
+    path("<int:year>/indicators/", indicator_views.IndicatorListView.as_view(), name="indicator_list"),
+    path("<int:year>/indicators/new/", indicator_views.IndicatorCreateView.as_view(), name="indicator_create"),
+    path("<int:year>/indicators/values/", indicator_views.IndicatorGridView.as_view(), name="indicator_grid"),
+    path("<int:year>/indicators/import/", indicator_views.IndicatorImportView.as_view(), name="indicator_import"),
+    path(
+        "<int:year>/indicators/import/confirm/",
+        indicator_views.IndicatorImportConfirmView.as_view(),
+        name="indicator_import_confirm",
+    ),
+    path("indicators/<int:pk>/", indicator_views.IndicatorDetailView.as_view(), name="indicator_detail"),
+    path("indicators/<int:pk>/edit/", indicator_views.IndicatorEditView.as_view(), name="indicator_edit"),
+    path("indicators/<int:pk>/retire/", indicator_views.IndicatorRetireView.as_view(), name="indicator_retire"),
+    path("indicators/<int:pk>/unretire/", indicator_views.IndicatorUnretireView.as_view(), name="indicator_unretire"),
+    path(
+        "indicators/<int:pk>/values/new/",
+        indicator_views.IndicatorValueCreateView.as_view(),
+        name="indicator_value_create",
+    ),
     path("items/<int:pk>/updates/new/", views.ProgressCreateView.as_view(), name="progress_create"),
 ]

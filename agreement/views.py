@@ -15,8 +15,7 @@ from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
 
 from . import exports, imports, selectors, services
-from .charts import line_chart
-from .forms import IndicatorValueForm, PlanImportForm, PlanItemForm, ProgressUpdateForm
+from .forms import PlanImportForm, PlanItemForm, ProgressUpdateForm
 from .history import item_history
 from .models import ActionPlan, Agreement, Indicator, PlanItem, PlanVersion
 
@@ -270,41 +269,6 @@ class ExceptionReportView(RolePermissionMixin, TemplateView):
             indicators=selectors.flagged_indicators(version.plan.agreement),
             **kwargs,
         )
-
-
-class IndicatorDetailView(RolePermissionMixin, DetailView):
-    permission_required = "agreement.view_internal_progress"
-    template_name = "agreement/indicator_detail.html"
-    queryset = Indicator.objects.select_related("priority__agreement").prefetch_related("values")
-
-    def get_context_data(self, **kwargs):
-        rows = selectors.indicator_series(self.object)
-        chart = line_chart(selectors.chart_points(self.object, rows), title=f"{self.object.name}: values by period")
-        return super().get_context_data(
-            rows=rows, chart=chart, can_edit=self.request.user.has_perm("agreement.edit_plan"), **kwargs
-        )
-
-
-class IndicatorValueCreateView(EditorMixin, FormPageMixin, CreateView):
-    form_class = IndicatorValueForm
-    heading = "Add an indicator value"
-
-    def load(self, request, **kwargs):
-        self.indicator = get_object_or_404(Indicator, pk=kwargs["pk"])
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "indicator": self.indicator}
-
-    def get_caption(self):
-        return self.indicator.name
-
-    def get_back_url(self):
-        return self.indicator.get_absolute_url()
-
-    def form_valid(self, form):
-        form.save()
-        messages.success(self.request, "Value added.")
-        return redirect(self.indicator)
 
 
 class PlanExportView(View):

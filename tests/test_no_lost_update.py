@@ -40,6 +40,8 @@ MUST_DRIVE = {
     "agreement:priority_edit",
     "agreement:theme_edit",
     "agreement:plan_edit",
+    "agreement:indicator_edit",
+    "agreement:indicator_grid",  # the value grid: one version over the indicators and values it shows
     "grants:year_edit",
     "grants:bid_edit",
     "grants:bid_minute",
@@ -92,6 +94,9 @@ NOT_AN_EDIT = {
     "agreement:priority_remove": "removes the priority (a second removal finds nothing)",
     "agreement:theme_remove": "removes the theme (a second removal finds nothing)",
     "agreement:plan_create": "creates the plan; the service refuses a second one",
+    "agreement:indicator_import": "reads a file; its confirmation is refused if the values changed since the preview",
+    "agreement:indicator_retire": "a one-way step the service refuses twice; a retirement refuses the edit form",
+    "agreement:indicator_unretire": "a one-way step the service refuses twice",
     "grants:tactical_lock": "a one-way step the service refuses twice",
     "grants:tactical_unlock": "a one-way step the service refuses twice",
     "grants:year_close": "a one-way step the service refuses twice",

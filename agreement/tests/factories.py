@@ -37,7 +37,9 @@ def agreement_world() -> dict:
 
     from agreement.models import Indicator, IndicatorValue
 
-    indicator = Indicator.objects.create(priority=first, name="Domestic abuse incidents", tolerance_percent=Decimal(10))
+    indicator = Indicator.objects.create(
+        priority=first, name="Domestic abuse incidents", unit="incidents", tolerance_percent=Decimal(10)
+    )
     IndicatorValue.objects.create(indicator=indicator, period_start="2021-04-01", value=100)
     IndicatorValue.objects.create(indicator=indicator, period_start="2022-04-01", value=111)
     draft_items[0].themes.set([theme])  # a theme in use: its removal is refused

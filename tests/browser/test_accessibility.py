@@ -109,11 +109,12 @@ def forward_plan_pages(page, live_server, july):
 
 
 def test_action_plan_pages_have_no_wcag_violations(page, live_server):
-    from agreement.models import PlanVersion
+    from agreement.models import Indicator, PlanVersion
 
     demo_partnership_load()
     draft = PlanVersion.objects.get()
     item = draft.items.order_by("priority__position", "position").first()
+    indicator = Indicator.objects.filter(frequency="quarterly").first()
     sign_in(page, live_server.url, "officer@kcsp.example")
     for path in (
         "/agreement/",
@@ -129,9 +130,20 @@ def test_action_plan_pages_have_no_wcag_violations(page, live_server):
         f"/agreement/priorities/{item.priority_id}/edit/",
         f"/agreement/plans/{draft.plan_id}/edit/",
         "/agreement/2022/next-year/",
+        "/agreement/2022/indicators/",
+        "/agreement/2022/indicators/values/",
+        "/agreement/2022/indicators/import/",
+        f"/agreement/indicators/{indicator.pk}/",
+        f"/agreement/indicators/{indicator.pk}/edit/",
+        f"/agreement/indicators/{indicator.pk}/retire/",
     ):
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
+    page.goto(f"{live_server.url}/agreement/2022/indicators/values/")
+    page.locator("[data-testid^=indicator-grid] input").first.fill("not a number")
+    page.get_by_role("button", name="Save values").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert violations(page) == [], "value grid with errors"
 
 
 def test_signed_in_pages_have_no_wcag_violations(page, live_server):
