@@ -35,6 +35,9 @@ MUST_DRIVE = {
     "meetings:action_edit",
     "meetings:committee_edit",
     "meetings:membership_edit",
+    "meetings:office_edit",
+    "organisation_edit",
+    "person_edit",
     "agreement:item_edit",
     "grants:year_edit",
     "grants:bid_edit",
@@ -85,6 +88,10 @@ NOT_AN_EDIT = {
     "grants:queue": "the chair's queue: each decision is a workflow step",
     "grants:queue_decide": "a workflow step: the service refuses a step from the wrong status",
     "dhr:extension_create": "adds an extension; the service refuses a date not after the one now due",
+    "organisation_retire": "a one-way step the service refuses twice (reactivating is its own page)",
+    "organisation_reactivate": "a one-way step the service refuses twice (retiring is its own page)",
+    "meetings:office_end": "ends a term: the service refuses it if the term's end date changed since the page was "
+    "opened (the page carries the end date it showed)",
 }
 
 
