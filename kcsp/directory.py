@@ -131,7 +131,8 @@ def _person_check(person: Person) -> None:
         at = f" of {existing.organisation.name}" if existing.organisation else " with no organisation"
         raise DuplicatePerson(
             f"{existing.display_name}{at} is already recorded: open their record rather than adding them again. "
-            "If this is a different person, enter their first names so that the two can be told apart",
+            "If this is a different person, record the first names of both (edit the one already recorded first) "
+            "so that the two can be told apart",
             existing,
         )
 

@@ -3,7 +3,14 @@
 from django import forms
 
 from .forms import GdsFormMixin
+from .identifiers import charity_number_clean, company_number_clean, initials_clean, local_authority_code_clean
 from .models import Organisation, Person
+
+IDENTIFIERS = {
+    "charity_number": charity_number_clean,
+    "company_number": company_number_clean,
+    "local_authority_code": local_authority_code_clean,
+}
 
 
 class OrganisationForm(GdsFormMixin, forms.ModelForm):
@@ -40,6 +47,17 @@ class OrganisationForm(GdsFormMixin, forms.ModelForm):
             "org_type": {"required": "Select the type of organisation"},
         }
         widgets = {"kind": forms.RadioSelect, "org_type": forms.RadioSelect}
+
+    def clean(self):
+        """Each identifier checked here too (kcsp.identifiers), so its rule shows beside any other error."""
+        data = super().clean()
+        for name, clean in IDENTIFIERS.items():
+            if name in data:
+                try:
+                    data[name] = clean(data[name])
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return data
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,3 +105,6 @@ class PersonForm(GdsFormMixin, forms.ModelForm):
         field.queryset = Organisation.objects.filter(is_active=True) | Organisation.objects.filter(pk=current)
         field.empty_label = "No organisation"
         self.fields["email"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean_initials(self):
+        return initials_clean(self.cleaned_data["initials"])  # checked here too, so it shows beside other errors
