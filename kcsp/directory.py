@@ -109,7 +109,9 @@ class DuplicatePerson(ValidationError):
         self.existing = existing
 
 
-def _person_check(person: Person) -> None:
+def person_check(person: Person) -> None:
+    """The rules of person_save, without saving (the register's "add a person" applies them too); tidies `person`'s
+    typed names in place. Raises ValidationError (field -> message) or DuplicatePerson."""
     errors = {}
     for field in ("title", "forenames", "surname", "post_nominals", "job_title"):
         setattr(person, field, " ".join(getattr(person, field).split()))
@@ -142,7 +144,7 @@ def person_save(*, person: Person, user: User | None = None) -> Person:
     """Add or correct a person as the papers name them: surname required, initials letters only ("a.j." is stored
     "AJ"), no likely duplicate (`person_duplicates`; DuplicatePerson names the one already recorded), and not
     newly placed in a retired organisation."""
-    _person_check(person)
+    person_check(person)
     person.full_clean()
     _saved_by(person, user)
     person.save()

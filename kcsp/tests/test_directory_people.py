@@ -135,3 +135,17 @@ def test_only_officers_add_or_edit_people(role, make_user):
     assert list(Person.objects.values_list("surname", flat=True)) == ["Rivers"]
     page = client.get(person.get_absolute_url()).content.decode()
     assert reverse("person_edit", args=[person.pk]) not in page and 'data-testid="history"' not in page
+
+
+def test_the_registers_add_a_person_applies_the_same_rules():
+    from meetings.register import register_person_add
+    from meetings.tests.factories import CommitteeFactory, held_meeting
+
+    police = OrganisationFactory(name="Kent Police")
+    PersonFactory(title="Ms", initials="S", surname="Brinson", organisation=police)
+    meeting = held_meeting(committee=CommitteeFactory())
+    with pytest.raises(DuplicatePerson):
+        register_person_add(meeting=meeting, person=Person(initials="S", surname="Brinson", organisation=police))
+    with pytest.raises(ValidationError, match="Initials must be letters only"):
+        register_person_add(meeting=meeting, person=Person(initials="S1", surname="Guest"))
+    assert Person.objects.count() == 1
