@@ -33,7 +33,14 @@ def demo_partnership_load() -> list[DemoLogin]:
     organisations = {}
     for row in data["organisations"]:
         organisation, _ = Organisation.objects.update_or_create(
-            name=row["name"], defaults={"short_name": row["short_name"], "kind": row["kind"]}
+            name=row["name"],
+            defaults={
+                "short_name": row["short_name"],
+                "kind": row["kind"],
+                "org_type": row.get("org_type", Organisation.OrgType.OTHER),
+                # Only codes known to be on the register (Kent County Council is KEN); no invented numbers.
+                "local_authority_code": row.get("local_authority_code", ""),
+            },
         )
         organisations[organisation.name] = organisation
 

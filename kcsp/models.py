@@ -171,7 +171,9 @@ class Person(models.Model):
     """Someone who sits on, attends or writes for a committee, named as the papers name them."""
 
     title = models.CharField(
-        max_length=20, blank=True, help_text="As used in the papers: Mr, Ms, Mrs, Cllr, Dr, T/Supt."
+        max_length=50,  # ranks and offices are sometimes printed in full: "Assistant Chief Constable"
+        blank=True,
+        help_text="As used in the papers: Mr, Ms, Mrs, Cllr, Dr, T/Supt.",
     )
     initials = models.CharField(max_length=10, blank=True, help_text="For example S or AJ.")
     post_nominals = models.CharField(
@@ -195,6 +197,9 @@ class Person(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("person_detail", args=[self.pk])
 
     @property
     def display_name(self):

@@ -2,10 +2,13 @@
 
 import rules
 
-from .roles import has_any_role, is_admin, is_signed_in
+from .roles import has_any_role, is_admin, is_officer, is_signed_in
 
 rules.add_perm("kcsp.view_directory", has_any_role)
 rules.add_perm("kcsp.view_account", is_signed_in)
 rules.add_perm("kcsp.use_admin", is_admin)
 rules.add_perm("kcsp.view_system_status", is_admin)
 rules.add_perm("kcsp.run_render_check", is_admin)
+# Officers keep the directory: they add and correct organisations and people, and retire organisations (issue 15).
+# The admin role keeps its Django admin pages for the same records (roles.ADMIN_MANAGED_MODELS).
+rules.add_perm("kcsp.manage_directory", is_officer)

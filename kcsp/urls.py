@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import twofactor, views
+from . import directory_views, twofactor, views
 from .forms import ChangePasswordForm, NewPasswordForm, PasswordResetRequestForm, SignInForm
 
 account_urls = [
@@ -42,6 +42,27 @@ account_urls = [
     ),
 ]
 
+directory_urls = [
+    path("directory/", directory_views.OrganisationListView.as_view(), name="organisation_list"),
+    path("directory/new/", directory_views.OrganisationCreateView.as_view(), name="organisation_add"),
+    path("directory/<int:pk>/", directory_views.OrganisationDetailView.as_view(), name="organisation_detail"),
+    path("directory/<int:pk>/edit/", directory_views.OrganisationEditView.as_view(), name="organisation_edit"),
+    path(
+        "directory/<int:pk>/retire/",
+        directory_views.OrganisationActiveView.as_view(active=False),
+        name="organisation_retire",
+    ),
+    path(
+        "directory/<int:pk>/reactivate/",
+        directory_views.OrganisationActiveView.as_view(active=True),
+        name="organisation_reactivate",
+    ),
+    path("directory/people/", directory_views.PersonListView.as_view(), name="person_list"),
+    path("directory/people/new/", directory_views.PersonCreateView.as_view(), name="person_add"),
+    path("directory/people/<int:pk>/", directory_views.PersonDetailView.as_view(), name="person_detail"),
+    path("directory/people/<int:pk>/edit/", directory_views.PersonEditView.as_view(), name="person_edit"),
+]
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
@@ -50,8 +71,7 @@ urlpatterns = [
     path("account/tokens/", include("api.account_urls")),
     path("api/v1/", include("api.urls")),
     *account_urls,
-    path("directory/", views.OrganisationListView.as_view(), name="organisation_list"),
-    path("directory/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation_detail"),
+    *directory_urls,
     path("system/", views.SystemStatusView.as_view(), name="system_status"),
     path("system/render-checks/<int:pk>.pdf", views.RenderCheckDownloadView.as_view(), name="render_check_pdf"),
     path("meetings/", include("meetings.urls")),

@@ -1,11 +1,11 @@
-"""Pages of the partnership core: home, accessibility, directory, account and system status."""
+"""Pages of the partnership core: home, accessibility, account and system status (the directory: directory_views)."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.shortcuts import redirect, render
-from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+from django.views.generic import FormView, TemplateView, View
 from django_otp import user_has_device
 
 from . import roles
@@ -13,7 +13,7 @@ from .backupcodes import backup_codes_left, signed_in_with_backup_code
 from .downloads import Outgoing, Sensitivity, file_send
 from .forms import RenderCheckForm
 from .mixins import RolePermissionMixin
-from .models import Organisation, RenderCheck
+from .models import RenderCheck
 from .services import render_check_request
 
 
@@ -68,21 +68,6 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
         return {"site_url": settings.SITE_URL.rstrip("/")}
-
-
-class OrganisationListView(RolePermissionMixin, ListView):
-    permission_required = "kcsp.view_directory"
-    paginate_by = 25
-
-    def get_queryset(self):
-        return Organisation.objects.active().order_by("kind", "name")
-
-
-class OrganisationDetailView(RolePermissionMixin, DetailView):
-    permission_required = "kcsp.view_directory"
-
-    def get_queryset(self):
-        return Organisation.objects.active().prefetch_related("people")
 
 
 class SystemStatusView(RolePermissionMixin, FormView):

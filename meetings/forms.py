@@ -15,7 +15,6 @@ from .models import (
     Committee,
     Meeting,
     Membership,
-    OfficeTerm,
     Paper,
     TermsOfReference,
 )
@@ -66,16 +65,6 @@ class CommitteeForm(GdsFormMixin, forms.ModelForm):
                 "required": 'Enter how the minutes introduce a decision, for example "RESOLVED that"'
             }
         }
-
-
-class OfficeTermForm(EndAfterStartMixin, GdsFormMixin, forms.ModelForm):
-    submit_label = "Save term of office"
-    starts_on = date_field("Start date")
-    ends_on = date_field("End date", required=False, help_text="Leave blank if the term has no fixed end.")
-
-    class Meta:
-        model = OfficeTerm
-        fields = ["person", "office", "starts_on", "ends_on"]
 
 
 class TermsOfReferenceForm(GdsFormMixin, forms.ModelForm):

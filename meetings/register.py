@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from kcsp.directory import person_check
 from kcsp.locking import Change
 from kcsp.models import Organisation, Person, User
 
@@ -389,6 +390,7 @@ def register_person_add(*, meeting: Meeting, person: Person, user: User | None =
     minutes are signed, since they could not be put on the register."""
     meeting = meeting_lock(meeting.pk)
     minutes_frozen_check(meeting)
+    person_check(person)  # the directory's rules: surname, initials letters only, no likely duplicate
     person.full_clean()
     if user is not None:
         person._history_user = user

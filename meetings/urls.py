@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, agenda, amendments, changes, committees, minutes, packs, public, record, register
+from .views import actions, agenda, amendments, changes, committees, minutes, offices, packs, public, record, register
 from .views import forward_plan as fwd
 
 app_name = "meetings"
@@ -66,7 +66,10 @@ urlpatterns = [
     path("committees/<slug:slug>/actions/", actions.ActionLogView.as_view(), name="action_log"),
     path("committees/<slug:slug>/terms/new/", committees.TermsOfReferenceCreateView.as_view(), name="terms_create"),
     path("committees/<slug:slug>/members/new/", committees.MembershipCreateView.as_view(), name="membership_create"),
-    path("committees/<slug:slug>/offices/new/", committees.OfficeTermCreateView.as_view(), name="office_create"),
+    path("committees/<slug:slug>/offices/new/", offices.OfficeTermCreateView.as_view(), name="office_create"),
+    path("offices/<int:pk>/", offices.OfficeTermDetailView.as_view(), name="office_detail"),
+    path("offices/<int:pk>/edit/", offices.OfficeTermEditView.as_view(), name="office_edit"),
+    path("offices/<int:pk>/end/", offices.OfficeTermEndView.as_view(), name="office_end"),
     path("terms/<int:pk>/", committees.TermsOfReferenceDetailView.as_view(), name="terms_detail"),
     path("memberships/<int:pk>/edit/", committees.MembershipEditView.as_view(), name="membership_edit"),
     path("committees/<slug:slug>/forward-plan/", fwd.ForwardPlanListView.as_view(), name="forward_plan"),

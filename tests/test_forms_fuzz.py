@@ -141,7 +141,7 @@ def fetcher(name, url, client):
 
 def test_feeds_status_and_lists_take_any_query_string(objects, clients):  # noqa: F811
     feeds = ["meetings:ical", "meetings:pack_status", "meetings:calendar", "agreement:agreement_list", "home"]
-    feeds += ["organisation_list", "meetings:committee_list", "agreement:exception_report"]
+    feeds += ["organisation_list", "person_list", "meetings:committee_list", "agreement:exception_report"]
     for name in feeds:
         route = ROUTES[name]
         client, url = clients[allowed_role(route)], url_for(name, route, objects)

@@ -35,6 +35,9 @@ MUST_DRIVE = {
     "meetings:action_edit",
     "meetings:committee_edit",
     "meetings:membership_edit",
+    "meetings:office_edit",
+    "organisation_edit",
+    "person_edit",
     "agreement:item_edit",
     "agreement:agreement_edit",
     "agreement:priority_edit",
@@ -111,6 +114,10 @@ NOT_AN_EDIT = {
     "history); the service refuses an entry no longer waiting",
     "meetings:forward_plan_accept": "a one-way step: the service refuses an entry already on an agenda",
     "meetings:forward_plan_put_off": "moves the entry on from this meeting (a confirm page, no record form)",
+    "organisation_retire": "a one-way step the service refuses twice (reactivating is its own page)",
+    "organisation_reactivate": "a one-way step the service refuses twice (retiring is its own page)",
+    "meetings:office_end": "ends a term: the service refuses it if the term's end date changed since the page was "
+    "opened (the page carries the end date it showed)",
 }
 
 

@@ -3,6 +3,7 @@
 A URL missing from ROUTES fails the test: each new feature must say who may use it.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from kcsp.models import Organisation, RenderCheck
 from kcsp.services import render_check_run
 from kcsp.testing import otp_verify
 from kcsp.tests.factories import PersonFactory
+from meetings.models import OfficeTerm
 from meetings.tests.factories import circulated_with_amendment, committee_business
 from meetings.tests.forward_plan_world import forward_plan_world
 
@@ -90,6 +92,8 @@ def dhr_route(kwargs: str | None = None) -> Route:
 
 KWARGS = {
     "organisation": lambda o: {"pk": o["organisation"].pk},
+    "person": lambda o: {"pk": o["person"].pk},
+    "office_term": lambda o: {"pk": o["office_term"].pk},
     "render_check": lambda o: {"pk": o["render_check"].pk},
     "reset_token": lambda o: {"uidb64": "MQ", "token": "set-password"},
     "app_kcsp": lambda o: {"app_label": "kcsp"},
@@ -215,6 +219,14 @@ ROUTES = {
     "two_factor_enrolment_code_send": Route(SIGNED_IN, method="post", ok=frozenset({302})),
     "organisation_list": Route(ANY_ROLE),
     "organisation_detail": Route(ANY_ROLE, kwargs="organisation"),
+    "organisation_add": Route(OFFICER),
+    "organisation_edit": Route(OFFICER, kwargs="organisation"),
+    "organisation_retire": Route(OFFICER, kwargs="organisation"),
+    "organisation_reactivate": Route(OFFICER, kwargs="organisation"),
+    "person_list": Route(ANY_ROLE, query="q=surname"),
+    "person_detail": Route(ANY_ROLE, kwargs="person"),
+    "person_add": Route(OFFICER),
+    "person_edit": Route(OFFICER, kwargs="person"),
     "system_status": Route(ADMIN_ROLE),
     "render_check_pdf": Route(ADMIN_ROLE, kwargs="render_check"),
     "meetings:calendar": Route(EVERYONE),
@@ -280,6 +292,9 @@ ROUTES = {
     "meetings:terms_create": Route(OFFICER, kwargs="committee"),
     "meetings:membership_create": Route(OFFICER, kwargs="committee"),
     "meetings:office_create": Route(OFFICER, kwargs="committee"),
+    "meetings:office_detail": Route(ANY_ROLE, kwargs="office_term"),
+    "meetings:office_edit": Route(OFFICER, kwargs="office_term"),
+    "meetings:office_end": Route(OFFICER, kwargs="office_term"),
     "meetings:terms_detail": Route(ANY_ROLE, kwargs="terms"),
     "meetings:membership_edit": Route(OFFICER, kwargs="membership"),
     "meetings:forward_plan": Route(OFFICER, kwargs="committee"),
@@ -431,6 +446,13 @@ def objects(db, make_user, settings, tmp_path, users):
     business = committee_business(member_user=users[roles.MEMBER], chair_user=users[roles.CHAIR])
     business |= circulated_with_amendment(business)
     business |= forward_plan_world(business)
+    business["office_term"] = OfficeTerm.objects.create(  # held by someone who signed nothing: free to correct
+        committee=business["committee"],
+        person=PersonFactory(surname="Holder"),
+        office=OfficeTerm.Office.VICE_CHAIR,
+        starts_on=datetime.date(2030, 6, 1),
+        ends_on=datetime.date(2032, 5, 31),
+    )
     plan = agreement_world()
     version_pdf_build(version=plan["published_version"])
     plan["unpublished_plan"] = unpublished_plan()

@@ -36,6 +36,7 @@ from meetings.models import (
     Meeting,
     Minute,
     MinuteAmendment,
+    OfficeTerm,
     SignedMinutes,
 )
 from meetings.tests.factories import CommitteeFactory
@@ -96,6 +97,8 @@ MUST_WALK = {
     "meetings:action_edit",
     "meetings:item_edit",
     "meetings:item_delete",
+    "meetings:office_edit",
+    "meetings:office_end",
 }
 # Models whose admin pages could reach the record: its own, and the people, accounts and organisations it names.
 RECORD_MODELS = (Meeting, Minute, Attendance, Declaration, Action, SignedMinutes)
@@ -165,6 +168,8 @@ def signed(make_user, settings, tmp_path, django_capture_on_commit_callbacks):
             decided_by=chair,
             decision_reason="Decided at the meeting.",
         )
+    # Mr Rivers is the chair by office too: correcting or ending his term must leave what he signed as it was.
+    OfficeTerm.objects.create(committee=committee, person=rivers, office="chair", starts_on=datetime.date(2021, 6, 1))
     with django_capture_on_commit_callbacks(execute=True):
         sign(march, at_meeting=july, chair=chair)
     assert set(march.signed_minutes.values_list("kind", flat=True)) == {"public", "restricted", "dhr"}
@@ -219,6 +224,10 @@ def route_variants(signed) -> dict[str, list]:
         "committee": [{"slug": meeting.committee.slug}],
         "signed": [{"pk": meeting.pk}],  # errata are added beside the record, never into it
         "signed_restricted_part": [{"pk": meeting.pk, "kind": kind} for kind in ("public", "restricted", "dhr")],
+        # The committee's chair and vice-chair terms: the signing chose its signatory with them (signing.chairing).
+        "office_term": [
+            {"pk": pk} for pk in OfficeTerm.objects.filter(committee=meeting.committee).values_list("pk", flat=True)
+        ],
         "amendment": [
             {"pk": pk} for pk in MinuteAmendment.objects.filter(minute__meeting=meeting).values_list("pk", flat=True)
         ],

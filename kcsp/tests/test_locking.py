@@ -39,7 +39,9 @@ def test_an_unchanged_record_passes_and_a_changed_one_says_what_changed_old_and_
     assert str(stale) == "Someone else changed this organisation since you opened it"
     assert [(c.label, c.before, c.after) for c in stale.changes] == [("name", "Kent Police", "Kent Police (KPOL)")]
     assert stale.by.full_name == "Ada Admin" and stale.at is not None
-    assert {c.label: c.after for c in stale.saved}["kind"] == "Responsible authority", "choices read as shown"
+    assert {c.label: c.after for c in stale.saved}["responsible authority or not"] == "Responsible authority", (
+        "choices read as shown"
+    )
 
 
 def test_a_write_to_a_field_the_form_does_not_edit_is_not_a_conflict(organisation):

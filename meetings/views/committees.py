@@ -8,7 +8,7 @@ from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 
 from .. import minuting
-from ..forms import CommitteeForm, MembershipForm, OfficeTermForm, TermsOfReferenceForm
+from ..forms import CommitteeForm, MembershipForm, TermsOfReferenceForm
 from ..models import Committee, Membership, OfficeTerm, TermsOfReference
 from .base import FormPageMixin, OfficerMixin
 
@@ -32,6 +32,9 @@ class CommitteeDetailView(ReaderMixin, DetailView):
             current_terms=committee.terms_of_reference.current(),
             versions=committee.terms_of_reference.all(),
             offices=OfficeTerm.objects.current().filter(committee=committee).select_related("person"),
+            all_terms=OfficeTerm.objects.filter(committee=committee)
+            .select_related("person")
+            .order_by("office", "-starts_on"),
             memberships=Membership.objects.current()
             .filter(committee=committee)
             .select_related("person", "organisation"),
@@ -111,9 +114,3 @@ class MembershipEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateVie
         return self.object.committee.get_absolute_url()
 
     get_success_url = get_back_url
-
-
-class OfficeTermCreateView(CommitteeChildMixin, CreateView):
-    form_class = OfficeTermForm
-    heading = "Record a chair or vice-chair"
-    success_message = "Term of office saved."

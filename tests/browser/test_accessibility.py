@@ -157,6 +157,38 @@ def test_signed_in_pages_have_no_wcag_violations(page, live_server):
     assert violations(page) == [], "organisation page"
 
 
+def test_directory_pages_officers_keep_have_no_wcag_violations(page, live_server):
+    from kcsp.models import Organisation, Person
+    from meetings.models import OfficeTerm
+
+    demo_partnership_load()
+    council = Organisation.objects.get(name="Kent County Council")
+    person = Person.objects.filter(office_terms__isnull=False).first()
+    term = OfficeTerm.objects.first()
+    sign_in(page, live_server.url, "officer@kcsp.example")
+    for path in (
+        "/directory/",
+        "/directory/new/",
+        f"/directory/{council.pk}/",
+        f"/directory/{council.pk}/edit/",
+        f"/directory/{council.pk}/retire/",
+        "/directory/people/?q=taylor",
+        "/directory/people/new/",
+        f"/directory/people/{person.pk}/",
+        f"/directory/people/{person.pk}/edit/",
+        f"/meetings/offices/{term.pk}/",
+        f"/meetings/offices/{term.pk}/edit/",
+        f"/meetings/offices/{term.pk}/end/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    page.goto(f"{live_server.url}/directory/people/new/")
+    page.get_by_label("Initials (optional)").fill("A1")
+    page.get_by_role("button", name="Save person").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert violations(page) == [], "add a person, with errors"
+
+
 def test_grant_pages_have_no_wcag_violations(page, live_server):
     from grants.models import Bid
 
