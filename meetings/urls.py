@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, agenda, amendments, committees, minutes, packs, public, record, register
+from .views import actions, agenda, amendments, committees, minutes, packs, public, record, register, setup
 
 app_name = "meetings"
 
@@ -61,6 +61,23 @@ urlpatterns = [
     path("committees/<slug:slug>/terms/new/", committees.TermsOfReferenceCreateView.as_view(), name="terms_create"),
     path("committees/<slug:slug>/members/new/", committees.MembershipCreateView.as_view(), name="membership_create"),
     path("committees/<slug:slug>/offices/new/", committees.OfficeTermCreateView.as_view(), name="office_create"),
+    path(
+        "committees/<slug:slug>/sections/new/",
+        setup.CommitteeSectionCreateView.as_view(),
+        name="committee_section_create",
+    ),
+    path("agenda-sections/<int:pk>/edit/", setup.CommitteeSectionEditView.as_view(), name="committee_section_edit"),
+    path(
+        "agenda-sections/<int:pk>/remove/", setup.CommitteeSectionDeleteView.as_view(), name="committee_section_delete"
+    ),
+    path(
+        "committees/<slug:slug>/standard-items/new/",
+        setup.StandardItemCreateView.as_view(),
+        name="standard_item_create",
+    ),
+    path("standard-items/<int:pk>/edit/", setup.StandardItemEditView.as_view(), name="standard_item_edit"),
+    path("standard-items/<int:pk>/remove/", setup.StandardItemDeleteView.as_view(), name="standard_item_delete"),
+    path("items/<int:pk>/public-title/", setup.ItemPublicTitleView.as_view(), name="item_public_title"),
     path("terms/<int:pk>/", committees.TermsOfReferenceDetailView.as_view(), name="terms_detail"),
     path("memberships/<int:pk>/edit/", committees.MembershipEditView.as_view(), name="membership_edit"),
 ]

@@ -1,5 +1,6 @@
 """Models of the meetings app, one module per part of committee business."""
 
+from .agenda_setup import CommitteeSection, StandardItem
 from .attendance import Attendance, Declaration
 from .committees import Committee, Membership, OfficeTerm, TermsOfReference
 from .meetings import AgendaItem, Meeting
@@ -14,6 +15,7 @@ __all__ = [
     "Appendix",
     "Attendance",
     "Committee",
+    "CommitteeSection",
     "Declaration",
     "Erratum",
     "Meeting",
@@ -27,5 +29,6 @@ __all__ = [
     "Paper",
     "PaperSection",
     "SignedMinutes",
+    "StandardItem",
     "TermsOfReference",
 ]

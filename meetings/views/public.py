@@ -9,9 +9,11 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from dhr.gate import dhr_gate
+from kcsp import roles
 from kcsp.downloads import Outgoing, Sensitivity, file_send
 
 from .. import access, selectors
+from ..agenda_print import EXCLUSION_STATEMENT
 from ..amendments import amendments_attach
 from ..errata import erratum_signatory
 from ..models import Action, AgendaItem, Appendix, Erratum, Meeting, MinuteAmendment, Paper, SignedMinutes
@@ -49,6 +51,8 @@ class MeetingDetailView(DetailView):
         membership = selectors.person_membership(meeting, user)
         return super().get_context_data(
             sections=selectors.agenda_sections(meeting, user),
+            exclusion_statement=EXCLUSION_STATEMENT,
+            can_set_public_title=roles.may_see_dhr(user),
             can_manage=can_manage,
             can_agree=user.has_perm("meetings.agree_agenda") and meeting.status == Meeting.Status.DRAFT,
             can_publish=can_manage and meeting.status == Meeting.Status.AGENDA_AGREED,
