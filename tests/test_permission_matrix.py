@@ -117,6 +117,10 @@ KWARGS = {
         )
     },
     "committee": lambda o: {"slug": o["committee"].slug},
+    "committee_section": lambda o: {
+        "pk": o["committee"].agenda_sections.get(letter="B").pk
+    },  # holds items: never removed,
+    "standard_item": lambda o: {"pk": o["committee"].standard_items.first().pk},
     "minute_move": lambda o: {"pk": o["minute"].pk, "direction": "down"},
     "calendar_feed": lambda o: {"token": o["calendar_feed"].token},
     "api_body": lambda o: {"pk": "kcsp"},
@@ -268,6 +272,14 @@ ROUTES = {
     "meetings:office_create": Route(OFFICER, kwargs="committee"),
     "meetings:terms_detail": Route(ANY_ROLE, kwargs="terms"),
     "meetings:membership_edit": Route(OFFICER, kwargs="membership"),
+    "meetings:committee_section_create": Route(OFFICER, kwargs="committee"),
+    "meetings:committee_section_edit": Route(OFFICER, kwargs="committee_section"),
+    "meetings:committee_section_delete": Route(OFFICER, kwargs="committee_section"),
+    "meetings:standard_item_create": Route(OFFICER, kwargs="committee"),
+    "meetings:standard_item_edit": Route(OFFICER, kwargs="standard_item"),
+    "meetings:standard_item_delete": Route(OFFICER, kwargs="standard_item"),
+    # A DHR item's public title: DHR-cleared users who entered their code only (the DHR gate).
+    "meetings:item_public_title": dhr_route("dhr_item"),
     "agreement:agreement_list": Route(EVERYONE),
     "agreement:agreement_detail": Route(EVERYONE, kwargs="agreement_year"),
     "agreement:new_draft": Route(OFFICER, kwargs="plan"),
