@@ -7,25 +7,23 @@ from kcsp.forms import GdsFormMixin
 from .agenda_print import section_headings
 from .models import AgendaItem, CommitteeSection, StandardItem
 
+LETTERS = [(chr(code), chr(code)) for code in range(ord("A"), ord("Z") + 1)]
+
 
 class CommitteeSectionForm(GdsFormMixin, forms.ModelForm):
     submit_label = "Save section"
+    letter = forms.ChoiceField(
+        choices=LETTERS,
+        help_text="Sections print in letter order and items are coded by it (C4).",
+        error_messages={"required": "Select the section's letter"},
+    )
 
     class Meta:
         model = CommitteeSection
         fields = ["letter", "heading", "restricted"]
         labels = {"restricted": "Every item in this section is restricted"}
-        help_texts = {
-            "letter": "A single capital letter: sections print in letter order and items are coded by it (C4).",
-            "heading": "As the agenda prints it, for example: Matters for information",
-        }
-        error_messages = {
-            "letter": {"required": "Enter the section's letter, for example E"},
-            "heading": {"required": "Enter the section's heading"},
-        }
-
-    def clean_letter(self):
-        return (self.cleaned_data.get("letter") or "").strip().upper()
+        help_texts = {"heading": "As the agenda prints it, for example: Matters for information"}
+        error_messages = {"heading": {"required": "Enter the section's heading"}}
 
 
 class StandardItemForm(GdsFormMixin, forms.ModelForm):
