@@ -1,12 +1,11 @@
 """How a committee's agendas are laid out: its lettered sections and the standard items every agenda starts with."""
 
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .committees import Committee
-from .meetings import AgendaItem
+from .meetings import SECTION_LETTERS, AgendaItem
 
 # The headings the partnership's agendas have used (the July 2022 KCSP agenda): every committee starts with these.
 DEFAULT_SECTIONS = (
@@ -24,14 +23,12 @@ DEFAULT_STANDARD_ITEMS = (
     ("A", "Notes of the last meeting", "report", True),
 )
 
-letter_validator = RegexValidator(r"^[A-Z]$", "Enter a single capital letter, for example E")
-
 
 class CommitteeSection(models.Model):
     """One lettered section of a committee's agendas ("C. Matters for information"); items are coded by it (C4)."""
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="agenda_sections")
-    letter = models.CharField(max_length=1, validators=[letter_validator], help_text="Sections print in letter order.")
+    letter = models.CharField(max_length=1, choices=SECTION_LETTERS, help_text="Sections print in letter order.")
     heading = models.CharField(max_length=200, help_text="For example: Matters for information")
     restricted = models.BooleanField(
         "restricted section",
@@ -57,7 +54,7 @@ class StandardItem(models.Model):
     """An item every new agenda of the committee starts with (A1 Introduction …); copied, then an ordinary item."""
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="standard_items")
-    section = models.CharField(max_length=1, validators=[letter_validator])
+    section = models.CharField(max_length=1, choices=SECTION_LETTERS)
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     kind = models.CharField(

@@ -15,6 +15,8 @@ from .. import access
 from ..workingdays import working_days_before, working_days_between
 from .committees import Committee
 
+# An agenda section's letter (items are coded by it: C4); which letters a committee uses is its own (agenda_setup).
+SECTION_LETTERS = [(chr(code), chr(code)) for code in range(ord("A"), ord("Z") + 1)]
 PUBLICATION_WORKING_DAYS = 5
 DEADLINE_NEAR_WORKING_DAYS = 3
 
@@ -215,7 +217,9 @@ class AgendaItem(DhrContent, models.Model):
         OTHER = "other", "Other (explained in the note)"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
-    section = models.CharField(max_length=1, help_text="The letter of one of the committee's agenda sections.")
+    section = models.CharField(
+        max_length=1, choices=SECTION_LETTERS, help_text="The letter of one of the committee's agenda sections."
+    )
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)
@@ -254,10 +258,6 @@ class AgendaItem(DhrContent, models.Model):
             # A restricted item may sit in any section (access.restricted_q is what decides); which sections take
             # only restricted items is each committee's (CommitteeSection.restricted, checked by the services).
             models.CheckConstraint(condition=Q(section__regex=r"^[A-Z]$"), name="agenda_item_section_letter"),
-            models.CheckConstraint(
-                condition=Q(public_title="") | Q(restriction_reason=access.DHR_REASON),
-                name="only_dhr_items_have_a_public_title",
-            ),
             models.CheckConstraint(condition=Q(position__gte=1), name="agenda_item_position_positive"),
         ]
 
