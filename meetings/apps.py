@@ -8,4 +8,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import agenda_setup, permissions  # noqa: F401  (permissions registers the rules)
+
+        agenda_setup.connect_signals()

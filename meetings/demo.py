@@ -15,6 +15,7 @@ from .models import (
     AgendaItem,
     Attendance,
     Committee,
+    CommitteeSection,
     Meeting,
     Membership,
     Minute,
@@ -44,6 +45,8 @@ def _load_committees(data, people):
             | {"parent": committees.get(row.get("parent"))},
         )
         committees[row["slug"]] = committee
+        for letter, heading in row.get("agenda_sections", {}).items():  # as its agendas print them (July 2022)
+            CommitteeSection.objects.update_or_create(committee=committee, letter=letter, defaults={"heading": heading})
         for terms in row["terms"]:
             TermsOfReference.objects.update_or_create(
                 committee=committee,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from kcsp.forms import GdsFormMixin
 
 from . import access
+from .agenda_print import section_headings
 from .models import (
     AgendaItem,
     Committee,
@@ -181,37 +182,57 @@ class MeetingForm(GdsFormMixin, forms.ModelForm):
 
 
 class AgendaItemForm(GdsFormMixin, forms.ModelForm):
+    """An agenda item; its section one of its committee's (agenda_setup). A DHR item's public title is not here:
+    only DHR-cleared users set it, on its own page (meetings/public_titles.py)."""
+
     submit_label = "Save item"
+    section = forms.ChoiceField(error_messages={"required": "Select the section of the agenda"})
 
     class Meta:
         model = AgendaItem
-        fields = ["section", "title", "kind", "purpose", "description", "restriction_reason", "restriction_note"]
+        fields = [
+            "section",
+            "title",
+            "kind",
+            "purpose",
+            "description",
+            "restriction_reason",
+            "restriction_note",
+            "title_withheld",
+        ]
         labels = {"restriction_reason": "Why is it restricted?", "restriction_note": "Note on the restriction"}
         help_texts = {
             "restriction_reason": (
-                "A restricted item, its title and its papers are never shown to the press and public. Restricted "
-                "items usually go in section D, but an item in another section can be restricted too (for example "
-                "at the end of section C, listed under 'Restricted items'). Items in section D must be restricted."
+                "A restricted item's papers and minutes are never shown to the press and public. The public agenda "
+                "lists its title under 'Restricted items' with the statement that the press and public are "
+                "excluded, unless you withhold the title below. It may sit in any section (for example at the end "
+                "of section C); items in a restricted section (section D as a rule) must be restricted."
             ),
             "restriction_note": "Required when the reason is 'Other'. Shown only to those who may see the item.",
         }
         error_messages = {"title": {"required": "Enter the title of the item"}}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        headings = section_headings(self.instance.meeting.committee)
+        self.fields["section"].choices = [(letter, f"{letter}. {heading}") for letter, (heading, _) in headings.items()]
+        self.fields["section"].label = "Section"
+
     def clean(self):
-        """Section D is the home of restricted items: an item there needs a reason; anywhere else it may have one."""
+        """A note or a withheld title only for a restricted item (the section rule is the service's)."""
         data = super().clean()
         reason = data.get("restriction_reason", "")
-        if data.get("section") == AgendaItem.Section.RESTRICTED and not access.is_restricted(reason):
-            self.add_error(
-                "restriction_reason",
-                "Select why the item is restricted: items in section D are restricted (or move it to another section)",
-            )
         if reason == AgendaItem.RestrictionReason.OTHER and not data.get("restriction_note"):
             self.add_error("restriction_note", "Explain why the item is restricted")
         if data.get("restriction_note") and not access.is_restricted(reason):
             self.add_error(
                 "restriction_note",
                 "A note is only for a restricted item: select why it is restricted, or clear the note",
+            )
+        if data.get("title_withheld") and not access.is_restricted(reason):
+            self.add_error(
+                "title_withheld",
+                "Only a restricted item's title can be withheld: select why it is restricted, or untick this",
             )
         return data
 

@@ -20,6 +20,8 @@ from django.db.models import Q
 from kcsp.locking import RecordLock
 
 from . import access, services
+from .agenda_print import section_headings
+from .agenda_setup import section_restricted
 from .models import AgendaItem, ForwardPlanEntry, Meeting
 
 HELD = (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED)
@@ -47,9 +49,12 @@ def next_month(day: datetime.date) -> datetime.date:
 
 
 def default_section(entry: ForwardPlanEntry) -> str:
-    """Restricted entries go to section D, their default home; others by purpose (decision B, information C)."""
+    """Restricted entries go to the committee's first restricted section (D by default) when it has one; others,
+    and restricted ones on a committee with no restricted section, by purpose (decision B, information C)."""
     if entry.is_restricted:
-        return AgendaItem.Section.RESTRICTED
+        restricted = [letter for letter, (_, only) in section_headings(entry.committee).items() if only]
+        if restricted:
+            return restricted[0]
     return SECTION_FOR_PURPOSE.get(entry.purpose, AgendaItem.Section.INFORMATION)
 
 
@@ -160,8 +165,11 @@ def forward_plan_entry_accept(*, entry: ForwardPlanEntry, meeting: Meeting, sect
     if meeting.committee_id != entry.committee_id:
         raise ValidationError("This entry is on another committee's forward plan.")
     _waiting_check(entry, "added to an agenda")
-    if section == AgendaItem.Section.RESTRICTED and not entry.is_restricted:
-        raise ValidationError("Section D holds restricted items only: choose section B or C for this entry.")
+    only_restricted = section_restricted(meeting.committee, section)
+    if only_restricted is None:
+        raise ValidationError(f"The committee's agendas have no section {section}: choose one of its sections.")
+    if only_restricted and not entry.is_restricted:
+        raise ValidationError(f"Section {section} holds restricted items only: choose another section for this entry.")
     item = AgendaItem(
         meeting=meeting,
         section=section,
@@ -170,6 +178,7 @@ def forward_plan_entry_accept(*, entry: ForwardPlanEntry, meeting: Meeting, sect
         purpose=ITEM_PURPOSE.get(entry.purpose, AgendaItem.Purpose.NONE),
         restriction_reason=entry.restriction_reason,
         restriction_note=entry.restriction_note,
+        title_withheld=entry.title_withheld,
     )
     services.agenda_item_save(item=item)
     entry.status, entry.status_reason, entry.agenda_item = ForwardPlanEntry.Status.ON_AGENDA, "", item

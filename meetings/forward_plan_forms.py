@@ -9,6 +9,7 @@ from kcsp.forms import GdsFormMixin
 from kcsp.models import Person
 
 from . import access
+from .agenda_print import section_headings
 from .forward_plan import DHR_WORDS, NOT_AHEAD, default_section, month_start, next_month
 from .models import AgendaItem, ForwardPlanEntry, Meeting
 
@@ -169,13 +170,6 @@ class MoveForm(GdsFormMixin, forms.Form):
         return data
 
 
-SECTION_CHOICES = [
-    (AgendaItem.Section.DISCUSSION, "B. Matters for discussion or decision"),
-    (AgendaItem.Section.INFORMATION, "C. Matters for information"),
-    (AgendaItem.Section.RESTRICTED, "D. Restricted items"),
-]
-
-
 class AcceptForm(GdsFormMixin, forms.Form):
     submit_label = "Add to the agenda"
     section = forms.ChoiceField(
@@ -187,5 +181,9 @@ class AcceptForm(GdsFormMixin, forms.Form):
     def __init__(self, *args, entry: ForwardPlanEntry, **kwargs):
         super().__init__(*args, **kwargs)
         restricted = entry.is_restricted
-        self.fields["section"].choices = [c for c in SECTION_CHOICES if restricted or c[0] != "D"]
+        self.fields["section"].choices = [  # the committee's own sections; restricted-only ones for restricted entries
+            (letter, f"{letter}. {heading}")
+            for letter, (heading, only_restricted) in section_headings(entry.committee).items()
+            if letter != AgendaItem.Section.COMMITTEE_BUSINESS and (restricted or not only_restricted)
+        ]
         self.fields["section"].initial = default_section(entry)

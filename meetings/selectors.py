@@ -1,32 +1,10 @@
 """Reads for the meeting pages, each starting from a permission-aware queryset."""
 
-from dataclasses import dataclass
-
 from django.db.models import Case, Prefetch, Value, When
 
 from . import access
+from .agenda_print import PrintSection, listed_items, print_sections
 from .models import Action, AgendaItem, Appendix, Attendance, Meeting, Membership, Pack, Paper
-
-
-@dataclass
-class ItemRun:
-    """Consecutive items of a section that are all restricted or all not (a restricted run gets its heading)."""
-
-    restricted: bool
-    items: list
-
-
-@dataclass
-class AgendaSection:
-    letter: str
-    title: str
-    items: list
-    runs: list[ItemRun]
-
-    @property
-    def restricted(self) -> bool:
-        """Every item restricted (section D as a rule): the section heading itself carries the statement."""
-        return all(item.is_restricted for item in self.items)
 
 
 def agenda_items(meeting: Meeting, user):
@@ -42,26 +20,14 @@ def agenda_items(meeting: Meeting, user):
     )
 
 
-def _runs(items: list) -> list[ItemRun]:
-    runs = []
-    for item in items:
-        if not runs or runs[-1].restricted != item.is_restricted:
-            runs.append(ItemRun(item.is_restricted, []))
-        runs[-1].items.append(item)
-    return runs
-
-
-def agenda_sections(meeting: Meeting, user) -> list[AgendaSection]:
-    """The visible items by section; restricted ones (by their reason, in any section) marked as such."""
-    by_section = {}
-    for item in agenda_items(meeting, user):
-        by_section.setdefault(item.section, []).append(item)
-    sections = []
-    for letter, label in AgendaItem.Section.choices:
-        items = by_section.get(letter)
-        if items:
-            items[0].first_in_section, items[-1].last_in_section = True, True
-            sections.append(AgendaSection(letter, label, items, _runs(items)))
+def agenda_sections(meeting: Meeting, user) -> list[PrintSection]:
+    """Every item of the agenda by the committee's sections: those this user may read in full (with papers), the
+    others by code and listed title only (agenda_print.listed_items); restricted runs marked as such."""
+    items = list(agenda_items(meeting, user))
+    items += listed_items(meeting, exclude_ids=[item.pk for item in items])
+    sections = print_sections(meeting.committee, items)
+    for section in sections:
+        section.items[0].first_in_section, section.items[-1].last_in_section = True, True
     return sections
 
 

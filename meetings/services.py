@@ -10,15 +10,16 @@ from django.utils import timezone
 from kcsp.locking import RecordLock
 from kcsp.models import Person, User
 
+from . import access
+from .agenda_print import listed_title
+from .agenda_setup import section_restricted, standard_items_copy
 from .freeze import minutes_frozen_check
 from .lifecycle import meeting_step
 from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Paper
 from .numbering import meeting_lock, minutes_renumber
 from .packbuild.requests import packs_refresh_if_published
-from .packbuild.withdraw import packs_withdraw_holding
+from .packbuild.withdraw import packs_withdraw_holding, packs_withdraw_public_listing
 from .uploads import extract_text
-
-STANDARD_ITEMS = ("Introduction", "Apologies", "Declarations of Interest")
 
 
 def _notify_on_commit(task_name: str, object_id: int) -> None:
@@ -30,23 +31,9 @@ def _notify_on_commit(task_name: str, object_id: int) -> None:
 
 @transaction.atomic
 def meeting_create(*, committee: Committee, starts_at: datetime.datetime, **fields) -> Meeting:
-    """A new meeting starts with the standard committee-business items A1–A4."""
+    """A new meeting starts with its committee's standard items (agenda_setup.standard_items_copy)."""
     meeting = Meeting.objects.create(committee=committee, starts_at=starts_at, **fields)
-    previous = meeting.previous_meeting()
-    titles = [
-        *STANDARD_ITEMS,
-        f"Notes of meeting held on {previous.date:%-d %B %Y}" if previous else "Notes of the last meeting",
-    ]
-    AgendaItem.objects.bulk_create(
-        AgendaItem(
-            meeting=meeting,
-            section=AgendaItem.Section.COMMITTEE_BUSINESS,
-            position=n,
-            title=title,
-            kind=AgendaItem.Kind.REPORT if n == 4 else AgendaItem.Kind.PROCEDURAL,
-        )
-        for n, title in enumerate(titles, start=1)
-    )
+    standard_items_copy(meeting=meeting, previous=meeting.previous_meeting())
     return meeting
 
 
@@ -142,19 +129,46 @@ def agenda_item_save(*, item: AgendaItem, old_section: str | None = None, lock: 
         lock.check(item)
     if meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
         raise ValidationError("The meeting has been held: its agenda can no longer change.")
-    was = AgendaItem.objects.filter(pk=item.pk).values_list("restriction_reason", flat=True).first()
+    item_section_check(item, meeting.committee)
+    before = AgendaItem.objects.filter(pk=item.pk).values("restriction_reason", "title", "title_withheld").first()
+    was = before["restriction_reason"] if before else None
     if item.pk is None or old_section != item.section:
         item.position = _next_position(meeting, item.section)
     if item.pk is None:
         item.is_supplementary = meeting.is_published
+    if not item.is_restricted:
+        item.title_withheld = False
+    if not item.is_dhr:
+        item.public_title = ""
     item.full_clean()
     item.save()
     if was is not None and was != item.restriction_reason:
         packs_withdraw_holding(items=[item], reason=f"Who may see item {item.code} changed (its restriction).")
+    if before and access.is_restricted(was) and _listed(before) != item.listed_title:
+        packs_withdraw_public_listing(meeting=meeting, reason=f"The public title of item {item.code} changed.")
     if old_section and old_section != item.section:
         _renumber(meeting, old_section)
     packs_refresh_if_published(meeting)
     return _agenda_changed(meeting)
+
+
+def _listed(values: dict) -> str:
+    return listed_title(values["restriction_reason"], values["title_withheld"], "", values["title"])
+
+
+def item_section_check(item: AgendaItem, committee: Committee) -> None:
+    """The item's section must be one of the committee's; a restricted section takes restricted items only.
+    Raises ValidationError naming the rule."""
+    restricted = section_restricted(committee, item.section)
+    if restricted is None:
+        raise ValidationError({"section": "Select one of the committee's sections"})
+    if restricted and not item.is_restricted:
+        raise ValidationError(
+            {
+                "restriction_reason": f"Select why the item is restricted: items in section {item.section} are "
+                "restricted (or move it to another section)"
+            }
+        )
 
 
 @transaction.atomic

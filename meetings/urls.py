@@ -2,7 +2,20 @@
 
 from django.urls import path
 
-from .views import actions, agenda, amendments, changes, committees, minutes, offices, packs, public, record, register
+from .views import (
+    actions,
+    agenda,
+    amendments,
+    changes,
+    committees,
+    minutes,
+    offices,
+    packs,
+    public,
+    record,
+    register,
+    setup,
+)
 from .views import forward_plan as fwd
 
 app_name = "meetings"
@@ -70,6 +83,23 @@ urlpatterns = [
     path("offices/<int:pk>/", offices.OfficeTermDetailView.as_view(), name="office_detail"),
     path("offices/<int:pk>/edit/", offices.OfficeTermEditView.as_view(), name="office_edit"),
     path("offices/<int:pk>/end/", offices.OfficeTermEndView.as_view(), name="office_end"),
+    path(
+        "committees/<slug:slug>/sections/new/",
+        setup.CommitteeSectionCreateView.as_view(),
+        name="committee_section_create",
+    ),
+    path("agenda-sections/<int:pk>/edit/", setup.CommitteeSectionEditView.as_view(), name="committee_section_edit"),
+    path(
+        "agenda-sections/<int:pk>/remove/", setup.CommitteeSectionDeleteView.as_view(), name="committee_section_delete"
+    ),
+    path(
+        "committees/<slug:slug>/standard-items/new/",
+        setup.StandardItemCreateView.as_view(),
+        name="standard_item_create",
+    ),
+    path("standard-items/<int:pk>/edit/", setup.StandardItemEditView.as_view(), name="standard_item_edit"),
+    path("standard-items/<int:pk>/remove/", setup.StandardItemDeleteView.as_view(), name="standard_item_delete"),
+    path("items/<int:pk>/public-title/", setup.ItemPublicTitleView.as_view(), name="item_public_title"),
     path("terms/<int:pk>/", committees.TermsOfReferenceDetailView.as_view(), name="terms_detail"),
     path("memberships/<int:pk>/edit/", committees.MembershipEditView.as_view(), name="membership_edit"),
     path("committees/<slug:slug>/forward-plan/", fwd.ForwardPlanListView.as_view(), name="forward_plan"),

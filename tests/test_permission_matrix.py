@@ -124,6 +124,10 @@ KWARGS = {
     "committee": lambda o: {"slug": o["committee"].slug},
     "forward_plan_entry": lambda o: {"pk": o["forward_plan_entry"].pk},
     "forward_plan_suggestion": lambda o: {"pk": o["forward_plan_draft"].pk, "entry": o["forward_plan_entry"].pk},
+    "committee_section": lambda o: {
+        "pk": o["committee"].agenda_sections.get(letter="B").pk
+    },  # holds items: never removed,
+    "standard_item": lambda o: {"pk": o["committee"].standard_items.first().pk},
     "minute_move": lambda o: {"pk": o["minute"].pk, "direction": "down"},
     "calendar_feed": lambda o: {"token": o["calendar_feed"].token},
     "api_body": lambda o: {"pk": "kcsp"},
@@ -307,6 +311,14 @@ ROUTES = {
     "meetings:forward_plan_put_off": Route(OFFICER, kwargs="forward_plan_suggestion"),
     # A public body's forward plan, for everyone (withheld titles read "Restricted item").
     "meetings:forward_plan_public": Route(EVERYONE, kwargs="committee"),
+    "meetings:committee_section_create": Route(OFFICER, kwargs="committee"),
+    "meetings:committee_section_edit": Route(OFFICER, kwargs="committee_section"),
+    "meetings:committee_section_delete": Route(OFFICER, kwargs="committee_section"),
+    "meetings:standard_item_create": Route(OFFICER, kwargs="committee"),
+    "meetings:standard_item_edit": Route(OFFICER, kwargs="standard_item"),
+    "meetings:standard_item_delete": Route(OFFICER, kwargs="standard_item"),
+    # A DHR item's public title: DHR-cleared users who entered their code only (the DHR gate).
+    "meetings:item_public_title": dhr_route("dhr_item"),
     "agreement:agreement_list": Route(EVERYONE),
     "agreement:agreement_detail": Route(EVERYONE, kwargs="agreement_year"),
     "agreement:new_draft": Route(OFFICER, kwargs="plan"),

@@ -222,6 +222,9 @@ def route_variants(signed) -> dict[str, list]:
         "restricted_pack": packs,
         "restricted_pack_file": packs,
         "committee": [{"slug": meeting.committee.slug}],
+        # The committee's agenda layout: new agendas follow it; a signed record keeps its items' codes and titles.
+        "committee_section": [{"pk": pk} for pk in meeting.committee.agenda_sections.values_list("pk", flat=True)],
+        "standard_item": [{"pk": pk} for pk in meeting.committee.standard_items.values_list("pk", flat=True)],
         "signed": [{"pk": meeting.pk}],  # errata are added beside the record, never into it
         "signed_restricted_part": [{"pk": meeting.pk, "kind": kind} for kind in ("public", "restricted", "dhr")],
         # The committee's chair and vice-chair terms: the signing chose its signatory with them (signing.chairing).

@@ -35,8 +35,13 @@ def test_a_signed_in_visit_neither_uses_nor_fills_the_cache(cached, make_user):
     member = make_user(roles.MEMBER)
     meeting = published_meeting()
     MembershipFactory(committee=meeting.committee, person=PersonFactory(user=member))
-    AgendaItemFactory(
-        meeting=meeting, section="D", position=1, title="Exploitation case", restriction_reason="exploitation"
+    AgendaItemFactory(  # its title withheld: visitors see "Restricted item", the member the title
+        meeting=meeting,
+        section="D",
+        position=1,
+        title="Exploitation case",
+        restriction_reason="exploitation",
+        title_withheld=True,
     )
     url = meeting.get_absolute_url()
     assert "Exploitation case" not in Client().get(url).content.decode()  # stored for visitors

@@ -1,5 +1,6 @@
 """Models of the meetings app, one module per part of committee business."""
 
+from .agenda_setup import CommitteeSection, StandardItem
 from .attendance import Attendance, Declaration
 from .committees import Committee, Membership, OfficeTerm, TermsOfReference
 from .forward_plan import ForwardPlanEntry
@@ -15,6 +16,7 @@ __all__ = [
     "Appendix",
     "Attendance",
     "Committee",
+    "CommitteeSection",
     "Declaration",
     "Erratum",
     "ForwardPlanEntry",
@@ -30,5 +32,6 @@ __all__ = [
     "Paper",
     "PaperSection",
     "SignedMinutes",
+    "StandardItem",
     "TermsOfReference",
 ]

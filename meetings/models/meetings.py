@@ -15,6 +15,8 @@ from .. import access
 from ..workingdays import working_days_before, working_days_between
 from .committees import Committee
 
+# An agenda section's letter (items are coded by it: C4); which letters a committee uses is its own (agenda_setup).
+SECTION_LETTERS = [(chr(code), chr(code)) for code in range(ord("A"), ord("Z") + 1)]
 PUBLICATION_WORKING_DAYS = 5
 DEADLINE_NEAR_WORKING_DAYS = 3
 
@@ -274,6 +276,8 @@ class AgendaItem(DhrContent, models.Model):
     dhr_item_path = ""  # loading a row of a DHR item marks the request (dhr/gate.py)
 
     class Section(models.TextChoices):
+        """The default sections (every committee's agenda_sections start as these; each committee may change them)."""
+
         COMMITTEE_BUSINESS = "A", "Committee business"
         DISCUSSION = "B", "Matters for discussion or decision"
         INFORMATION = "C", "Matters for information"
@@ -299,7 +303,9 @@ class AgendaItem(DhrContent, models.Model):
         OTHER = "other", "Other (explained in the note)"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
-    section = models.CharField(max_length=1, choices=Section.choices)
+    section = models.CharField(
+        max_length=1, choices=SECTION_LETTERS, help_text="The letter of one of the committee's agenda sections."
+    )
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)
@@ -309,6 +315,19 @@ class AgendaItem(DhrContent, models.Model):
     )
     restriction_reason = models.CharField(max_length=20, choices=RestrictionReason.choices, blank=True, default="")
     restriction_note = models.CharField(max_length=300, blank=True)
+    title_withheld = models.BooleanField(
+        "withhold the title from the public",
+        default=False,
+        help_text="The public agenda then lists the item as 'Restricted item'. Domestic Homicide Review items' "
+        "titles are always withheld.",
+    )
+    public_title = models.CharField(
+        "title shown to the public",
+        max_length=200,
+        blank=True,
+        help_text="For a Domestic Homicide Review item only, set by a DHR-cleared user: a generic title such as "
+        "'Domestic Homicide Review update'. Leave blank to list it as 'Restricted item'.",
+    )
     is_supplementary = models.BooleanField(default=False, help_text="Added after the agenda was published.")
 
     objects = AgendaItemQuerySet.as_manager()
@@ -322,12 +341,9 @@ class AgendaItem(DhrContent, models.Model):
                 name="agenda_item_code_unique",
                 deferrable=models.Deferrable.DEFERRED,
             ),
-            # Section D is the default home of restricted items: an item there must say why it is restricted.
-            # A restricted item may sit in another section too (access.restricted_q is what decides).
-            models.CheckConstraint(
-                condition=~Q(section=access.RESTRICTED_SECTION) | ~Q(restriction_reason=access.NOT_RESTRICTED),
-                name="items_in_section_d_are_restricted",
-            ),
+            # A restricted item may sit in any section (access.restricted_q is what decides); which sections take
+            # only restricted items is each committee's (CommitteeSection.restricted, checked by the services).
+            models.CheckConstraint(condition=Q(section__regex=r"^[A-Z]$"), name="agenda_item_section_letter"),
             models.CheckConstraint(condition=Q(position__gte=1), name="agenda_item_position_positive"),
         ]
 
@@ -349,3 +365,10 @@ class AgendaItem(DhrContent, models.Model):
     @property
     def is_dhr(self) -> bool:
         return self.restriction_reason == access.DHR_REASON
+
+    @property
+    def listed_title(self) -> str:
+        """What the public agenda and front sheet print for this item (meetings/agenda_print.py)."""
+        from ..agenda_print import listed_title
+
+        return listed_title(self.restriction_reason, self.title_withheld, self.public_title, self.title)

@@ -14,7 +14,7 @@ from pypdf.errors import PdfReadError
 
 from kcsp.pdf import render_pdf
 
-TEMPLATE_VERSION = "1"  # bump when the print templates change, so cached parts are rendered again
+TEMPLATE_VERSION = "2"  # bump when the print templates change, so cached parts are rendered again
 
 
 class PackBuildError(Exception):

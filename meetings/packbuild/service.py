@@ -12,6 +12,13 @@ from django.utils import timezone
 from kcsp.exports import OFFICIAL_SENSITIVE as MARKING
 
 from .. import access
+from ..agenda_print import (
+    EXCLUSION_STATEMENT,
+    OPEN_STATEMENT,
+    listed_items,
+    print_sections,
+    whole_restricted_letters,
+)
 from ..models import AgendaItem, Meeting, Minute, Pack, PackContent, Paper
 from .assemble import PackPart, build_pdf, lay_out
 from .manifest import contents_record, holding, stale_reason
@@ -25,6 +32,16 @@ STALE_BUILD = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 def items_for(meeting: Meeting, kind: str):
     """The items a pack of this kind lists and holds, in agenda order (the rule is access.pack_kind_q)."""
     return meeting.items.for_pack(kind).order_by("section", "position")
+
+
+def front_sheet_sections(meeting: Meeting, kind: str, items: list[AgendaItem]):
+    """The front sheet's sections (meetings/agenda_print.py): a public pack lists the restricted items too, by
+    their listed titles only (withheld and DHR titles never); a restricted pack lists its own items, a restricted
+    item of an open section under its "RESTRICTED ITEMS" sub-heading."""
+    if kind in access.PUBLIC_PACK_KINDS:
+        listed = [i for i in listed_items(meeting, exclude_ids=[i.pk for i in items]) if i.is_restricted]
+        return print_sections(meeting.committee, [*items, *listed])
+    return print_sections(meeting.committee, items, whole_restricted_letters(meeting))
 
 
 def _notes_item(items):
@@ -189,6 +206,9 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
                 "kind": kind,
                 "kind_label": Pack.Kind(kind).label,
                 "items": items,
+                "sections": front_sheet_sections(meeting, kind, items),
+                "exclusion_statement": EXCLUSION_STATEMENT,
+                "open_statement": OPEN_STATEMENT,
                 "pages": pages,
                 "marking": MARKING if restricted else "",
             }

@@ -72,6 +72,17 @@ def packs_withdraw_holding(*, reason: str, items=(), papers=(), appendices=(), m
     return packs
 
 
+def packs_withdraw_public_listing(*, meeting, reason: str) -> list[Pack]:
+    """Withdraw, in the caller's transaction, the meeting's public packs (agenda, supplementary): their front sheet
+    lists the restricted items by public title (meetings/agenda_print.py), so a changed listing, a title withheld
+    above all, must not be served from a file made before it. Returns the packs withdrawn."""
+    kinds = (Pack.Kind.PUBLIC, Pack.Kind.SUPPLEMENTARY)
+    packs = list(Pack.objects.filter(meeting=meeting, kind__in=kinds).exclude(file="").select_for_update())
+    for pack in packs:
+        _record(pack, reason, None)
+    return packs
+
+
 def pack_remove(*, pack: Pack, reason: str) -> None:
     """A kind with nothing left: never served again; the file is deleted once the transaction commits."""
     locked = Pack.objects.select_for_update().get(pk=pack.pk)

@@ -61,4 +61,12 @@ def test_public_sees_approved_public_minutes_but_nothing_restricted(demo):
     july = Meeting.objects.get(starts_at__date="2022-07-14")
     agenda = Client().get(f"/meetings/{july.pk}/").content.decode()
     assert "B3" in agenda and "17 November 2022, 10am" in agenda
-    assert "Domestic Homicide" not in agenda and "Restricted" not in agenda
+    # Section D lists its titles with the exclusion statement, as the July 2022 front sheet does; the DHR item's
+    # title is withheld (no DHR-cleared user published a generic one), and no restricted item is a link.
+    assert (
+        "Domestic Homicide" not in agenda and 'D1</strong> <span data-testid="listed-title">Restricted item' in agenda
+    )
+    assert "Kent and Medway PREVENT Duty Delivery Board Update" in agenda
+    assert "Meeting not open to the press and public and reports not for publication" in agenda
+    d_items = july.items.filter(section="D").values_list("pk", flat=True)
+    assert not any(f"/meetings/items/{pk}/" in agenda for pk in d_items)

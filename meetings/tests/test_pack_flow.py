@@ -49,7 +49,11 @@ def test_publishing_builds_the_packs_and_members_download_them(
     public = download(Client(), meeting, "public")
     assert public.status_code == 200
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(public.content)).pages)
-    assert "Action plan report" in text and "Prevent" not in text
+    assert "Action plan report" in text
+    # The front sheet lists the restricted item's title under section D with the exclusion statement (as the
+    # partnership's agendas do), and nothing more of it: its pages are in the restricted pack only.
+    assert "D1 Prevent update" in text and "Meeting not open to the press and public" in text
+    assert "OFFICIAL-SENSITIVE" not in text and text.count("Prevent") == 1
 
 
 @pytest.mark.django_db

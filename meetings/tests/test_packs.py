@@ -75,7 +75,12 @@ def test_public_pack_has_bookmarks_title_language_and_no_restricted_text(july):
     assert "B1 Kent Community Safety Agreement Update" in titles and "B2 Working Group Update" in titles
     assert reader.metadata.title.startswith("Agenda pack: Kent Community Safety Partnership")
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
-    everything = "\n".join(pages_text(pack.file.path))
+    texts = pages_text(pack.file.path)
+    front, everything = texts[0], "\n".join(texts[1:])
+    # The front sheet lists the restricted items' titles under section D with the exclusion statement, as the
+    # July 2022 agenda does, the DHR item's title withheld; none of their pages, and no other page names them.
+    assert "D2 Kent and Medway PREVENT Duty Delivery Board Update" in front and "D1 Restricted item" in front
+    assert "Meeting not open to the press and public" in front and "Domestic Homicide" not in front
     for secret in ("PREVENT", "Domestic Homicide", "Exploitation", "OFFICIAL-SENSITIVE", "Sylvie"):
         assert secret not in everything, secret
 

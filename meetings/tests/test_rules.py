@@ -80,12 +80,16 @@ def test_deleting_and_changing_section_close_the_gap():
     assert third
 
 
-def test_items_in_section_d_need_a_reason_enforced_by_the_database_and_other_sections_may_be_restricted():
+def test_items_in_a_restricted_section_need_a_reason_and_other_sections_may_be_restricted():
+    """Which sections take restricted items only is the committee's (D by default); the database keeps the
+    section a capital letter."""
     meeting = new_meeting()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="items in section D are restricted"):
         add(meeting, "D", "Prevent update")
+    with pytest.raises(ValidationError, match="one of the committee's sections"):
+        add(meeting, "Q", "Unknown section")
     with pytest.raises(IntegrityError), transaction.atomic():
-        AgendaItem.objects.create(meeting=meeting, section="D", position=9, title="x", restriction_reason="")
+        AgendaItem.objects.create(meeting=meeting, section="d", position=9, title="x", restriction_reason="")
     late = add(meeting, "C", "Exploitation case", restriction_reason="exploitation")
     assert late.is_restricted and late.code == "C1"
     assert list(AgendaItem.objects.filter(meeting=meeting).restricted()) == [late]

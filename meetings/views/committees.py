@@ -9,7 +9,7 @@ from kcsp.mixins import RolePermissionMixin
 
 from .. import minuting
 from ..forms import CommitteeForm, MembershipForm, TermsOfReferenceForm
-from ..models import Committee, Membership, OfficeTerm, TermsOfReference
+from ..models import Committee, CommitteeSection, Membership, OfficeTerm, StandardItem, TermsOfReference
 from .base import FormPageMixin, OfficerMixin
 
 
@@ -40,8 +40,22 @@ class CommitteeDetailView(ReaderMixin, DetailView):
             .select_related("person", "organisation"),
             meetings=committee.meetings.visible_to(self.request.user)[:10],
             can_manage=self.request.user.has_perm("meetings.manage"),
+            agenda_sections=committee.agenda_sections.all(),
+            standard_items=committee.standard_items.all(),
+            layout_history=layout_history(committee) if self.request.user.has_perm("meetings.manage") else [],
             **kwargs,
         )
+
+
+def layout_history(committee, limit: int = 20) -> list:
+    """The latest changes to the committee's sections and standard items, newest first, each with `what`."""
+    rows = []
+    for model, label in ((CommitteeSection, "section"), (StandardItem, "standard item")):
+        for record in model.history.filter(committee_id=committee.pk).select_related("history_user")[:limit]:
+            name = f"{record.letter}. {record.heading}" if label == "section" else f"{record.section} {record.title}"
+            record.what = f"{label} {name}"
+            rows.append(record)
+    return sorted(rows, key=lambda r: r.history_date, reverse=True)[:limit]
 
 
 class CommitteeCreateView(OfficerMixin, FormPageMixin, CreateView):

@@ -9,9 +9,11 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from dhr.gate import dhr_gate
+from kcsp import roles
 from kcsp.downloads import Outgoing, Sensitivity, file_send
 
 from .. import access, selectors
+from ..agenda_print import EXCLUSION_STATEMENT
 from ..amendments import amendments_attach
 from ..changes import status_changes_for
 from ..errata import erratum_signatory
@@ -63,6 +65,8 @@ class MeetingDetailView(DetailView):
             if meeting.replaces_id and visible.filter(pk=meeting.replaces_id).exists()
             else None,
             sections=selectors.agenda_sections(meeting, user),
+            exclusion_statement=EXCLUSION_STATEMENT,
+            can_set_public_title=roles.may_see_dhr(user),
             can_manage=can_manage,
             deadline_state=meeting.publication_deadline_state() if can_manage else None,
             open_actions=selectors.open_actions_for(meeting, user),

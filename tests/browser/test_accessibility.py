@@ -76,6 +76,10 @@ def test_meeting_pages_have_no_wcag_violations(page, live_server):
         f"/meetings/{july.pk}/cancel/",
         f"/meetings/{july.pk}/replacement/new/",
         f"/meetings/{july.pk}/held-after-the-event/",
+        "/meetings/committees/kcsp/sections/new/",
+        f"/meetings/agenda-sections/{july.committee.agenda_sections.get(letter='C').pk}/edit/",
+        "/meetings/committees/kcsp/standard-items/new/",
+        f"/meetings/standard-items/{july.committee.standard_items.first().pk}/edit/",
     ]:
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
