@@ -224,7 +224,12 @@ def suggestions_for(meeting: Meeting):
     if previous is not None:
         by_month &= Q(expected_month__gt=previous.date)
     entries = ForwardPlanEntry.objects.waiting().filter(committee_id=meeting.committee_id)
-    return entries.filter(Q(expected_meeting=meeting) | by_month).in_date_order()
+    return (
+        entries.filter(Q(expected_meeting=meeting) | by_month)
+        .select_related("committee")
+        .prefetch_related("committee__agenda_sections")  # each suggestion's section choices, in one query
+        .in_date_order()
+    )
 
 
 HISTORY_SHOWN = 50  # versions read for the "Changes" list, newest first
