@@ -122,7 +122,7 @@ class ItemFormMixin(EditorMixin, FormPageMixin):
         try:
             services.plan_item_save(
                 item=item,
-                lock=self.record_lock,
+                lock=getattr(self, "record_lock", None),  # the edit page's lock; a new item has none
                 lead_organisations=form.cleaned_data.get("lead_organisations"),
                 themes=form.cleaned_data["themes"],
             )

@@ -248,3 +248,26 @@ def test_plan_page_queries_stay_constant_with_no_priority_items_and_themes(offic
 
     assert_queries_constant(officer, world["draft"].get_absolute_url(), grow)
     assert Agreement.objects.count() == 1
+
+
+@pytest.mark.parametrize("numbering", ["per_priority", "continuous"])
+def test_an_officer_adds_an_item_through_the_page_with_a_theme_and_no_priority(officer, numbering):
+    world = plan_world(numbering=numbering)
+    url = f"/agreement/versions/{world['draft'].pk}/items/new/"
+    assert officer.get(url).status_code == 200
+    response = officer.post(
+        url,
+        {
+            "priority": "",
+            "objective": "Support victims of fraud",
+            "actions": "Run a campaign\nTrain call handlers",
+            "timescale": "March 2023",
+            "themes": [world["theme"].pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = PlanItem.objects.get(objective="Support victims of fraud")
+    assert item.priority is None and list(item.themes.all()) == [world["theme"]]
+    assert item.actions == ["Run a campaign", "Train call handlers"]
+    assert item.number == ("N/A.2" if numbering == "per_priority" else "5")
+    assert item.history.count() == 1
