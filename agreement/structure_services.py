@@ -170,8 +170,18 @@ def plan_settings_save(*, plan: ActionPlan, lock: RecordLock | None = None) -> A
     return plan
 
 
-def _next_title(agreement: Agreement) -> str:
+def _next_title(agreement: Agreement, same_period: bool = False) -> str:
+    """Next year's title: this year's with its year moved on, unless next year is within the same multi-year period
+    (a three-year agreement's title names the period, "… 2014-17", and keeps it when refreshed)."""
+    if same_period:
+        return agreement.title
     year, after = agreement.year, agreement.year + 1
+    years = agreement.period_years
+    if years > 1:  # a new period of the same length: "2014-17" becomes "2017-20"
+        first = agreement.period_starts or year
+        old, new = f"{first}-{(first + years) % 100:02d}", f"{after}-{(after + years) % 100:02d}"
+        if old in agreement.title:
+            return agreement.title.replace(old, new)
     title = agreement.title.replace(agreement.year_label, year_label(after))
     title = title.replace(f"{year}-{(year + 1) % 100:02d}", f"{after}-{(after + 1) % 100:02d}")
     if title == agreement.title:
@@ -193,10 +203,13 @@ def agreement_copy_next_year(*, agreement: Agreement) -> Agreement:
     if Agreement.objects.filter(year=after).exists():
         raise ValidationError(f"There is already an agreement for {year_label(after)}: edit that one instead.")
     starts, years = source.period_starts, source.period_years
+    same_period = years > 1 and after <= (starts or source.year) + years - 1
+    if starts is None and same_period:
+        starts = source.year  # the period began with this year: next year's copy names where it began
     if starts is not None and after > starts + years - 1:
         starts = after if years > 1 else None
     copy = Agreement.objects.create(
-        year=after, title=_next_title(source), period_starts=starts, period_years=years, is_published=False
+        year=after, title=_next_title(source, same_period), period_starts=starts, period_years=years, is_published=False
     )
     priorities = {}
     for priority in source.priorities.all():

@@ -189,3 +189,17 @@ def test_only_officers_keep_the_agreement(make_user, url):
     member = Client()
     member.force_login(make_user(roles.MEMBER))
     assert "Start next year" not in member.get(agreement.get_absolute_url()).content.decode()
+
+
+def test_a_multi_year_agreement_refreshed_within_its_period_keeps_the_period_in_its_title(officer):
+    agreement = AgreementFactory(year=2014, title="Kent Community Safety Agreement 2014-17", period_years=3)
+    officer.post("/agreement/2014/next-year/")
+    refreshed = Agreement.objects.get(year=2015)
+    assert refreshed.title == "Kent Community Safety Agreement 2014-17"
+    assert (refreshed.period_starts, refreshed.period_years) == (2014, 3)
+    assert refreshed.period_label == agreement.period_label == "2014/15 to 2016/17"
+    officer.post("/agreement/2015/next-year/")
+    officer.post("/agreement/2016/next-year/")
+    new_period = Agreement.objects.get(year=2017)
+    assert (new_period.period_starts, new_period.period_years) == (2017, 3)
+    assert new_period.title == "Kent Community Safety Agreement 2017-20"
