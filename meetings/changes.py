@@ -80,6 +80,10 @@ def reschedule_effect(
         raise ValidationError("These are the meeting's present date, time and venue: enter what changes.")
     if meeting.replaced_by.exists():
         raise ValidationError(f"{meeting} has been replaced by another meeting: reschedule that one instead.")
+    if starts_at != meeting.starts_at:
+        from .services import meeting_clash_check
+
+        meeting_clash_check(committee_id=meeting.committee_id, starts_at=starts_at, exclude_pk=meeting.pk)
     was = where_and_when(meeting)
     meeting.starts_at, meeting.ends_at, meeting.venue_kind, meeting.venue = starts_at, ends_at, venue_kind, venue
     now = where_and_when(meeting)

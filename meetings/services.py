@@ -30,8 +30,26 @@ def _notify_on_commit(task_name: str, object_id: int) -> None:
 
 
 @transaction.atomic
+def meeting_clash_check(*, committee_id: int, starts_at: datetime.datetime, exclude_pk: int | None = None) -> None:
+    """A committee meets once at a time: another of its meetings (not cancelled) starting at the same moment raises
+    ValidationError naming it (the same meeting entered twice)."""
+    other = (
+        Meeting.objects.filter(committee_id=committee_id, starts_at=starts_at)
+        .exclude(pk=exclude_pk)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            f"{other.committee} already has a meeting at {timezone.localtime(starts_at):%H:%M} on "
+            f"{other.date:%-d %B %Y}: open that meeting rather than entering it again."
+        )
+
+
 def meeting_create(*, committee: Committee, starts_at: datetime.datetime, **fields) -> Meeting:
-    """A new meeting starts with its committee's standard items (agenda_setup.standard_items_copy)."""
+    """A new meeting starts with its committee's standard items (agenda_setup.standard_items_copy). ValidationError
+    when the committee already has a meeting at that moment."""
+    meeting_clash_check(committee_id=committee.pk, starts_at=starts_at)
     meeting = Meeting.objects.create(committee=committee, starts_at=starts_at, **fields)
     standard_items_copy(meeting=meeting, previous=meeting.previous_meeting())
     return meeting
@@ -60,6 +78,8 @@ def meeting_save(*, meeting: Meeting) -> Meeting:
         raise ValidationError("The meeting must end after it starts.")
     if any(getattr(current, name) != getattr(meeting, name) for name in MEETING_RECORDED):
         minutes_frozen_check(current)
+    if meeting.starts_at != current.starts_at:
+        meeting_clash_check(committee_id=current.committee_id, starts_at=meeting.starts_at, exclude_pk=current.pk)
     moved = any(getattr(current, name) != getattr(meeting, name) for name in MEETING_TIME_AND_PLACE)
     if moved and current.status in ANNOUNCED:
         raise ValidationError(

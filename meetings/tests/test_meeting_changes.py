@@ -240,3 +240,17 @@ def test_the_pages_take_a_reason_and_refuse_without_one(meeting, officer):
     assert client.post(url, {"reason": "Nothing to decide"}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == "cancelled"
+
+
+def test_the_same_meeting_cannot_be_entered_twice_nor_moved_onto_another(meeting, officer):
+    with pytest.raises(ValidationError, match="already has a meeting at 10:00"):
+        services.meeting_create(committee=meeting.committee, starts_at=meeting.starts_at, contact_name="A Clerk")
+    later = services.meeting_create(committee=meeting.committee, starts_at=at(60), contact_name="A Clerk")
+    with pytest.raises(ValidationError, match="already has a meeting"):
+        changes.meeting_reschedule(meeting=meeting, user=officer, reason="Room", starts_at=later.starts_at)
+    later.starts_at = meeting.starts_at
+    with pytest.raises(ValidationError, match="already has a meeting"):
+        services.meeting_save(meeting=later)
+    changes.meeting_cancel(meeting=meeting, user=officer, reason="Called off")
+    services.meeting_save(meeting=later)  # a cancelled meeting's slot is free
+    assert later.starts_at == meeting.starts_at

@@ -34,12 +34,16 @@ class MeetingCreateView(OfficerMixin, FormPageMixin, CreateView):
         data = {
             f: form.cleaned_data[f] for f in ("venue_kind", "venue", "contact_name", "contact_phone", "contact_email")
         }
-        self.object = services.meeting_create(
-            committee=form.cleaned_data["committee"],
-            starts_at=form.instance.starts_at,
-            ends_at=form.instance.ends_at,
-            **data,
-        )
+        try:
+            self.object = services.meeting_create(
+                committee=form.cleaned_data["committee"],
+                starts_at=form.instance.starts_at,
+                ends_at=form.instance.ends_at,
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, "Meeting created with the standard committee business items.")
         return redirect(self.object)
 
