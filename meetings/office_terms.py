@@ -26,9 +26,15 @@ def _span(term: OfficeTerm) -> str:
     return f"from {term.starts_on:%-d %B %Y} {ends}"
 
 
-def office_term_overlapping(term: OfficeTerm):
-    """Other terms of the same office on the same committee whose dates overlap `term`'s."""
-    others = OfficeTerm.objects.filter(committee_id=term.committee_id, office=term.office).exclude(pk=term.pk)
+def office_term_overlapping(term: OfficeTerm, same_person_other_office: bool = False):
+    """Other terms of the same office on the same committee whose dates overlap `term`'s (or, with
+    `same_person_other_office`, the holder's overlapping terms of the other office: nobody is chair and vice-chair
+    at once)."""
+    others = OfficeTerm.objects.filter(committee_id=term.committee_id).exclude(pk=term.pk)
+    if same_person_other_office:
+        others = others.filter(person_id=term.person_id).exclude(office=term.office)
+    else:
+        others = others.filter(office=term.office)
     if term.ends_on is not None:
         others = others.filter(starts_on__lte=term.ends_on)
     return others.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=term.starts_on)).select_related("person")
@@ -61,6 +67,15 @@ def _check(term: OfficeTerm) -> None:
                 "starts_on": f"{clash.person.display_name} is {clash.get_office_display()} of the committee "
                 f"{_span(clash)}: a committee has one {clash.get_office_display().lower()} at a time. End or "
                 "correct that term first, or choose dates that do not overlap it"
+            }
+        )
+    both = office_term_overlapping(term, same_person_other_office=True).first()
+    if both is not None:
+        raise ValidationError(
+            {
+                "person": f"{both.person.display_name} is {both.get_office_display()} of the committee {_span(both)}: "
+                "one person cannot hold both offices at once. End that term first, or choose dates that do not "
+                "overlap it"
             }
         )
     for meeting in signed_under(term):

@@ -121,6 +121,11 @@ class OfficeTerm(models.Model):
     def __str__(self):
         return f"{self.get_office_display()} of {self.committee}: {self.person}"
 
+    @property
+    def has_ended(self) -> bool:
+        """Ended before today (an ended term is corrected, not ended again)."""
+        return self.ends_on is not None and self.ends_on < timezone.localdate()
+
 
 class TermsOfReferenceQuerySet(models.QuerySet):
     def current(self):

@@ -53,7 +53,8 @@ def test_an_officer_records_a_chair_from_the_committee_page(officer_client, comm
     term = OfficeTerm.objects.get()
     assert (term.person, term.office, term.starts_on, term.ends_on) == (rivers, "chair", D(2022, 6, 1), D(2024, 5, 31))
     page = officer_client.get(committee.get_absolute_url()).content.decode()
-    assert 'data-testid="office-terms"' in page and reverse("meetings:office_end", args=[term.pk]) in page
+    assert 'data-testid="office-terms"' in page and reverse("meetings:office_edit", args=[term.pk]) in page
+    assert reverse("meetings:office_end", args=[term.pk]) not in page, "a term that ended in 2024 is not ended again"
 
 
 def test_an_overlapping_term_of_the_same_office_is_refused_naming_the_holder_and_dates(
@@ -77,8 +78,14 @@ def test_an_overlapping_term_of_the_same_office_is_refused_naming_the_holder_and
     office_term_end(term=term, ends_on=D(2024, 5, 31), opened_ends_on=None)
     with pytest.raises(ValidationError, match="from 1 June 2022 to 31 May 2024"):
         office_term_add(committee=committee, term=OfficeTerm(person=other, office="chair", starts_on=D(2024, 5, 31)))
+    with pytest.raises(ValidationError, match="cannot hold both offices at once"):  # still the vice-chair
+        office_term_add(committee=committee, term=OfficeTerm(person=other, office="chair", starts_on=D(2024, 6, 1)))
+    vice = OfficeTerm.objects.get(office="vice_chair")
+    office_term_end(term=vice, ends_on=D(2024, 5, 31), opened_ends_on=None)
     office_term_add(committee=committee, term=OfficeTerm(person=other, office="chair", starts_on=D(2024, 6, 1)))
     assert OfficeTerm.objects.count() == 3
+    page = officer_client.get(committee.get_absolute_url()).content.decode()
+    assert page.count(">End<span") == 1, "only the term still running can be ended"
 
 
 def test_an_end_before_the_start_is_refused(committee, rivers):
