@@ -58,6 +58,12 @@ def agreement_publish(*, agreement: Agreement) -> Agreement:
     return agreement
 
 
+PRIORITY_ORDER_FIXED = (
+    "The priorities keep their order once the action plan has a published version: its item numbers "
+    "were printed with it."
+)
+
+
 def _has_published_plan(agreement: Agreement) -> bool:
     return PlanVersion.objects.filter(plan__agreement=agreement, status=PlanVersion.Status.PUBLISHED).exists()
 
@@ -89,10 +95,7 @@ def part_move(*, part: Priority | Theme, direction: str) -> bool:
     agreement = Agreement.objects.select_for_update().get(pk=part.agreement_id)
     model = type(part)
     if model is Priority and _has_published_plan(agreement):
-        raise ValidationError(
-            "The priorities keep their order once the action plan has a published version: its item numbers "
-            "were printed with it."
-        )
+        raise ValidationError(PRIORITY_ORDER_FIXED)
     part = model.objects.get(pk=part.pk)
     siblings = model.objects.filter(agreement=agreement)
     if direction == "up":
@@ -128,7 +131,8 @@ def part_uses(part: Priority | Theme) -> list[str]:
 @transaction.atomic
 def part_remove(*, part: Priority | Theme) -> None:
     """Remove a priority or theme nothing uses (no plan item in any version, indicator or bid); those after it
-    move up one place, each in history."""
+    move up one place, each in history. Once the plan has a published version only the last priority may go
+    (moving the others up would change the printed item numbers)."""
     agreement = Agreement.objects.select_for_update().get(pk=part.agreement_id)
     thing = "priority" if isinstance(part, Priority) else "theme"
     uses = part_uses(part)
@@ -137,6 +141,9 @@ def part_remove(*, part: Priority | Theme) -> None:
             f"A {thing} is removed only when nothing uses it: '{part.name}' is used by {', '.join(uses)}."
         )
     model = type(part)
+    after = model.objects.filter(agreement=agreement, position__gt=part.position)
+    if model is Priority and after.exists() and _has_published_plan(agreement):
+        raise ValidationError(f"'{part.name}' cannot be removed. {PRIORITY_ORDER_FIXED}")
     part.delete()
     for later in model.objects.filter(agreement=agreement, position__gt=part.position).order_by("position"):
         later.position -= 1

@@ -92,6 +92,27 @@ def test_a_priority_of_a_published_plan_keeps_its_place_and_a_used_theme_is_not_
         structure_services.part_remove(part=world["first"])
 
 
+def test_removing_an_unused_priority_never_renumbers_a_published_plan():
+    """Removing a priority moves those after it up one place; once the plan has a published version that would
+    change its printed numbers (2.1 read as 1.1), so a priority with others after it is then kept."""
+    from agreement import services
+
+    agreement = AgreementFactory()
+    unused = Priority.objects.create(agreement=agreement, position=1, name="Unused")
+    used = Priority.objects.create(agreement=agreement, position=2, name="Road Safety")
+    plan = ActionPlan.objects.create(agreement=agreement)
+    version = PlanVersion.objects.create(plan=plan)
+    item = add_item(version, used, "Share road safety campaigns")
+    services.version_publish(version=version)
+    with pytest.raises(ValidationError, match="keep their order once the action plan has a published version"):
+        structure_services.part_remove(part=unused)
+    item.refresh_from_db()
+    assert item.number == "2.1" and Priority.objects.filter(pk=unused.pk).exists()
+    last = structure_services.part_save(part=Priority(agreement=agreement, name="Unused last"))
+    structure_services.part_remove(part=last)  # nothing after it: no printed number changes
+    assert not Priority.objects.filter(pk=last.pk).exists()
+
+
 def test_themes_are_added_edited_moved_and_removed(officer):
     agreement = AgreementFactory(year=2032)
     for name in ("Early intervention", "Supporting victims"):
