@@ -192,7 +192,7 @@ class BidForm(GdsFormMixin, forms.ModelForm):
         version = versions.filter(status=PlanVersion.Status.DRAFT).first() or versions.first()
         if version is None:
             return PlanItem.objects.none()
-        return PlanItem.objects.filter(version=version, retired=False).select_related("priority")
+        return PlanItem.objects.filter(version=version, retired=False).select_related("priority", "version__plan")
 
 
 class StepForm(GdsFormMixin, forms.Form):
