@@ -34,7 +34,15 @@ def agreement_period_check(*, year: int, period_starts: int | None, period_years
 
 @transaction.atomic
 def agreement_save(*, agreement: Agreement, lock: RecordLock | None = None) -> Agreement:
-    """Create or edit an agreement; a year that already has one is refused."""
+    """Create or edit an agreement; a year that already has one is refused, and so is a new year for a published
+    agreement (its pages, printed plan and the grant year's priorities are found by its year)."""
+    if agreement.pk is not None:
+        stored = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if stored.is_published and stored.year != agreement.year:
+            raise ValidationError(
+                f"The year of a published agreement is fixed: this is the {stored.year_label} agreement. "
+                "Start next year's agreement as a copy instead."
+            )
     agreement_period_check(
         year=agreement.year, period_starts=agreement.period_starts, period_years=agreement.period_years
     )

@@ -51,6 +51,19 @@ def test_edit_carries_the_lock_and_publish_needs_a_priority(officer):
     assert Agreement.objects.get(pk=agreement.pk).is_published
 
 
+def test_a_published_agreement_keeps_its_year(officer):
+    """Its pages, its plan's printed title and each grant year's priorities are found by the year: once published
+    the year is fixed (an unpublished agreement's year can still be corrected, as above)."""
+    world = agreement_world()
+    agreement = world["agreement"]
+    url = f"/agreement/{agreement.year}/edit/"
+    data = opened(officer, url, {"year": 2099, "title": agreement.title, "period_starts": "", "period_years": 1})
+    response = officer.post(url, data)
+    assert response.status_code == 200
+    assert "The year of a published agreement is fixed" in response.content.decode()
+    assert Agreement.objects.get(pk=agreement.pk).year == agreement.year
+
+
 def test_priorities_reorder_through_a_free_place_with_history_and_remove_only_when_unused(officer):
     agreement = AgreementFactory(year=2031, is_published=False)
     for name in ("Domestic Abuse", "Road Safety", "Serious Violence"):
