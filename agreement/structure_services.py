@@ -171,9 +171,13 @@ def plan_create(*, agreement: Agreement, numbering: str, layout: str) -> PlanVer
 @transaction.atomic
 def plan_settings_save(*, plan: ActionPlan, lock: RecordLock | None = None) -> ActionPlan:
     """Change the plan's numbering or layout while it has no published version (a published version was printed
-    with them and is frozen); a change of numbering renumbers the draft, each renumbered item in history."""
+    with them and is frozen); a change of numbering renumbers the draft, each renumbered item in history. Locks
+    the plan (with `lock`), then its versions."""
     if lock is not None:
         lock.check(plan)
+    # Every version's row before the check, as version_publish locks its own: a publication under way is waited
+    # for and then seen, never published with one numbering and shown with another.
+    list(PlanVersion.objects.select_for_update().filter(plan=plan).order_by("pk"))
     if plan.versions.published().exists():
         raise ValidationError(
             "The numbering and layout are fixed once a version of the plan is published: it was printed with them."

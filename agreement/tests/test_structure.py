@@ -223,3 +223,54 @@ def test_only_officers_keep_the_agreement(make_user, url):
     member = Client()
     member.force_login(make_user(roles.MEMBER))
     assert "Start next year" not in member.get(agreement.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_numbering_change_waits_for_a_publication_under_way_and_is_then_refused():
+    """Publishing locks the draft's row; the numbering change must wait for that lock before it checks that nothing
+    is published, or the version would be published with one numbering and printed with the other."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    agreement = AgreementFactory(year=2036)
+    priority = Priority.objects.create(agreement=agreement, position=1, name="Road Safety")
+    draft = structure_services.plan_create(agreement=agreement, numbering="per_priority", layout="full")
+    add_item(draft, priority, "R1")
+    held, released = threading.Event(), threading.Event()
+
+    def publisher():  # as version_publish: the draft's row locked, then published at commit
+        try:
+            with transaction.atomic():
+                PlanVersion.objects.select_for_update().get(pk=draft.pk)
+                PlanVersion.objects.filter(pk=draft.pk).update(status=PlanVersion.Status.PUBLISHED, number=1)
+                held.set()
+                released.wait(10)
+        finally:
+            connection.close()
+
+    outcome = []
+
+    def settings_change():
+        try:
+            plan = ActionPlan.objects.get(pk=draft.plan_id)
+            plan.numbering = ActionPlan.Numbering.CONTINUOUS
+            structure_services.plan_settings_save(plan=plan)
+            outcome.append("saved")
+        except ValidationError as error:
+            outcome.append(error.messages[0])
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=publisher)
+    thread.start()
+    held.wait(10)
+    changer = threading.Thread(target=settings_change)
+    changer.start()
+    time.sleep(0.5)
+    released.set()
+    thread.join(10)
+    changer.join(20)
+    assert outcome and "fixed once a version of the plan is published" in outcome[0]
+    assert ActionPlan.objects.get(pk=draft.plan_id).numbering == ActionPlan.Numbering.PER_PRIORITY
