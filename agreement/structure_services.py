@@ -73,7 +73,11 @@ PRIORITY_ORDER_FIXED = (
 
 
 def _has_published_plan(agreement: Agreement) -> bool:
-    return PlanVersion.objects.filter(plan__agreement=agreement, status=PlanVersion.Status.PUBLISHED).exists()
+    """Whether the agreement's plan has a published version; its versions' rows are locked first (version_publish
+    locks its own), so a publication under way is waited for and then seen."""
+    versions = PlanVersion.objects.filter(plan__agreement=agreement)
+    list(versions.select_for_update(of=("self",)).order_by("pk"))
+    return versions.filter(status=PlanVersion.Status.PUBLISHED).exists()
 
 
 def _renumber_drafts(agreement: Agreement) -> None:

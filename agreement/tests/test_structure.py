@@ -226,7 +226,8 @@ def test_only_officers_keep_the_agreement(make_user, url):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_numbering_change_waits_for_a_publication_under_way_and_is_then_refused():
+@pytest.mark.parametrize("change", ["numbering", "priority order"])
+def test_a_numbering_change_waits_for_a_publication_under_way_and_is_then_refused(change):
     """Publishing locks the draft's row; the numbering change must wait for that lock before it checks that nothing
     is published, or the version would be published with one numbering and printed with the other."""
     import threading
@@ -237,6 +238,7 @@ def test_a_numbering_change_waits_for_a_publication_under_way_and_is_then_refuse
     agreement = AgreementFactory(year=2036)
     priority = Priority.objects.create(agreement=agreement, position=1, name="Road Safety")
     draft = structure_services.plan_create(agreement=agreement, numbering="per_priority", layout="full")
+    second = Priority.objects.create(agreement=agreement, position=2, name="Domestic Abuse")
     add_item(draft, priority, "R1")
     held, released = threading.Event(), threading.Event()
 
@@ -254,9 +256,12 @@ def test_a_numbering_change_waits_for_a_publication_under_way_and_is_then_refuse
 
     def settings_change():
         try:
-            plan = ActionPlan.objects.get(pk=draft.plan_id)
-            plan.numbering = ActionPlan.Numbering.CONTINUOUS
-            structure_services.plan_settings_save(plan=plan)
+            if change == "numbering":
+                plan = ActionPlan.objects.get(pk=draft.plan_id)
+                plan.numbering = ActionPlan.Numbering.CONTINUOUS
+                structure_services.plan_settings_save(plan=plan)
+            else:
+                structure_services.part_move(part=second, direction="up")
             outcome.append("saved")
         except ValidationError as error:
             outcome.append(error.messages[0])
@@ -272,5 +277,6 @@ def test_a_numbering_change_waits_for_a_publication_under_way_and_is_then_refuse
     released.set()
     thread.join(10)
     changer.join(20)
-    assert outcome and "fixed once a version of the plan is published" in outcome[0]
+    assert outcome and outcome[0] != "saved", outcome
     assert ActionPlan.objects.get(pk=draft.plan_id).numbering == ActionPlan.Numbering.PER_PRIORITY
+    assert Priority.objects.get(pk=priority.pk).position == 1
