@@ -280,3 +280,21 @@ def test_a_numbering_change_waits_for_a_publication_under_way_and_is_then_refuse
     assert outcome and outcome[0] != "saved", outcome
     assert ActionPlan.objects.get(pk=draft.plan_id).numbering == ActionPlan.Numbering.PER_PRIORITY
     assert Priority.objects.get(pk=priority.pk).position == 1
+
+
+def test_a_priority_led_by_a_since_retired_organisation_can_still_be_edited(officer):
+    """The lead list offers active organisations and the one the priority already names, as the person form does."""
+    from kcsp.tests.factories import OrganisationFactory
+
+    world = agreement_world()
+    lead = OrganisationFactory(name="Kent Probation Area", is_active=False)
+    priority = world["first"]
+    Priority.objects.filter(pk=priority.pk).update(lead_organisation=lead)
+    url = f"/agreement/priorities/{priority.pk}/edit/"
+    data = opened(officer, url, {"name": "Domestic Abuse and Stalking", "lead": "", "lead_organisation": lead.pk})
+    assert officer.post(url, data).status_code == 302
+    priority.refresh_from_db()
+    assert (priority.name, priority.lead_organisation_id) == ("Domestic Abuse and Stalking", lead.pk)
+    other = OrganisationFactory(name="Another retired body", is_active=False)
+    refused = officer.post(url, opened(officer, url, {"name": "X", "lead": "", "lead_organisation": other.pk}))
+    assert refused.status_code == 200, "a retired organisation is not offered as a new lead"
