@@ -6,6 +6,7 @@ from decimal import Decimal
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from agreement.models import PlanItem, PlanVersion, Priority
 from kcsp.forms import GdsFormMixin, TypedTextMixin
@@ -168,7 +169,8 @@ class BidForm(GdsFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.grant_year = grant_year
         _money_fields(self, "amount_requested", "total_cost", "match_funding")
-        self.fields["applicant_organisation"].queryset = Organisation.objects.active()
+        current = self.instance.applicant_organisation_id  # a draft's applicant stays on offer if since retired
+        self.fields["applicant_organisation"].queryset = Organisation.objects.filter(Q(is_active=True) | Q(pk=current))
         self.fields["priority"].queryset = Priority.objects.visible_to(self.viewer).filter(
             agreement__year=grant_year.year
         )

@@ -300,3 +300,30 @@ def test_pages_naming_bids_plan_items_make_the_same_queries_however_many_items(m
     assert_queries_constant(clients[roles.CHAIR], reverse("grants:queue"), grow)
     assert_queries_constant(clients[roles.OFFICER], reverse("grants:bid_export", args=[year.year, "csv"]), grow)
     assert_queries_constant(partner, reverse("grants:bid_create", args=[year.year]), grow_published)
+
+
+def test_a_draft_bid_whose_applicant_has_since_retired_can_still_be_changed(make_user):
+    """The applicant list offers active organisations and the one the draft already names."""
+    from kcsp.testing import opened
+
+    author = make_user(roles.MEMBER)
+    bid = BidFactory(status=Bid.Status.DRAFT, created_by=author, grant_year=GrantYearFactory(year=2033))
+    Organisation = type(bid.applicant_organisation)
+    Organisation.objects.filter(pk=bid.applicant_organisation_id).update(is_active=False)
+    client = Client()
+    client.force_login(author)
+    url = reverse("grants:bid_edit", args=[bid.pk])
+    fields = {
+        "title": "Renamed project",
+        "description": bid.description,
+        "applicant_organisation": bid.applicant_organisation_id,
+        "contact_name": bid.contact_name,
+        "contact_email": bid.contact_email,
+        "pot": bid.pot,
+        "amount_requested": "1000.00",
+        "total_cost": "1000.00",
+        "match_funding": "0",
+    }
+    assert client.post(url, opened(client, url, fields)).status_code == 302
+    bid.refresh_from_db()
+    assert bid.title == "Renamed project"
