@@ -87,6 +87,18 @@ def _themes(text: str, themes: dict, errors: list[str]) -> list[int]:
     return sorted({themes[name.lower()] for name in names if name.lower() in themes})
 
 
+# Text the item keeps in a field of limited length, by the sheet's column that fills it.
+LIMITED = {"category_other": "Category", "timescale": "Timescale", "lead_text": "Lead agency"}
+
+
+def _check_lengths(values: dict, errors: list[str]) -> None:
+    """A cell longer than the item's field holds is a row error (PlanItem's max_length), not a failed save."""
+    for name, column in LIMITED.items():
+        limit = PlanItem._meta.get_field(name).max_length
+        if len(values[name]) > limit:
+            errors.append(f"{column} is longer than {limit} characters")
+
+
 def check_rows(version: PlanVersion, rows: list[dict]) -> list[ImportRow]:
     agreement = version.plan.agreement
     priorities = {p.name.lower(): p.pk for p in agreement.priorities.all()}
@@ -124,6 +136,7 @@ def check_rows(version: PlanVersion, rows: list[dict]) -> list[ImportRow]:
             "is_new": _yes_no(row.get("New this year", ""), "New this year", errors),
             "themes": _themes(row.get("Themes", ""), themes, errors),
         }
+        _check_lengths(values, errors)
         checked.append(ImportRow(line, values, errors))
     return checked
 

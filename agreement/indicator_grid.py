@@ -140,7 +140,7 @@ def _stale(indicators, months, values, version: str, now: str) -> StaleGrid:
     current = {(v.indicator_id, v.period_start): v.value for v in values}
     head, _, tail = (version or "").partition(".")
     opened = None
-    if head and tail.isdigit():
+    if head and tail.isascii() and tail.isdigit():  # str.isdigit() alone takes "²", which int() refuses
         latest: dict[int, object] = {}
         records = IndicatorValue.history.filter(
             indicator_id__in=list(names), period_start__gte=months[0], period_start__lte=months[-1]

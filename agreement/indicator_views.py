@@ -46,6 +46,11 @@ class ReaderMixin(RolePermissionMixin):
     permission_required = "agreement.view_internal_progress"
 
 
+def ascii_digits(text: str) -> bool:
+    """Digits 0-9 only: str.isdigit() also takes superscripts ("²") that int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def visible_agreement(user, year: int) -> Agreement:
     return get_object_or_404(Agreement.objects.visible_to(user), year=year)
 
@@ -123,7 +128,7 @@ class IndicatorCreateView(IndicatorFormMixin, CreateView):
 
     def get_initial(self):
         priority = self.request.GET.get("priority", "")
-        return {"priority": int(priority)} if priority.isdigit() and len(priority) < 12 else {}
+        return {"priority": int(priority)} if ascii_digits(priority) and len(priority) < 12 else {}
 
     def get_back_url(self):
         return reverse("agreement:indicator_list", args=[self.agreement.year])
@@ -238,7 +243,7 @@ class IndicatorGridView(EditorMixin, FormPageMixin, FormView):
     def load(self, request, **kwargs):
         self.agreement = visible_agreement(request.user, kwargs["year"])
         year = request.GET.get("financial_year", str(self.agreement.year))
-        if not year.isdigit() or int(year) not in grid_years(self.agreement):
+        if not ascii_digits(year) or int(year) not in grid_years(self.agreement):
             raise Http404("The grid shows the agreement's year and the year before it.")
         self.year = int(year)
         self.months = year_months(self.year)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from kcsp.forms import GdsFormMixin
 from kcsp.models import Organisation
@@ -62,6 +63,11 @@ class PriorityForm(GdsFormMixin, forms.ModelForm):
         model = Priority
         fields = ["name", "lead", "lead_organisation", "aim"]
         error_messages = {"name": {"required": "Enter the priority's name"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.lead_organisation_id  # kept on offer if since retired, so the priority can be edited
+        self.fields["lead_organisation"].queryset = Organisation.objects.filter(Q(is_active=True) | Q(pk=current))
 
     def validate_constraints(self, exclude=None):
         """Positions are given by the service."""

@@ -34,7 +34,15 @@ def agreement_period_check(*, year: int, period_starts: int | None, period_years
 
 @transaction.atomic
 def agreement_save(*, agreement: Agreement, lock: RecordLock | None = None) -> Agreement:
-    """Create or edit an agreement; a year that already has one is refused."""
+    """Create or edit an agreement; a year that already has one is refused, and so is a new year for a published
+    agreement (its pages, printed plan and the grant year's priorities are found by its year)."""
+    if agreement.pk is not None:
+        stored = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if stored.is_published and stored.year != agreement.year:
+            raise ValidationError(
+                f"The year of a published agreement is fixed: this is the {stored.year_label} agreement. "
+                "Start next year's agreement as a copy instead."
+            )
     agreement_period_check(
         year=agreement.year, period_starts=agreement.period_starts, period_years=agreement.period_years
     )
@@ -58,8 +66,18 @@ def agreement_publish(*, agreement: Agreement) -> Agreement:
     return agreement
 
 
+PRIORITY_ORDER_FIXED = (
+    "The priorities keep their order once the action plan has a published version: its item numbers "
+    "were printed with it."
+)
+
+
 def _has_published_plan(agreement: Agreement) -> bool:
-    return PlanVersion.objects.filter(plan__agreement=agreement, status=PlanVersion.Status.PUBLISHED).exists()
+    """Whether the agreement's plan has a published version; its versions' rows are locked first (version_publish
+    locks its own), so a publication under way is waited for and then seen."""
+    versions = PlanVersion.objects.filter(plan__agreement=agreement)
+    list(versions.select_for_update(of=("self",)).order_by("pk"))
+    return versions.filter(status=PlanVersion.Status.PUBLISHED).exists()
 
 
 def _renumber_drafts(agreement: Agreement) -> None:
@@ -89,10 +107,7 @@ def part_move(*, part: Priority | Theme, direction: str) -> bool:
     agreement = Agreement.objects.select_for_update().get(pk=part.agreement_id)
     model = type(part)
     if model is Priority and _has_published_plan(agreement):
-        raise ValidationError(
-            "The priorities keep their order once the action plan has a published version: its item numbers "
-            "were printed with it."
-        )
+        raise ValidationError(PRIORITY_ORDER_FIXED)
     part = model.objects.get(pk=part.pk)
     siblings = model.objects.filter(agreement=agreement)
     if direction == "up":
@@ -128,7 +143,8 @@ def part_uses(part: Priority | Theme) -> list[str]:
 @transaction.atomic
 def part_remove(*, part: Priority | Theme) -> None:
     """Remove a priority or theme nothing uses (no plan item in any version, indicator or bid); those after it
-    move up one place, each in history."""
+    move up one place, each in history. Once the plan has a published version only the last priority may go
+    (moving the others up would change the printed item numbers)."""
     agreement = Agreement.objects.select_for_update().get(pk=part.agreement_id)
     thing = "priority" if isinstance(part, Priority) else "theme"
     uses = part_uses(part)
@@ -137,6 +153,9 @@ def part_remove(*, part: Priority | Theme) -> None:
             f"A {thing} is removed only when nothing uses it: '{part.name}' is used by {', '.join(uses)}."
         )
     model = type(part)
+    after = model.objects.filter(agreement=agreement, position__gt=part.position)
+    if model is Priority and after.exists() and _has_published_plan(agreement):
+        raise ValidationError(f"'{part.name}' cannot be removed. {PRIORITY_ORDER_FIXED}")
     part.delete()
     for later in model.objects.filter(agreement=agreement, position__gt=part.position).order_by("position"):
         later.position -= 1
@@ -156,9 +175,13 @@ def plan_create(*, agreement: Agreement, numbering: str, layout: str) -> PlanVer
 @transaction.atomic
 def plan_settings_save(*, plan: ActionPlan, lock: RecordLock | None = None) -> ActionPlan:
     """Change the plan's numbering or layout while it has no published version (a published version was printed
-    with them and is frozen); a change of numbering renumbers the draft, each renumbered item in history."""
+    with them and is frozen); a change of numbering renumbers the draft, each renumbered item in history. Locks
+    the plan (with `lock`), then its versions."""
     if lock is not None:
         lock.check(plan)
+    # Every version's row before the check, as version_publish locks its own: a publication under way is waited
+    # for and then seen, never published with one numbering and shown with another.
+    list(PlanVersion.objects.select_for_update().filter(plan=plan).order_by("pk"))
     if plan.versions.published().exists():
         raise ValidationError(
             "The numbering and layout are fixed once a version of the plan is published: it was printed with them."

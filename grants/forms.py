@@ -6,6 +6,7 @@ from decimal import Decimal
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from agreement.models import PlanItem, PlanVersion, Priority
 from kcsp.forms import GdsFormMixin, TypedTextMixin
@@ -168,8 +169,11 @@ class BidForm(GdsFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.grant_year = grant_year
         _money_fields(self, "amount_requested", "total_cost", "match_funding")
-        self.fields["applicant_organisation"].queryset = Organisation.objects.active()
-        self.fields["priority"].queryset = Priority.objects.filter(agreement__year=grant_year.year)
+        current = self.instance.applicant_organisation_id  # a draft's applicant stays on offer if since retired
+        self.fields["applicant_organisation"].queryset = Organisation.objects.filter(Q(is_active=True) | Q(pk=current))
+        self.fields["priority"].queryset = Priority.objects.visible_to(self.viewer).filter(
+            agreement__year=grant_year.year
+        )
         self.fields["priority"].help_text = f"From the {grant_year.label} Community Safety Agreement."
         self.fields["plan_item"].queryset = self._plan_items(grant_year, self.viewer)
         self.fields["plan_item"].help_text = "If the project delivers an item of the action plan."
@@ -190,7 +194,7 @@ class BidForm(GdsFormMixin, forms.ModelForm):
         version = versions.filter(status=PlanVersion.Status.DRAFT).first() or versions.first()
         if version is None:
             return PlanItem.objects.none()
-        return PlanItem.objects.filter(version=version, retired=False).select_related("priority")
+        return PlanItem.objects.filter(version=version, retired=False).select_related("priority", "version__plan")
 
 
 class StepForm(GdsFormMixin, forms.Form):

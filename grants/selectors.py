@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from .budget import year_summaries
 from .models import Bid, BidStep, GrantYear
 
-LIST_RELATED = ("grant_year", "applicant_organisation", "priority", "plan_item__priority")
+LIST_RELATED = ("grant_year", "applicant_organisation", "priority", "plan_item__priority", "plan_item__version__plan")
 
 
 def bids_for(user, year: GrantYear, status: str = ""):

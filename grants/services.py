@@ -138,7 +138,8 @@ def _budget_guard(*, bid: Bid, year: GrantYear, guard: str) -> None:
 
 
 def _mark_plan_item_grant_funded(bid: Bid) -> None:
-    """An approved bid shows in purple on the action plan: its item in the current draft is marked."""
+    """A funded bid (approved at its year's last step) shows in purple on the action plan: its item in the
+    current draft is marked."""
     from agreement.models import PlanItem, PlanVersion
 
     if bid.plan_item_id is None:
@@ -204,7 +205,7 @@ def bid_step(
     )
     bid.status = step.target
     bid.save()
-    if step.target == Bid.Status.APPROVED:
+    if step.target == year.deciding_status:  # funded now, under the year's own rule (GrantYear.funded_statuses)
         _mark_plan_item_grant_funded(bid)
     if step.target == Bid.Status.RECOMMENDED:
         notify.chair_bids_awaiting(bid)

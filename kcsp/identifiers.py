@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 # Registered charity numbers of the Charity Commission for England and Wales: 6 digits (the older register,
 # for example 202918) or 7 digits (from 1 000 000, for example 1089464). A linked charity is shown on the register
 # as the main number and a suffix ("1089464-1"): org-id.guide's GB-CHC scheme has no place for the suffix.
-CHARITY_NUMBER = re.compile(r"^\d{6,7}$")
-CHARITY_SUFFIX = re.compile(r"^(\d{6,7})-\d{1,2}$")
+CHARITY_NUMBER = re.compile(r"^\d{6,7}$", re.ASCII)
+CHARITY_SUFFIX = re.compile(r"^(\d{6,7})-\d{1,2}$", re.ASCII)
 
 # Companies House: 8 characters, all digits in England and Wales (shorter numbers are written with leading
 # zeros: 123456 is 00123456), or a 2-letter prefix and 6 digits for the other registers (SC Scotland, NI Northern
@@ -21,7 +21,7 @@ COMPANY_PREFIXES = frozenset(
     "AC BR CE CS EN ES FC FE GE GN GS IC IP LP NA NC NF NI NL NO NP NR NZ OC OE RC RS SA SC SE SF SG SI SL SO "  # noqa: SIM905
     "SP SR SZ ZC".split()
 )
-COMPANY_NUMBER = re.compile(r"^(?:\d{8}|[A-Z]{2}\d{6}|R0\d{6})$")
+COMPANY_NUMBER = re.compile(r"^(?:\d{8}|[A-Z]{2}\d{6}|R0\d{6})$", re.ASCII)
 
 # The Local Authorities in England register (org-id.guide GB-LAE): 3 or 4 capital letters, for example KEN (Kent
 # County Council) or MDW (Medway Council).
@@ -59,7 +59,7 @@ def company_number_clean(value: str) -> str:
     number = _squeezed(value)
     if not number:
         return ""
-    if number.isdigit() and len(number) < 8:
+    if number.isascii() and number.isdigit() and len(number) < 8:
         number = number.zfill(8)
     if COMPANY_NUMBER.match(number):
         if number.isdigit() or number.startswith("R0") or number[:2] in COMPANY_PREFIXES:

@@ -192,3 +192,18 @@ def test_an_export_with_hostile_text_imports_back_as_it_was_typed(world, make_us
     assert item.actions == typed["actions"] and item.measures == typed["measures"]
     assert (item.lead_text, item.category, item.category_other) == ("-5", PlanItem.Category.OTHER, "@risk")
     assert item.linked_groups == "Line one\nLine two", "Word's line break comes back as a newline"
+
+
+def test_import_refuses_text_longer_than_the_plan_keeps_rather_than_failing_at_confirm(world, make_user):
+    """A category or lead longer than the item's field holds is a row error at preview, never a server error."""
+    officer = Client()
+    officer.force_login(make_user(roles.OFFICER))
+    draft = world["draft_version"]
+    before = draft.items.count()
+    long_row = list(GOOD)
+    long_row[2], long_row[7] = "C" * 101, "L" * 301
+    preview = officer.post(f"/agreement/versions/{draft.pk}/import/", {"sheet": sheet([long_row])})
+    body = preview.content.decode()
+    assert preview.status_code == 200 and "Nothing can be imported yet" in body
+    assert "Category is longer than 100 characters" in body and "Lead agency is longer than 300 characters" in body
+    assert draft.items.count() == before

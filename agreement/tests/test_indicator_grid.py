@@ -162,3 +162,14 @@ def test_the_grid_takes_the_same_queries_for_2_or_10_indicators(world, make_user
     large_get, large_post = counted("get"), post_one_change()
     assert Indicator.objects.active().filter(priority__agreement=world["agreement"]).count() == 10
     assert (large_get, large_post) == (small_get, small_post)
+
+
+def test_digits_int_cannot_read_are_refused_not_a_server_error(world, make_user):
+    """str.isdigit() accepts superscripts ("²") that int() refuses: the pages check ASCII digits."""
+    officer, year = officer_client(make_user), world["agreement"].year
+    assert officer.get(f"{world['grid']}?financial_year=²").status_code == 404
+    assert officer.get(f"/agreement/{year}/indicators/new/?priority=²").status_code == 200
+    data = opened(officer, world["grid"])
+    head = data["record_version"].partition(".")[0]
+    response = officer.post(world["grid"], {**data, "record_version": f"{head}x.²"})
+    assert response.status_code == 200

@@ -51,6 +51,19 @@ def test_edit_carries_the_lock_and_publish_needs_a_priority(officer):
     assert Agreement.objects.get(pk=agreement.pk).is_published
 
 
+def test_a_published_agreement_keeps_its_year(officer):
+    """Its pages, its plan's printed title and each grant year's priorities are found by the year: once published
+    the year is fixed (an unpublished agreement's year can still be corrected, as above)."""
+    world = agreement_world()
+    agreement = world["agreement"]
+    url = f"/agreement/{agreement.year}/edit/"
+    data = opened(officer, url, {"year": 2099, "title": agreement.title, "period_starts": "", "period_years": 1})
+    response = officer.post(url, data)
+    assert response.status_code == 200
+    assert "The year of a published agreement is fixed" in response.content.decode()
+    assert Agreement.objects.get(pk=agreement.pk).year == agreement.year
+
+
 def test_priorities_reorder_through_a_free_place_with_history_and_remove_only_when_unused(officer):
     agreement = AgreementFactory(year=2031, is_published=False)
     for name in ("Domestic Abuse", "Road Safety", "Serious Violence"):
@@ -90,6 +103,27 @@ def test_a_priority_of_a_published_plan_keeps_its_place_and_a_used_theme_is_not_
         structure_services.part_remove(part=theme)
     with pytest.raises(ValidationError, match="1 indicator"):
         structure_services.part_remove(part=world["first"])
+
+
+def test_removing_an_unused_priority_never_renumbers_a_published_plan():
+    """Removing a priority moves those after it up one place; once the plan has a published version that would
+    change its printed numbers (2.1 read as 1.1), so a priority with others after it is then kept."""
+    from agreement import services
+
+    agreement = AgreementFactory()
+    unused = Priority.objects.create(agreement=agreement, position=1, name="Unused")
+    used = Priority.objects.create(agreement=agreement, position=2, name="Road Safety")
+    plan = ActionPlan.objects.create(agreement=agreement)
+    version = PlanVersion.objects.create(plan=plan)
+    item = add_item(version, used, "Share road safety campaigns")
+    services.version_publish(version=version)
+    with pytest.raises(ValidationError, match="keep their order once the action plan has a published version"):
+        structure_services.part_remove(part=unused)
+    item.refresh_from_db()
+    assert item.number == "2.1" and Priority.objects.filter(pk=unused.pk).exists()
+    last = structure_services.part_save(part=Priority(agreement=agreement, name="Unused last"))
+    structure_services.part_remove(part=last)  # nothing after it: no printed number changes
+    assert not Priority.objects.filter(pk=last.pk).exists()
 
 
 def test_themes_are_added_edited_moved_and_removed(officer):
@@ -203,3 +237,78 @@ def test_a_multi_year_agreement_refreshed_within_its_period_keeps_the_period_in_
     new_period = Agreement.objects.get(year=2017)
     assert (new_period.period_starts, new_period.period_years) == (2017, 3)
     assert new_period.title == "Kent Community Safety Agreement 2017-20"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", ["numbering", "priority order"])
+def test_a_numbering_change_waits_for_a_publication_under_way_and_is_then_refused(change):
+    """Publishing locks the draft's row; the numbering change must wait for that lock before it checks that nothing
+    is published, or the version would be published with one numbering and printed with the other."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    agreement = AgreementFactory(year=2036)
+    priority = Priority.objects.create(agreement=agreement, position=1, name="Road Safety")
+    draft = structure_services.plan_create(agreement=agreement, numbering="per_priority", layout="full")
+    second = Priority.objects.create(agreement=agreement, position=2, name="Domestic Abuse")
+    add_item(draft, priority, "R1")
+    held, released = threading.Event(), threading.Event()
+
+    def publisher():  # as version_publish: the draft's row locked, then published at commit
+        try:
+            with transaction.atomic():
+                PlanVersion.objects.select_for_update().get(pk=draft.pk)
+                PlanVersion.objects.filter(pk=draft.pk).update(status=PlanVersion.Status.PUBLISHED, number=1)
+                held.set()
+                released.wait(10)
+        finally:
+            connection.close()
+
+    outcome = []
+
+    def settings_change():
+        try:
+            if change == "numbering":
+                plan = ActionPlan.objects.get(pk=draft.plan_id)
+                plan.numbering = ActionPlan.Numbering.CONTINUOUS
+                structure_services.plan_settings_save(plan=plan)
+            else:
+                structure_services.part_move(part=second, direction="up")
+            outcome.append("saved")
+        except ValidationError as error:
+            outcome.append(error.messages[0])
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=publisher)
+    thread.start()
+    held.wait(10)
+    changer = threading.Thread(target=settings_change)
+    changer.start()
+    time.sleep(0.5)
+    released.set()
+    thread.join(10)
+    changer.join(20)
+    assert outcome and outcome[0] != "saved", outcome
+    assert ActionPlan.objects.get(pk=draft.plan_id).numbering == ActionPlan.Numbering.PER_PRIORITY
+    assert Priority.objects.get(pk=priority.pk).position == 1
+
+
+def test_a_priority_led_by_a_since_retired_organisation_can_still_be_edited(officer):
+    """The lead list offers active organisations and the one the priority already names, as the person form does."""
+    from kcsp.tests.factories import OrganisationFactory
+
+    world = agreement_world()
+    lead = OrganisationFactory(name="Kent Probation Area", is_active=False)
+    priority = world["first"]
+    Priority.objects.filter(pk=priority.pk).update(lead_organisation=lead)
+    url = f"/agreement/priorities/{priority.pk}/edit/"
+    data = opened(officer, url, {"name": "Domestic Abuse and Stalking", "lead": "", "lead_organisation": lead.pk})
+    assert officer.post(url, data).status_code == 302
+    priority.refresh_from_db()
+    assert (priority.name, priority.lead_organisation_id) == ("Domestic Abuse and Stalking", lead.pk)
+    other = OrganisationFactory(name="Another retired body", is_active=False)
+    refused = officer.post(url, opened(officer, url, {"name": "X", "lead": "", "lead_organisation": other.pk}))
+    assert refused.status_code == 200, "a retired organisation is not offered as a new lead"

@@ -260,3 +260,70 @@ def test_the_plan_item_lists_the_bids_that_fund_it(make_user):
     assert own.title in signed_in(author).get(url).content.decode()
     public_page = Client().get(url).content.decode()
     assert funded.title in public_page and own.title not in public_page
+
+
+def test_pages_naming_bids_plan_items_make_the_same_queries_however_many_items(make_user):
+    """A plan item's number reads its plan's numbering (version__plan): the chair's queue, the bid form's list of
+    items and the officers' export load it with the items rather than once per item."""
+    from agreement.models import PlanVersion
+    from agreement.tests.factories import add_item, agreement_world
+    from kcsp.testing import assert_queries_constant
+
+    world = agreement_world()
+    year = GrantYearFactory(year=world["agreement"].year)
+    published = PlanVersion.objects.get(pk=world["published_version"].pk)
+    author = make_user(roles.MEMBER)
+    clients = {}
+    for role in (roles.CHAIR, roles.OFFICER):
+        clients[role] = Client()
+        clients[role].force_login(make_user(role))
+    partner = Client()
+    partner.force_login(author)
+
+    def bid_on(item, status):
+        return BidFactory(grant_year=year, status=status, created_by=author, priority=item.priority, plan_item=item)
+
+    bid_on(world["published_item"], Bid.Status.RECOMMENDED)
+
+    def grow():
+        for n in range(3):
+            item = add_item(world["draft_version"], world["first"], f"Another item {n}")
+            bid_on(item, Bid.Status.RECOMMENDED)
+
+    def grow_published():
+        from agreement import services
+
+        draft = world["draft_version"]
+        services.version_publish(version=draft)
+        assert PlanVersion.objects.filter(plan=published.plan, status="published").count() == 2
+
+    assert_queries_constant(clients[roles.CHAIR], reverse("grants:queue"), grow)
+    assert_queries_constant(clients[roles.OFFICER], reverse("grants:bid_export", args=[year.year, "csv"]), grow)
+    assert_queries_constant(partner, reverse("grants:bid_create", args=[year.year]), grow_published)
+
+
+def test_a_draft_bid_whose_applicant_has_since_retired_can_still_be_changed(make_user):
+    """The applicant list offers active organisations and the one the draft already names."""
+    from kcsp.testing import opened
+
+    author = make_user(roles.MEMBER)
+    bid = BidFactory(status=Bid.Status.DRAFT, created_by=author, grant_year=GrantYearFactory(year=2033))
+    Organisation = type(bid.applicant_organisation)
+    Organisation.objects.filter(pk=bid.applicant_organisation_id).update(is_active=False)
+    client = Client()
+    client.force_login(author)
+    url = reverse("grants:bid_edit", args=[bid.pk])
+    fields = {
+        "title": "Renamed project",
+        "description": bid.description,
+        "applicant_organisation": bid.applicant_organisation_id,
+        "contact_name": bid.contact_name,
+        "contact_email": bid.contact_email,
+        "pot": bid.pot,
+        "amount_requested": "1000.00",
+        "total_cost": "1000.00",
+        "match_funding": "0",
+    }
+    assert client.post(url, opened(client, url, fields)).status_code == 302
+    bid.refresh_from_db()
+    assert bid.title == "Renamed project"

@@ -182,3 +182,39 @@ def test_the_round_shape_cannot_change_under_bids_that_depend_on_it(people):
     with pytest.raises(ValidationError, match="can no longer change"):
         services.year_figures_save(year=year)
     assert GrantYear.objects.get(pk=year.pk).commissioner_step is True
+
+
+def test_a_bid_form_offers_no_priority_of_an_unpublished_agreement_to_a_partner(people):
+    """The priority choice list follows Priority.visible_to: an agreement still being drafted is the officers'."""
+    from agreement.models import Agreement, Priority
+
+    agreement = Agreement.objects.create(year=2031, title="Draft agreement 2031/32", is_published=False)
+    Priority.objects.create(agreement=agreement, position=1, name="Secret draft priority")
+    year = GrantYearFactory(year=2031)
+    partner = BidForm(grant_year=year, viewer=people["author"])
+    assert not partner.fields["priority"].queryset.exists()
+    officer = BidForm(grant_year=year, viewer=people["officer"])
+    assert [p.name for p in officer.fields["priority"].queryset] == ["Secret draft priority"]
+
+
+def test_the_plan_item_turns_purple_only_when_the_bid_is_funded_under_its_years_rule(people):
+    """In a year with the Commissioner's step the chair's approval is not final: the item is marked grant funded
+    at the Commissioner's approval (the funded rule), so a bid the Commissioner refuses never marks it."""
+    from agreement.tests.factories import agreement_world
+
+    world = agreement_world()
+    year = GrantYearFactory(year=world["agreement"].year, commissioner_step=True)
+    items = list(world["draft_version"].items.filter(grant_funded=False)[:2])
+    refused, approved = (
+        BidFactory(grant_year=year, status=S.RECOMMENDED, created_by=people["author"], plan_item=item) for item in items
+    )
+    for bid in (refused, approved):
+        services.bid_step(bid=bid, action="approve", user=people["chair"])
+        services.bid_step(bid=bid, action="send-to-commissioner", user=people["officer"])
+    items[0].refresh_from_db()
+    assert not items[0].grant_funded, "approved by the chair, not yet funded"
+    services.bid_step(bid=refused, action="commissioner-decline", user=people["officer"], reason="Out of scope")
+    services.bid_step(bid=approved, action="commissioner-approve", user=people["officer"])
+    for item in items:
+        item.refresh_from_db()
+    assert (items[0].grant_funded, items[1].grant_funded) == (False, True)

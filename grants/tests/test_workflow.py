@@ -156,9 +156,10 @@ def test_no_mail_when_the_step_is_refused(people, django_capture_on_commit_callb
 
 
 def test_approval_marks_the_linked_action_plan_item_purple(people):
+    """In a year whose chair's approval is final (see test_rounds_workflow for the Commissioner's)."""
     world = agreement_world()
     item = world["draft_version"].items.filter(grant_funded=False).first()
-    year = GrantYearFactory(year=world["draft_version"].plan.agreement.year)
+    year = GrantYearFactory(year=world["draft_version"].plan.agreement.year, commissioner_step=False)
     bid = BidFactory(grant_year=year, status=S.RECOMMENDED, created_by=people["author"], plan_item=item)
     services.bid_step(bid=bid, action="approve", user=people[roles.CHAIR])
     item.refresh_from_db()

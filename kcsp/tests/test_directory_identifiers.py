@@ -97,3 +97,10 @@ def test_initials_with_other_characters_are_refused(typed):
 )
 def test_the_360giving_identifier_is_derived_from_the_identifiers(fields, org_id):
     assert Organisation(name="X", **fields).org_id == org_id
+
+
+@pytest.mark.parametrize("clean", [charity_number_clean, company_number_clean])
+def test_numbers_in_other_scripts_are_refused(clean):
+    """Only the digits 0-9 make a register number (and a 360Giving org-id): \\d would take Arabic-Indic digits."""
+    with pytest.raises(ValidationError):
+        clean("١٠٨٩٤٦٤")
