@@ -3,11 +3,14 @@ must not (withheld and DHR titles, unpublished agreements, others' bids, e-mail 
 must not (forged POSTs, hidden fields, other committees' records), and asserts it is refused."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from agreement import services as plan_services
 from agreement.models import PlanItem
+from agreement.tests.factories import unpublished_plan
+from grants.tests.factories import GrantYearFactory
 from kcsp import roles
 from meetings import forward_plan, services
 from meetings.models import AgendaItem
@@ -64,30 +67,47 @@ def test_an_accepted_entry_whose_item_became_dhr_never_shows_the_dhr_title_to_an
 # --- Unpublished agreements -----------------------------------------------------------------------------------
 
 
-def test_an_unpublished_agreements_plan_never_reaches_the_public_even_once_a_version_is_published(
-    objects,  # noqa: F811
-    users,  # noqa: F811
-):
-    plan = objects["unpublished_plan"]
-    agreement = plan.agreement
-    version = plan.versions.get()
+def test_an_unpublished_agreements_plan_never_reaches_the_public_even_once_a_version_is_published(make_user):
+    plan = unpublished_plan()
+    agreement, version = plan.agreement, plan.versions.get()
     priority = agreement.priorities.get()
     item = PlanItem(version=version, priority=priority, objective="Secret objective Quokka", actions="Do it")
     plan_services.plan_item_save(item=item, lead_organisations=[], themes=[])
     try:
         version = plan_services.version_publish(version=version)
-    except Exception:  # a refusal is the right answer too
+    except ValidationError:  # a refusal is the right answer too
         return
     item = version.items.get()
     for role in (ANONYMOUS, NO_ROLE, roles.MEMBER):
-        client = client_as(role, users)
+        client = Client()
+        if role != ANONYMOUS:
+            client.force_login(make_user(None if role == NO_ROLE else role))
         for name, args in (
             ("agreement:version_detail", [version.pk]),
             ("agreement:item_detail", [item.pk]),
             ("agreement:plan_export", [version.pk, "csv"]),
+            ("agreement:plan_export", [version.pk, "xlsx"]),
+            ("agreement:plan_pdf", [version.pk]),
+            ("agreement:exception_report", [version.pk]),
             ("agreement:agreement_detail", [agreement.year]),
             ("agreement:agreement_list", []),
+            ("search:search", []),
         ):
-            response = client.get(reverse(name, args=args))
-            assert b"Quokka" not in response.content, (role, name)
-            assert priority.name.encode() not in response.content or name == "agreement:agreement_list", (role, name)
+            response = client.get(reverse(name, args=args), {"q": "quokka"} if name == "search:search" else {})
+            assert b"Quokka" not in response.content, (role, name, response.status_code)
+
+
+def test_a_bid_form_never_offers_the_priorities_or_items_of_an_unpublished_agreement(make_user):
+    plan = unpublished_plan()
+    agreement, version = plan.agreement, plan.versions.get()
+    priority = agreement.priorities.get()
+    priority.name = "Hidden priority Wombat"
+    priority.save()
+    item = PlanItem(version=version, priority=priority, objective="Secret objective Quokka", actions="Do it")
+    plan_services.plan_item_save(item=item, lead_organisations=[], themes=[])
+    plan_services.version_publish(version=version)
+    year = GrantYearFactory(year=agreement.year)
+    member = Client()
+    member.force_login(make_user(roles.MEMBER))
+    body = page(member, "grants:bid_create", year.year)
+    assert "Wombat" not in body and "Quokka" not in body
