@@ -169,7 +169,9 @@ class BidForm(GdsFormMixin, forms.ModelForm):
         self.instance.grant_year = grant_year
         _money_fields(self, "amount_requested", "total_cost", "match_funding")
         self.fields["applicant_organisation"].queryset = Organisation.objects.active()
-        self.fields["priority"].queryset = Priority.objects.filter(agreement__year=grant_year.year)
+        self.fields["priority"].queryset = Priority.objects.visible_to(self.viewer).filter(
+            agreement__year=grant_year.year
+        )
         self.fields["priority"].help_text = f"From the {grant_year.label} Community Safety Agreement."
         self.fields["plan_item"].queryset = self._plan_items(grant_year, self.viewer)
         self.fields["plan_item"].help_text = "If the project delivers an item of the action plan."
