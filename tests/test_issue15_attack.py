@@ -3,17 +3,20 @@ must not (withheld and DHR titles, unpublished agreements, others' bids, e-mail 
 must not (forged POSTs, hidden fields, other committees' records), and asserts it is refused."""
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from agreement import services as plan_services
 from agreement.models import PlanItem
-from agreement.tests.factories import unpublished_plan
-from grants.tests.factories import GrantYearFactory
+from agreement.tests.factories import agreement_world, unpublished_plan
+from grants.tests.factories import BidFactory, GrantYearFactory
 from kcsp import roles
+from kcsp.locking import VERSION_FIELD
 from meetings import forward_plan, services
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, ForwardPlanEntry
 from meetings.tests.factories import CommitteeFactory
 from meetings.tests.forward_plan_world import draft_meeting, entry_for
 
@@ -111,3 +114,178 @@ def test_a_bid_form_never_offers_the_priorities_or_items_of_an_unpublished_agree
     member.force_login(make_user(roles.MEMBER))
     body = page(member, "grants:bid_create", year.year)
     assert "Wombat" not in body and "Quokka" not in body
+
+
+# --- Grants: deciding minutes and the plan item's bid list ----------------------------------------------------
+
+
+def test_an_uncleared_officer_cannot_forge_a_dhr_minute_as_a_bids_deciding_minute(make_user):
+    from grants.models import Bid, BidStep
+    from meetings.models import Minute
+    from meetings.tests.factories import AgendaItemFactory, held_meeting
+
+    meeting = held_meeting(committee=CommitteeFactory())
+    dhr_item = AgendaItemFactory(meeting=meeting, section="D", title=DHR_SECRET, restriction_reason="dhr")
+    minute = Minute.objects.create(meeting=meeting, item=dhr_item, number=7, title=DHR_SECRET, text="RESOLVED")
+    bid = BidFactory(status=Bid.Status.APPROVED, created_by=make_user(roles.MEMBER))
+    BidStep.objects.create(
+        bid=bid, from_status="recommended", to_status="approved", by=make_user(roles.CHAIR), at=timezone.now()
+    )
+    officer = Client()
+    officer.force_login(make_user(roles.OFFICER))
+    url = reverse("grants:bid_minute", args=[bid.pk])
+    form = officer.get(url)
+    assert DHR_SECRET not in form.content.decode()
+    data = {"decided_at_minute": minute.pk, VERSION_FIELD: form.context["form"].initial[VERSION_FIELD]}
+    answer = officer.post(url, data)
+    assert answer.status_code == 200 and "Choose a minute from the list" in answer.content.decode()
+    bid.refresh_from_db()
+    assert bid.decided_at_minute_id is None
+
+
+def test_the_plan_items_bid_list_shows_no_one_elses_unfunded_bid(make_user):
+    from grants.models import Bid
+
+    world = agreement_world()
+    item = world["published_item"]
+    year = GrantYearFactory(year=world["agreement"].year, commissioner_step=False)  # the chair's approval funds
+    writer, other = make_user(roles.MEMBER), make_user(roles.MEMBER)
+    for status in (Bid.Status.DRAFT, Bid.Status.SUBMITTED, Bid.Status.DECLINED, Bid.Status.REJECTED):
+        BidFactory(grant_year=year, status=status, created_by=writer, plan_item=item, title=f"Hidden {status} Numbat")
+    BidFactory(grant_year=year, status=Bid.Status.APPROVED, plan_item=item, title="Funded Bilby", created_by=other)
+    for user in (None, make_user(), other):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        body = page(client, "agreement:item_detail", item.pk)
+        assert "Numbat" not in body
+        assert "Funded Bilby" in body
+    mine = Client()
+    mine.force_login(writer)
+    assert page(mine, "agreement:item_detail", item.pk).count("Numbat") == 4
+
+
+# --- People's e-mail addresses --------------------------------------------------------------------------------
+
+
+def test_no_member_or_outsider_reads_a_persons_email_address(make_user):
+    from kcsp.tests.factories import PersonFactory
+
+    person = PersonFactory(email="secret.person@partner.example", surname="Dibbler")
+    for role in (None, "", roles.MEMBER, roles.CHAIR):
+        client = Client()
+        if role is not None:
+            client.force_login(make_user(role or None))
+        for body in (
+            page(client, "person_list", q="Dibbler"),
+            page(client, "person_detail", person.pk),
+            page(client, "organisation_detail", person.organisation.pk),
+            page(client, "organisation_list"),
+            client.get("/api/v1/person/").content.decode(),
+            client.get(f"/api/v1/person/{person.pk}/").content.decode(),
+            page(client, "search:search", q="Dibbler"),
+        ):
+            assert "secret.person" not in body, role
+
+
+# --- Forward plan: other committees' meetings, forged fields --------------------------------------------------
+
+
+def test_a_forward_plan_entry_cannot_be_moved_edited_or_accepted_into_another_committees_meeting(fp):
+    entry, officer = fp["entry"], fp["officer"]
+    elsewhere = draft_meeting(CommitteeFactory())
+    moved = officer.post(reverse("meetings:forward_plan_move", args=[entry.pk]), {"meeting": elsewhere.pk})
+    assert moved.status_code == 200
+    edit_url = reverse("meetings:forward_plan_edit", args=[entry.pk])
+    version = officer.get(edit_url).context["form"].initial[VERSION_FIELD]
+    forged = {
+        "title": "Serious Violence Duty update",
+        "purpose": "decision",
+        "lead_text": "Mr M Powell",
+        "expected_meeting": elsewhere.pk,
+        "restriction_reason": "",
+        "committee": elsewhere.committee.pk,
+        "status": "on_agenda",
+        "agenda_item": "1",
+        VERSION_FIELD: version,
+    }
+    assert officer.post(edit_url, forged).status_code == 200
+    forged["expected_meeting"] = fp["draft"].pk  # valid apart from the forged extras
+    assert officer.post(edit_url, forged).status_code == 302
+    accept = reverse("meetings:forward_plan_accept", args=[elsewhere.pk, entry.pk])
+    assert officer.post(accept, {f"entry-{entry.pk}-section": "B"}).status_code == 404
+    entry.refresh_from_db()
+    assert entry.committee_id == fp["committee"].pk and entry.expected_meeting_id == fp["draft"].pk
+    assert entry.status == "planned" and entry.agenda_item_id is None
+    assert not elsewhere.items.exists()
+
+
+def test_a_forward_plan_entry_refuses_dhr_business_and_survives_hostile_input(fp):
+    officer = fp["officer"]
+    url = reverse("meetings:forward_plan_create", args=[fp["committee"].slug])
+    base = {"title": "Plan", "purpose": "decision", "lead_text": "Lead", "expected_meeting": fp["draft"].pk}
+    for extra in (
+        {"restriction_reason": "dhr"},
+        {"title": "Domestic Homicide Review: Adult Q"},
+        {"month": "2022-02-30", "expected_meeting": ""},
+        {"month": "99999-01-01", "expected_meeting": ""},
+        {"expected_meeting": "99999999999999999999"},
+        {"lead_person": "-1"},
+        {"title": "🦫" * 400},
+    ):
+        answer = officer.post(url, {**base, **extra})
+        assert answer.status_code == 200, extra
+    assert ForwardPlanEntry.objects.filter(committee=fp["committee"]).count() == 1
+    assert officer.post(url, {**base, "title": "x\x00y"}).status_code == 302  # typed text is cleaned of NULs
+    assert ForwardPlanEntry.objects.filter(title="xy").exists()
+
+
+# --- DHR public title: only the cleared, only its own page ------------------------------------------------------
+
+
+def test_an_officer_cannot_set_a_dhr_items_public_title_through_any_form(make_user, fp):
+    from meetings.tests.factories import AgendaItemFactory, published_meeting
+
+    meeting = published_meeting(committee=fp["committee"])
+    dhr = AgendaItemFactory(meeting=meeting, section="D", title=DHR_SECRET, restriction_reason="dhr")
+    restricted = AgendaItemFactory(meeting=meeting, section="D", title="Prevent case", restriction_reason="prevent")
+    officer = fp["officer"]
+    assert officer.post(reverse("meetings:item_public_title", args=[dhr.pk]), {"public_title": "X"}).status_code == 404
+    edit = reverse("meetings:item_edit", args=[restricted.pk])
+    version = officer.get(edit).context["form"].initial[VERSION_FIELD]
+    data = {
+        "section": "D",
+        "title": "Prevent case",
+        "kind": restricted.kind,
+        "purpose": "",
+        "restriction_reason": "prevent",
+        "public_title": "Forged public title",
+        VERSION_FIELD: version,
+    }
+    officer.post(edit, data)
+    restricted.refresh_from_db()
+    assert restricted.public_title == ""
+    # Making the item a DHR item through the edit form does not carry a public title either.
+    version = officer.get(edit).context["form"].initial[VERSION_FIELD]
+    officer.post(edit, {**data, "restriction_reason": "dhr", VERSION_FIELD: version})
+    restricted.refresh_from_db()
+    assert restricted.public_title == ""
+    body = Client().get(meeting.get_absolute_url()).content.decode()
+    assert "Axolotl" not in body and "Forged" not in body
+
+
+def test_the_meeting_cancelled_notice_names_no_restricted_item(make_user, fp, django_capture_on_commit_callbacks):
+    from kcsp.tests.factories import PersonFactory
+    from meetings.tests.factories import AgendaItemFactory, MembershipFactory, published_meeting
+
+    meeting = published_meeting(committee=fp["committee"])
+    AgendaItemFactory(meeting=meeting, section="D", title=DHR_SECRET, restriction_reason="dhr")
+    AgendaItemFactory(meeting=meeting, section="D", title="Pangolin case", restriction_reason="personal")
+    MembershipFactory(committee=fp["committee"], person=PersonFactory(email="m@partner.example"))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = fp["officer"].post(reverse("meetings:meeting_cancel", args=[meeting.pk]), {"reason": "Not quorate"})
+    assert answer.status_code == 302
+    assert mail.outbox, "the members are told"
+    for message in mail.outbox:
+        text = message.subject + message.body + "".join(str(a[0]) for a in getattr(message, "alternatives", []))
+        assert "Axolotl" not in text and "Pangolin" not in text
