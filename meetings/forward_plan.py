@@ -238,6 +238,9 @@ HISTORY_SHOWN = 50  # versions read for the "Changes" list, newest first
 def _shown(field, value) -> str:
     if value in (None, ""):
         return "(blank)"
+    if field.name == "agenda_item":  # by code only: the item may since have become one this reader may not see
+        code = AgendaItem._base_manager.filter(pk=value).values_list("section", "position").first()
+        return f"Item {code[0]}{code[1]}" if code else "(removed)"
     if field.is_relation:
         row = field.related_model._base_manager.filter(pk=value).first()
         return str(row) if row is not None else "(removed)"

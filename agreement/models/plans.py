@@ -45,7 +45,11 @@ class PlanVersionQuerySet(models.QuerySet):
         return self.filter(status=PlanVersion.Status.PUBLISHED)
 
     def visible_to(self, user):
-        return self if user.has_perm("agreement.edit_plan") else self.published()
+        """Every version to those who edit the plan; to everyone else the published versions of published
+        agreements only (a plan published before its agreement stays unseen until the agreement is)."""
+        if user.has_perm("agreement.edit_plan"):
+            return self
+        return self.published().filter(plan__agreement__is_published=True)
 
 
 class PlanVersion(models.Model):
