@@ -29,7 +29,7 @@ class ReasonForm(GdsFormMixin, forms.Form):
         self.fields["reason"] = reason_field(reason_label)
 
 
-class NewTimeAndPlaceMixin(forms.Form):
+class NewTimeAndPlaceMixin(GdsFormMixin, forms.Form):
     """Date, start and end time and venue of a meeting's new occasion; `starts_at`/`ends_at` once clean."""
 
     date = date_field("New date of the meeting")
@@ -71,7 +71,7 @@ def time_and_place_initial(meeting: Meeting) -> dict:
     }
 
 
-class RescheduleForm(GdsFormMixin, NewTimeAndPlaceMixin):
+class RescheduleForm(NewTimeAndPlaceMixin):
     submit_label = "Reschedule the meeting"
 
     def __init__(self, *args, **kwargs):
@@ -79,7 +79,7 @@ class RescheduleForm(GdsFormMixin, NewTimeAndPlaceMixin):
         self.fields["reason"] = reason_field("Why the meeting is moving")
 
 
-class ReplacementForm(GdsFormMixin, NewTimeAndPlaceMixin):
+class ReplacementForm(NewTimeAndPlaceMixin):
     submit_label = "Create the replacement meeting"
     contact_name = forms.CharField(
         label="Ask for",

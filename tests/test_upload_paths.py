@@ -101,6 +101,7 @@ UPLOADS = {
 }
 NOT_DOCUMENTS = {
     "agreement.forms.PlanImportForm": "a spreadsheet read into plan rows, never stored or sent to anyone",
+    "agreement.indicator_forms.IndicatorImportForm": "a spreadsheet read into indicator values, never stored or sent",
 }
 
 
