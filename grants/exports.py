@@ -4,7 +4,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
 
 from kcsp.exports import Sheet, table_csv, table_xlsx
 
@@ -97,12 +96,13 @@ def bids_xlsx(year: GrantYear, bids) -> bytes:
 
 
 def award_date(bid: Bid):
-    """The local date (Europe/London) of the year's deciding step: the Commissioner's approval where the year
+    """The date of the year's deciding step (BidStep.taken_on: the date given when it was entered after the event,
+    else the UK date it was recorded): the Commissioner's approval where the year
     has that step, the chair's where the chair's was final; None if the bid never took it. Uses the bid's
     prefetched steps (the latest such step, should a decision have been taken twice)."""
     deciding = bid.grant_year.deciding_status
-    times = [step.at for step in bid.steps.all() if step.to_status == deciding]
-    return timezone.localtime(max(times), LOCAL).date() if times else None
+    steps = [step for step in bid.steps.all() if step.to_status == deciding]
+    return max(steps, key=lambda step: step.at).taken_on if steps else None
 
 
 def recipient_identifier(organisation) -> str:

@@ -3,6 +3,7 @@
 import copy
 from decimal import Decimal
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
@@ -233,8 +234,25 @@ class StepForm(GdsFormMixin, forms.Form):
                 help_text="One outcome per line, for example: 55 people trained.",
                 error_messages={"required": "Enter the outcomes, for example '55 people trained'"},
             )
+        if step.dated and (step.action != "submit" or self.viewer.has_perm("grants.manage_grant")):
+            self.fields["decided_on"] = DateInputField(
+                label=step.dated, required=False, help_text="Leave blank if it was taken today. For example, 14 7 2020"
+            )
+        self.bid = bid
         if step.warning:
             self.helper.inputs = [Submit("submit", step.label, css_class="govuk-button--warning")]
+
+    def clean_decided_on(self):
+        """Optional: a date typed in part is an error (never "today"); the rules are services.step_date_check's."""
+        from .services import step_date_check
+
+        decided_on = self.cleaned_data.get("decided_on")
+        if decided_on is None:
+            if any(self.data.get(f"{self.add_prefix('decided_on')}_{i}", "").strip() for i in range(3)):
+                raise ValidationError("Enter the date in full: day, month and year")
+            return None
+        step_date_check(bid=self.bid, step=self.step, user=self.viewer, decided_on=decided_on)
+        return decided_on
 
 
 class MinuteChoiceField(forms.ModelChoiceField):

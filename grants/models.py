@@ -3,6 +3,7 @@
 Money is held in pence-exact Decimals; sums are done by the database, never in floats.
 """
 
+import datetime
 import uuid
 from decimal import Decimal
 from pathlib import PurePath
@@ -13,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from kcsp.models import Organisation
@@ -332,6 +334,12 @@ class BidStep(models.Model):
     to_status = models.CharField(max_length=30, choices=Bid.Status.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+    decided_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date the step was really taken, when it was recorded here afterwards (a past round entered "
+        "after the event); `at` stays the time it was recorded.",
+    )
     reason = models.TextField(blank=True)
 
     history = HistoricalRecords()
@@ -341,6 +349,11 @@ class BidStep(models.Model):
 
     def __str__(self):
         return f"{self.bid.reference}: {self.get_to_status_display()}"
+
+    @property
+    def taken_on(self) -> datetime.date:
+        """The date the step was really taken: `decided_on` when given, else the UK date of `at`."""
+        return self.decided_on or timezone.localtime(self.at).date()
 
 
 def attachment_upload_to(instance, filename: str) -> str:

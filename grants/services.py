@@ -161,9 +161,12 @@ def bid_step(
     actual_spend: Decimal | None = None,
     outcomes: str = "",
     decided_at_minute=None,
+    decided_on=None,
 ) -> Bid:
     """Move a bid one step, recording who, when and why. The year row is locked first so two
-    decisions on the same year are taken one after the other and cannot overspend a pot together."""
+    decisions on the same year are taken one after the other and cannot overspend a pot together.
+    `decided_on` (a date, optional) is the date a step entered after the event was really taken
+    (step_date_check's rules); the step's `at` stays the time it was recorded."""
     step: Step | None = STEPS.get(action)
     if step is None:
         raise ValidationError("That is not a step a bid can take.")
@@ -195,13 +198,21 @@ def bid_step(
         if not outcomes.strip():
             raise ValidationError("Enter the outcomes, for example '55 people trained'.")
         bid.actual_spend, bid.outcomes = actual_spend, outcomes.strip()
+    if decided_on is not None:
+        step_date_check(bid=bid, step=step, user=user, decided_on=decided_on)
     if decided_at_minute is not None:
         if not user.has_perm("grants.manage_grant"):
             raise PermissionDenied
         _check_minute(bid=bid, minute=decided_at_minute, user=user)
         bid.decided_at_minute = decided_at_minute
     BidStep.objects.create(
-        bid=bid, from_status=bid.status, to_status=step.target, by=user, at=timezone.now(), reason=reason
+        bid=bid,
+        from_status=bid.status,
+        to_status=step.target,
+        by=user,
+        at=timezone.now(),
+        decided_on=decided_on,
+        reason=reason,
     )
     bid.status = step.target
     bid.save()
@@ -212,6 +223,24 @@ def bid_step(
     if step.notify_applicant:
         notify.applicant_bid_decided(bid, step, reason)
     return bid
+
+
+def step_date_check(*, bid: Bid, step: Step, user: User, decided_on) -> None:
+    """The rules of a step's "really taken on" date (BidStep.decided_on), else ValidationError naming the rule:
+    only steps with a date (Step.dated: submit and the deciding steps); a submission's only by an officer (one
+    entering a past round); never in the future; a decision never before the bid was submitted (the submission
+    step's own date when given, else the UK date it was recorded)."""
+    what = step.dated.split(" (")[0].lower() if step.dated else ""
+    if not step.dated:
+        raise ValidationError(f"'{step.label}' has no date to give: it is recorded as taken now.")
+    if step.action == "submit" and not user.has_perm("grants.manage_grant"):
+        raise ValidationError("Only an officer entering a past round gives the date a bid was submitted.")
+    if decided_on > timezone.localdate():
+        raise ValidationError(f"The {what} must be today or in the past")
+    if step.action != "submit":
+        submitted = bid.steps.filter(to_status=Bid.Status.SUBMITTED).order_by("-at").first()
+        if submitted is not None and decided_on < submitted.taken_on:
+            raise ValidationError(f"The {what} cannot be before the bid was submitted ({submitted.taken_on:%-d %B %Y})")
 
 
 CHAIR_DECISIONS = (Bid.Status.APPROVED, Bid.Status.REJECTED)

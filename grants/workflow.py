@@ -28,6 +28,9 @@ class Step:
     # Where the step starts in a year whose chair's approval is final; None: the same as `sources`,
     # (): the step does not exist in such a year.
     chair_final_sources: tuple | None = None
+    # The label of the optional "really taken on" date (BidStep.decided_on) for a step entered after the event;
+    # "" for steps that have none.
+    dated: str = ""
 
     def sources_for(self, year: GrantYear) -> tuple:
         """The statuses this step may start from in this year's round."""
@@ -39,7 +42,15 @@ class Step:
 STEPS = {
     step.action: step
     for step in (
-        Step("submit", "Submit the bid", (S.DRAFT,), S.SUBMITTED, "grants.submit_this_bid", reason_label="Note"),
+        Step(
+            "submit",
+            "Submit the bid",
+            (S.DRAFT,),
+            S.SUBMITTED,
+            "grants.submit_this_bid",
+            reason_label="Note",
+            dated="Date submitted (if submitted before it was recorded here)",
+        ),
         Step(
             "recommend",
             "Recommend to the chair",
@@ -69,6 +80,7 @@ STEPS = {
             reason_label="Comment (optional)",
             check_budget="approve",
             notify_applicant=True,
+            dated="Date decided (if decided before it was recorded here)",
         ),
         Step(
             "reject",
@@ -79,6 +91,7 @@ STEPS = {
             reason_label="Comment (optional)",
             notify_applicant=True,
             warning=True,
+            dated="Date decided (if decided before it was recorded here)",
         ),
         Step(
             "send-to-commissioner",
@@ -98,6 +111,7 @@ STEPS = {
             reason_label="Note",
             notify_applicant=True,
             chair_final_sources=(),
+            dated="Date decided (if decided before it was recorded here)",
         ),
         Step(
             "commissioner-decline",
@@ -110,6 +124,7 @@ STEPS = {
             notify_applicant=True,
             warning=True,
             chair_final_sources=(),
+            dated="Date decided (if decided before it was recorded here)",
         ),
         Step(
             "start-delivery",

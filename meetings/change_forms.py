@@ -1,5 +1,7 @@
 """Forms of the pages that change a meeting: reschedule, postpone or cancel (with a reason), arrange a replacement."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -89,3 +91,36 @@ class ReplacementForm(NewTimeAndPlaceMixin):
     )
     contact_phone = forms.CharField(label="Telephone", max_length=40, required=False)
     contact_email = forms.EmailField(label="E-mail", required=False)
+
+
+class PublishForm(GdsFormMixin, forms.Form):
+    """Publish the agenda. For a meeting whose date has passed (its agenda entered after the event) the officer may
+    give the date the agenda was really published; blank publishes it now. A future meeting's has no date."""
+
+    def __init__(self, *args, meeting: Meeting, submit_label: str = "Publish the agenda", **kwargs):
+        self.submit_label = submit_label
+        self.meeting = meeting
+        super().__init__(*args, **kwargs)
+        if meeting.starts_at <= timezone.now():
+            example = meeting.date - datetime.timedelta(days=8)
+            self.fields["published_on"] = date_field(
+                "Date the agenda was published (if it was published before it was entered here)",
+                required=False,
+                help_text=f"Leave blank to publish it today. For example, {example:%-d %-m %Y}",
+            )
+
+    def clean_published_on(self):
+        published_on = self.cleaned_data.get("published_on")
+        if published_on is None:
+            typed = [self.data.get(f"{self.add_prefix('published_on')}_{i}", "").strip() for i in range(3)]
+            if any(typed):  # an optional date typed in part is a mistake, never "publish it now"
+                raise ValidationError("Enter the date the agenda was published in full: day, month and year")
+            return None
+        if published_on > timezone.localdate():
+            raise ValidationError("The date the agenda was published must be today or in the past")
+        if published_on > self.meeting.date:
+            raise ValidationError(
+                "The date the agenda was published must be on or before the meeting's date "
+                f"({self.meeting.date:%-d %B %Y})"
+            )
+        return published_on

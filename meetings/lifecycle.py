@@ -12,6 +12,7 @@ function, never a second path of its own. The pattern is grants/workflow.py's ta
     postponed, cancelled ──replace──▶ (unchanged: a new meeting is created, linked by Meeting.replaces)
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -269,10 +270,34 @@ def agree_effect(meeting: Meeting, step: Step, *, user, reason: str) -> None:
     meeting.agenda_agreed_by, meeting.agenda_agreed_at = user, timezone.now()
 
 
-def publish_effect(meeting: Meeting, step: Step, *, user, reason: str) -> Outcome:
+def published_on_check(meeting: Meeting, published_on: datetime.date) -> None:
+    """The date an agenda entered after the event was really published: only for a meeting whose date has passed
+    (a future meeting's agenda is published now), never in the future and never after the meeting's date.
+    ValidationError naming the rule otherwise."""
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(
+            "The agenda of a meeting still to come is published now: a past publication date is only for a "
+            "meeting entered after the event."
+        )
+    if published_on > timezone.localdate():
+        raise ValidationError("The date the agenda was published must be today or in the past")
+    if published_on > meeting.date:
+        raise ValidationError(
+            f"The date the agenda was published must be on or before the meeting's date ({meeting.date:%-d %B %Y})"
+        )
+
+
+def publish_effect(meeting: Meeting, step: Step, *, user, reason: str, published_on=None) -> Outcome:
+    """Publish now, or (for a meeting entered after the event) on `published_on`, a date: stored as noon, UK time,
+    of that day, which the front sheets print as "Date published"."""
     from .packbuild.requests import packs_request
 
-    meeting.published_at = timezone.now()
+    if published_on is None:
+        meeting.published_at = timezone.now()
+    else:
+        published_on_check(meeting, published_on)
+        noon = datetime.datetime.combine(published_on, datetime.time(12))
+        meeting.published_at = timezone.make_aware(noon)
 
     def after(meeting):
         packs_request(meeting=meeting, delay=0)

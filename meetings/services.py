@@ -234,9 +234,16 @@ def agenda_agree(*, meeting: Meeting, chair: User) -> Meeting:
     return meeting_step(meeting=meeting, action="agree", user=chair)
 
 
-def meeting_publish(*, meeting: Meeting, user: User | None = None) -> Meeting:
-    """Publish the agreed agenda: packs built, members told (the "publish" step of meetings/lifecycle.py)."""
-    return meeting_step(meeting=meeting, action="publish", user=user)
+def meeting_publish(*, meeting: Meeting, user: User | None = None, published_on=None) -> Meeting:
+    """Publish the agreed agenda: packs built, members told (the "publish" step of meetings/lifecycle.py).
+    `published_on` (a date) is for a past meeting's agenda entered after the event: the date it was really
+    published (lifecycle.published_on_check: not in the future, not after the meeting); the step's reason records
+    that it was entered afterwards. None publishes now. ValidationError naming the rule otherwise."""
+    reason = ""
+    if published_on is not None:
+        today = timezone.localdate()
+        reason = f"Agenda published on {published_on:%-d %B %Y}; recorded here after the event on {today:%-d %B %Y}."
+    return meeting_step(meeting=meeting, action="publish", user=user, reason=reason, published_on=published_on)
 
 
 def meeting_mark_held(*, meeting: Meeting, user: User | None = None) -> Meeting:

@@ -12,6 +12,7 @@ from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 
 from .. import services
+from ..change_forms import PublishForm
 from ..forms import AgendaItemForm, AppendixForm, MeetingForm, UploadedPaperForm, WrittenPaperForm
 from ..models import AgendaItem, Meeting, Paper, PaperSection
 from ..uploads import extract_text
@@ -190,9 +191,23 @@ class MeetingPublishView(OfficerMixin, MeetingStepView):
         "The agenda and public papers become visible to everyone. Restricted items stay visible only to those entitled."
     )
     success_message = "Agenda published."
+    form_class = PublishForm
 
-    def act(self):
-        services.meeting_publish(meeting=self.meeting, user=self.request.user)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting}
+
+    def form_valid(self, form):
+        published_on = form.cleaned_data.get("published_on")
+        try:
+            services.meeting_publish(meeting=self.meeting, user=self.request.user, published_on=published_on)
+        except ValidationError as error:
+            if published_on is None:
+                messages.error(self.request, " ".join(error.messages))
+                return redirect(self.get_success_url())
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
 
 
 class MeetingHeldView(OfficerMixin, MeetingStepView):
