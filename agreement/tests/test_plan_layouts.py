@@ -137,6 +137,7 @@ def test_summary_layout_leaves_out_timescale_measures_and_item_leads_everywhere(
     assert not {"timescale", "measures", "lead_text", "lead_organisations"} & set(form.fields)
     page = officer.get(draft.get_absolute_url()).content.decode()
     assert "Timescale" not in page and "Head of Community Safety" in page and "Kent Police" not in page
+    assert "Numbered within each priority (1.1, 1.2 …)" in page and "Per priority:" not in page
     rows = list(csv.reader(io.StringIO(officer.get(f"/agreement/versions/{draft.pk}/export.csv").content.decode())))
     header = [h.lstrip("\ufeff") for h in rows[0]]
     assert "Timescale" not in header and "Measures / outcomes" not in header and "Lead agency" not in header
@@ -230,6 +231,8 @@ def test_summary_plan_import_takes_its_own_columns_and_refuses_full_ones(officer
     export = officer.get(f"/agreement/versions/{draft.pk}/export.xlsx").content
     preview = officer.post(f"/agreement/versions/{draft.pk}/import/", {"sheet": SimpleUploadedFile("p.xlsx", export)})
     assert preview.context["valid"], [r.errors for r in preview.context["rows"]]
+    checked = preview.content.decode()
+    assert "Timescale" not in checked and "None" not in checked and "All 4 rows are ready" in checked
     body = officer.post(
         f"/agreement/versions/{draft.pk}/import/", {"sheet": sheet_upload(PLAN_COLUMNS, [row()])}
     ).content.decode()
