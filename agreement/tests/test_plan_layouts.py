@@ -274,3 +274,14 @@ def test_an_officer_adds_an_item_through_the_page_with_a_theme_and_no_priority(o
     assert item.actions == ["Run a campaign", "Train call handlers"]
     assert item.number == ("N/A.2" if numbering == "per_priority" else "5")
     assert item.history.count() == 1
+
+
+def test_a_new_agreement_shows_empty_states_and_a_leadless_priority_is_not_stated(officer):
+    empty = AgreementFactory()
+    page = officer.get(empty.get_absolute_url()).content.decode()
+    assert "No priorities yet. Add them under" in page and "No cross-cutting themes yet." in page
+    assert page.count("Priorities</") == 1, "one heading, no empty table"
+    world = plan_world(layout="summary")
+    item_page = officer.get(world["b1"].get_absolute_url()).content.decode()
+    lead = item_page[item_page.index("Lead (the priority") :].split("</dd>")[0]
+    assert "Not stated" in lead
