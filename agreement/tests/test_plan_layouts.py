@@ -153,6 +153,7 @@ def test_summary_layout_leaves_out_timescale_measures_and_item_leads_everywhere(
     text = "\n".join(p.extract_text() for p in PdfReader(draft.pdf.path).pages)
     assert "Timescale" not in text and "Measure / Outcome" not in text and "Lead Agency" not in text
     assert "Priority: N/A" in text and "Head of Community Safety" in text and "Early intervention" in text
+    assert "Key:" not in text and "Purple actions" not in text and "Green actions" not in text, "no mark is used"
 
 
 def test_full_layout_pdf_and_exports_carry_themes_and_the_no_priority_table(officer, settings, tmp_path):
@@ -161,9 +162,11 @@ def test_full_layout_pdf_and_exports_carry_themes_and_the_no_priority_table(offi
     settings.MEDIA_ROOT = tmp_path
     world = plan_world()
     draft = world["draft"]
+    PlanItem.objects.filter(pk=world["a1"].pk).update(is_new=True, grant_funded=True)
     services.version_pdf_build(version=draft)
     draft.refresh_from_db()
     text = "\n".join(p.extract_text() for p in PdfReader(draft.pdf.path).pages)
+    assert "1.1*" in text and "* New this year" in text and "Purple actions" in text and "Green actions" not in text
     assert "Timescale" in text and "Themes" in text and "Priority: N/A" in text and "N/A.1" in text
     rows = list(csv.reader(io.StringIO(officer.get(f"/agreement/versions/{draft.pk}/export.csv").content.decode())))
     website = next(r for r in rows if r[3] == "Refresh the website")
