@@ -8,6 +8,16 @@ from django.utils.html import format_html, format_html_join
 WIDTH, HEIGHT, PAD = 640, 240, 40
 
 
+def figure(value) -> str:
+    """A recorded figure as people write it: Decimal("34.00") -> "34", Decimal("12.50") -> "12.5",
+    Decimal("100.00") -> "100" (never "1E+2"); None -> ""; anything else as str()."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Point:
     label: str
@@ -38,7 +48,7 @@ def line_chart(points: list[Point], *, title: str) -> str:
                 6 if p.flagged else 3,
                 "#d4351c" if p.flagged else "#1d70b8",
                 p.label,
-                p.value,
+                figure(p.value),
                 " (flagged)" if p.flagged else "",
             )
             for (x, y), p in zip(coords, points, strict=True)

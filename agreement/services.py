@@ -189,6 +189,10 @@ def version_pdf_build(*, version: PlanVersion) -> PlanVersion:
         "groups": selectors.grouped_by_priority(version, items),
         "summary": version.plan.layout == ActionPlan.Layout.SUMMARY,
         "no_priority_label": PlanItem.NO_PRIORITY,
+        # the key prints only the marks this plan uses, as the papers do
+        "any_grant_funded": any(item.grant_funded for item in items),
+        "any_linked": any(item.linked_group_list for item in items),
+        "any_new": any(item.is_new for item in items),
     }
     pdf = render_pdf("agreement/pdf/plan.html", context, title=f"{version.plan} {version.label}")
     old = version.pdf.name if version.pdf else None

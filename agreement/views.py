@@ -5,6 +5,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
@@ -323,7 +324,9 @@ class PlanImportView(EditorMixin, FormPageMixin, FormView):
         rows = form.rows
         valid = bool(rows) and not any(row.errors for row in rows)
         token = signing.dumps([r.values for r in rows], salt=import_salt(self.version), compress=True) if valid else ""
-        return self.render_to_response(self.get_context_data(form=form, rows=rows, valid=valid, token=token))
+        summary = self.version.plan.layout == ActionPlan.Layout.SUMMARY
+        context = self.get_context_data(form=form, rows=rows, valid=valid, token=token, summary=summary)
+        return self.render_to_response(context)
 
 
 class PlanImportConfirmView(EditorMixin, View):
@@ -340,7 +343,7 @@ class PlanImportConfirmView(EditorMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("agreement:plan_import", pk=version.pk)
-        messages.success(request, f"{count} items imported.")
+        messages.success(request, f"{count} item{pluralize(count)} imported.")
         return redirect(version)
 
 

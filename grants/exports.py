@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from kcsp.exports import Sheet, table_csv, table_xlsx
+from kcsp.identifiers import giving_identifier
 
 from .models import Bid, GrantYear
 
@@ -108,7 +109,7 @@ def award_date(bid: Bid):
 def recipient_identifier(organisation) -> str:
     """The organisation's official org-id (GB-CHC-…, GB-COH-…, GB-LAE-…); the configured 360Giving prefix
     (settings.GRANTS_360_PREFIX) with the organisation's number only when it has none."""
-    return organisation.org_id or f"{settings.GRANTS_360_PREFIX}-org-{organisation.pk}"
+    return giving_identifier(organisation)
 
 
 def giving_rows(bids) -> list[list]:

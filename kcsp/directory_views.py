@@ -9,6 +9,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from .directory import DuplicatePerson, organisation_active_set, organisation_save, people_search, person_save
 from .directory_forms import OrganisationForm, PersonForm
 from .history import record_history
+from .identifiers import giving_identifier
 from .locking import RecordLockMixin
 from .mixins import RolePermissionMixin
 from .models import Organisation, Person
@@ -53,6 +54,7 @@ class OrganisationDetailView(ReaderMixin, DetailView):
         return super().get_context_data(
             can_manage=can_manage,
             people=self.object.people.order_by("surname", "initials"),
+            giving_identifier=giving_identifier(self.object),
             history=record_history(self.object) if can_manage else [],
             **kwargs,
         )

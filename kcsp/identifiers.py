@@ -6,6 +6,7 @@ naming the rule. Organisation.org_id turns the stored forms into the org-id.guid
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 # Registered charity numbers of the Charity Commission for England and Wales: 6 digits (the older register,
@@ -96,3 +97,10 @@ def initials_clean(value: str) -> str:
     if initials and not INITIALS.match(initials):
         raise ValidationError("Initials must be letters only, for example S or AJ")
     return initials
+
+
+def giving_identifier(organisation) -> str:
+    """The identifier the 360Giving file gives `organisation` (a kcsp.Organisation): its official org-id
+    (GB-CHC-…, GB-COH-…, GB-LAE-…), or, when it has none, the configured 360Giving prefix
+    (settings.GRANTS_360_PREFIX) with the organisation's number: "360G-kcsp-org-23"."""
+    return organisation.org_id or f"{settings.GRANTS_360_PREFIX}-org-{organisation.pk}"

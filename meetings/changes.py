@@ -17,6 +17,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from kcsp.models import User
 
@@ -27,14 +28,17 @@ from .packbuild.withdraw import pack_withdraw, packs_withdrawals_release
 
 
 def where_and_when(meeting: Meeting) -> str:
-    """ "Thursday 24 March 2022, 10.00 am to 12.00 pm, in a room: Council Chamber" — what a move changes."""
+    """ "Thursday 24 March 2022, 10.00 a.m. to 12.00 p.m. (Council Chamber)": the date, the times in the site's one
+    format (the meeting page's "g.i a") and the place in brackets ("online", "venue to be confirmed" …), so the
+    words read in a sentence — what a move changes."""
     starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends)
-    place = meeting.get_venue_kind_display().lower()
-    if meeting.venue:
-        place = f"{place}: {meeting.venue}"
-    return f"{starts:%A %-d %B %Y}, {starts:%-I.%M %p} to {ends:%-I.%M %p}, {place}".replace("AM", "am").replace(
-        "PM", "pm"
-    )
+    venue = meeting.venue
+    place = {
+        Meeting.Venue.ONLINE: "online",
+        Meeting.Venue.HYBRID: f"{venue} and online" if venue else "in a room and online",
+        Meeting.Venue.TBC: "venue to be confirmed",
+    }.get(meeting.venue_kind, venue or "room to be named")
+    return f"{starts:%A %-d %B %Y}, {date_format(starts, 'g.i a')} to {date_format(ends, 'g.i a')} ({place})"
 
 
 def _packs_withdraw(meeting: Meeting, reason: str, by: User | None) -> int:

@@ -83,6 +83,7 @@ def test_a_clean_sheet_is_previewed_then_imported_all_at_once(world, officer):
     preview = officer.post(url, {"sheet": sheet})
     body = preview.content.decode()
     assert preview.status_code == 200 and "All 3 rows are ready" in body and "90 (replaced)" in body
+    assert "Import 3 values" in body and ">None<" not in body
     assert IndicatorValue.objects.filter(period_start__range=this_year(year)).count() == 1, (
         "nothing saved before confirming"
     )
@@ -171,3 +172,10 @@ def test_a_confirmation_after_the_values_changed_is_refused(world, officer):
     assert IndicatorValue.objects.get(period_start=datetime.date(year, 5, 1)).value == 4
     tampered = officer.post(f"/agreement/{year}/indicators/import/confirm/", {"token": token + "x"}, follow=True)
     assert "The preview has expired" in tampered.content.decode()
+
+
+def test_a_one_row_sheet_is_spoken_of_in_the_singular(world, officer):
+    year = world["agreement"].year
+    sheet = csv_file([["Indicator", "Period", "Value"], ["Domestic abuse incidents", f"April {year}", "95"]])
+    body = officer.post(f"/agreement/{year}/indicators/import/", {"sheet": sheet}).content.decode()
+    assert "The 1 row is ready" in body and "Import 1 value<" in body and "No problems" in body

@@ -187,3 +187,14 @@ def test_a_single_value_keeps_to_the_indicators_periods_and_not_to_a_retired_one
     assert quarterly.values.get().history.get().history_user.get_full_name() == "Olive Officer"
     officer.post(f"/agreement/indicators/{quarterly.pk}/retire/", {"reason": "Replaced"})
     assert officer.get(url).status_code == 404
+
+
+def test_the_indicator_page_gives_its_rule_once_and_figures_without_trailing_zeros(world, officer):
+    indicator = world["indicator"]
+    Indicator.objects.filter(pk=indicator.pk).update(rule="higher_is_better")
+    IndicatorValue.objects.create(indicator=indicator, period_start="2022-05-01", value=Decimal("34.00"))
+    body = officer.get(indicator.get_absolute_url()).content.decode()
+    assert body.count("Higher is better") == 1
+    assert ">34<" in body and "34.00" not in body and ">100<" in body and "E+" not in body
+    listing = officer.get(f"/agreement/{world['agreement'].year}/indicators/").content.decode()
+    assert "E+" not in listing and ".00" not in listing

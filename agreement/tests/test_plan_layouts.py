@@ -137,6 +137,7 @@ def test_summary_layout_leaves_out_timescale_measures_and_item_leads_everywhere(
     assert not {"timescale", "measures", "lead_text", "lead_organisations"} & set(form.fields)
     page = officer.get(draft.get_absolute_url()).content.decode()
     assert "Timescale" not in page and "Head of Community Safety" in page and "Kent Police" not in page
+    assert "Numbered within each priority (1.1, 1.2 …)" in page and "Per priority:" not in page
     rows = list(csv.reader(io.StringIO(officer.get(f"/agreement/versions/{draft.pk}/export.csv").content.decode())))
     header = [h.lstrip("\ufeff") for h in rows[0]]
     assert "Timescale" not in header and "Measures / outcomes" not in header and "Lead agency" not in header
@@ -152,6 +153,7 @@ def test_summary_layout_leaves_out_timescale_measures_and_item_leads_everywhere(
     text = "\n".join(p.extract_text() for p in PdfReader(draft.pdf.path).pages)
     assert "Timescale" not in text and "Measure / Outcome" not in text and "Lead Agency" not in text
     assert "Priority: N/A" in text and "Head of Community Safety" in text and "Early intervention" in text
+    assert "Key:" not in text and "Purple actions" not in text and "Green actions" not in text, "no mark is used"
 
 
 def test_full_layout_pdf_and_exports_carry_themes_and_the_no_priority_table(officer, settings, tmp_path):
@@ -160,9 +162,11 @@ def test_full_layout_pdf_and_exports_carry_themes_and_the_no_priority_table(offi
     settings.MEDIA_ROOT = tmp_path
     world = plan_world()
     draft = world["draft"]
+    PlanItem.objects.filter(pk=world["a1"].pk).update(is_new=True, grant_funded=True)
     services.version_pdf_build(version=draft)
     draft.refresh_from_db()
     text = "\n".join(p.extract_text() for p in PdfReader(draft.pdf.path).pages)
+    assert "1.1*" in text and "* New this year" in text and "Purple actions" in text and "Green actions" not in text
     assert "Timescale" in text and "Themes" in text and "Priority: N/A" in text and "N/A.1" in text
     rows = list(csv.reader(io.StringIO(officer.get(f"/agreement/versions/{draft.pk}/export.csv").content.decode())))
     website = next(r for r in rows if r[3] == "Refresh the website")
@@ -230,6 +234,8 @@ def test_summary_plan_import_takes_its_own_columns_and_refuses_full_ones(officer
     export = officer.get(f"/agreement/versions/{draft.pk}/export.xlsx").content
     preview = officer.post(f"/agreement/versions/{draft.pk}/import/", {"sheet": SimpleUploadedFile("p.xlsx", export)})
     assert preview.context["valid"], [r.errors for r in preview.context["rows"]]
+    checked = preview.content.decode()
+    assert "Timescale" not in checked and "None" not in checked and "All 4 rows are ready" in checked
     body = officer.post(
         f"/agreement/versions/{draft.pk}/import/", {"sheet": sheet_upload(PLAN_COLUMNS, [row()])}
     ).content.decode()
@@ -271,3 +277,14 @@ def test_an_officer_adds_an_item_through_the_page_with_a_theme_and_no_priority(o
     assert item.actions == ["Run a campaign", "Train call handlers"]
     assert item.number == ("N/A.2" if numbering == "per_priority" else "5")
     assert item.history.count() == 1
+
+
+def test_a_new_agreement_shows_empty_states_and_a_leadless_priority_is_not_stated(officer):
+    empty = AgreementFactory()
+    page = officer.get(empty.get_absolute_url()).content.decode()
+    assert "No priorities yet. Add them under" in page and "No cross-cutting themes yet." in page
+    assert page.count("Priorities</") == 1, "one heading, no empty table"
+    world = plan_world(layout="summary")
+    item_page = officer.get(world["b1"].get_absolute_url()).content.decode()
+    lead = item_page[item_page.index("Lead (the priority") :].split("</dd>")[0]
+    assert "Not stated" in lead

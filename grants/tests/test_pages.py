@@ -90,6 +90,7 @@ def test_the_chair_decides_from_the_queue(demo, make_user):
     chair.force_login(make_user(roles.CHAIR))
     page = chair.get(reverse("grants:queue")).content.decode()
     assert page.count('data-testid="queue-bid"') == 5
+    assert "Recommended by the working group</strong> (recorded by " in page
     best, bystander = Bid.objects.get(title="Best Bar None"), Bid.objects.get(title="Bystander Approach Training")
     url = reverse("grants:queue_decide", args=[best.pk])
     response = chair.post(url, {f"bid-{best.pk}-decision": "approve", f"bid-{best.pk}-comment": "Good value"})

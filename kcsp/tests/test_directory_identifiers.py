@@ -104,3 +104,18 @@ def test_numbers_in_other_scripts_are_refused(clean):
     """Only the digits 0-9 make a register number (and a 360Giving org-id): \\d would take Arabic-Indic digits."""
     with pytest.raises(ValidationError):
         clean("١٠٨٩٤٦٤")
+
+
+@pytest.mark.django_db
+def test_the_organisation_page_shows_the_identifier_the_360giving_file_uses(make_user, settings):
+    from django.test import Client
+
+    from kcsp import roles
+    from kcsp.tests.factories import OrganisationFactory
+
+    settings.GRANTS_360_PREFIX = "360G-kcsp"
+    organisation = OrganisationFactory()
+    client = Client()
+    client.force_login(make_user(roles.OFFICER))
+    body = client.get(organisation.get_absolute_url()).content.decode()
+    assert f"None recorded: the 360Giving file identifies it as 360G-kcsp-org-{organisation.pk}" in body

@@ -44,7 +44,7 @@ class MeetingDetailView(DetailView):
 
     def get_queryset(self):
         return Meeting.objects.visible_to(self.request.user).select_related(
-            "committee", "agenda_agreed_by", "minutes_signed_by", "replaces"
+            "committee", "agenda_agreed_by__person", "minutes_signed_by", "replaces"
         )
 
     def get_context_data(self, **kwargs):
