@@ -176,6 +176,11 @@ class BidForm(GdsFormMixin, forms.ModelForm):
             agreement__year=grant_year.year
         )
         self.fields["priority"].help_text = f"From the {grant_year.label} Community Safety Agreement."
+        if not self.fields["priority"].queryset.exists():
+            self.fields["priority"].help_text = (
+                f"There is no published Community Safety Agreement for {grant_year.label}, so no priority can be "
+                "chosen: leave this blank."
+            )
         self.fields["plan_item"].queryset = self._plan_items(grant_year, self.viewer)
         self.fields["plan_item"].help_text = "If the project delivers an item of the action plan."
         self.fields["description"].help_text = "What the project will do, for whom, and how success will be measured."

@@ -327,3 +327,9 @@ def test_a_draft_bid_whose_applicant_has_since_retired_can_still_be_changed(make
     assert client.post(url, opened(client, url, fields)).status_code == 302
     bid.refresh_from_db()
     assert bid.title == "Renamed project"
+
+
+def test_a_year_with_no_published_agreement_says_why_no_priority_can_be_chosen(make_user):
+    chair_only_year(2019)
+    page = signed_in(make_user(roles.MEMBER)).get(reverse("grants:bid_create", args=[2019])).content.decode()
+    assert "There is no published Community Safety Agreement for 2019/20, so no priority can be chosen" in page
