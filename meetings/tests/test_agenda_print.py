@@ -2,6 +2,7 @@
 listed to the public under their heading with the exclusion statement (withheld and DHR titles never), and the
 date the agenda was published on the front sheets."""
 
+import datetime
 import io
 
 import pytest
@@ -16,7 +17,7 @@ from kcsp.testing import otp_verify
 from meetings import agenda_setup, services
 from meetings.agenda_print import EXCLUSION_STATEMENT
 from meetings.forms import AgendaItemForm
-from meetings.models import AgendaItem, CommitteeSection, StandardItem
+from meetings.models import AgendaItem, CommitteeSection, Meeting, StandardItem
 from meetings.packbuild.requests import packs_request
 from meetings.public_titles import agenda_item_public_title_set
 
@@ -179,8 +180,13 @@ def test_a_new_meeting_starts_with_its_committees_standard_items_each_then_remov
         "C1 Any other business",
     ]
     assert extra.position == 1
+    now = timezone.now()
+    Meeting.objects.filter(pk=first.pk).update(status="held", agenda_agreed_at=now, published_at=now)
+    services.meeting_create(  # a draft that never took place is not "the last meeting"
+        committee=committee, starts_at=first.starts_at + datetime.timedelta(days=300), contact_name="A"
+    )
     later = services.meeting_create(
-        committee=committee, starts_at=first.starts_at.replace(year=first.starts_at.year + 1), contact_name="A"
+        committee=committee, starts_at=first.starts_at + datetime.timedelta(days=330), contact_name="A"
     )
     notes = later.items.get(section="A", position=3)
     assert notes.title == f"Notes of meeting held on {first.date:%-d %B %Y}" and notes.kind == "report"
