@@ -299,9 +299,12 @@ def publish_effect(meeting: Meeting, step: Step, *, user, reason: str, published
         noon = datetime.datetime.combine(published_on, datetime.time(12))
         meeting.published_at = timezone.make_aware(noon)
 
+    entered_after_event = meeting.starts_at <= timezone.now()
+
     def after(meeting):
         packs_request(meeting=meeting, delay=0)
-        _notify_on_commit("pack_published_task", meeting.pk)
+        if not entered_after_event:  # members are not told of papers for a meeting that has already happened
+            _notify_on_commit("pack_published_task", meeting.pk)
 
     return Outcome(after=after)
 

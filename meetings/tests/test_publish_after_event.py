@@ -117,3 +117,22 @@ def test_a_future_meetings_publish_page_has_no_date_and_publishes_now(make_user,
     future.refresh_from_db()
     assert future.status == "published" and timezone.now() - future.published_at < datetime.timedelta(minutes=1)
     assert MeetingStatusChange.objects.get(meeting=future, action="publish").reason == ""
+
+
+
+def test_members_are_told_of_a_coming_meetings_papers_but_not_of_one_already_held(
+    past, make_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from kcsp.tests.factories import PersonFactory
+
+    from .factories import MembershipFactory
+
+    coming = agreed_meeting(make_user, timezone.now() + datetime.timedelta(days=20), name="Coming committee")
+    for meeting, email in ((past, "past@test.example"), (coming, "coming@test.example")):
+        MembershipFactory(committee=meeting.committee, person=PersonFactory(user=make_user(roles.MEMBER, email=email)))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.meeting_publish(meeting=meeting, user=make_user(roles.OFFICER))
+    told = sorted(address for message in mail.outbox if "Agenda published" in message.subject for address in message.to)
+    assert told == ["coming@test.example"]
