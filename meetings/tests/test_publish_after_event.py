@@ -119,7 +119,6 @@ def test_a_future_meetings_publish_page_has_no_date_and_publishes_now(make_user,
     assert MeetingStatusChange.objects.get(meeting=future, action="publish").reason == ""
 
 
-
 def test_members_are_told_of_a_coming_meetings_papers_but_not_of_one_already_held(
     past, make_user, django_capture_on_commit_callbacks
 ):
