@@ -108,8 +108,11 @@ def postpone_effect(meeting: Meeting, step: Step, *, user, reason: str) -> Outco
 
 
 def cancel_effect(meeting: Meeting, step: Step, *, user, reason: str) -> Outcome:
+    from .forward_plan import forward_plan_follow_called_off
+
     def after(meeting):
         _packs_withdraw(meeting, f"The meeting is cancelled: {reason}", user)
+        forward_plan_follow_called_off(meeting=meeting)  # its expected business goes back to the plan
         _notify(meeting)
 
     return Outcome(was=where_and_when(meeting), after=after)
@@ -119,7 +122,12 @@ def replace_effect(meeting: Meeting, step: Step, *, user, reason: str, replaceme
     """The replacement is already created, linked to this meeting (meeting_replacement_create)."""
     if meeting.replaced_by.exclude(pk=replacement.pk).exists():
         raise ValidationError(f"{meeting} already has a replacement meeting.")
-    return Outcome(now=f"Replaced by the meeting on {where_and_when(replacement)}")
+    from .forward_plan import forward_plan_follow_called_off
+
+    def after(meeting):
+        forward_plan_follow_called_off(meeting=meeting, replacement=replacement)
+
+    return Outcome(now=f"Replaced by the meeting on {where_and_when(replacement)}", after=after)
 
 
 # --- the services the pages call -------------------------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""Where a postponed or cancelled meeting meets the rest of committee business: its agenda, apologies and the
+forward plan follow the step, not only the meeting page's buttons."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from kcsp import roles
+from kcsp.tests.factories import PersonFactory
+from meetings import changes, forward_plan, services
+from meetings.models import AgendaItem, Attendance, ForwardPlanEntry, Meeting
+
+from .factories import AgendaItemFactory, CommitteeFactory, MembershipFactory, held_meeting
+from .forward_plan_world import draft_meeting, entry_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user(roles.OFFICER)
+
+
+@pytest.fixture
+def agreed(make_user):
+    """A meeting 30 days ahead whose agenda the chair has agreed (not yet published)."""
+    committee = CommitteeFactory()
+    meeting = services.meeting_create(committee=committee, starts_at=timezone.now() + datetime.timedelta(days=30))
+    AgendaItemFactory(meeting=meeting, section="B", position=1, title="Community Safety Agreement")
+    return services.agenda_agree(meeting=meeting, chair=make_user(roles.CHAIR))
+
+
+def test_a_postponed_agreed_agenda_cannot_be_changed_and_come_back_agreed(agreed, officer):
+    meeting = changes.meeting_postpone(meeting=agreed, user=officer, reason="Not quorate")
+    item = AgendaItem(meeting=meeting, section="C", title="Added while postponed", kind="report")
+    with pytest.raises(ValidationError, match="postponed"):
+        services.agenda_item_save(item=item)
+    first = meeting.items.get(section="B")
+    first.title = "Changed while postponed"
+    with pytest.raises(ValidationError, match="postponed"):
+        services.agenda_item_save(item=first, old_section="B")
+    meeting = changes.meeting_reschedule(
+        meeting=meeting, user=officer, reason="New date", starts_at=timezone.now() + datetime.timedelta(days=50)
+    )
+    assert meeting.status == Meeting.Status.AGENDA_AGREED
+    assert list(meeting.items.values_list("title", flat=True).order_by("section")) != ["Changed while postponed"]
+    assert not meeting.items.filter(title="Added while postponed").exists()
+
+
+def test_a_cancelled_meetings_agenda_does_not_change(agreed, officer):
+    meeting = changes.meeting_cancel(meeting=agreed, user=officer, reason="No business")
+    item = meeting.items.get(section="B")
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.agenda_item_save(item=AgendaItem(meeting=meeting, section="C", title="Late", kind="report"))
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.agenda_item_delete(item=item)
+    AgendaItemFactory(meeting=meeting, section="B", position=2, title="Second")
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.agenda_item_move(item=item, direction="down")
+
+
+def test_no_apologies_for_a_cancelled_meeting(agreed, officer):
+    person = PersonFactory()
+    MembershipFactory(committee=agreed.committee, person=person)
+    meeting = changes.meeting_cancel(meeting=agreed, user=officer, reason="No business")
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.apologies_send(meeting=meeting, person=person)
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+@pytest.fixture
+def plan():
+    committee = CommitteeFactory()
+    held_meeting(committee=committee, starts_at=timezone.now() - datetime.timedelta(days=20))
+    november = draft_meeting(committee, days=40)
+    return {"committee": committee, "november": november}
+
+
+def test_forward_plan_entries_of_a_cancelled_meeting_go_back_to_the_plan(plan, officer):
+    november = plan["november"]
+    entry = entry_for(november)
+    accepted = entry_for(november, title="Vision Zero update")
+    forward_plan.forward_plan_entry_accept(entry=accepted, meeting=november, section="C")
+    changes.meeting_cancel(meeting=november, user=officer, reason="No business")
+    accepted.refresh_from_db()
+    assert (accepted.status, accepted.agenda_item, accepted.expected_meeting) == ("moved", None, None)
+    entry.refresh_from_db()
+    assert entry.expected_meeting is None
+    assert entry.expected_month == forward_plan.month_start(november.date)
+    assert entry.status == ForwardPlanEntry.Status.MOVED
+    later = draft_meeting(plan["committee"], days=100)
+    assert entry in forward_plan.suggestions_for(later)
+
+
+def test_forward_plan_entries_of_a_replaced_meeting_go_to_the_replacement(plan, officer):
+    november = plan["november"]
+    entry = entry_for(november)
+    changes.meeting_postpone(meeting=november, user=officer, reason="Not quorate")
+    replacement = changes.meeting_replacement_create(
+        original=november, user=officer, starts_at=timezone.now() + datetime.timedelta(days=70)
+    )
+    entry.refresh_from_db()
+    assert entry.expected_meeting == replacement
+    assert entry in forward_plan.suggestions_for(replacement)
