@@ -15,7 +15,17 @@ from .agenda_print import listed_title
 from .agenda_setup import section_restricted, standard_items_copy
 from .freeze import minutes_frozen_check
 from .lifecycle import meeting_step
-from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Paper
+from .models import (
+    AgendaItem,
+    Appendix,
+    Attendance,
+    Committee,
+    Meeting,
+    MeetingStatusChange,
+    Membership,
+    Minute,
+    Paper,
+)
 from .numbering import meeting_lock, minutes_renumber
 from .packbuild.requests import packs_refresh_if_published
 from .packbuild.withdraw import packs_withdraw_holding, packs_withdraw_public_listing
@@ -115,6 +125,13 @@ def _agenda_changed(meeting: Meeting) -> bool:
         meeting.agenda_agreed_by = None
         meeting.agenda_agreed_at = None
         meeting.save(update_fields=["status", "agenda_agreed_by", "agenda_agreed_at"])
+        MeetingStatusChange.objects.create(  # recorded like a step of meetings/lifecycle.py (the caller holds the lock)
+            meeting=meeting,
+            action="agenda-changed",
+            from_status=Meeting.Status.AGENDA_AGREED,
+            to_status=Meeting.Status.DRAFT,
+            reason="The agenda changed after the chair agreed it: the chair agrees it again.",
+        )
         return True
     return False
 

@@ -104,3 +104,13 @@ def test_forward_plan_entries_of_a_replaced_meeting_go_to_the_replacement(plan, 
     entry.refresh_from_db()
     assert entry.expected_meeting == replacement
     assert entry in forward_plan.suggestions_for(replacement)
+
+
+def test_an_agreed_agenda_changed_goes_back_to_draft_on_the_record(agreed):
+    """The one status change made outside the table's pages (an edit undoing the chair's agreement) is recorded
+    like every step, so the meeting's "Changes" list has no gap between "agree" and the next "agree"."""
+    item = agreed.items.get(section="B")
+    item.title = "Community Safety Agreement refresh"
+    assert services.agenda_item_save(item=item, old_section="B") is True
+    change = agreed.status_changes.order_by("-at", "-pk").first()
+    assert (change.action, change.from_status, change.to_status) == ("agenda-changed", "agenda_agreed", "draft")
