@@ -114,3 +114,22 @@ def test_an_agreed_agenda_changed_goes_back_to_draft_on_the_record(agreed):
     assert services.agenda_item_save(item=item, old_section="B") is True
     change = agreed.status_changes.order_by("-at", "-pk").first()
     assert (change.action, change.from_status, change.to_status) == ("agenda-changed", "agenda_agreed", "draft")
+
+
+def test_a_section_made_restricted_later_does_not_print_over_a_held_meetings_open_items():
+    """committee_section_save lets a section become restricted while held agendas have open items in it (their
+    record is kept); those agendas must not then print the exclusion statement over items that were open."""
+    from meetings import agenda_setup
+    from meetings.agenda_print import print_sections
+    from meetings.models import CommitteeSection
+
+    committee = CommitteeFactory()
+    meeting = held_meeting(committee=committee, starts_at=timezone.now() - datetime.timedelta(days=10))
+    AgendaItemFactory(meeting=meeting, section="C", position=1, title="Dates of future meetings")
+    AgendaItemFactory(meeting=meeting, section="C", position=2, title="Gangs", restriction_reason="exploitation")
+    section = CommitteeSection.objects.get(committee=committee, letter="C")
+    section.restricted = True
+    agenda_setup.committee_section_save(section=section)
+    (printed,) = [s for s in print_sections(committee, list(meeting.items.all())) if s.letter == "C"]
+    assert printed.restricted is False
+    assert [run.restricted for run in printed.runs] == [False, True]
