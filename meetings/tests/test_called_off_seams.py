@@ -133,3 +133,14 @@ def test_a_section_made_restricted_later_does_not_print_over_a_held_meetings_ope
     (printed,) = [s for s in print_sections(committee, list(meeting.items.all())) if s.letter == "C"]
     assert printed.restricted is False
     assert [run.restricted for run in printed.runs] == [False, True]
+
+
+def test_nobody_is_recorded_present_at_a_cancelled_meeting(agreed, officer):
+    from meetings.register import RegisterRow, attendance_register_save
+
+    person = PersonFactory()
+    MembershipFactory(committee=agreed.committee, person=person)
+    meeting = changes.meeting_cancel(meeting=agreed, user=officer, reason="No business")
+    with pytest.raises(ValidationError, match="cancelled"):
+        attendance_register_save(meeting=meeting, rows=[RegisterRow(person=person, kind="present")], user=officer)
+    assert not Attendance.objects.filter(meeting=meeting).exists()
