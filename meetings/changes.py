@@ -23,7 +23,7 @@ from kcsp.models import User
 from .lifecycle import Outcome, Step, meeting_step
 from .models import Meeting, MeetingStatusChange
 from .packbuild.requests import packs_request
-from .packbuild.withdraw import pack_withdraw, packs_withdrawals_release
+from .packbuild.withdraw import pack_withdraw
 
 
 def where_and_when(meeting: Meeting) -> str:
@@ -37,12 +37,24 @@ def where_and_when(meeting: Meeting) -> str:
     )
 
 
+POSTPONED = "The meeting is postponed: "  # how a postponement's withdrawals begin (released on the new date)
+
+
 def _packs_withdraw(meeting: Meeting, reason: str, by: User | None) -> int:
-    """Withdraw every pack of the meeting that has a file; `by` an officer keeps them withdrawn through builds."""
+    """Withdraw every pack of the meeting that has a file; `by` an officer keeps them withdrawn through builds. A
+    pack an officer already withdrew by hand keeps that withdrawal (its reason, and its end at their rebuild)."""
     packs = list(meeting.packs.exclude(file=""))
+    if by is not None:
+        packs = [p for p in packs if p.withdrawn_by_id is None or p.withdrawn_reason.startswith(POSTPONED)]
     for pack in packs:
         pack_withdraw(pack=pack, reason=reason, by=by)
     return len(packs)
+
+
+def _postponement_withdrawals_release(meeting: Meeting) -> int:
+    """On the new date, end the postponement's own withdrawals only (an officer's earlier one stays)."""
+    packs = meeting.packs.filter(withdrawn_by__isnull=False, withdrawn_reason__startswith=POSTPONED)
+    return packs.update(withdrawn_by=None)
 
 
 def _notify(meeting: Meeting) -> None:
@@ -88,7 +100,7 @@ def reschedule_effect(
     def after(meeting):
         _packs_withdraw(meeting, f"The meeting moved to {now}: the pack is rebuilt with the new details.", None)
         if postponed:
-            packs_withdrawals_release(meeting=meeting)  # the postponement's withdrawals end with the new build
+            _postponement_withdrawals_release(meeting)  # the postponement's withdrawals end with the new build
         if meeting.status == Meeting.Status.PUBLISHED:
             packs_request(meeting=meeting, delay=0)
         _notify(meeting)
@@ -101,7 +113,7 @@ def postpone_effect(meeting: Meeting, step: Step, *, user, reason: str) -> Outco
         raise ValidationError("The meeting has started: it can no longer be postponed.")
 
     def after(meeting):
-        _packs_withdraw(meeting, f"The meeting is postponed: {reason}", user)
+        _packs_withdraw(meeting, f"{POSTPONED}{reason}", user)
         _notify(meeting)
 
     return Outcome(was=where_and_when(meeting), after=after)
