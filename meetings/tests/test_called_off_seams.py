@@ -144,3 +144,11 @@ def test_nobody_is_recorded_present_at_a_cancelled_meeting(agreed, officer):
     with pytest.raises(ValidationError, match="cancelled"):
         attendance_register_save(meeting=meeting, rows=[RegisterRow(person=person, kind="present")], user=officer)
     assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_the_reason_form_says_the_public_reads_the_reason(agreed, officer, client):
+    """The reason for calling a meeting off is printed on its page to everyone who may see it (the public once its
+    agenda was published): the officer is told so, not only that members hear it."""
+    client.force_login(officer)
+    page = client.get(f"/meetings/{agreed.pk}/postpone/").content.decode()
+    assert "shown on the meeting&#x27;s page to everyone" in page or "shown on the meeting's page to everyone" in page
