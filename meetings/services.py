@@ -168,6 +168,8 @@ def agenda_item_save(*, item: AgendaItem, old_section: str | None = None, lock: 
         item.is_supplementary = meeting.is_published
     if not item.is_restricted:
         item.title_withheld = False
+    elif was == access.DHR_REASON and not item.is_dhr:
+        item.title_withheld = True  # a DHR title was never public: leaving DHR does not list it (a later edit may)
     if not item.is_dhr:
         item.public_title = ""
     item.full_clean()

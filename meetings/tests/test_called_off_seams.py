@@ -152,3 +152,18 @@ def test_the_reason_form_says_the_public_reads_the_reason(agreed, officer, clien
     client.force_login(officer)
     page = client.get(f"/meetings/{agreed.pk}/postpone/").content.decode()
     assert "shown on the meeting&#x27;s page to everyone" in page or "shown on the meeting's page to everyone" in page
+
+
+def test_an_item_leaving_dhr_keeps_its_title_withheld_until_an_officer_lists_it(agreed):
+    """A DHR item's title was never public; moved to another restriction in the same save, it stays withheld (the
+    checkbox was never shown ticked for it); a later, separate edit may list it."""
+    item = AgendaItem(meeting=agreed, section="D", title="Review of Adult A", kind="report", restriction_reason="dhr")
+    services.agenda_item_save(item=item)
+    item.restriction_reason, item.title_withheld = "personal", False
+    services.agenda_item_save(item=item, old_section="D")
+    item.refresh_from_db()
+    assert item.title_withheld is True and item.listed_title == "Restricted item"
+    item.title_withheld = False
+    services.agenda_item_save(item=item, old_section="D")
+    item.refresh_from_db()
+    assert item.listed_title == "Review of Adult A"
