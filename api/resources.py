@@ -153,12 +153,14 @@ def meeting_json(w: Writer, meeting) -> dict:
         "type": OPARL + "Meeting",
         "name": str(meeting),
         "meetingState": meeting.get_status_display(),
+        "cancelled": meeting.is_called_off,  # OParl: not taking place on its date (cancelled, or postponed)
         "start": iso(meeting.starts_at),
+        "end": iso(meeting.ends),
         "location": {"description": meeting.venue or meeting.get_venue_kind_display()},
         "organization": [w.api("organization", meeting.committee_id)],
         "agendaItem": w.url("api:agendaitem-list") + f"?meeting={meeting.pk}",
         "web": w.web(meeting.get_absolute_url()),
-        "modified": iso(meeting.published_at or meeting.agenda_agreed_at),
+        "modified": iso(meeting.updated_at),  # any change: a move or a call-off too, so clients syncing see it
     }
 
 

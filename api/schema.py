@@ -58,7 +58,9 @@ OBJECTS = {
         {
             "name": TEXT,
             "meetingState": TEXT,
+            "cancelled": {"type": "boolean"},
             "start": DATETIME,
+            "end": DATETIME,
             "location": {
                 "type": "object",
                 "required": ["description"],
@@ -75,7 +77,7 @@ OBJECTS = {
         "AgendaItem",
         {
             "meeting": URL,
-            "number": {"type": "string", "pattern": "^[A-D][0-9]+$"},
+            "number": {"type": "string", "pattern": "^[A-Z][0-9]+$"},  # the committee's section letters
             "order": {"type": "integer"},
             "name": TEXT,
             "public": {"type": "boolean"},

@@ -127,19 +127,20 @@ def whole_restricted_letters(meeting) -> set[str]:
 def print_sections(committee, items: list, restricted_letters: set[str] | None = None) -> list[PrintSection]:
     """`items` (rows or ListedItems, any order) by the committee's sections in letter order, each cut into runs;
     an item in a letter the committee no longer has still prints, under "Section X". A section is a restricted one
-    when the committee says so or every item in it is restricted (of `items`, or given as `restricted_letters`
-    when `items` are only part of the meeting's, as in the restricted pack)."""
+    when every item in it is restricted (of `items`, or given as `restricted_letters` when `items` are only part of
+    the meeting's, as in the restricted pack); the committee's restricted sections hold only restricted items on
+    agendas not yet held (agenda_setup), and a held agenda's open item keeps its section open in print."""
     headings = section_headings(committee)
     by_letter: dict[str, list] = {}
     for item in sorted(items, key=lambda i: (i.section, i.position)):
         by_letter.setdefault(item.section, []).append(item)
     sections = []
     for letter in sorted(by_letter):
-        heading, restricted = headings.get(letter, (f"Section {letter}", False))
+        heading, _ = headings.get(letter, (f"Section {letter}", False))
         section_items = by_letter[letter]
         if restricted_letters is None:
-            restricted = restricted or all(item.is_restricted for item in section_items)
+            restricted = all(item.is_restricted for item in section_items)
         else:
-            restricted = restricted or letter in restricted_letters
+            restricted = letter in restricted_letters
         sections.append(PrintSection(letter, heading, restricted, section_items, _runs(section_items)))
     return sections

@@ -17,7 +17,8 @@ def reason_field(label: str) -> forms.CharField:
         label=label,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text="Members and those who sent apologies are told this.",
+        help_text="Members and those who sent apologies are told this, and it is shown on the meeting's page to "
+        "everyone who may see the meeting (the public, once its agenda was published): name no restricted business.",
         error_messages={"required": f"Enter {label[0].lower()}{label[1:]}"},
     )
 

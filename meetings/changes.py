@@ -24,7 +24,7 @@ from kcsp.models import User
 from .lifecycle import Outcome, Step, meeting_step
 from .models import Meeting, MeetingStatusChange
 from .packbuild.requests import packs_request
-from .packbuild.withdraw import pack_withdraw, packs_withdrawals_release
+from .packbuild.withdraw import pack_withdraw
 
 
 def where_and_when(meeting: Meeting) -> str:
@@ -41,12 +41,24 @@ def where_and_when(meeting: Meeting) -> str:
     return f"{starts:%A %-d %B %Y}, {date_format(starts, 'g.i a')} to {date_format(ends, 'g.i a')} ({place})"
 
 
+POSTPONED = "The meeting is postponed: "  # how a postponement's withdrawals begin (released on the new date)
+
+
 def _packs_withdraw(meeting: Meeting, reason: str, by: User | None) -> int:
-    """Withdraw every pack of the meeting that has a file; `by` an officer keeps them withdrawn through builds."""
+    """Withdraw every pack of the meeting that has a file; `by` an officer keeps them withdrawn through builds. A
+    pack an officer already withdrew by hand keeps that withdrawal (its reason, and its end at their rebuild)."""
     packs = list(meeting.packs.exclude(file=""))
+    if by is not None:
+        packs = [p for p in packs if p.withdrawn_by_id is None or p.withdrawn_reason.startswith(POSTPONED)]
     for pack in packs:
         pack_withdraw(pack=pack, reason=reason, by=by)
     return len(packs)
+
+
+def _postponement_withdrawals_release(meeting: Meeting) -> int:
+    """On the new date, end the postponement's own withdrawals only (an officer's earlier one stays)."""
+    packs = meeting.packs.filter(withdrawn_by__isnull=False, withdrawn_reason__startswith=POSTPONED)
+    return packs.update(withdrawn_by=None)
 
 
 def _notify(meeting: Meeting) -> None:
@@ -96,7 +108,7 @@ def reschedule_effect(
     def after(meeting):
         _packs_withdraw(meeting, f"The meeting moved to {now}: the pack is rebuilt with the new details.", None)
         if postponed:
-            packs_withdrawals_release(meeting=meeting)  # the postponement's withdrawals end with the new build
+            _postponement_withdrawals_release(meeting)  # the postponement's withdrawals end with the new build
         if meeting.status == Meeting.Status.PUBLISHED:
             packs_request(meeting=meeting, delay=0)
         _notify(meeting)
@@ -109,15 +121,18 @@ def postpone_effect(meeting: Meeting, step: Step, *, user, reason: str) -> Outco
         raise ValidationError("The meeting has started: it can no longer be postponed.")
 
     def after(meeting):
-        _packs_withdraw(meeting, f"The meeting is postponed: {reason}", user)
+        _packs_withdraw(meeting, f"{POSTPONED}{reason}", user)
         _notify(meeting)
 
     return Outcome(was=where_and_when(meeting), after=after)
 
 
 def cancel_effect(meeting: Meeting, step: Step, *, user, reason: str) -> Outcome:
+    from .forward_plan import forward_plan_follow_called_off
+
     def after(meeting):
         _packs_withdraw(meeting, f"The meeting is cancelled: {reason}", user)
+        forward_plan_follow_called_off(meeting=meeting)  # its expected business goes back to the plan
         _notify(meeting)
 
     return Outcome(was=where_and_when(meeting), after=after)
@@ -127,7 +142,12 @@ def replace_effect(meeting: Meeting, step: Step, *, user, reason: str, replaceme
     """The replacement is already created, linked to this meeting (meeting_replacement_create)."""
     if meeting.replaced_by.exclude(pk=replacement.pk).exists():
         raise ValidationError(f"{meeting} already has a replacement meeting.")
-    return Outcome(now=f"Replaced by the meeting on {where_and_when(replacement)}")
+    from .forward_plan import forward_plan_follow_called_off
+
+    def after(meeting):
+        forward_plan_follow_called_off(meeting=meeting, replacement=replacement)
+
+    return Outcome(now=f"Replaced by the meeting on {where_and_when(replacement)}", after=after)
 
 
 # --- the services the pages call -------------------------------------------------------------------------------

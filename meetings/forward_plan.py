@@ -143,6 +143,31 @@ def forward_plan_entry_move(
     return entry
 
 
+def forward_plan_follow_called_off(*, meeting: Meeting, replacement: Meeting | None = None) -> int:
+    """The waiting entries expected at `meeting`, just cancelled or replaced, move on so no business is stranded at
+    a meeting that will not take place: to `replacement` when given, else to the cancelled meeting's month (with no
+    meeting), where the committee's next draft agenda suggests them (`suggestions_for`). Entries accepted onto a
+    cancelled meeting's agenda go back to waiting the same way. Called by meetings/changes.py inside the step's
+    transaction; returns how many entries moved."""
+    stranded = Q(expected_meeting=meeting, status__in=ForwardPlanEntry.WAITING)
+    if replacement is None and meeting.status == Meeting.Status.CANCELLED:
+        stranded |= Q(status=ForwardPlanEntry.Status.ON_AGENDA, agenda_item__meeting=meeting)
+    ids = list(
+        ForwardPlanEntry.objects.filter(stranded, committee_id=meeting.committee_id).values_list("pk", flat=True)
+    )
+    why = "cancelled" if replacement is None else f"replaced by the meeting on {replacement.date:%-d %B %Y}"
+    moved = 0
+    for entry in ForwardPlanEntry.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        entry.expected_meeting = replacement
+        entry.expected_month = month_start((replacement or meeting).date)
+        entry.agenda_item = None
+        entry.status = ForwardPlanEntry.Status.MOVED
+        entry.status_reason = f"The meeting on {meeting.date:%-d %B %Y} was {why}."
+        entry.save(update_fields=["expected_meeting", "expected_month", "agenda_item", "status", "status_reason"])
+        moved += 1
+    return moved
+
+
 def _draft_check(meeting: Meeting, doing: str) -> None:
     if meeting.status != Meeting.Status.DRAFT:
         raise ValidationError(

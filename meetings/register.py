@@ -329,6 +329,16 @@ def _organisation(row: RegisterRow, meeting: Meeting) -> Organisation | None:
     return membership.organisation if membership is not None else row.person.organisation
 
 
+def _taking_place_check(meeting: Meeting) -> None:
+    """No register for a meeting called off (cancelled, or postponed until it is rescheduled): nobody attended it,
+    and attending would open the meeting and its circulated minutes to them (access.attended_q)."""
+    if meeting.is_called_off:
+        raise ValidationError(
+            f"The meeting is {meeting.get_status_display().lower()}: no attendance is recorded for it.",
+            code="called_off",
+        )
+
+
 @transaction.atomic
 def attendance_register_save(
     *, meeting: Meeting, rows: list[RegisterRow], user: User | None, version: str | None = None
@@ -343,6 +353,7 @@ def attendance_register_save(
     """
     meeting = meeting_lock(meeting.pk)
     minutes_frozen_check(meeting)
+    _taking_place_check(meeting)
     if version is not None:
         now = register_version(meeting)
         if now.partition(".")[0] != version.partition(".")[0]:
@@ -390,6 +401,7 @@ def register_person_add(*, meeting: Meeting, person: Person, user: User | None =
     minutes are signed, since they could not be put on the register."""
     meeting = meeting_lock(meeting.pk)
     minutes_frozen_check(meeting)
+    _taking_place_check(meeting)
     person_check(person)  # the directory's rules: surname, initials letters only, no likely duplicate
     person.full_clean()
     if user is not None:

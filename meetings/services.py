@@ -15,7 +15,17 @@ from .agenda_print import listed_title
 from .agenda_setup import section_restricted, standard_items_copy
 from .freeze import minutes_frozen_check
 from .lifecycle import meeting_step
-from .models import AgendaItem, Appendix, Attendance, Committee, Meeting, Membership, Minute, Paper
+from .models import (
+    AgendaItem,
+    Appendix,
+    Attendance,
+    Committee,
+    Meeting,
+    MeetingStatusChange,
+    Membership,
+    Minute,
+    Paper,
+)
 from .numbering import meeting_lock, minutes_renumber
 from .packbuild.requests import packs_refresh_if_published
 from .packbuild.withdraw import packs_withdraw_holding, packs_withdraw_public_listing
@@ -121,6 +131,20 @@ def _minutes_follow_the_dates(meeting: Meeting, *, earliest) -> None:
         minutes_renumber(meeting=first)
 
 
+def agenda_open_check(meeting: Meeting) -> None:
+    """An agenda changes until the meeting is held, and not while it is postponed or cancelled: a postponed meeting
+    goes back to where it was when rescheduled (an agreed agenda stays agreed, a published one published), so a
+    change made meanwhile would skip the chair's agreement or the supplementary marking (meetings/lifecycle.py).
+    Raises ValidationError naming the rule."""
+    if meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
+        raise ValidationError("The meeting has been held: its agenda can no longer change.")
+    if meeting.is_called_off:
+        raise ValidationError(
+            f"The meeting is {meeting.get_status_display().lower()}: its agenda does not change until it is "
+            "rescheduled (or change the agenda of its replacement meeting)."
+        )
+
+
 def _agenda_changed(meeting: Meeting) -> bool:
     """A change after the chair agreed the agenda needs agreeing again; returns True when that happened."""
     if meeting.status == Meeting.Status.AGENDA_AGREED:
@@ -128,6 +152,13 @@ def _agenda_changed(meeting: Meeting) -> bool:
         meeting.agenda_agreed_by = None
         meeting.agenda_agreed_at = None
         meeting.save(update_fields=["status", "agenda_agreed_by", "agenda_agreed_at"])
+        MeetingStatusChange.objects.create(  # recorded like a step of meetings/lifecycle.py (the caller holds the lock)
+            meeting=meeting,
+            action="agenda-changed",
+            from_status=Meeting.Status.AGENDA_AGREED,
+            to_status=Meeting.Status.DRAFT,
+            reason="The agenda changed after the chair agreed it: the chair agrees it again.",
+        )
         return True
     return False
 
@@ -154,8 +185,7 @@ def agenda_item_save(*, item: AgendaItem, old_section: str | None = None, lock: 
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     if lock is not None:
         lock.check(item)
-    if meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
-        raise ValidationError("The meeting has been held: its agenda can no longer change.")
+    agenda_open_check(meeting)
     item_section_check(item, meeting.committee)
     before = AgendaItem.objects.filter(pk=item.pk).values("restriction_reason", "title", "title_withheld").first()
     was = before["restriction_reason"] if before else None
@@ -165,6 +195,8 @@ def agenda_item_save(*, item: AgendaItem, old_section: str | None = None, lock: 
         item.is_supplementary = meeting.is_published
     if not item.is_restricted:
         item.title_withheld = False
+    elif was == access.DHR_REASON and not item.is_dhr:
+        item.title_withheld = True  # a DHR title was never public: leaving DHR does not list it (a later edit may)
     if not item.is_dhr:
         item.public_title = ""
     item.full_clean()
@@ -202,8 +234,7 @@ def item_section_check(item: AgendaItem, committee: Committee) -> None:
 def agenda_item_move(*, item: AgendaItem, direction: str) -> bool:
     """Swap an item with its neighbour in the section; codes follow the new order."""
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
-    if meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
-        raise ValidationError("The meeting has been held: its agenda can no longer change.")
+    agenda_open_check(meeting)
     step = -1 if direction == "up" else 1
     neighbour = meeting.items.filter(section=item.section, position=item.position + step).first()
     if neighbour is None:
@@ -224,6 +255,7 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> bool:
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem) -> None:
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    agenda_open_check(meeting)
     if meeting.is_published:
         raise ValidationError("The agenda has been published: items can no longer be removed.")
     if item.minutes.exists():
@@ -299,6 +331,8 @@ def apologies_send(*, meeting: Meeting, person: Person) -> Attendance:
     """A member sends apologies before the meeting; the contact officer sees them on the meeting page."""
     if meeting.starts_at <= timezone.now():
         raise ValidationError("The meeting has started: apologies can no longer be sent online.")
+    if meeting.is_called_off:
+        raise ValidationError(f"The meeting is {meeting.get_status_display().lower()}: no apologies are needed.")
     membership = Membership.objects.current(meeting.date).filter(committee=meeting.committee, person=person).first()
     if membership is None:
         raise ValidationError("Only members of this committee can send apologies.")

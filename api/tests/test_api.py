@@ -158,3 +158,24 @@ def test_odd_page_numbers_and_ids_are_not_found_rather_than_errors(client):
     assert client.get("/api/v1/meeting/?page=abc").status_code == 404
     assert client.get("/api/v1/meeting/%C2%B2").status_code == 404
     assert client.get("/api/v1/meeting/?organization=%C2%B2").status_code == 400
+
+
+def test_a_cancelled_meeting_and_an_item_in_a_committee_section_beyond_d_match_the_schema(make_user):
+    """Sections run A to Z (a committee's own), and a meeting called off says so, with its end and last change."""
+    from meetings import changes
+    from meetings.models import CommitteeSection
+
+    meeting = published_meeting(starts_at=timezone.now() + datetime.timedelta(days=30))
+    CommitteeSection.objects.create(committee=meeting.committee, letter="E", heading="Any other business")
+    AgendaItemFactory(meeting=meeting, section="E", position=1, title="Any other business")
+    item = check(get("/agendaitem/", meeting=meeting.pk), "AgendaItemPage")["data"]
+    assert [row["number"] for row in item if row["number"].startswith("E")] == ["E1"]
+    for row in item:
+        check(Client().get(row["id"]), "AgendaItem")
+    before = check(get(f"/meeting/{meeting.pk}"), "Meeting")
+    assert before["cancelled"] is False
+    changes.meeting_cancel(meeting=meeting, user=make_user(roles.OFFICER), reason="No business")
+    after = check(get(f"/meeting/{meeting.pk}"), "Meeting")
+    assert after["cancelled"] is True
+    assert after["modified"] > before["modified"]
+    assert after["end"] > after["start"]

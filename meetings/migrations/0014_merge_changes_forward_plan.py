@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0013_forward_plan'),
-        ('meetings', '0013_meeting_changes'),
+        ("meetings", "0013_forward_plan"),
+        ("meetings", "0013_meeting_changes"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0013_agenda_as_printed'),
-        ('meetings', '0014_merge_changes_forward_plan'),
+        ("meetings", "0013_agenda_as_printed"),
+        ("meetings", "0014_merge_changes_forward_plan"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -16,7 +16,8 @@ def forward_plan_suggestions(context, meeting):
     request = context["request"]
     if not request.user.has_perm("meetings.manage"):
         return {"suggestions": []}
-    suggestions = list(suggestions_for(meeting))
+    # the committee's sections read once for all entries (each entry's section choices and default read them)
+    suggestions = list(suggestions_for(meeting).prefetch_related("committee__agenda_sections"))
     for entry in suggestions:
         section = AcceptForm(entry=entry, viewer=request.user).fields["section"]
         entry.sections, entry.default_section = section.choices, section.initial

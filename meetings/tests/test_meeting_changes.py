@@ -254,3 +254,22 @@ def test_the_same_meeting_cannot_be_entered_twice_nor_moved_onto_another(meeting
     changes.meeting_cancel(meeting=meeting, user=officer, reason="Called off")
     services.meeting_save(meeting=later)  # a cancelled meeting's slot is free
     assert later.starts_at == meeting.starts_at
+
+
+def test_a_pack_withdrawn_by_hand_stays_withdrawn_through_a_postponement_and_reschedule(
+    meeting, officer, settings, tmp_path
+):
+    """An officer's withdrawal (a paper with a mistake) ends only with their own rebuild: postponing and then
+    rescheduling the meeting must not release it (packbuild/withdraw.py packs_withdrawals_release)."""
+    from meetings.packbuild.withdraw import pack_withdraw
+
+    settings.MEDIA_ROOT = tmp_path
+    pack_build(meeting=meeting, kind="public")
+    pack = Pack.objects.get(meeting=meeting, kind="public")
+    pack_withdraw(pack=pack, reason="Paper B1 has the wrong figures", by=officer)
+    changes.meeting_postpone(meeting=meeting, user=officer, reason="Not quorate")
+    changes.meeting_reschedule(meeting=meeting, user=officer, reason="New date", starts_at=at(47, 14))
+    meeting.refresh_from_db()
+    pack_build(meeting=meeting, kind="public")
+    pack.refresh_from_db()
+    assert pack.withdrawn_at is not None and pack.withdrawn_reason == "Paper B1 has the wrong figures"
