@@ -295,8 +295,8 @@ def paper_save(*, paper: Paper, user: User | None = None) -> Paper:
     """Papers added once the agenda is out are supplementary. A paper moved to another item is withdrawn
     from every pack holding it, in this transaction (the other item may be seen by other people)."""
     is_new = paper.pk is None
-    if is_new:
-        published = Meeting.objects.published().filter(pk=paper.item.meeting_id)
+    if is_new:  # supplementary once the agenda has gone out, even while the meeting is postponed
+        published = Meeting.objects.filter(pk=paper.item.meeting_id, published_at__isnull=False)
         paper.is_supplementary = published.exists()
         paper.created_by = user
     else:

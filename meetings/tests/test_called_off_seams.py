@@ -167,3 +167,13 @@ def test_an_item_leaving_dhr_keeps_its_title_withheld_until_an_officer_lists_it(
     services.agenda_item_save(item=item, old_section="D")
     item.refresh_from_db()
     assert item.listed_title == "Review of Adult A"
+
+
+def test_a_paper_added_while_a_published_meeting_is_postponed_is_supplementary(agreed, officer):
+    from meetings.models import Paper
+
+    item = agreed.items.get(section="B")
+    services.meeting_publish(meeting=agreed, user=officer)
+    changes.meeting_postpone(meeting=agreed, user=officer, reason="Not quorate")
+    paper = services.paper_save(paper=Paper(item=item, format=Paper.Format.WRITTEN, subject="Update"), user=officer)
+    assert paper.is_supplementary, "the agenda went out before the postponement"
