@@ -62,9 +62,7 @@ def meeting_create(*, committee: Committee, starts_at: datetime.datetime, **fiel
     meeting_clash_check(committee_id=committee.pk, starts_at=starts_at)
     meeting = Meeting.objects.create(committee=committee, starts_at=starts_at, **fields)
     held_before = (  # the last meeting that took place or was published: a draft never held is no "last meeting"
-        Meeting.objects.filter(
-            committee_id=committee.pk, starts_at__lt=starts_at, status__in=access.PUBLISHED_STATUSES
-        )
+        Meeting.objects.filter(committee_id=committee.pk, starts_at__lt=starts_at, status__in=access.PUBLISHED_STATUSES)
         .order_by("-starts_at")
         .first()
     )
