@@ -17,7 +17,8 @@ def test_a_signed_meetings_items_cannot_be_relabelled_removed_or_recoded(make_us
     settings.MEDIA_ROOT = tmp_path
     business = committee_business(member_user=make_user(roles.MEMBER), chair_user=make_user(roles.CHAIR))
     item = AgendaItem.objects.filter(meeting=business["signed"], restriction_reason="").first()
-    for change in ({"restriction_reason": "dhr"}, {"title": "Renamed"}, {"position": 40}):
+    changes = ({"restriction_reason": "dhr"}, {"title": "Renamed"}, {"position": 40}, {"title_withheld": True})
+    for change in (*changes, {"public_title": "Domestic Homicide Review update"}):  # how the public agenda lists it
         with pytest.raises(IntegrityError, match="signed minutes"), transaction.atomic():
             AgendaItem.objects.filter(pk=item.pk).update(**change)
     with pytest.raises(IntegrityError, match="signed minutes"), transaction.atomic(), connection.cursor() as cursor:
