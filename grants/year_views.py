@@ -132,7 +132,11 @@ class TacticalLockView(TacticalPotMixin, FormView):
     heading = "Lock the tactical pot"
 
     def form_valid(self, form):
-        services.tactical_pot_lock(year=self.grant_year, locked=True, reason=form.cleaned_data["reason"])
+        try:
+            services.tactical_pot_lock(year=self.grant_year, locked=True, reason=form.cleaned_data["reason"])
+        except ValidationError as error:  # locked meanwhile, or the year turned to one pot
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, "The tactical pot is locked: nothing more can be drawn from it.")
         return redirect(self.get_success_url())
 
