@@ -2,7 +2,7 @@
 numbering and layout, and next year's agreement started as a copy. Each raises ValidationError naming the rule."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from kcsp.locking import RecordLock
@@ -50,7 +50,11 @@ def agreement_save(*, agreement: Agreement, lock: RecordLock | None = None) -> A
         raise ValidationError(f"There is already an agreement for {year_label(agreement.year)}.")
     if lock is not None:
         lock.check(agreement)
-    agreement.save()
+    try:
+        with transaction.atomic():  # two officers creating the same year at once: the constraint decides
+            agreement.save()
+    except IntegrityError as error:
+        raise ValidationError(f"There is already an agreement for {year_label(agreement.year)}.") from error
     return agreement
 
 

@@ -5,7 +5,7 @@ is at fault), saving nothing; the record's history names `user`.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from .identifiers import charity_number_clean, company_number_clean, initials_clean, local_authority_code_clean
@@ -67,7 +67,11 @@ def organisation_save(*, organisation: Organisation, user: User | None = None) -
     _organisation_check(organisation)
     organisation.full_clean()
     _saved_by(organisation, user)
-    organisation.save()
+    try:
+        with transaction.atomic():  # two officers adding the same name at once: the constraint decides
+            organisation.save()
+    except IntegrityError as error:
+        raise ValidationError({"name": f"{organisation.name} is already recorded."}) from error
     return organisation
 
 
