@@ -137,6 +137,8 @@ def test_publishing_builds_a_landscape_pdf_with_the_colour_key(
     settings.MEDIA_ROOT = tmp_path
     world = agreement_world()
     draft = world["draft_version"]
+    # The key lists the colours the plan uses: a grant-funded item (purple) and one linked to a group (green).
+    draft.items.filter(pk=draft.items.first().pk).update(grant_funded=True, linked_groups="Kent Domestic Abuse Board")
     with django_capture_on_commit_callbacks(execute=True):
         services.version_publish(version=draft)
     response = Client().get(f"/agreement/versions/{draft.pk}/plan.pdf")

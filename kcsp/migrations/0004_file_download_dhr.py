@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kcsp', '0003_file_download'),
+        ("kcsp", "0003_file_download"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='filedownload',
-            name='dhr',
-            field=models.BooleanField(default=False, help_text='The file was Domestic Homicide Review material.'),
+            model_name="filedownload",
+            name="dhr",
+            field=models.BooleanField(default=False, help_text="The file was Domestic Homicide Review material."),
         ),
     ]

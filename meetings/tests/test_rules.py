@@ -39,7 +39,7 @@ def add(meeting, section, title, **fields):
 
 def test_new_meeting_starts_with_the_standard_committee_business_items():
     committee = CommitteeFactory()
-    earlier = MeetingFactory(committee=committee, starts_at=timezone.make_aware(datetime.datetime(2022, 3, 24, 10)))
+    earlier = held_meeting(committee=committee, starts_at=timezone.make_aware(datetime.datetime(2022, 3, 24, 10)))
     assert earlier
     meeting = new_meeting(committee=committee, starts_at=timezone.make_aware(datetime.datetime(2022, 7, 14, 10)))
     assert codes(meeting) == [

@@ -26,7 +26,8 @@ def test_officer_edits_updates_and_sees_the_exception(page, live_server):
     page.get_by_label("Timescale").fill("December 2022")
     page.get_by_role("button", name="Save item").click()
     assert "Item 2.1 saved." in page.locator(".govuk-notification-banner").inner_text()
-    assert "Changed by Demo officer" in page.locator("[data-testid=history]").inner_text()
+    history = page.locator("[data-testid=history]").inner_text()
+    assert "Demo officer (Mrs A Taylor)\tChanged\nTimescale: Ongoing → December 2022" in history
 
     page.get_by_role("link", name="Add a quarterly update").click()
     page.get_by_label("Q2 (July to September)").check()
