@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from kcsp.history import record_history
 from kcsp.locking import RecordLock
 
 from . import access, services
@@ -257,43 +258,7 @@ def suggestions_for(meeting: Meeting):
     )
 
 
-HISTORY_SHOWN = 50  # versions read for the "Changes" list, newest first
-
-
-def _shown(field, value) -> str:
-    if value in (None, ""):
-        return "(blank)"
-    if field.name == "agenda_item":  # by code only: the item may since have become one this reader may not see
-        code = AgendaItem._base_manager.filter(pk=value).values_list("section", "position").first()
-        return f"Item {code[0]}{code[1]}" if code else "(removed)"
-    if field.is_relation:
-        row = field.related_model._base_manager.filter(pk=value).first()
-        return str(row) if row is not None else "(removed)"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if field.name == "expected_month":
-        return f"{value:%B %Y}"
-    return str(value)
-
-
-def entry_changes(entry: ForwardPlanEntry) -> list[dict]:
-    """The entry's history field by field, newest first: [{"at", "by", "kind" ("Added"/"Changed"), "changes":
-    [(label, before, after), …]}]; a version that changed nothing shown is left out."""
-    versions = list(entry.history.select_related("history_user")[: HISTORY_SHOWN + 1])
-    rows = []
-    for newer, older in zip(versions, [*versions[1:], None], strict=True):
-        if len(rows) == HISTORY_SHOWN:
-            break
-        if older is None:
-            if newer.history_type == "+":
-                rows.append({"at": newer.history_date, "by": newer.history_user, "kind": "Added", "changes": []})
-            continue
-        changes = []
-        for change in newer.diff_against(older).changes:
-            field = ForwardPlanEntry._meta.get_field(change.field)
-            changes.append((str(field.verbose_name).capitalize(), _shown(field, change.old), _shown(field, change.new)))
-        if changes:
-            rows.append({"at": newer.history_date, "by": newer.history_user, "kind": "Changed", "changes": changes})
-    return rows
+def entry_changes(entry: ForwardPlanEntry):
+    """The entry's history field by field, newest first (kcsp.history.record_history: its agenda item named by
+    code only, the month as "March 2023")."""
+    return record_history(entry, shown={"expected_month": lambda month: f"{month:%B %Y}"})

@@ -353,6 +353,13 @@ class AgendaItem(DhrContent, models.Model):
     def get_absolute_url(self):
         return reverse("meetings:item_detail", args=[self.pk])
 
+    @classmethod
+    def history_label(cls, pk: int) -> str:
+        """How another record's history names this item: by its code only ("Item D1"), read without loading the
+        row (the item may since have become one the reader may not see, and loading a DHR row marks the request)."""
+        code = cls._base_manager.filter(pk=pk).values_list("section", "position").first()
+        return f"Item {code[0]}{code[1]}" if code else "(a record since removed)"
+
     @property
     def code(self) -> str:
         return f"{self.section}{self.position}"

@@ -119,9 +119,10 @@ def test_an_edit_is_saved_with_its_history_field_by_field(plan, officer_client):
     data = form_data(plan["november"], title="Serious Violence Duty: the partnership's response")
     response = officer_client.post(url, {**data, "record_version": version})
     assert response.status_code == 302, response.context["form"].errors
-    page = officer_client.get(reverse("meetings:forward_plan_entry", args=[entry.pk])).content.decode()
-    assert "Serious Violence Duty update → Serious Violence Duty: the partnership&#x27;s response" in page
-    assert "For Decision → For Information" in page
+    changes = officer_client.get(reverse("meetings:forward_plan_entry", args=[entry.pk])).context["changes"]
+    changed = {(c.label, c.before, c.after) for version in changes for c in version.changes}
+    assert ("Title", "Serious Violence Duty update", "Serious Violence Duty: the partnership's response") in changed
+    assert ("Purpose", "For Decision", "For Information") in changed
 
 
 def test_withdrawing_needs_a_reason_and_then_the_entry_is_kept_but_not_suggested(plan, officer_client):
