@@ -26,7 +26,7 @@ from .numbering import meeting_lock
 S = Meeting.Status
 SAME = "same"  # target: the step leaves the status as it is
 RESUME = "resume"  # target: a postponed meeting goes back to where it was (resumed_status); otherwise SAME
-OPEN = (S.DRAFT, S.AGENDA_AGREED, S.PUBLISHED)  # not yet held and not called off
+OPEN = (S.DRAFT, S.WITH_CHAIR, S.AGENDA_AGREED, S.PUBLISHED)  # not yet held and not called off
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ class MeetingQuerySet(models.QuerySet):
 class Meeting(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        WITH_CHAIR = "with_chair", "With the chair for agreement"
         AGENDA_AGREED = "agenda_agreed", "Agenda agreed by the chair"
         PUBLISHED = "published", "Published"
         HELD = "held", "Held"
@@ -125,13 +126,13 @@ class Meeting(models.Model):
             # A meeting past the draft has an agreed agenda, unless it was recorded as held after the event or was
             # postponed or cancelled before its agenda was agreed (meetings/lifecycle.py, the one table of steps).
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "postponed", "cancelled"])
+                condition=Q(status__in=["draft", "with_chair", "postponed", "cancelled"])
                 | Q(agenda_agreed_at__isnull=False)
                 | Q(recorded_after_event=True),
                 name="meeting_past_draft_has_agreed_agenda",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "agenda_agreed", "postponed", "cancelled"])
+                condition=Q(status__in=["draft", "with_chair", "agenda_agreed", "postponed", "cancelled"])
                 | Q(published_at__isnull=False)
                 | Q(recorded_after_event=True),
                 name="meeting_published_has_publication_time",
