@@ -103,7 +103,17 @@ class PackDownloadView(View):
                 dhr=pack.kind == pack.Kind.DHR,
             )
 
-        return file_send(request, packs.filter(pk=pack.pk), outgoing)  # the row just checked; DHR: gated in file_send
+        try:
+            return file_send(request, packs.filter(pk=pack.pk), outgoing)  # the row just checked; DHR: gated there
+        except Http404:
+            # A build swapped its new file in between reading the row and opening the file (the old file goes when
+            # the swap commits): the reader gets the new pack, checked again, never a 404 for a pack that exists.
+            fresh = packs.filter(pk=pack.pk).first()
+            if fresh is None or fresh.file.name == pack.file.name:
+                raise
+            if (unavailable := pack_unavailable(request, fresh)) is not None:
+                return unavailable
+            return file_send(request, packs.filter(pk=pack.pk), outgoing)
 
 
 class PackRebuildView(OfficerMixin, View):
