@@ -1,10 +1,13 @@
-"""Demo agreement data from the July 2022 pack: the 2021/22 and 2022/23 agreements and the draft 2022/23 plan."""
+"""Demo agreement data from the July 2022 pack: the 2021/22 and 2022/23 agreements and the 2022/23 plan, placed in
+today's financial year and the year before it (kcsp/demo_clock.py), the plan published with this quarter's updates."""
 
 import json
 from pathlib import Path
 
 from django.db import transaction
 
+from kcsp.demo_clock import DemoClock, year_label
+from kcsp.demo_records import demo_mark
 from kcsp.models import User
 
 from . import services
@@ -27,12 +30,14 @@ def _read(name):
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
-def _previous_year(data) -> tuple[Agreement, dict, dict]:
+def _previous_year(data, clock: DemoClock) -> tuple[Agreement, dict, dict]:
+    year = clock.fy(data["previous_year"]["year"])
     previous = data["previous_year"]
-    agreement, _ = Agreement.objects.get_or_create(
-        year=previous["year"],
-        defaults={"title": f"Kent Community Safety Agreement {previous['year']}/22", "is_published": True},
+    agreement, created = Agreement.objects.get_or_create(
+        year=year, defaults={"title": f"Kent Community Safety Agreement {year_label(year)}", "is_published": True}
     )
+    if created:
+        demo_mark([agreement], clock.placed_for)
     priorities = {
         name: Priority.objects.get_or_create(agreement=agreement, position=n, defaults={"name": name})[0]
         for n, name in enumerate(previous["priorities"], start=1)
@@ -45,13 +50,17 @@ def _previous_year(data) -> tuple[Agreement, dict, dict]:
 
 
 @transaction.atomic
-def demo_agreement_load() -> None:
+def demo_agreement_load(clock: DemoClock) -> None:
+    """Make the demo's agreements and plan for `clock`; a year a user already made is left alone."""
     data = _read("agreement_2022.json")
-    if Agreement.objects.filter(year=data["year"]).exists():
+    year = clock.fy(data["year"])
+    if Agreement.objects.filter(year=year).exists():
         return
-    _, old_priorities, old_themes = _previous_year(data)
+    _, old_priorities, old_themes = _previous_year(data, clock)
     renamed = {r["to"]: r["from"] for r in data["previous_year"]["renamed"]}
-    agreement = Agreement.objects.create(year=data["year"], title=data["title"], is_published=True)
+    title = data["title"].replace(year_label(data["year"]), year_label(year))
+    agreement = Agreement.objects.create(year=year, title=title, is_published=True)
+    demo_mark([agreement], clock.placed_for)
     priorities = {}
     for row in data["priorities"]:
         before = old_priorities.get(renamed.get(row["name"], row["name"]))
@@ -68,6 +77,7 @@ def demo_agreement_load() -> None:
         before = old_themes.get(renamed.get(row["name"], row["name"]))
         Theme.objects.create(agreement=agreement, position=row["position"], name=row["name"], previous=before)
     plan = ActionPlan.objects.create(agreement=agreement)
+    demo_mark([plan], clock.placed_for)
     version = PlanVersion.objects.create(plan=plan)
     items = {}
     for row in data["plan"]["items"]:
@@ -80,7 +90,7 @@ def demo_agreement_load() -> None:
             category_other=row["category"] if category == PlanItem.Category.OTHER else "",
             actions=row["actions"],
             measures=row["measures"],
-            timescale=row["timescale"],
+            timescale=clock.month(row["timescale"]),
             lead_text=row["lead_text"],
             grant_funded="Crime Reduction Grant" in row["notes"],
         )
@@ -97,17 +107,39 @@ def demo_agreement_load() -> None:
             source=row["source"],
             tolerance_percent=row["tolerance_percent"],
         )
+        demo_mark([indicator], clock.placed_for)
         IndicatorValue.objects.bulk_create(
-            IndicatorValue(indicator=indicator, period_start=v["period_start"], value=v["value"]) for v in row["values"]
+            IndicatorValue(indicator=indicator, period_start=clock.fy_day(v["period_start"]), value=v["value"])
+            for v in row["values"]
         )
     officer = User.objects.filter(groups__name="officer").first()
-    for row in _read("progress_2022.json")["updates"]:
+    progress = _read("progress_2022.json")
+    for row in progress["updates"]:  # this quarter's updates
         services.progress_add(
             item=items[row["item"]],
             user=officer,
-            year=row["year"],
-            quarter=row["quarter"],
+            year=clock.year,
+            quarter=clock.quarter,
             status=row["status"],
             internal=row["internal"],
             narrative=row["narrative"],
         )
+    _past_due_settled(items, progress.get("left_overdue", ""), officer, clock)
+    services.version_publish(version=version)
+
+
+def _past_due_settled(items: dict, left_overdue: str, user, clock: DemoClock) -> None:
+    """Items whose timescale has passed are reported complete in the last quarter, except the one the demo leaves
+    overdue (as a real plan has one), so nothing else reads overdue."""
+    year, quarter = (clock.year, clock.quarter - 1) if clock.quarter > 1 else (clock.year - 1, 4)
+    for number, item in items.items():
+        if number != left_overdue and item.is_overdue(None, today=clock.today):
+            services.progress_add(
+                item=item,
+                user=user,
+                year=year,
+                quarter=quarter,
+                status="complete",
+                internal=False,
+                narrative="Completed within its timescale.",
+            )

@@ -159,14 +159,14 @@ def _authenticator(spec: dict) -> list[str]:
 
 
 @transaction.atomic
-def demo_dhr_load() -> dict[str, list[str]]:
+def demo_dhr_load(today: datetime.date | None = None) -> dict[str, list[str]]:
     """Load the fictional cases, funding and lessons; returns, per DHR login's e-mail, how to sign in as it.
 
     Two logins have authenticators: the DHR-cleared user, and the DHR clerk (an officer who is also
     DHR-cleared, the only kind of user who writes the minutes of DHR items).
     """
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    today = timezone.localdate()
+    today = today or timezone.localdate()  # the cases' dates are counted back from it (`*_days_ago`)
     user = User.objects.get(email__iexact=data["totp"]["email"])
     cases = {str(case): case for case in (_load_case(row, today, user) for row in data["cases"])}
     for row in data["funding_years"]:

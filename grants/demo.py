@@ -1,4 +1,5 @@
-"""Demo grant years from the July 2022 working group report: 2021/22 delivered and closed, 2022/23 with the chair."""
+"""Demo grant years from the July 2022 working group report: 2021/22 delivered and closed, 2022/23 with the chair,
+placed as the year before today's financial year and today's (kcsp/demo_clock.py); the amounts are the papers'."""
 
 import datetime
 import json
@@ -9,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from agreement.models import PlanVersion
+from kcsp.demo_clock import DemoClock
+from kcsp.demo_records import demo_mark
 from kcsp.models import Organisation, User
 
 from .models import Bid, BidStep, GrantYear, Pot
@@ -19,34 +22,36 @@ DELIVERED_PATH = (S.SUBMITTED, S.RECOMMENDED, S.APPROVED, S.WITH_COMMISSIONER, S
 NOTE = "Recorded from the KCSP Working Group report of July 2022."
 
 
-def _at(day: str) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(10)))
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
 
 
 def _plan_items(year: int) -> dict:
-    version = PlanVersion.objects.filter(plan__agreement__year=year, status=PlanVersion.Status.DRAFT).first()
+    version = PlanVersion.objects.filter(plan__agreement__year=year).order_by("-pk").first()
     if version is None:
         return {}
     return {item.number: item for item in version.items.select_related("priority")}
 
 
 @transaction.atomic
-def demo_grants_load() -> None:
-    """Create the demo grant years once; a second run leaves them as they are."""
+def demo_grants_load(clock: DemoClock) -> None:
+    """Create the demo grant years for `clock`; a year a user already made is left as it is."""
     data = json.loads((DATA_DIR / "grants.json").read_text(encoding="utf-8"))
     officer = User.objects.get(email="officer@kcsp.example")
     kcc = Organisation.objects.get(name="Kent County Council")
     for row in data["years"]:
-        if GrantYear.objects.filter(year=row["year"]).exists():
+        number = clock.fy(row["year"])
+        if GrantYear.objects.filter(year=number).exists():
             continue
         year = GrantYear.objects.create(
-            year=row["year"],
+            year=number,
             amount_granted=Decimal(row["amount_granted"]),
             tactical_pot=Decimal(row["tactical_pot"]),
             tactical_locked=bool(row.get("tactical_locked_reason")),
             tactical_locked_reason=row.get("tactical_locked_reason", ""),
         )
-        items = _plan_items(row["year"])
+        demo_mark([year], clock.placed_for)
+        items = _plan_items(number)
         for number, bid_row in enumerate(row["bids"], start=1):
             amount = Decimal(bid_row["amount"])
             item = items.get(bid_row.get("plan_item"))
@@ -68,24 +73,25 @@ def demo_grants_load() -> None:
                 created_by=officer,
             )
             if "actual_spend" in bid_row:
-                _record(
-                    bid, [*DELIVERED_PATH, S.COMPLETED], officer, f"{row['year']}-04-01", f"{row['year'] + 1}-03-31"
-                )
+                first, last = clock.fy_day(f"{row['year']}-04-01"), clock.fy_day(f"{row['year'] + 1}-03-31")
+                _record(bid, [*DELIVERED_PATH, S.COMPLETED], officer, first, last)
                 bid.actual_spend = Decimal(bid_row["actual_spend"])
                 bid.outcomes = "\n".join(bid_row["outcomes"])
                 bid.status = S.COMPLETED
             else:
-                _record(bid, [S.SUBMITTED, S.RECOMMENDED], officer, row["recommended_on"], row["recommended_on"])
+                recommended = clock.fy_day(row["recommended_on"])
+                _record(bid, [S.SUBMITTED, S.RECOMMENDED], officer, recommended, recommended)
                 bid.status = S.RECOMMENDED
             bid.save()
+            demo_mark([bid], clock.placed_for)
         if row.get("closed_on"):
-            year.closed_on = datetime.date.fromisoformat(row["closed_on"])
+            year.closed_on = clock.fy_day(row["closed_on"])
             spent = sum((bid.actual_spend for bid in year.bids.all()), Decimal("0.00"))
             year.returned_unspent = year.amount_granted - spent
             year.save()
 
 
-def _record(bid: Bid, path, user: User, first_day: str, last_day: str) -> None:
+def _record(bid: Bid, path, user: User, first_day: datetime.date, last_day: datetime.date) -> None:
     previous = S.DRAFT
     for index, status in enumerate(path):
         day = last_day if index == len(path) - 1 else first_day

@@ -1,5 +1,12 @@
-"""Demo data for the partnership core, loaded from the project's own data files."""
+"""Demo data for the partnership core, loaded from the project's own data files, its dates placed around a day.
 
+`demo_partnership_load(today)` places the 2022 papers so that `today` reads as mid-year (kcsp/demo_clock.py); the
+rows whose dates move are marked as the demo's (kcsp/demo_records.py) and replaced when a later week loads it
+again; organisations, people and logins are updated in place. `today=None` keeps the papers' own 2022 dates
+(the tests that quote them); `manage.py demo` passes the real date.
+"""
+
+import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,6 +15,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from .demo_clock import DemoClock
+from .demo_records import demo_placed_for, demo_records_delete
 from .models import Organisation, Person, User
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -27,8 +36,9 @@ def load_json(name: str) -> dict:
 
 
 @transaction.atomic
-def demo_partnership_load() -> list[DemoLogin]:
-    """Create or update organisations, people and one login per role; safe to run again."""
+def demo_partnership_load(today: datetime.date | None = None) -> list[DemoLogin]:
+    """Create or update organisations, people and one login per role, and the demo's business placed around
+    `today` (None: the papers' own dates); safe to run again, on the same day or a later one."""
     data = load_json("partnership.json")
     organisations = {}
     for row in data["organisations"]:
@@ -73,23 +83,28 @@ def demo_partnership_load() -> list[DemoLogin]:
             person.save(update_fields=["user"])
         logins.append(DemoLogin(row.get("label", row["role"]), user.email, user.full_name))
 
-    from meetings.demo import demo_meetings_load
-
-    demo_meetings_load(people)
-
-    from agreement.demo import demo_agreement_load
-
-    demo_agreement_load()
-
-    from grants.demo import demo_grants_load
-
-    demo_grants_load()
+    _business_place(people, DemoClock.for_today(today))
 
     from dhr.demo import demo_dhr_load
 
-    dhr_notes = demo_dhr_load()
+    dhr_notes = demo_dhr_load(today)
     logins = [DemoLogin(x.role, x.email, x.full_name, tuple(dhr_notes.get(x.email, ()))) for x in logins]
     return [DemoLogin(x.role, x.email, x.full_name, x.notes + _enrolment_notes(x.email)) for x in logins]
+
+
+def _business_place(people: dict, clock: DemoClock) -> None:
+    """Meetings, the agreement and the grant years for `clock`: kept if already placed this week, else the demo's
+    own rows are deleted and made again (never a user's)."""
+    from agreement.demo import demo_agreement_load
+    from grants.demo import demo_grants_load
+    from meetings.demo import demo_meetings_load
+
+    if demo_placed_for() == clock.placed_for:
+        return
+    demo_records_delete()
+    demo_meetings_load(people, clock)
+    demo_agreement_load(clock)
+    demo_grants_load(clock)
 
 
 def _enrolment_notes(email: str) -> tuple[str, ...]:

@@ -316,3 +316,20 @@ class FileDownload(models.Model):
             "xlsx": "Spreadsheet, marked",
             "docx": "Word original, not marked or named",
         }.get(extension, "")
+
+
+class DemoRecord(models.Model):
+    """A row `manage.py demo` made, so that loading the demo again replaces its own rows and never a user's.
+
+    `placed_for` is the Monday of the week the demo's dates were placed around (kcsp/demo_clock.py): a load on a
+    day of the same week keeps the rows; a later week deletes and recreates them (kcsp/demo_records.py)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    placed_for = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="demo_record_once")]
+
+    def __str__(self):
+        return f"demo {self.content_type.model} {self.object_id}"

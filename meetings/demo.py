@@ -1,12 +1,16 @@
-"""Demo committee business from the July 2022 pack: the three bodies, the March and July 2022 KCSP meetings."""
+"""Demo committee business from the July 2022 pack: the three bodies, the March and July 2022 KCSP meetings, placed
+around today (kcsp/demo_clock.py): March held with minutes signed at July, July held with its minutes to write and its
+packs built, November's agenda with the chair, and next March's draft agenda for the officer to prepare."""
 
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
+from kcsp.demo_clock import DemoClock
+from kcsp.demo_records import demo_mark
 from kcsp.models import Organisation, Person, User
 
+from .agenda_setup import standard_items_copy
 from .demo_forward_plan import demo_forward_plan_load
 from .minutetext import minute_blocks
 from .minuting import minute_style
@@ -33,7 +37,7 @@ def _date(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
 
 
-def _load_committees(data, people):
+def _load_committees(data, people, clock: DemoClock):
     committees = {}
     for row in data["committees"]:
         committee, _ = Committee.objects.update_or_create(
@@ -48,11 +52,13 @@ def _load_committees(data, people):
         for letter, heading in row.get("agenda_sections", {}).items():  # as its agendas print them (July 2022)
             CommitteeSection.objects.update_or_create(committee=committee, letter=letter, defaults={"heading": heading})
         for terms in row["terms"]:
-            TermsOfReference.objects.update_or_create(
+            made = TermsOfReference.objects.create(
                 committee=committee,
-                agreed_on=_date(terms["agreed_on"]),
-                defaults={"text": terms["text"], "summary_of_changes": terms["summary_of_changes"]},
+                agreed_on=clock.day(terms["agreed_on"]),  # agreed at the July meeting, wherever it lands
+                text=terms["text"],
+                summary_of_changes=terms["summary_of_changes"],
             )
+            demo_mark([made], clock.placed_for)
     for row in data["memberships"]:
         Membership.objects.update_or_create(
             committee=committees[row["committee"]],
@@ -77,22 +83,19 @@ def _memberships_by_person(committee):
     return {m.person_id: m.organisation for m in Membership.objects.filter(committee=committee)}
 
 
-def _load_meeting(row, committees, people, chair_user):
-    starts_at = timezone.make_aware(datetime.datetime.fromisoformat(row["starts_at"]))
+def _load_meeting(row, committees, people, chair_user, clock: DemoClock):
+    starts_at = clock.meeting_at(row["starts_at"])
     fields = {k: row[k] for k in ("venue_kind", "venue", "contact_name", "contact_phone", "contact_email")}
-    meeting, created = Meeting.objects.get_or_create(
+    meeting = Meeting.objects.create(
         committee=committees[row["committee"]],
         starts_at=starts_at,
-        defaults=fields
-        | {
-            "status": Meeting.Status.HELD,
-            "agenda_agreed_by": chair_user,
-            "agenda_agreed_at": starts_at - datetime.timedelta(days=14),
-            "published_at": starts_at - datetime.timedelta(days=8),
-        },
+        **fields,
+        status=Meeting.Status.HELD,
+        agenda_agreed_by=chair_user,
+        agenda_agreed_at=starts_at - datetime.timedelta(days=14),
+        published_at=starts_at - datetime.timedelta(days=8),
     )
-    if not created:
-        return meeting
+    demo_mark([meeting], clock.placed_for)
     counters = {}
     items = {}
     for entry in row["items"]:
@@ -104,7 +107,7 @@ def _load_meeting(row, committees, people, chair_user):
             meeting=meeting,
             section=section,
             position=counters[section],
-            title=title,
+            title=clock.in_text(title),
             kind=kind,
             purpose=purpose,
             restriction_reason=reason,
@@ -144,7 +147,7 @@ def _load_meeting(row, committees, people, chair_user):
                 text=action["text"],
                 owner=owner,
                 owner_name=owner.display_name,
-                due_on=_date(action["due_on"]),
+                due_on=clock.day(action["due_on"]),
             )
     return meeting
 
@@ -186,12 +189,14 @@ def _load_attendance(meeting, attendance, people):
 
 
 @transaction.atomic
-def demo_meetings_load(people: dict[str, Person]) -> None:
+def demo_meetings_load(people: dict[str, Person], clock: DemoClock) -> None:
+    """Make the demo's meetings for `clock` (call after kcsp.demo_records.demo_records_delete on a new week)."""
     data = _read(DATA)
-    committees = _load_committees(data, people)
+    committees = _load_committees(data, people, clock)
     chair_user = User.objects.filter(groups__name="chair").first()
-    meetings = {row["key"]: _load_meeting(row, committees, people, chair_user) for row in data["meetings"]}
-    demo_forward_plan_load(people)
+    meetings = {row["key"]: _load_meeting(row, committees, people, chair_user, clock) for row in data["meetings"]}
+    demo_forward_plan_load(people, clock)
+    upcoming = _upcoming_load(data, committees["kcsp"], meetings["july"], clock)
     approval = data["minutes_approved"]
     approved, at_meeting = meetings[approval["meeting"]], meetings[approval["at_meeting"]]
     if approved.status == Meeting.Status.HELD:
@@ -205,6 +210,63 @@ def demo_meetings_load(people: dict[str, Person]) -> None:
             approved.minutes_signed_by_person, approved.minutes_signed_name = chair
         approved.save()
         minutes_freeze(meeting=approved)
+    _packs_request(meetings["july"])
+    return upcoming
+
+
+def _upcoming_load(data, committee, last, clock: DemoClock) -> dict[str, Meeting]:
+    """The meetings the papers point to: November's agenda with the chair (the standard items, then the standing
+    business the July agenda carried), and next March's draft, started from the standard items."""
+    fields = {k: data["meetings"][-1][k] for k in ("venue_kind", "venue", "contact_name", "contact_phone")}
+    fields["contact_email"] = data["meetings"][-1]["contact_email"]
+    made = {}
+    previous = last
+    for key, starts, status in UPCOMING:
+        meeting = Meeting.objects.create(
+            committee=committee, starts_at=clock.meeting_at(starts), status=status, **fields
+        )
+        demo_mark([meeting], clock.placed_for)
+        standard_items_copy(meeting=meeting, previous=previous)
+        if status == Meeting.Status.WITH_CHAIR:
+            _standing_items_copy(meeting, last)
+        made[key] = previous = meeting
+    return made
+
+
+UPCOMING = (
+    ("november", "2022-11-17T10:00", Meeting.Status.WITH_CHAIR),
+    ("march_next", "2023-03-16T10:00", Meeting.Status.DRAFT),
+)
+
+
+def _standing_items_copy(meeting: Meeting, last: Meeting) -> None:
+    """The July agenda's standing business after its standard items: the updates every KCSP meeting takes."""
+    taken = {item.title for item in meeting.items.all()}
+    positions = {}
+    for item in meeting.items.all():
+        positions[item.section] = max(positions.get(item.section, 0), item.position)
+    for item in last.items.order_by("section", "position"):
+        if item.title in taken or item.title.startswith("Notes of meeting") or item.section == "A":
+            continue
+        if "Terms of Reference" in item.title or "Violence Against Women" in item.title:
+            continue  # one-off business of July
+        positions[item.section] = positions.get(item.section, 0) + 1
+        AgendaItem.objects.create(
+            meeting=meeting,
+            section=item.section,
+            position=positions[item.section],
+            title=item.title,
+            kind=item.kind,
+            purpose=item.purpose,
+            restriction_reason=item.restriction_reason,
+        )
+
+
+def _packs_request(meeting: Meeting) -> None:
+    """Build the held July meeting's packs once this load commits (eagerly without a worker, kcsp.dbchoice)."""
+    from .packbuild.requests import packs_request
+
+    packs_request(meeting=meeting, delay=0)
 
 
 def _read(name):

@@ -68,7 +68,7 @@ def test_demo_has_two_indicators_one_of_which_trips_the_rule(settings):
     from agreement.models import Agreement, Indicator
 
     settings.DEBUG = True
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", "--today", "2022-10-31", stdout=io.StringIO())
     agreement = Agreement.objects.get(year=2022)
     assert Indicator.objects.filter(priority__agreement=agreement).count() == 2
     flagged = selectors.flagged_indicators(agreement)

@@ -186,7 +186,7 @@ def test_changes_from_the_previous_year_read_as_the_report_does(settings):
     from django.core.management import call_command
 
     settings.DEBUG = True
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", "--today", "2022-10-31", stdout=io.StringIO())
     changes = Agreement.objects.get(year=2022).changes_from_previous()
     assert "Priority renamed: 'Anti-Social Behaviour (ASB)' became 'Preventing Neighbourhood Crime and ASB'" in changes
     assert "New priority: Violence Against Women & Girls" in changes

@@ -28,7 +28,7 @@ S = Bid.Status
 @pytest.fixture
 def demo(settings):
     settings.DEBUG = True
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", "--today", "2022-10-31", stdout=io.StringIO())
 
 
 def test_demo_years_reproduce_the_reference_papers_totals(demo):

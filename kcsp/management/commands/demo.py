@@ -1,7 +1,10 @@
-"""Load the demo data taken from the 2022 papers and print one login per role."""
+"""Load the demo data taken from the 2022 papers, placed around today, and print one login per role."""
+
+import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
 
@@ -15,14 +18,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Load even with DEBUG off. The demo logins share a published password.",
         )
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="Place the demo around this day (YYYY-MM-DD) instead of today's date.",
+        )
 
-    def handle(self, *args, allow_production=False, **options):
+    def handle(self, *args, allow_production=False, today=None, **options):
         if not (settings.DEBUG or allow_production):
             raise CommandError(
                 "Refusing to create demo logins with DEBUG off: their password is published. "
                 "Pass --allow-production to do it anyway."
             )
-        logins = demo_partnership_load()
+        logins = demo_partnership_load(today or timezone.localdate())
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo logins (password for all: {DEMO_PASSWORD}):"))
         for login in logins:
             self.stdout.write(f"  {login.role:<12} {login.email:<24} {login.full_name}")

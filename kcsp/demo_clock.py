@@ -1,0 +1,105 @@
+"""Where the demo's 2022 dates land today: the reference papers' timeline moved so that any day reads as mid-year.
+
+The reference "today" is Monday 31 October 2022: the March and July 2022 meetings held (March's minutes signed at
+July), the November meeting's agenda with the chair, the 2022/23 plan and grant year open. A load on another day
+moves every meeting-timeline date by whole weeks (weekdays stay weekdays; a meeting that lands on a bank holiday
+moves to the next working day, meetings/workingdays.py), and every financial-year date by whole years, so the
+agreement and grant year are the one that contains today (April to March).
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+REFERENCE_TODAY = datetime.date(2022, 10, 31)  # a Monday: the week the demo's papers describe
+REFERENCE_YEAR = 2022  # the financial year (April 2022 to March 2023) of REFERENCE_TODAY
+DATE_IN_TEXT = re.compile(
+    r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|"
+    r"November|December) (\d{4})\b"
+)
+
+
+def financial_year(day: datetime.date) -> int:
+    """The year a financial year (1 April to 31 March) starts in: 2026 for 1 April 2026 to 31 March 2027."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_quarter(day: datetime.date) -> int:
+    """1 for April to June … 4 for January to March."""
+    return (day.month - 4) % 12 // 3 + 1
+
+
+def year_label(year: int) -> str:
+    """2022 -> '2022/23'."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class DemoClock:
+    """The demo's dates for one `today`; `placed_for` (a Monday) names the placement, equal within a week."""
+
+    today: datetime.date
+
+    @classmethod
+    def for_today(cls, today: datetime.date | None) -> "DemoClock":
+        return cls(today or REFERENCE_TODAY)
+
+    @property
+    def shift(self) -> datetime.timedelta:
+        return datetime.timedelta(weeks=(self.today - REFERENCE_TODAY).days // 7)
+
+    @property
+    def placed_for(self) -> datetime.date:
+        return REFERENCE_TODAY + self.shift
+
+    @property
+    def year(self) -> int:
+        """The financial year containing today (the agreement's and the grant year's)."""
+        return financial_year(self.today)
+
+    @property
+    def quarter(self) -> int:
+        return financial_quarter(self.today)
+
+    def fy(self, reference_year: int) -> int:
+        """A financial year of the papers (2021, 2022) moved to today's: the papers' 2022 is today's year."""
+        return reference_year + self.year - REFERENCE_YEAR
+
+    def fy_day(self, text: str) -> datetime.date:
+        """A date tied to the financial year (April 2022, 31 March 2023) moved by whole years; 29 February -> 28."""
+        day = datetime.date.fromisoformat(text)
+        year = day.year + self.year - REFERENCE_YEAR
+        return day.replace(year=year, day=min(day.day, 28) if day.month == 2 else day.day)
+
+    def day(self, text: str | datetime.date) -> datetime.date:
+        """A date of the meeting timeline moved by whole weeks."""
+        day = datetime.date.fromisoformat(text) if isinstance(text, str) else text
+        return day + self.shift
+
+    def meeting_at(self, text: str) -> datetime.datetime:
+        """A meeting's start ('2022-07-14T10:00') moved by whole weeks, then off any bank holiday or weekend."""
+        from meetings.workingdays import is_working_day
+
+        start = datetime.datetime.fromisoformat(text) + self.shift
+        while not is_working_day(start.date()):
+            start += datetime.timedelta(days=1)
+        return timezone.make_aware(start)
+
+    def month(self, text: str) -> str:
+        """A timescale month ('September 2022') moved by whole weeks; 'Ongoing' and blanks unchanged."""
+        try:
+            first = datetime.datetime.strptime(" ".join(text.split()), "%B %Y").date()
+        except ValueError:
+            return text
+        return f"{self.day(first + datetime.timedelta(days=14)):%B %Y}"
+
+    def in_text(self, text: str) -> str:
+        """Dates written in a title ('Notes of meeting held on 24 March 2022') moved with the timeline."""
+
+        def moved(match):
+            day = datetime.datetime.strptime(match.group(0), "%d %B %Y").date()
+            return f"{self.day(day):%-d %B %Y}"
+
+        return DATE_IN_TEXT.sub(moved, text)
