@@ -203,7 +203,7 @@ def _chart(rows: list[dict], totals: dict) -> str:
     return stacked_bar_chart(
         bars,
         title="Progress by priority: items by latest status",
-        description=f"{totals['total']} items in all ({in_words}). The table beside the chart gives every figure.",
+        description=f"{totals['total']} items in all ({in_words}). The table with the chart gives every figure.",
         chart_id="plan-progress",
     )
 
@@ -211,7 +211,8 @@ def _chart(rows: list[dict], totals: dict) -> str:
 def plan_page(version: PlanVersion, user, params, today: datetime.date | None = None) -> dict:
     """The context of the plan page for `user` reading `version` with the query string `params` (a QueryDict):
     form, sections, counts (rows, totals), chart (SVG, "" with no items), compact, filtered, shown and all
-    (item counts), the addresses of the two views and of the unfiltered plan. Five queries, however many items."""
+    (item counts), the addresses of the two views and of the unfiltered plan. Four queries (the items with their
+    statuses, their leads, their themes, the priorities), however many items and whichever filters."""
     today = today or timezone.localdate()
     summary = version.plan.layout == ActionPlan.Layout.SUMMARY
     items = list(selectors.plan_items(version, user=user).select_related("priority__lead_organisation"))
