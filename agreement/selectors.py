@@ -9,25 +9,34 @@ from .models import Indicator, PlanItem, PlanVersion, ProgressUpdate
 from .models.indicators import year_earlier
 
 
-def latest_status_subquery():
+def latest_status_subquery(*, public_only: bool = False):
+    """The status of the item's latest update; `public_only` leaves out updates marked internal (the status a
+    reader without agreement.view_internal_progress may see, as the item page and the exports do)."""
     latest = ProgressUpdate.objects.filter(item_key=OuterRef("key")).order_by("-year", "-quarter", "-created_at")
+    if public_only:
+        latest = latest.filter(internal=False)
     return Subquery(latest.values("status")[:1])
 
 
-def plan_items(version: PlanVersion, *, include_retired: bool = False):
+def plan_items(version: PlanVersion, *, include_retired: bool = False, user=None):
+    """The version's items in plan order, each with `latest_status` (None before any update). Given a `user`
+    who may not read internal progress, the status comes from updates not marked internal only."""
     items = version.items.all() if include_retired else version.items.current()
+    public_only = user is not None and not user.has_perm("agreement.view_internal_progress")
     return (
         items.select_related("priority")
         .prefetch_related("lead_organisations", "themes")
-        .annotate(latest_status=latest_status_subquery())
+        .annotate(latest_status=latest_status_subquery(public_only=public_only))
         .order_by("priority__position", "position")
     )
 
 
-def grouped_by_priority(version: PlanVersion, items) -> list[tuple]:
+def grouped_by_priority(version: PlanVersion, items, priorities=None) -> list[tuple]:
     """[(priority, [items])] in the agreement's order, then (None, [items]) for the "Priority: N/A" table when
-    any item has no priority (that table is printed only when it has items)."""
-    priorities = version.plan.agreement.priorities.select_related("lead_organisation")
+    any item has no priority (that table is printed only when it has items). `priorities`, if the caller has
+    loaded them (with lead_organisation), saves the query."""
+    if priorities is None:
+        priorities = version.plan.agreement.priorities.select_related("lead_organisation")
     groups = {priority.pk: (priority, []) for priority in priorities}
     for item in items:
         groups.setdefault(item.priority_id, (item.priority, []))[1].append(item)

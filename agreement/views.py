@@ -15,7 +15,7 @@ from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
 
-from . import exports, imports, selectors, services
+from . import exports, imports, plan_view, selectors, services
 from .forms import PlanImportForm, PlanItemForm, ProgressUpdateForm
 from .history import item_history
 from .models import ActionPlan, Agreement, Indicator, PlanItem, PlanVersion
@@ -73,13 +73,12 @@ class VersionDetailView(DetailView):
         return visible_versions(self.request.user)
 
     def get_context_data(self, **kwargs):
+        """The plan as `plan_view.plan_page` reads it for this reader and query string (filters, counts, chart)."""
         version = self.object
-        items = selectors.plan_items(version)
         return super().get_context_data(
-            groups=selectors.grouped_by_priority(version, items),
+            **plan_view.plan_page(version, self.request.user, self.request.GET),
+            rags=plan_view.RAGS,
             can_edit=self.request.user.has_perm("agreement.edit_plan") and not version.is_frozen,
-            summary=version.plan.layout == ActionPlan.Layout.SUMMARY,
-            no_priority_label=PlanItem.NO_PRIORITY,
             settings_open=not version.is_frozen and not version.plan.versions.published().exists(),
             **kwargs,
         )

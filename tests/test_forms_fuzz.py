@@ -66,7 +66,7 @@ def value_for(offered: list[str]):
 # Pages whose forms post to another URL: that URL is fuzzed under its own name (grants:queue_decide).
 POSTS_ELSEWHERE = {"grants:queue"}
 # Forms sent by GET (filters): fuzzed as query strings, and must change nothing at all.
-GET_FORMS = {"search:search", "meetings:action_log", "meetings:forward_plan"}
+GET_FORMS = {"search:search", "meetings:action_log", "meetings:forward_plan", "agreement:version_detail"}
 # Forms that answer success with a page of their own rather than a redirect (a new token is shown once).
 SUCCESS_PAGES = {"tokens:api_token_create": "Your new API token", "two_factor_backup_codes": "Your backup codes"}
 

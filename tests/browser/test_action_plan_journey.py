@@ -1,4 +1,5 @@
-"""An officer edits an action plan item, adds a quarterly update, and finds it in the exception report."""
+"""An officer edits an action plan item, adds a quarterly update, finds it on the plan filtered to red items (a red
+RAG tag in words, the filter kept in the address of the compact view) and in the exception report."""
 
 import pytest
 
@@ -37,6 +38,18 @@ def test_officer_edits_updates_and_sees_the_exception(page, live_server):
     assert "Campaign partners withdrew" in page.locator("main").inner_text()
 
     page.get_by_role("link", name="Back to the plan").click()
+    page.locator(".govuk-details__summary", has_text="Filter the plan").click()  # the contents list links it too
+    page.get_by_label("Latest status (RAG)").select_option(label="Red: off track")
+    page.get_by_role("button", name="Apply filters").click()
+    assert "rag=red" in page.url
+    assert page.get_by_role("link", name="2.1", exact=True).is_visible()
+    tags = page.locator("[data-testid=item-status] .govuk-tag--red")
+    assert tags.count() >= 1 and set(tags.all_inner_texts()) <= {"Red: off track", "Overdue"}
+    assert "match the filters" in page.locator("[data-testid=plan-shown]").inner_text()
+    page.get_by_role("link", name="compact table").click()
+    assert "rag=red" in page.url and "view=compact" in page.url
+    assert page.locator("[data-testid=plan-compact]").first.is_visible()
+    assert "Red: off track" in page.locator("[data-testid=plan-compact]").first.inner_text()
     page.get_by_role("link", name="Exception report").click()
     report = page.locator("[data-testid=exceptions]").inner_text()
     assert "2.1" in report and "Red" in report
