@@ -60,8 +60,8 @@ def agenda_fingerprint(meeting: Meeting) -> str:
     appendices = list(
         Appendix.objects.filter(paper__item__meeting=meeting).order_by("pk").values_list("pk", "paper_id", "title")
     )
-    request = agreement_request(meeting)
-    content = {"items": items, "papers": papers, "appendices": appendices, "note": request.pk if request else None}
+    sent = meeting.status_changes.filter(action=SEND).order_by("-at", "-pk").values_list("pk", flat=True).first()
+    content = {"items": items, "papers": papers, "appendices": appendices, "note": sent}
     return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode("utf-8")).hexdigest()
 
 
