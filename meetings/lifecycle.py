@@ -5,11 +5,21 @@ taken is recorded (MeetingStatusChange: who, when, from what to what, why, and w
 before and after a move). A later step, such as sending the agenda to the chair, is a new row here and an effect
 function, never a second path of its own. The pattern is grants/workflow.py's table of bid steps.
 
-    draft ──agree──▶ agenda agreed ──publish──▶ published ──held──▶ held ──approve-minutes──▶ minutes approved
-      └──────────── record-held (a past meeting entered after the event) ──────────▶ held
-    draft, agenda agreed, published ──postpone──▶ postponed ──reschedule──▶ (back where it was, on its new date)
-    draft, agenda agreed, published, postponed ──cancel──▶ cancelled;  reschedule keeps the status otherwise
+    draft ──send-to-chair──▶ with the chair ──agree──▶ agenda agreed ──publish──▶ published ──held──▶ held
+    with the chair ──return (the chair, with comments) or take-back (the officer)──▶ draft
+    draft ──agree (the chair agrees a draft in person, at a briefing)──▶ agenda agreed
+    held ──approve-minutes──▶ minutes approved
+    draft, agenda agreed ──record-held (a past meeting entered after the event)──▶ held
+    draft, with the chair, agenda agreed, published ──postpone──▶ postponed ──reschedule──▶ (back where it was
+        on its new date: published, agreed or draft; an agenda with the chair goes back to draft, to be sent again)
+    draft, with the chair, agenda agreed, published, postponed ──cancel──▶ cancelled;  reschedule keeps the status
     postponed, cancelled ──replace──▶ (unchanged: a new meeting is created, linked by Meeting.replaces)
+
+The chair's agreement (meetings/chair_agreement.py, issue 16): an officer sends the draft to the chair with an
+optional note (the committee's chair is e-mailed); while it is with the chair its items do not change
+(services.agenda_open_check), so the chair agrees what they read; the chair agrees it, or returns it to draft with
+comments (the sender is e-mailed, and the officers see them on the meeting page until it is sent again); the officer
+may take it back to change it. The chair may still agree a draft directly (at an agenda-setting briefing).
 """
 
 import datetime
@@ -60,14 +70,48 @@ STEPS = {
     step.action: step
     for step in (
         Step(
+            "send-to-chair",
+            "Send to the chair for agreement",
+            (S.DRAFT,),
+            S.WITH_CHAIR,
+            "meetings.manage",
+            "meetings.chair_agreement.send_effect",
+            url_name="agenda_send_to_chair",
+            reason_label="Note for the chair (optional)",
+            rule="Only a draft agenda is sent to the chair for agreement.",
+        ),
+        Step(
             "agree",
             "Agree the agenda",
-            (S.DRAFT,),
+            (S.WITH_CHAIR, S.DRAFT),
             S.AGENDA_AGREED,
             "meetings.agree_agenda",
             "meetings.lifecycle.agree_effect",
             url_name="agenda_agree",
-            rule="The chair agrees a draft agenda.",
+            rule="The chair agrees an agenda sent for agreement (or a draft).",
+        ),
+        Step(
+            "return",
+            "Return with comments",
+            (S.WITH_CHAIR,),
+            S.DRAFT,
+            "meetings.agree_agenda",
+            "meetings.chair_agreement.return_effect",
+            url_name="agenda_return",
+            reason_required=True,
+            reason_label="Comments for the officer",
+            rule="Only an agenda sent to the chair for agreement is returned with comments.",
+        ),
+        Step(
+            "take-back",
+            "Take the agenda back to change it",
+            (S.WITH_CHAIR,),
+            S.DRAFT,
+            "meetings.manage",
+            "meetings.chair_agreement.take_back_effect",
+            url_name="agenda_take_back",
+            reason_label="Why you are taking it back (optional)",
+            rule="Only an agenda with the chair for agreement is taken back.",
         ),
         Step(
             "publish",
@@ -264,9 +308,15 @@ def _notify_on_commit(task_name: str, object_id: int) -> None:
     transaction.on_commit(lambda: getattr(tasks, task_name).delay(object_id))
 
 
-def agree_effect(meeting: Meeting, step: Step, *, user, reason: str) -> None:
+def agree_effect(meeting: Meeting, step: Step, *, user, reason: str, seen: str | None = None) -> None:
+    """`seen` is the fingerprint of the agenda as the chair's page showed it (chair_agreement.agenda_fingerprint):
+    the chair agrees what they read, so an agenda changed since is refused. None (the demo, a data fix) skips it."""
     if not meeting.items.exists():
         raise ValidationError("The agenda has no items to agree.")
+    if seen is not None:
+        from .chair_agreement import agenda_seen_check
+
+        agenda_seen_check(meeting, seen)
     meeting.agenda_agreed_by, meeting.agenda_agreed_at = user, timezone.now()
 
 

@@ -133,9 +133,15 @@ def agenda_open_check(meeting: Meeting) -> None:
     """An agenda changes until the meeting is held, and not while it is postponed or cancelled: a postponed meeting
     goes back to where it was when rescheduled (an agreed agenda stays agreed, a published one published), so a
     change made meanwhile would skip the chair's agreement or the supplementary marking (meetings/lifecycle.py).
-    Raises ValidationError naming the rule."""
+    Nor while the agenda is with the chair for agreement: the chair agrees the agenda they read, so the officer
+    takes it back first (meetings/chair_agreement.py). Raises ValidationError naming the rule."""
     if meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
         raise ValidationError("The meeting has been held: its agenda can no longer change.")
+    if meeting.status == Meeting.Status.WITH_CHAIR:
+        raise ValidationError(
+            "The agenda is with the chair for agreement: its items do not change while the chair reads it. Take the "
+            "agenda back from the chair to change it, then send it again."
+        )
     if meeting.is_called_off:
         raise ValidationError(
             f"The meeting is {meeting.get_status_display().lower()}: its agenda does not change until it is "

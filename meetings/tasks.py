@@ -72,3 +72,13 @@ def resend_on_worker_start(**kwargs) -> None:
         logger.info("Re-sent %d waiting pack requests", sent)
         if rendered:
             logger.info("Sent %d signed minutes still without their PDF to be rendered", rendered)
+
+
+@shared_task
+def chair_agreement_mail_task(change_id: int) -> int:
+    """E-mail the chair an agenda sent for agreement, or the officers the chair's comments (chair_agreement.py)."""
+    from .chair_agreement import chair_agreement_mail
+    from .models import MeetingStatusChange
+
+    change = MeetingStatusChange.objects.filter(pk=change_id).select_related("meeting__committee", "by").first()
+    return chair_agreement_mail(change) if change else 0

@@ -9,7 +9,6 @@ from django.views import View
 from django.views.generic import CreateView, UpdateView
 
 from kcsp.locking import RecordLockMixin
-from kcsp.mixins import RolePermissionMixin
 
 from .. import services
 from ..change_forms import PublishForm
@@ -158,7 +157,7 @@ class ItemDeleteView(OfficerMixin, ConfirmActionView):
 
 
 class MeetingStepView(ConfirmActionView):
-    """One step of the meeting's life: agree, publish, mark held."""
+    """One step of the meeting's life: publish, mark held (the chair's steps are in views/chair.py)."""
 
     def load(self, request, **kwargs):
         self.meeting = get_object_or_404(visible_meetings(request.user), pk=kwargs["pk"])
@@ -171,17 +170,6 @@ class MeetingStepView(ConfirmActionView):
 
     def get_success_url(self):
         return self.meeting.get_absolute_url()
-
-
-class AgendaAgreeView(RolePermissionMixin, MeetingStepView):
-    permission_required = "meetings.agree_agenda"
-    heading = "Agree the agenda"
-    submit_label = "Agree the agenda"
-    explanation = "Once you agree it, an officer can publish the agenda. Later changes need your agreement again."
-    success_message = "You agreed the agenda."
-
-    def act(self):
-        services.agenda_agree(meeting=self.meeting, chair=self.request.user)
 
 
 class MeetingPublishView(OfficerMixin, MeetingStepView):

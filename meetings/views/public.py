@@ -15,6 +15,7 @@ from kcsp.downloads import Outgoing, Sensitivity, file_send
 from .. import access, selectors
 from ..agenda_print import EXCLUSION_STATEMENT
 from ..amendments import amendments_attach
+from ..chair_agreement import agreement_request, chair_comments
 from ..changes import status_changes_for
 from ..errata import erratum_signatory
 from ..lifecycle import CALLING_OFF, steps_for
@@ -23,6 +24,7 @@ from ..quorum import meeting_quorum
 from ..record import minutes_records
 from ..signing import notes_item_to_minute
 
+UNSENT = (Meeting.Status.DRAFT, Meeting.Status.WITH_CHAIR)  # an agenda not yet agreed: no attendance, no quorum
 RECORD_DETAILS = ("kind", "pdf", "first_sha256", "content_sha256", "sha256", "rendered_at", "rendition_reason")
 
 
@@ -72,7 +74,9 @@ class MeetingDetailView(DetailView):
             open_actions=selectors.open_actions_for(meeting, user),
             packs=selectors.packs_for(meeting, user),
             attendance=selectors.attendance_for(meeting) if access.is_staff(user) else [],
-            quorum=meeting_quorum(meeting) if access.is_staff(user) and meeting.status != "draft" else None,
+            quorum=meeting_quorum(meeting) if access.is_staff(user) and meeting.status not in UNSENT else None,
+            chair_comments=chair_comments(meeting) if access.is_staff(user) else None,
+            agreement_request=agreement_request(meeting) if access.is_staff(user) else None,
             may_send_apologies=bool(membership)
             and not meeting.is_called_off
             and meeting.starts_at > timezone.now()

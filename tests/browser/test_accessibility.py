@@ -112,6 +112,49 @@ def forward_plan_pages(page, live_server, july):
     assert page.get_by_text("Restricted: the press and public are likely to be excluded").count() == 1
 
 
+def test_chair_agreement_pages_have_no_wcag_violations(page, live_server):
+    """The chair's agreement (issue 16): the officer's send and take-back pages, the meeting with the chair and with
+    the chair's comments, the chair's page of the whole agenda and its return page."""
+    import datetime
+
+    from meetings import chair_agreement
+    from meetings.models import Meeting
+    from meetings.services import meeting_create
+
+    demo_partnership_load()
+    july = Meeting.objects.order_by("starts_at").last()
+    draft = meeting_create(
+        committee=july.committee, starts_at=july.starts_at + datetime.timedelta(days=126), contact_name="Anna Taylor"
+    )
+    sent = meeting_create(
+        committee=july.committee, starts_at=july.starts_at + datetime.timedelta(days=133), contact_name="Anna Taylor"
+    )
+    chair_agreement.agenda_send_to_chair(meeting=sent, user=None, note="Standing items only.")
+    returned = meeting_create(
+        committee=july.committee, starts_at=july.starts_at + datetime.timedelta(days=140), contact_name="Anna Taylor"
+    )
+    chair_agreement.agenda_send_to_chair(meeting=returned, user=None)
+    chair_agreement.agenda_return(meeting=returned, chair=None, comments="Add the plan update.")
+    sign_in(page, live_server.url, "officer@kcsp.example")
+    for path in (
+        f"/meetings/{draft.pk}/send-to-chair/",
+        f"/meetings/{sent.pk}/",
+        f"/meetings/{sent.pk}/take-back/",
+        f"/meetings/{returned.pk}/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server.url, "chair@kcsp.example")
+    for path in (
+        f"/meetings/{sent.pk}/agree/",
+        f"/meetings/{sent.pk}/return-to-officer/",
+        f"/meetings/{july.pk}/agree/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+
+
 def test_action_plan_pages_have_no_wcag_violations(page, live_server):
     from agreement.models import Indicator, PlanVersion
 
