@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-RUNTIME_DEBS := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation libreoffice-writer-nogui
+RUNTIME_DEBS := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation fonts-noto-core fonts-noto-cjk libreoffice-writer-nogui
 TEST_DEBS := chromium
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | head -n 1)
 

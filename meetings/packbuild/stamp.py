@@ -24,9 +24,10 @@ BLANK_TEXT = "This page is intentionally left blank"
 
 STAMP_CSS = """
 @page { size: %(w).2fpt %(h).2fpt; margin: 0 }
-body { margin: 0; font-family: 'DejaVu Sans', 'Liberation Sans', sans-serif; }
+body { margin: 0; }
 section { height: %(h).2fpt; padding: 1pt 18pt; box-sizing: border-box; break-after: page; text-align: center; }
-p { margin: 0; height: 13pt; line-height: 13pt; font-size: 8pt; white-space: nowrap; overflow: hidden; }
+p { margin: 0; height: 13pt; line-height: 13pt; font-size: 8pt; white-space: nowrap; overflow: hidden;
+    text-overflow: ellipsis; }
 p.first { font-weight: bold; font-size: 9pt; }
 p.second { color: #404040; }
 """
@@ -63,8 +64,15 @@ def _render_now(stamps: Sequence[Lines]) -> bytes:
         for first, second in stamps
     )
     css = STAMP_CSS % {"w": A4[0], "h": BAND}
-    document = f"<html lang='en-GB'><head><style>{css}</style></head><body>{sections}</body></html>"
+    document = f"<html lang='en-GB'><head>{print_fonts()}<style>{css}</style></head><body>{sections}</body></html>"
     return weasyprint.HTML(string=document).write_pdf()
+
+
+def print_fonts() -> str:
+    """The `<style>` with every PDF's font stack (templates/kcsp/pdf/base_style.html): a name in any script prints."""
+    from django.template.loader import render_to_string
+
+    return render_to_string("kcsp/pdf/base_style.html")
 
 
 def _mul(m: Matrix, n: Matrix) -> Matrix:
@@ -289,8 +297,8 @@ def blank_page_pdf() -> bytes:
     if _BLANK is None:
         import weasyprint
 
-        style = "@page { size: A4; margin: 0 } body { margin: 0; font: 11pt 'DejaVu Sans', sans-serif }"
+        style = "@page { size: A4; margin: 0 } body { margin: 0; font-size: 11pt }"
         body = f"<p style='margin-top: 410pt; text-align: center'>{BLANK_TEXT}</p>"
-        document = f"<html lang='en-GB'><style>{style}</style><body>{body}</body></html>"
+        document = f"<html lang='en-GB'><head>{print_fonts()}<style>{style}</style></head><body>{body}</body></html>"
         _BLANK = weasyprint.HTML(string=document).write_pdf()
     return _BLANK

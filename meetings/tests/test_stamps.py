@@ -61,8 +61,8 @@ def test_stamps_sit_inside_the_displayed_page_upright_and_clear_of_the_papers_te
     with pdfplumber.open(io.BytesIO(stamped)) as doc:
         page = doc.pages[0]
         x0, top, x1, bottom = page.cropbox  # as displayed (rotated), in the same top-down space as the chars
-        stamp = [c for c in page.chars if "DejaVu" in c["fontname"]]
-        own = [c for c in page.chars if "DejaVu" not in c["fontname"]]
+        stamp = [c for c in page.chars if "Helvetica" not in c["fontname"]]  # the stamps' embedded font
+        own = [c for c in page.chars if "Helvetica" in c["fontname"]]
         assert stamp and own
         for char in stamp:
             assert char["upright"], char
@@ -78,7 +78,7 @@ def test_own_text_keeps_its_place_when_the_bands_are_clear():
     stamped = stamp_pdf(plain, top=(MARKING, WATERMARK), bottom=("", "Page 1"))
     with pdfplumber.open(io.BytesIO(plain)) as before, pdfplumber.open(io.BytesIO(stamped)) as after:
         first = [c for c in before.pages[0].chars]
-        second = [c for c in after.pages[0].chars if "DejaVu" not in c["fontname"]]
+        second = [c for c in after.pages[0].chars if "Helvetica" in c["fontname"]]
         assert [round(c["x0"], 1) for c in first] == [round(c["x0"], 1) for c in second]
 
 
