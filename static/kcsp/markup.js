@@ -46,6 +46,7 @@ const LIST_MARKER = /^\s*(\(?[0-9]+[.)]|\(?[a-z]{1,3}[.)])\s*$/i
 // each run of them becomes a list (nested by their level), ordered when the marker is a number or letter.
 function wordListsToLists (doc) {
   let stack = []
+  let currentList = null
   for (const p of Array.from(doc.querySelectorAll('p'))) {
     const style = p.getAttribute('style') || ''
     if (!/mso-list/i.test(style)) continue
@@ -53,7 +54,9 @@ function wordListsToLists (doc) {
     const marker = p.querySelector('span[style*="mso-list"]')
     const ordered = marker ? LIST_MARKER.test(marker.textContent.replace(/\u00a0/g, ' ')) : false
     if (marker) marker.remove()
-    if (!stack.length || stack[0].nextElementSibling !== p) stack = [] // not adjacent: a new list
+    const listId = (style.match(/mso-list:\s*(l\d+)/i) || [])[1]
+    if (!stack.length || stack[0].nextElementSibling !== p || listId !== currentList) stack = [] // a new list
+    currentList = listId
     while (stack.length > level) stack.pop()
     while (stack.length < level) {
       const list = doc.createElement(ordered ? 'ol' : 'ul')
