@@ -62,6 +62,8 @@ def test_the_section_form_has_the_guide_and_previews_without_saving(world, make_
     assert "How to write headings, lists, tables and links" in page and "govuk-details" in page
     assert "data-markup-source" in page and reverse("meetings:section_preview") in page
     assert 'src="/static/kcsp/markup.js"' in page
+    back = reverse("meetings:paper_detail", args=[section.paper_id])
+    assert f'<a href="{back}" class="govuk-back-link">Back</a>' in page
     form = re.search(r'name="record_version" value="([^"]*)"', page)
     data = {"heading": "Background", "body": "New text\n\n- a list", "preview": "Preview"}
     if form:

@@ -327,6 +327,9 @@ class SectionEditView(RecordLockMixin, SectionFormMixin, UpdateView):
     def get_queryset(self):
         return PaperSection.objects.filter(paper__in=Paper.objects.visible_to(self.request.user))
 
+    def get_back_url(self):
+        return self.object.paper.get_absolute_url()
+
 
 class SectionPreviewView(OfficerMixin, View):
     """POST body (and position): the section's text rendered as the paper page shows it, an HTML fragment.
@@ -340,16 +343,14 @@ class SectionPreviewView(OfficerMixin, View):
     def post(self, request):
         form = SectionPreviewForm(request.POST, viewer=request.user)
         if not form.is_valid():
-            response = HttpResponse(" ".join(form.errors.get("body", ["Check the text"])), status=400)
+            message = " ".join(form.errors.get("body", ["Check the text"]))
+            response = HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         else:
             blocks = markup.render_blocks(form.cleaned_data["body"], section=form.cleaned_data["position"] or 1)
             context = {"blocks": blocks, "section_number": form.cleaned_data["position"] or 1}
             response = HttpResponse(render_to_string("meetings/includes/section_body.html", context))
         response["Cache-Control"] = "no-store"
         return response
-
-    def get_back_url(self):
-        return self.object.paper.get_absolute_url()
 
 
 class AppendixCreateView(OfficerMixin, FormPageMixin, CreateView):
