@@ -111,8 +111,9 @@ def test_hostile_text_in_a_sections_markup_never_becomes_markup_on_the_page_or_i
     client.force_login(world["minute"].meeting.committee.memberships.first().person.user)
     html = client.get(f"/meetings/papers/{world['written_paper'].pk}/").content.decode()
     body = html.split('<h2 class="govuk-heading-m">1.0 Markup</h2>')[1].split("<h2")[0]
-    assert not ACTIVE_MARKUP.search(body), body
-    assert "click me" in body and "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in body
+    tags = re.findall(r"<[a-zA-Z][^>]*>", body)
+    assert tags and not [tag for tag in tags if ACTIVE_MARKUP.search(tag)], body
+    assert "click me" in body and "&lt;script&gt;alert('pwned')&lt;/script&gt;" in body
     assert "<strong>&lt;script&gt;" in body and '<h3 class="govuk-heading-s">&lt;script&gt;' in body
 
     data = _paper_part(world["written_paper"], RenderStats())

@@ -79,6 +79,12 @@ function wordListsToLists (doc) {
 // Cells hold one line each, so paragraphs inside a cell are joined with spaces.
 function tidyTables (doc) {
   for (const table of doc.querySelectorAll('table')) {
+    // white space between rows and cells (Word writes new lines there) would count as cells to the plugin
+    for (const part of [table, ...table.querySelectorAll('thead, tbody, tfoot, tr')]) {
+      for (const child of Array.from(part.childNodes)) {
+        if (child.nodeType !== 1 && !child.textContent.trim()) child.remove()
+      }
+    }
     const first = table.rows[0]
     if (first && !first.querySelector('th')) {
       for (const cell of Array.from(first.cells)) {
