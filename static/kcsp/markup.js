@@ -106,7 +106,9 @@ function converter () {
     headingStyle: 'atx', bulletListMarker: '-', emDelimiter: '*', strongDelimiter: '**'
   })
   service.use(tables)
-  service.remove(['script', 'style', 'meta', 'title', 'head', 'img', 'iframe', 'object'])
+  service.remove(['script', 'style', 'meta', 'title', 'head', 'iframe', 'object'])
+  // papers hold no images: an added rule comes before turndown's own image rule, which remove() does not beat
+  service.addRule('noImages', { filter: 'img', replacement: () => '' })
   const escape = service.escape.bind(service)
   service.escape = text => escape(text).replace(/\|/g, '\\|')
   return service
