@@ -52,13 +52,18 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 # GOV.UK Frontend compiled with the partnership's font stack; its JS copied; no fonts, crown or crest.
-assets: static/build/kcsp.css static/govuk/govuk-frontend.min.js
+assets: static/build/kcsp.css static/govuk/govuk-frontend.min.js static/vendor/turndown.browser.es.js
 static/build/kcsp.css: static_src/kcsp.scss node_modules/.package-lock.json
 	mkdir -p static/build
 	npm run -s build:css
 static/govuk/govuk-frontend.min.js: node_modules/.package-lock.json
 	mkdir -p static/govuk
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+# Turndown (HTML to Markdown) and its GFM tables plugin, for pasting Word lists and tables into papers.
+static/vendor/turndown.browser.es.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/turndown/lib/turndown.browser.es.js $@
+	cp node_modules/turndown-plugin-gfm/lib/turndown-plugin-gfm.browser.es.js static/vendor/
 
 # This machine kind runs PostgreSQL and Redis on 127.0.0.1; start them if they are down.
 services:
@@ -68,4 +73,4 @@ services:
 	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done; redis-cli -h 127.0.0.1 -p 6379 ping
 
 clean:
-	rm -rf $(VENV) node_modules static/build static/govuk staticfiles var
+	rm -rf $(VENV) node_modules static/build static/govuk static/vendor staticfiles var

@@ -67,6 +67,7 @@ urlpatterns = [
     path("papers/<int:pk>/sections/new/", agenda.SectionCreateView.as_view(), name="section_create"),
     path("papers/<int:pk>/appendices/new/", agenda.AppendixCreateView.as_view(), name="appendix_create"),
     path("sections/<int:pk>/edit/", agenda.SectionEditView.as_view(), name="section_edit"),
+    path("sections/preview/", agenda.SectionPreviewView.as_view(), name="section_preview"),
     path("appendices/<int:pk>/file/", public.AppendixFileView.as_view(), name="appendix_file"),
     path("attendance/<int:pk>/remove/", minutes.AttendanceDeleteView.as_view(), name="attendance_delete"),
     path("minutes/<int:pk>/edit/", minutes.MinuteEditView.as_view(), name="minute_edit"),

@@ -9,7 +9,7 @@ are left out here for every user, and no model of the `dhr` app may be registere
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
@@ -61,6 +61,22 @@ def joined_children(model, parent_field: str, text_field: str):
     return Coalesce(Subquery(rows), Value("", output_field=TextField()))
 
 
+def markup_words(text_field: str):
+    """A field written in the papers' markup (kcsp/markup.py) as words for search and snippets: backslash escapes
+    undone, then the markup's own punctuation (* _ # | ` [ ]) turned into spaces (PostgreSQL regexp_replace)."""
+    unescaped = Func(
+        F(text_field),
+        Value(r"\\([[:punct:]])"),
+        Value(r"\1"),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return Func(
+        unescaped, Value(r"[*_#|`\[\]]+"), Value(" "), Value("g"), function="regexp_replace", output_field=TextField()
+    )
+
+
 # --- committee business (meetings app) ------------------------------------------------------------------
 
 
@@ -91,7 +107,7 @@ def _paper_children():
 
     return (
         joined_children(PaperSection, "paper", "heading"),
-        joined_children(PaperSection, "paper", "body"),
+        joined_children(PaperSection, "paper", markup_words("body")),
         joined_children(Appendix, "paper", "title"),
         joined_children(Appendix, "paper", "extracted_text"),
     )

@@ -87,3 +87,37 @@ def test_pdfs_carry_hostile_text_as_text_with_no_active_content(world):
         assert "<script>alert('pwned')</script>" in text, f"{name}: typed text kept, as text"
         assert not any(marker in data for marker in PDF_ACTIVE), f"{name}: no script, launch or link actions"
         assert b"169.254.169.254" not in data.replace(b"http://169.254.169.254/x", b""), name
+
+
+# A written section's body is markup (kcsp/markup.py): hostile text wrapped in it stays text, links keep only
+# safe addresses, and neither the page nor the pack PDF carries anything active.
+MARKUP_HOSTILE = "\n\n".join(
+    [
+        "Before [click me](javascript:alert('pwned')) and [also](JAVASCRIPT:alert(2)) after",
+        "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) <data:text/html,x>",
+        f"**{SCRIPT}** and *{HANDLER}*",
+        f"# {SCRIPT}",
+        f"- {HANDLER}\n  - [**{SCRIPT}**](vbscript:msgbox)",
+        f"| {SCRIPT} | b |\n|---|---|\n| {HANDLER} | ![x](data:image/png;base64,AAAA) |",
+        "<a href='javascript:alert(3)'>link</a> <svg onload=alert(4)> &lt;script&gt;",
+    ]
+)
+ACTIVE_MARKUP = re.compile(r"<script|<img|<svg|<iframe|\son\w+=|href=\"(?!https?:|mailto:)|src=", re.I)
+
+
+def test_hostile_text_in_a_sections_markup_never_becomes_markup_on_the_page_or_in_the_pdf(world):
+    PaperSection.objects.filter(pk=world["section"].pk).update(heading="Markup", body=MARKUP_HOSTILE)
+    client = Client()
+    client.force_login(world["minute"].meeting.committee.memberships.first().person.user)
+    html = client.get(f"/meetings/papers/{world['written_paper'].pk}/").content.decode()
+    body = html.split('<h2 class="govuk-heading-m">1.0 Markup</h2>')[1].split("<h2")[0]
+    tags = re.findall(r"<[a-zA-Z][^>]*>", body)
+    assert tags and not [tag for tag in tags if ACTIVE_MARKUP.search(tag)], body
+    assert "click me" in body and "&lt;script&gt;alert('pwned')&lt;/script&gt;" in body
+    assert "<strong>&lt;script&gt;" in body and '<h3 class="govuk-heading-s">&lt;script&gt;' in body
+
+    data = _paper_part(world["written_paper"], RenderStats())
+    text = " ".join(pdf_text(data).split())
+    assert "<script>alert('pwned')</script>" in text and "click me" in text
+    assert not any(marker in data for marker in PDF_ACTIVE), "no script, launch or link actions, no address"
+    assert b"169.254.169.254" not in data

@@ -283,6 +283,7 @@ ROUTES = {
     "meetings:section_create": Route(OFFICER, kwargs="written_paper"),
     "meetings:appendix_create": Route(OFFICER, kwargs="written_paper"),
     "meetings:section_edit": Route(OFFICER, kwargs="section"),
+    "meetings:section_preview": Route(OFFICER, method="post"),  # the live preview of a section (a fragment)
     "meetings:appendix_file": Route(EVERYONE, kwargs="appendix"),
     "meetings:attendance_delete": Route(OFFICER, kwargs="attendance"),
     "meetings:minute_edit": Route(OFFICER, kwargs="minute"),

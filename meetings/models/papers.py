@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from dhr.gate import DhrContent
+from kcsp import markup
 
 from .. import access
 from .meetings import AgendaItem
@@ -86,14 +87,17 @@ class Paper(DhrContent, models.Model):
 
 
 class PaperSection(DhrContent, models.Model):
-    """A numbered section of a written paper; its paragraphs are numbered 1.1, 1.2 …"""
+    """A numbered section of a written paper; its body is markup (kcsp/markup.py), its paragraphs numbered 1.1 …"""
 
     dhr_item_path = "paper__item"  # loading a row of a DHR item marks the request (dhr/gate.py)
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField()
     heading = models.CharField(max_length=200)
-    body = models.TextField(help_text="Leave a blank line between paragraphs: each is numbered.")
+    body = models.TextField(
+        help_text="Leave a blank line between paragraphs: each is numbered. Headings, lists, tables, bold, "
+        "italic and links are written as the guide below shows."
+    )
 
     history = HistoricalRecords()
 
@@ -105,8 +109,9 @@ class PaperSection(DhrContent, models.Model):
         return f"{self.position}.0 {self.heading}"
 
     @property
-    def numbered_paragraphs(self) -> list[tuple[str, str]]:
-        return [(f"{self.position}.{n}", text) for n, text in enumerate(split_paragraphs(self.body), start=1)]
+    def blocks(self) -> list[markup.Block]:
+        """The body rendered (kcsp/markup.py): top-level paragraphs numbered 1.1, 1.2 …, headings, lists, tables."""
+        return markup.render_blocks(self.body, section=self.position)
 
 
 class Appendix(DhrContent, models.Model):

@@ -3,17 +3,21 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import View
 from django.views.generic import CreateView, UpdateView
 
+from kcsp import markup
 from kcsp.locking import RecordLockMixin
 
 from .. import services
 from ..change_forms import PublishForm
 from ..forms import AgendaItemForm, AppendixForm, MeetingForm, UploadedPaperForm, WrittenPaperForm
 from ..models import AgendaItem, Meeting, Paper, PaperSection
+from ..section_forms import SectionForm, SectionPreviewForm
 from ..uploads import extract_text
 from .base import ConfirmActionView, FormPageMixin, OfficerMixin
 
@@ -266,18 +270,22 @@ class PaperEditView(OfficerMixin, RecordLockMixin, FormPageMixin, UpdateView):
 
 
 class SectionFormMixin(OfficerMixin, FormPageMixin):
+    """A section's heading and text (kcsp/markup.py), with the guide; "Preview" shows it rendered, saving nothing
+    (the page's script shows the same preview live, through SectionPreviewView)."""
+
     model = PaperSection
-    fields = ["heading", "body"]
+    form_class = SectionForm
+    template_name = "meetings/section_form.html"
 
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        from crispy_forms_gds.helper import FormHelper
-        from crispy_forms_gds.layout import Submit
+    def form_valid(self, form):
+        if "preview" in self.request.POST:
+            blocks = markup.render_blocks(form.cleaned_data["body"], section=form.instance.position or 1)
+            return self.render_to_response(self.get_context_data(form=form, preview=blocks))
+        return super().form_valid(form)
 
-        form.helper = FormHelper()
-        form.helper.form_tag = False
-        form.helper.add_input(Submit("submit", "Save section"))
-        return form
+    def get_context_data(self, **kwargs):
+        position = self.object.position if getattr(self, "object", None) else self.paper.sections.count() + 1
+        return super().get_context_data(position=position, **kwargs)
 
     def get_success_url(self):
         return self.object.paper.get_absolute_url()
@@ -309,6 +317,28 @@ class SectionEditView(RecordLockMixin, SectionFormMixin, UpdateView):
 
     def get_back_url(self):
         return self.object.paper.get_absolute_url()
+
+
+class SectionPreviewView(OfficerMixin, View):
+    """POST body (and position): the section's text rendered as the paper page shows it, an HTML fragment.
+
+    Officers only (those who write papers), CSRF-checked like every POST; nothing is saved or read from the
+    database. Text over the section limit answers 400 with the rule.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = SectionPreviewForm(request.POST, viewer=request.user)
+        if not form.is_valid():
+            message = " ".join(form.errors.get("body", ["Check the text"]))
+            response = HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        else:
+            blocks = markup.render_blocks(form.cleaned_data["body"], section=form.cleaned_data["position"] or 1)
+            context = {"blocks": blocks, "section_number": form.cleaned_data["position"] or 1}
+            response = HttpResponse(render_to_string("meetings/includes/section_body.html", context))
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class AppendixCreateView(OfficerMixin, FormPageMixin, CreateView):

@@ -68,6 +68,8 @@ def test_meeting_pages_have_no_wcag_violations(page, live_server):
         "/meetings/committees/kcsp/",
         f"/meetings/items/{item.pk}/",
         f"/meetings/papers/{paper.pk}/",
+        f"/meetings/papers/{paper.pk}/sections/new/",  # the markup guide (tests/browser/test_section_markup.py
+        f"/meetings/sections/{paper.sections.first().pk}/edit/",  # checks them with the live preview shown)
         f"/meetings/{july.pk}/attendance/",
         f"/meetings/items/{item.pk}/edit/",
         "/meetings/new/",
