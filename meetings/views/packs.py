@@ -20,6 +20,7 @@ from kcsp.models import FileDownload
 from .. import selectors
 from ..forms import PackWithdrawForm
 from ..models import Appendix, Meeting, Pack, Paper, SignedMinutes
+from ..pack_reads import pack_read_mark
 from ..packbuild.manifest import pack_withdrawal_reason
 from ..packbuild.requests import pack_withdraw_stale, packs_request
 from ..packbuild.withdraw import pack_withdraw, packs_withdrawals_release
@@ -103,7 +104,10 @@ class PackDownloadView(View):
                 dhr=pack.kind == pack.Kind.DHR,
             )
 
-        return file_send(request, packs.filter(pk=pack.pk), outgoing)  # the row just checked; DHR: gated in file_send
+        response = file_send(request, packs.filter(pk=pack.pk), outgoing)  # the row just checked; DHR: gated there
+        if response.status_code == 200:
+            pack_read_mark(request.user, pack)  # the home page's "new since I last looked" (meetings/pack_reads.py)
+        return response
 
 
 class PackRebuildView(OfficerMixin, View):
