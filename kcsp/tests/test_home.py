@@ -257,3 +257,16 @@ def test_list_queries_constant(client, people, key):
         officer=people[roles.OFFICER], chair=people[roles.CHAIR], member=people[roles.MEMBER], extra=20, tag=" 2"
     )
     assert count_queries(client, f"/home/{key}/") == small
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-1", "1.5", "\x00", "<script>"])
+def test_filter_junk_is_named_never_a_500(client, people, world, value):
+    client.force_login(people[roles.OFFICER])
+    for key, field in (
+        ("agendas-to-prepare", "committee"),
+        ("bids-to-record", "grant_year"),
+        ("plan-updates", "priority"),
+    ):
+        answer = client.get(f"/home/{key}/", {field: value})
+        assert answer.status_code == 200
+        assert "from the list" in answer.content.decode() or value == "\x00"  # a control character is dropped
