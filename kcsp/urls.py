@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import directory_views, twofactor, views
+from . import directory_views, home_views, twofactor, views
 from .forms import ChangePasswordForm, NewPasswordForm, PasswordResetRequestForm, SignInForm
 
 account_urls = [
@@ -64,7 +64,8 @@ directory_urls = [
 ]
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", home_views.HomeView.as_view(), name="home"),
+    *home_views.waiting_urls(),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("account/", views.AccountView.as_view(), name="account"),
     path("account/notifications/", include("notifications.urls")),

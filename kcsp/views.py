@@ -17,10 +17,6 @@ from .models import RenderCheck
 from .services import render_check_request
 
 
-class HomeView(TemplateView):
-    template_name = "kcsp/home.html"
-
-
 class AccessibilityView(TemplateView):
     template_name = "kcsp/accessibility.html"
 

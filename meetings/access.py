@@ -161,6 +161,20 @@ def pack_kinds_visible(user, meeting) -> set[str]:
     return kinds
 
 
+def pack_q(user, prefix: str = "") -> Q:
+    """`pack_kinds_visible` as a filter on Pack (`prefix` reaches the pack from a related model), the meeting
+    itself visible too (`meeting_q`): for lists of packs across meetings, in one query however many there are."""
+    kind = f"{prefix}kind"
+    kinds = Q(**{f"{kind}__in": ("public", "supplementary")})
+    if roles.may_see_dhr(user):
+        kinds |= Q(**{f"{kind}__in": ("restricted", "dhr")})
+    elif is_staff(user) or roles.has_role(user, roles.DHR_CLEARED):
+        kinds |= Q(**{kind: "restricted"})
+    elif committees := member_committee_ids(user):
+        kinds |= Q(**{kind: "restricted", f"{prefix}meeting__committee_id__in": committees})
+    return kinds & meeting_q(user, f"{prefix}meeting__") & Q(**{f"{prefix}meeting__status__in": PUBLISHED_STATUSES})
+
+
 def committee_open(user, committee) -> bool:
     """Whether the user may know of the committee's business at all: a public body, or staff, or a member (the
     body half of `meeting_q`). What they then see of it is each row's own rule."""

@@ -9,6 +9,8 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kcsp.home_lists import LISTS as HOME_LISTS
+
 from .test_every_page import allowed_role, url_for
 from .test_permission_matrix import (  # noqa: F401  (fixtures)
     ANONYMOUS,
@@ -66,7 +68,13 @@ def value_for(offered: list[str]):
 # Pages whose forms post to another URL: that URL is fuzzed under its own name (grants:queue_decide).
 POSTS_ELSEWHERE = {"grants:queue"}
 # Forms sent by GET (filters): fuzzed as query strings, and must change nothing at all.
-GET_FORMS = {"search:search", "meetings:action_log", "meetings:forward_plan", "agreement:version_detail"}
+GET_FORMS = {
+    "search:search",
+    "meetings:action_log",
+    "meetings:forward_plan",
+    "agreement:version_detail",
+    *(w.url_name for w in HOME_LISTS),
+}
 # Forms that answer success with a page of their own rather than a redirect (a new token is shown once).
 SUCCESS_PAGES = {"tokens:api_token_create": "Your new API token", "two_factor_backup_codes": "Your backup codes"}
 
@@ -121,7 +129,9 @@ def test_no_generated_form_input_breaks_a_view_or_changes_anything_it_refuses(ob
 
 
 QUERY = st.dictionaries(
-    st.sampled_from(["page", "committee", "year", "q", "kind", "from", "sort", "format"]),
+    st.sampled_from(
+        ["page", "committee", "year", "q", "kind", "from", "sort", "format", "grant_year", "priority", "area"]
+    ),
     st.one_of(TEXT, NUMBERS, JUNK),
     max_size=3,
 )
@@ -142,6 +152,7 @@ def fetcher(name, url, client):
 def test_feeds_status_and_lists_take_any_query_string(objects, clients):  # noqa: F811
     feeds = ["meetings:ical", "meetings:pack_status", "meetings:calendar", "agreement:agreement_list", "home"]
     feeds += ["organisation_list", "person_list", "meetings:committee_list", "agreement:exception_report"]
+    feeds += [waiting.url_name for waiting in HOME_LISTS]  # the home page's waiting lists and their filters
     for name in feeds:
         route = ROUTES[name]
         client, url = clients[allowed_role(route)], url_for(name, route, objects)

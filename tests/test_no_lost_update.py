@@ -15,6 +15,7 @@ from django import forms
 from django.test import Client
 
 from kcsp import roles
+from kcsp.home_lists import LISTS as HOME_LISTS
 from kcsp.locking import VERSION_FIELD
 from tests.test_permission_matrix import ROUTES, _url, objects, sign_in, users  # noqa: F401 (fixtures)
 
@@ -66,6 +67,7 @@ NOT_AN_EDIT = {
     "notifications:preferences": "a person's own e-mail choices, which only they change",
     "search:search": "a search box (a GET form)",
     "meetings:action_log": "the action log's filters (a GET form)",
+    **{waiting.url_name: "a waiting list's filters (a GET form)" for waiting in HOME_LISTS},
     "tokens:api_token_create": "issues a new token",
     "tokens:calendar_create": "issues a new calendar address",
     "tokens:calendar_revoke": "a one-way step on the person's own calendar address",

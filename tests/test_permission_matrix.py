@@ -18,6 +18,7 @@ from api.models import ApiToken, CalendarFeed
 from dhr.tests.factories import dhr_world
 from grants.tests.factories import grants_world
 from kcsp import roles
+from kcsp.home_lists import LISTS as HOME_LISTS
 from kcsp.models import Organisation, RenderCheck
 from kcsp.services import render_check_run
 from kcsp.testing import otp_verify
@@ -198,6 +199,8 @@ def admin_model_routes(model: str) -> dict:
 
 ROUTES = {
     "home": Route(EVERYONE),
+    # The waiting lists behind the home page's counts: each role its own, DHR ones through the DHR gate.
+    **{waiting.url_name: dhr_route() if waiting.dhr else Route(frozenset({waiting.role})) for waiting in HOME_LISTS},
     "accessibility": Route(EVERYONE),
     "login": Route(EVERYONE, ok=frozenset({200, 302})),  # signed-in users are sent home
     "logout": Route(EVERYONE, method="post", ok=frozenset({302})),

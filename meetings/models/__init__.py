@@ -6,7 +6,7 @@ from .committees import Committee, Membership, OfficeTerm, TermsOfReference
 from .forward_plan import ForwardPlanEntry
 from .meetings import AgendaItem, Meeting, MeetingStatusChange
 from .minutes import Action, Minute, MinuteAmendment
-from .packs import Pack, PackContent, PackWithdrawal
+from .packs import Pack, PackContent, PackRead, PackWithdrawal
 from .papers import Appendix, Paper, PaperSection
 from .record import Erratum, SignedMinutes
 
@@ -28,6 +28,7 @@ __all__ = [
     "OfficeTerm",
     "Pack",
     "PackContent",
+    "PackRead",
     "PackWithdrawal",
     "Paper",
     "PaperSection",

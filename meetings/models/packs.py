@@ -145,3 +145,22 @@ class PackWithdrawal(models.Model):
 
     def __str__(self):
         return f"{self.pack} withdrawn {self.at:%Y-%m-%d %H:%M}: {self.reason}"
+
+
+class PackRead(models.Model):
+    """The "last read" marker: when one person last opened or downloaded one pack (meetings/pack_reads.py).
+
+    One row per user and pack, moved forward by `pack_read_mark` each time the person opens the pack through the
+    download path (and, from issue 17, the in-page reader). A pack built after the marker (`Pack.built_at >
+    read_at`), or with no marker, is "new since I last looked" on the member's home page. A reading record, not a
+    record users edit, so it keeps no history: the time of the last reading is all it says."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pack_reads")
+    pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "pack"], name="one_pack_read_per_user")]
+
+    def __str__(self):
+        return f"{self.user} read {self.pack} at {self.read_at:%Y-%m-%d %H:%M}"

@@ -20,6 +20,7 @@ from kcsp.models import FileDownload
 from .. import selectors
 from ..forms import PackWithdrawForm
 from ..models import Appendix, Meeting, Pack, Paper, SignedMinutes
+from ..pack_reads import pack_read_mark
 from ..packbuild.manifest import pack_withdrawal_reason
 from ..packbuild.requests import pack_withdraw_stale, packs_request
 from ..packbuild.withdraw import pack_withdraw, packs_withdrawals_release
@@ -104,7 +105,7 @@ class PackDownloadView(View):
             )
 
         try:
-            return file_send(request, packs.filter(pk=pack.pk), outgoing)  # the row just checked; DHR: gated there
+            response = file_send(request, packs.filter(pk=pack.pk), outgoing)  # the row just checked; DHR: gated there
         except Http404:
             # A build swapped its new file in between reading the row and opening the file (the old file goes when
             # the swap commits): the reader gets the new pack, checked again, never a 404 for a pack that exists.
@@ -113,7 +114,10 @@ class PackDownloadView(View):
                 raise
             if (unavailable := pack_unavailable(request, fresh)) is not None:
                 return unavailable
-            return file_send(request, packs.filter(pk=pack.pk), outgoing)
+            response = file_send(request, packs.filter(pk=pack.pk), outgoing)
+        if response.status_code == 200:
+            pack_read_mark(request.user, pack)  # the home page's "new since I last looked" (meetings/pack_reads.py)
+        return response
 
 
 class PackRebuildView(OfficerMixin, View):

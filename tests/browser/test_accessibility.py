@@ -312,3 +312,38 @@ def test_two_factor_setup_pages_have_no_wcag_violations(page, live_server):
     assert violations(page) == [], "backup codes, shown once"
     page.goto(f"{live_server.url}/account/two-factor/backup-codes/")
     assert violations(page) == [], "make new backup codes"
+
+
+def test_home_pages_by_role_have_no_wcag_violations(page, live_server):
+    """Each role's home page and every waiting list behind its counts (issue 16), a filtered list included."""
+    from kcsp.home_lists import LISTS
+
+    demo_partnership_load()
+    for email, role in (
+        ("officer@kcsp.example", "officer"),
+        ("chair@kcsp.example", "chair"),
+        ("member@kcsp.example", "member"),
+    ):
+        page.context.clear_cookies()
+        sign_in(page, live_server.url, email)
+        assert violations(page) == [], f"home page of the {role}"
+        for waiting in (w for w in LISTS if w.role == role):
+            page.goto(f"{live_server.url}/home/{waiting.key}/")
+            assert violations(page) == [], waiting.key
+        page.goto(f"{live_server.url}/home/{[w for w in LISTS if w.role == role][0].key}/?committee=nonsense")
+        assert violations(page) == [], f"a {role} list with a filter error"
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_label("E-mail address").fill("dhr@kcsp.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/two-factor/code/**")
+    page.get_by_label("Code from your authenticator app").fill(
+        totp_now(TOTPDevice.objects.get(user__email="dhr@kcsp.example"))
+    )
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert violations(page) == [], "home page of the DHR-cleared"
+    for waiting in (w for w in LISTS if w.dhr):
+        page.goto(f"{live_server.url}/home/{waiting.key}/")
+        assert violations(page) == [], waiting.key

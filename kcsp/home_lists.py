@@ -1,0 +1,414 @@
+"""What is waiting for each role: the lists behind the home page's counts (issue 16, "Home pages by role").
+
+Each `WaitingList` is one question ("agendas to prepare", "bids waiting for my decision" …) answered by a
+queryset that starts from the model's `visible_to(user)` (or, for DHR lists, only after the DHR gate: see
+kcsp/home_views.py), so a count never includes a row its reader may not open. The home page shows each list's
+count (one COUNT query per list, whatever the data's size) linking to /home/<key>/, where the same queryset is
+filtered by the GET parameters in `filters` and paginated.
+
+Rules and where they come from:
+- Publication deadline: five working days before the meeting, bank holidays excluded (Meeting.publication_due_on,
+  meetings/workingdays.py).
+- Plan updates are quarterly, in financial-year quarters (Q1 April to June … Q4 January to March: ProgressUpdate);
+  an item needs one when it sits in the latest published version of this financial year's plan, is not retired,
+  not completed, and has no update for the current quarter.
+- Terms of reference are reviewed yearly (TermsOfReference.REVIEW_INTERVAL); "due" means due within
+  TOR_DUE_WITHIN_DAYS or overdue, or a committee with no terms at all.
+- DHR cases "due" means a statutory milestone (decision, review submission) falls within DHR_DUE_WITHIN_DAYS or has
+  passed (dhr.models.Case.overdue_q); agency actions are late when open past their due date.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from . import roles
+
+TOR_DUE_WITHIN_DAYS = 30
+DHR_DUE_WITHIN_DAYS = 30
+
+
+def financial_quarter(today: datetime.date) -> tuple[int, int]:
+    """(first calendar year of the financial year, quarter 1–4) of `today`: 14 May 2026 -> (2026, 1),
+    20 February 2027 -> (2026, 4)."""
+    if today.month >= 4:
+        return today.year, (today.month - 4) // 3 + 1
+    return today.year - 1, 4
+
+
+@dataclass(frozen=True)
+class WaitingList:
+    """One list of things waiting for a role. `rows(user, today)` is the unfiltered queryset (visible_to-based);
+    `filters` names the GET parameters it takes (kcsp/home_filters.py); `dhr` lists are shown only through the
+    DHR gate (one-time code this session, access-logged)."""
+
+    key: str
+    role: str
+    title: str
+    empty: str
+    rows: Callable
+    filters: tuple = ()
+    dhr: bool = False
+
+    @property
+    def url_name(self) -> str:
+        return f"home_{self.key.replace('-', '_')}"
+
+
+# --- meetings -------------------------------------------------------------------------------------------------
+
+
+def _meetings(user):
+    from meetings.models import Meeting
+
+    return Meeting.objects.visible_to(user).select_related("committee")
+
+
+def agendas_to_prepare(user, today):
+    """Draft agendas of meetings still to come, soonest first."""
+    return _meetings(user).filter(status="draft", starts_at__gte=timezone.now()).order_by("starts_at", "pk")
+
+
+def agendas_with_chair(user, today):
+    return _meetings(user).filter(status="with_chair").order_by("starts_at", "pk")
+
+
+def chaired_committee_ids(user, today):
+    """Committees whose chair (by office, today) is the person linked to `user` (a subquery, not a list)."""
+    from meetings.models import OfficeTerm
+
+    return (
+        OfficeTerm.objects.current(today).filter(office=OfficeTerm.Office.CHAIR, person__user=user).values("committee")
+    )
+
+
+def agendas_to_agree(user, today):
+    """Agendas sent to the chair for agreement, and draft agendas still to come of committees this user chairs."""
+    drafts = Q(status="draft", starts_at__gte=timezone.now(), committee__in=chaired_committee_ids(user, today))
+    return _meetings(user).filter(Q(status="with_chair") | drafts).order_by("starts_at", "pk")
+
+
+def minutes_to_write(user, today):
+    """Held meetings with no minutes written yet (whether or not they were recorded after the event)."""
+    from meetings.models import Minute
+
+    has_minutes = Exists(Minute.objects.filter(meeting=OuterRef("pk")))
+    return _meetings(user).filter(status="held").filter(~has_minutes).order_by("-starts_at", "pk")
+
+
+def minutes_to_circulate(user, today):
+    """Held meetings whose draft minutes are written but not yet circulated to those who attended."""
+    from meetings.models import Minute
+
+    has_minutes = Exists(Minute.objects.filter(meeting=OuterRef("pk")))
+    return (
+        _meetings(user)
+        .filter(has_minutes, status="held", minutes_circulated_at__isnull=True)
+        .order_by("-starts_at", "pk")
+    )
+
+
+def minutes_to_sign(user, today):
+    """Unsigned minutes that a later held meeting of the committee may approve, where this user's person was
+    recorded in the chair (meetings/signing.py: the person who chaired the approving meeting signs)."""
+    from meetings.models import Attendance, Meeting, Minute
+    from meetings.signing import IN_THE_CHAIR
+
+    chaired_later = Meeting.objects.filter(
+        committee_id=OuterRef("committee_id"),
+        starts_at__gt=OuterRef("starts_at"),
+        starts_at__lte=timezone.now(),
+        status__in=("held", "minutes_approved"),
+        attendance__in=Attendance.objects.filter(
+            person__user=user, kind=Attendance.Kind.PRESENT, capacity__in=IN_THE_CHAIR
+        ),
+    )
+    has_minutes = Exists(Minute.objects.filter(meeting=OuterRef("pk")))
+    return (
+        _meetings(user)
+        .filter(has_minutes, Exists(chaired_later), status="held", minutes_signed_at__isnull=True)
+        .order_by("starts_at", "pk")
+    )
+
+
+def packs_failed(user, today):
+    from meetings import access
+    from meetings.models import Pack
+
+    return (
+        Pack.objects.filter(access.pack_q(user), status=Pack.Status.FAILED)
+        .select_related("meeting__committee")
+        .order_by("meeting__starts_at", "kind")
+    )
+
+
+def my_next_meetings(user, today):
+    """Meetings still to come of the committees this user sits on as a member, not called off."""
+    from meetings import access
+
+    return (
+        _meetings(user)
+        .filter(
+            committee_id__in=access.member_committee_ids(user),
+            status__in=access.PUBLISHED_STATUSES,
+            starts_at__gte=timezone.now(),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def new_papers(user, today):
+    """Built packs (supplements included) of meetings this user may read, built after their last-read marker."""
+    from meetings import access
+    from meetings.models import Pack
+    from meetings.pack_reads import unread_q
+
+    return (
+        Pack.objects.filter(access.pack_q(user), unread_q(user), withdrawn_at__isnull=True)
+        .exclude(file="")
+        .exclude(status=Pack.Status.REMOVED)
+        .select_related("meeting__committee")
+        .order_by("-built_at", "pk")
+    )
+
+
+def _actions(user):
+    from meetings.models import Action
+
+    return Action.objects.visible_to(user).select_related("owner", "minute__meeting__committee")
+
+
+def actions_overdue(user, today):
+    return _actions(user).overdue().order_by("due_on", "pk")
+
+
+def my_actions(user, today):
+    return _actions(user).open().filter(owner__user=user).order_by("due_on", "pk")
+
+
+def terms_due(user, today):
+    """Committees whose latest terms of reference are due for review within TOR_DUE_WITHIN_DAYS, or overdue, or
+    that have none; annotated with `tor_agreed_on` (None when there are none)."""
+    from meetings.models import Committee, TermsOfReference
+
+    if not roles.has_role(user, roles.OFFICER):
+        return Committee.objects.none()
+    latest = TermsOfReference.objects.filter(committee=OuterRef("pk"), agreed_on__lte=today).order_by("-agreed_on")
+    cutoff = today + datetime.timedelta(days=TOR_DUE_WITHIN_DAYS) - TermsOfReference.REVIEW_INTERVAL
+    return (
+        Committee.objects.annotate(tor_agreed_on=Subquery(latest.values("agreed_on")[:1]))
+        .filter(Q(tor_agreed_on__isnull=True) | Q(tor_agreed_on__lte=cutoff))
+        .order_by("tor_agreed_on", "name")
+    )
+
+
+# --- the action plan --------------------------------------------------------------------------------------------
+
+
+def plan_updates_due(user, today):
+    from agreement.models import PlanItem, PlanVersion, ProgressUpdate
+
+    year, quarter = financial_quarter(today)
+    newer = PlanVersion.objects.filter(plan=OuterRef("plan"), status="published", number__gt=OuterRef("number"))
+    latest = PlanVersion.objects.published().filter(~Exists(newer), plan__agreement__year=year)
+    updated = ProgressUpdate.objects.filter(item_key=OuterRef("key"), year=year, quarter=quarter)
+    completed = ProgressUpdate.objects.filter(item_key=OuterRef("key"), status=ProgressUpdate.Status.COMPLETE)
+    return (
+        PlanItem.objects.visible_to(user)
+        .current()
+        .filter(version__in=latest)
+        .filter(~Exists(updated), ~Exists(completed))
+        .select_related("priority", "version__plan__agreement")
+        .prefetch_related("lead_organisations")
+        .order_by("priority__position", "position", "pk")
+    )
+
+
+def my_plan_items(user, today):
+    """Plan updates due whose lead organisations include the organisation of this user's person."""
+    from kcsp.models import Person
+
+    organisation = Person.objects.filter(user=user).values("organisation_id")
+    return plan_updates_due(user, today).filter(lead_organisations__in=organisation).distinct()
+
+
+# --- grants -----------------------------------------------------------------------------------------------------
+
+
+def _bids(user):
+    from grants.models import Bid
+
+    return Bid.objects.visible_to(user).select_related("grant_year", "applicant_organisation")
+
+
+def bids_to_record(user, today):
+    """Bids submitted and waiting for the working group's recommendation, which the officer records."""
+    return _bids(user).filter(status="submitted").order_by("grant_year__year", "number")
+
+
+def bids_to_decide(user, today):
+    """Bids the working group recommended, waiting for the chair, in grant years still open (grants:queue)."""
+    if not user.has_perm("grants.decide_bid"):
+        return _bids(user).none()
+    return (
+        _bids(user).awaiting_chair().filter(grant_year__closed_on__isnull=True).order_by("grant_year__year", "number")
+    )
+
+
+# --- Domestic Homicide Reviews (only ever called after dhr_gate) ------------------------------------------------
+
+
+def dhr_cases_due(user, today):
+    from dhr.models import Case
+
+    soon = today + datetime.timedelta(days=DHR_DUE_WITHIN_DAYS)
+    due = Case.objects.overdue_q(soon)  # a milestone before `soon`: overdue now, or due within the window
+    return Case.objects.open().filter(due).prefetch_related("extensions").order_by("notified_on", "pk")
+
+
+def dhr_actions_late(user, today):
+    from dhr.models import AgencyAction
+
+    return (
+        AgencyAction.objects.overdue(today)
+        .select_related("recommendation__case", "organisation")
+        .annotate(last_update_on=Max("updates__given_on"))
+        .order_by("due_on", "pk")
+    )
+
+
+LISTS = (
+    WaitingList(
+        "agendas-to-prepare",
+        roles.OFFICER,
+        "Agendas to prepare",
+        "No draft agendas of meetings to come.",
+        agendas_to_prepare,
+        ("committee",),
+    ),
+    WaitingList(
+        "agendas-with-chair",
+        roles.OFFICER,
+        "Agendas waiting for the chair",
+        "No agendas are with a chair for agreement.",
+        agendas_with_chair,
+        ("committee",),
+    ),
+    WaitingList(
+        "packs-failed", roles.OFFICER, "Packs that failed", "No pack builds have failed.", packs_failed, ("committee",)
+    ),
+    WaitingList(
+        "minutes-to-write",
+        roles.OFFICER,
+        "Minutes to write",
+        "Every held meeting has minutes.",
+        minutes_to_write,
+        ("committee",),
+    ),
+    WaitingList(
+        "minutes-to-circulate",
+        roles.OFFICER,
+        "Minutes to circulate",
+        "No written minutes are waiting to be circulated.",
+        minutes_to_circulate,
+        ("committee",),
+    ),
+    WaitingList(
+        "actions-overdue", roles.OFFICER, "Actions overdue", "No actions are overdue.", actions_overdue, ("committee",)
+    ),
+    WaitingList(
+        "plan-updates",
+        roles.OFFICER,
+        "Plan updates due this quarter",
+        "Every item of this year's published plan has its update for this quarter.",
+        plan_updates_due,
+        ("priority",),
+    ),
+    WaitingList(
+        "bids-to-record",
+        roles.OFFICER,
+        "Bids to record",
+        "No submitted bids are waiting.",
+        bids_to_record,
+        ("grant_year",),
+    ),
+    WaitingList(
+        "terms-due",
+        roles.OFFICER,
+        "Terms of reference due for review",
+        "No committee's terms of reference are due for review.",
+        terms_due,
+        ("overdue",),
+    ),
+    WaitingList(
+        "agendas-to-agree",
+        roles.CHAIR,
+        "Agendas to agree",
+        "No agendas are waiting for you.",
+        agendas_to_agree,
+        ("committee",),
+    ),
+    WaitingList(
+        "bids-to-decide",
+        roles.CHAIR,
+        "Bids waiting for your decision",
+        "No recommended bids are waiting for a decision.",
+        bids_to_decide,
+        ("grant_year",),
+    ),
+    WaitingList(
+        "minutes-to-sign",
+        roles.CHAIR,
+        "Minutes to sign",
+        "No minutes are waiting for your signature.",
+        minutes_to_sign,
+        ("committee",),
+    ),
+    WaitingList(
+        "my-meetings",
+        roles.MEMBER,
+        "My next meetings",
+        "None of your committees has a meeting coming up.",
+        my_next_meetings,
+        ("committee",),
+    ),
+    WaitingList(
+        "new-papers",
+        roles.MEMBER,
+        "New papers and supplements since you last looked",
+        "You have opened every pack since it was last built.",
+        new_papers,
+        ("committee",),
+    ),
+    WaitingList("my-actions", roles.MEMBER, "My actions", "You have no open actions.", my_actions, ("committee",)),
+    WaitingList(
+        "my-plan-items",
+        roles.MEMBER,
+        "Plan items my organisation leads that need an update",
+        "No plan items led by your organisation need an update this quarter.",
+        my_plan_items,
+        ("priority",),
+    ),
+    WaitingList(
+        "dhr-cases-due",
+        roles.DHR_CLEARED,
+        f"Reviews overdue or due within {DHR_DUE_WITHIN_DAYS} days",
+        "No review has a milestone overdue or due soon.",
+        dhr_cases_due,
+        ("area",),
+        dhr=True,
+    ),
+    WaitingList(
+        "dhr-actions-late",
+        roles.DHR_CLEARED,
+        "Agency actions late",
+        "No agency action is past its due date.",
+        dhr_actions_late,
+        ("area",),
+        dhr=True,
+    ),
+)
+BY_KEY = {waiting.key: waiting for waiting in LISTS}
