@@ -99,12 +99,33 @@ def _business_place(people: dict, clock: DemoClock) -> None:
     from grants.demo import demo_grants_load
     from meetings.demo import demo_meetings_load
 
-    if demo_placed_for() == clock.placed_for:
-        return
+    if demo_placed_for() == clock.placed_for or demo_old_rows_note():
+        return  # placed this week already; or the old demo's rows are there (placing now would duplicate them)
     demo_records_delete()
     demo_meetings_load(people, clock)
     demo_agreement_load(clock)
     demo_grants_load(clock)
+
+
+def demo_old_rows_note() -> str:
+    """'' unless this database holds meetings of the demo as loaded before issue 16 (meetings.demo.old_demo_meetings:
+    the papers' meetings on their own 2022 dates, not marked as the demo's); then what was found and what to do.
+
+    That demo marked none of its rows, so they cannot be told from work a user did on them: the demo's business is
+    not placed over them (its meetings would be duplicated, a year later), and nothing is deleted or adopted."""
+    from meetings.demo import old_demo_meetings
+
+    found = list(old_demo_meetings())
+    if not found:
+        return ""
+    names = "; ".join(f"{m.committee} {m.date:%-d %B %Y}" for m in found)
+    return (
+        f"This database holds the demo as loaded before its dates followed today ({names}), and those rows are not "
+        "marked as the demo's, so they are left as they are and the demo's meetings, agreement and grant years "
+        "are not placed around today (that would duplicate them). Logins were updated. To see the demo placed "
+        "around today, load it into a new database: set DATABASE_URL to an empty PostgreSQL database (or drop "
+        "this one if nothing in it needs keeping) and run `make run` again."
+    )
 
 
 def _enrolment_notes(email: str) -> tuple[str, ...]:

@@ -5,12 +5,14 @@ packs built, November's agenda with the chair, and next March's draft agenda for
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from kcsp.demo_clock import DemoClock
 from kcsp.demo_records import demo_mark
 from kcsp.models import Organisation, Person, User
 
 from .agenda_setup import standard_items_copy
+from .chair_agreement import agenda_send_to_chair
 from .demo_forward_plan import demo_forward_plan_load
 from .minutetext import minute_blocks
 from .minuting import minute_style
@@ -196,7 +198,7 @@ def demo_meetings_load(people: dict[str, Person], clock: DemoClock) -> None:
     chair_user = User.objects.filter(groups__name="chair").first()
     meetings = {row["key"]: _load_meeting(row, committees, people, chair_user, clock) for row in data["meetings"]}
     demo_forward_plan_load(people, clock)
-    upcoming = _upcoming_load(data, committees["kcsp"], meetings["july"], clock)
+    upcoming = _upcoming_load(data, committees["kcsp"], meetings["july"], clock, _officer(people))
     approval = data["minutes_approved"]
     approved, at_meeting = meetings[approval["meeting"]], meetings[approval["at_meeting"]]
     if approved.status == Meeting.Status.HELD:
@@ -214,25 +216,34 @@ def demo_meetings_load(people: dict[str, Person], clock: DemoClock) -> None:
     return upcoming
 
 
-def _upcoming_load(data, committee, last, clock: DemoClock) -> dict[str, Meeting]:
-    """The meetings the papers point to: November's agenda with the chair (the standard items, then the standing
-    business the July agenda carried), and next March's draft, started from the standard items."""
+def _officer(people: dict[str, Person]) -> User | None:
+    """The demo officer's account (the officer login's person in kcsp/demo_data/partnership.json)."""
+    return User.objects.filter(person__in=people.values(), groups__name="officer").order_by("pk").first()
+
+
+def _upcoming_load(data, committee, last, clock: DemoClock, officer: User | None) -> dict[str, Meeting]:
+    """The meetings the papers point to: November's agenda (the standard items, then the standing business the
+    July agenda carried) sent to the chair by the demo officer through the real "send-to-chair" step (so its
+    history and the chair's page say who sent it, when, with what note, and the chair is e-mailed), and next
+    March's draft, started from the standard items."""
     fields = {k: data["meetings"][-1][k] for k in ("venue_kind", "venue", "contact_name", "contact_phone")}
     fields["contact_email"] = data["meetings"][-1]["contact_email"]
     made = {}
     previous = last
     for key, starts, status in UPCOMING:
         meeting = Meeting.objects.create(
-            committee=committee, starts_at=clock.meeting_at(starts), status=status, **fields
+            committee=committee, starts_at=clock.meeting_at(starts), status=Meeting.Status.DRAFT, **fields
         )
         demo_mark([meeting], clock.placed_for)
         standard_items_copy(meeting=meeting, previous=previous)
         if status == Meeting.Status.WITH_CHAIR:
             _standing_items_copy(meeting, last)
+            meeting = agenda_send_to_chair(meeting=meeting, user=officer, note=SEND_NOTE)
         made[key] = previous = meeting
     return made
 
 
+SEND_NOTE = "The standard items and the standing updates July's agenda carried; the papers follow from their leads."
 UPCOMING = (
     ("november", "2022-11-17T10:00", Meeting.Status.WITH_CHAIR),
     ("march_next", "2023-03-16T10:00", Meeting.Status.DRAFT),
@@ -260,6 +271,25 @@ def _standing_items_copy(meeting: Meeting, last: Meeting) -> None:
             purpose=item.purpose,
             restriction_reason=item.restriction_reason,
         )
+
+
+def old_demo_meetings():
+    """Meetings the demo loaded before issue 16 left: the papers' meetings at their own 2022 start times (unmoved)
+    with no DemoRecord. That demo marked nothing, so its rows cannot be told from a user's edits of them; they are
+    reported (kcsp.demo.demo_old_rows_note), never deleted or adopted here."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Exists, OuterRef, Q
+
+    from kcsp.models import DemoRecord
+
+    data = _read(DATA)
+    papers = Q(pk__in=[])
+    for row in data["meetings"]:
+        start = timezone.make_aware(datetime.datetime.fromisoformat(row["starts_at"]))
+        papers |= Q(committee__slug=row["committee"], starts_at=start)
+    kind = ContentType.objects.get_for_model(Meeting)
+    marked = DemoRecord.objects.filter(content_type=kind, object_id=OuterRef("pk"))
+    return Meeting.objects.filter(papers).exclude(Exists(marked)).select_related("committee").order_by("starts_at")
 
 
 def _packs_request(meeting: Meeting) -> None:

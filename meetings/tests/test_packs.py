@@ -32,7 +32,7 @@ def three_page_pdf() -> bytes:
 def july(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.DEBUG = True
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", "--today", "2022-10-31", stdout=io.StringIO())  # the papers' own dates
     meeting = Meeting.objects.get(starts_at__date="2022-07-14")
     b2 = meeting.items.get(section="B", position=2)
     paper = Paper(item=b2, format="uploaded", subject="Working Group Update", original_name="wg.pdf", file_kind="pdf")
@@ -175,7 +175,9 @@ def test_one_build_at_a_time_per_meeting(july):
 
     from meetings.packbuild.service import BuildBusy
 
-    Pack.objects.create(meeting=july, kind="restricted", status="building", build_started_at=timezone.now())
+    Pack.objects.update_or_create(  # the demo has requested July's packs already: one row per kind
+        meeting=july, kind="restricted", defaults={"status": "building", "build_started_at": timezone.now()}
+    )
     with pytest.raises(BuildBusy):
         pack_build(meeting=july, kind=Pack.Kind.PUBLIC)
     Pack.objects.filter(meeting=july, kind="restricted").update(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.demo import DEMO_PASSWORD, demo_old_rows_note, demo_partnership_load
 
 
 class Command(BaseCommand):
@@ -30,7 +30,10 @@ class Command(BaseCommand):
                 "Refusing to create demo logins with DEBUG off: their password is published. "
                 "Pass --allow-production to do it anyway."
             )
+        old = demo_old_rows_note()
         logins = demo_partnership_load(today or timezone.localdate())
+        if old:
+            self.stderr.write(self.style.WARNING(old))
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Demo logins (password for all: {DEMO_PASSWORD}):"))
         for login in logins:
             self.stdout.write(f"  {login.role:<12} {login.email:<24} {login.full_name}")
