@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from kcsp.dates import date_field
 from kcsp.forms import GdsFormMixin
-from meetings.forms import date_field
 from meetings.uploads import check_upload
 
 from .models import (

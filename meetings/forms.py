@@ -2,11 +2,11 @@
 
 import datetime
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kcsp.dates import date_field
 from kcsp.forms import GdsFormMixin
 
 from . import access
@@ -26,12 +26,6 @@ UPLOAD_ERRORS = {
     "empty": "The selected file is empty.",
     "invalid": "The selected file could not be read: try uploading it again.",
 }
-
-
-def date_field(label: str, required: bool = True, help_text: str = "For example, 14 7 2022") -> DateInputField:
-    field = DateInputField(label=label, required=required, help_text=help_text)
-    field.error_messages.update(required=f"Enter the {label.lower()}", incomplete=f"Enter the {label.lower()} in full")
-    return field
 
 
 class EndAfterStartMixin:
@@ -70,7 +64,7 @@ class CommitteeForm(GdsFormMixin, forms.ModelForm):
 
 class TermsOfReferenceForm(GdsFormMixin, forms.ModelForm):
     submit_label = "Save this version"
-    agreed_on = date_field("Date agreed")
+    agreed_on = date_field("Date agreed", past=True)
 
     class Meta:
         model = TermsOfReference
