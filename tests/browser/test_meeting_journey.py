@@ -29,6 +29,7 @@ def add_item(page, section_label, title, purpose=None, reason=None):
     if purpose:
         page.get_by_label("Purpose").select_option(label=purpose)
     if reason:
+        page.get_by_label("Yes", exact=True).check()  # the reason is revealed under "Yes" (GOV.UK conditional reveal)
         page.get_by_label("Why is it restricted?").select_option(label=reason)
     page.get_by_role("button", name="Save item").click()
 
@@ -57,6 +58,9 @@ def test_officer_builds_chair_agrees_officer_publishes_public_reads(page, live_s
     add_item(page, "D. Restricted items", "Kent and Medway PREVENT Duty Delivery Board Update")
     assert "Select why the item is restricted" in page.locator(".govuk-error-summary").inner_text()
     assert page.get_by_label("Title", exact=True).input_value() == "Kent and Medway PREVENT Duty Delivery Board Update"
+    assert not page.get_by_label("Why is it restricted?").is_visible(), "the reason shows only under 'Yes'"
+    page.get_by_label("Yes", exact=True).check()
+    assert page.get_by_label("Why is it restricted?").is_visible()
     page.get_by_label("Why is it restricted?").select_option(label="Prevent and counter-terrorism")
     page.get_by_role("button", name="Save item").click()
     add_item(
