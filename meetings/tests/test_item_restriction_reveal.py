@@ -58,3 +58,21 @@ def test_a_restricted_item_opens_with_yes_chosen():
     item = AgendaItem(meeting=meeting, section="C", title="Quokka", restriction_reason="personal")
     html = drawn(AgendaItemForm(instance=item))
     assert "checked" in html[html.index('id="id_restricted_1"') - 150 :][:300]
+
+
+def test_an_items_action_links_are_a_separated_list_each_naming_its_item(officer_client):
+    """GOV.UK summary-list actions: one list item per action, with visually hidden context, never run together."""
+    from lxml import html
+
+    from meetings import services
+
+    meeting = MeetingFactory(status=Meeting.Status.DRAFT)
+    for title in ("First", "Second"):
+        services.agenda_item_save(item=AgendaItem(meeting=meeting, section="B", title=title))
+    tree = html.fromstring(officer_client.get(meeting.get_absolute_url()).content)
+    lists = tree.xpath('//ul[contains(@class, "govuk-summary-list__actions-list")]')
+    assert len(lists) == 2
+    first = [" ".join(li.text_content().split()) for li in lists[0].xpath("./li")]
+    assert first == ["Edit B1", "Move down B1", "Remove B1"]
+    hidden = lists[1].xpath('.//span[@class="govuk-visually-hidden"]')
+    assert [" ".join(span.text_content().split()) for span in hidden] == ["B2", "B2", "B2"]
