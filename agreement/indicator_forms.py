@@ -1,9 +1,9 @@
 """Forms for performance indicators: an indicator, its retirement, the value grid and the values sheet."""
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kcsp.dates import date_field
 from kcsp.forms import GdsFormMixin
 from kcsp.locking import VERSION_FIELD
 
@@ -68,7 +68,7 @@ class IndicatorValueForm(GdsFormMixin, forms.ModelForm):
     """One value of one indicator; a quarterly indicator's only on the first day of a quarter."""
 
     submit_label = "Add value"
-    period_start = DateInputField(label="First day of the period", help_text="For example, 1 4 2022")
+    period_start = date_field("First day of the period", help_text="For example, 1 4 2022")
 
     class Meta:
         model = IndicatorValue

@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from kcsp.dates import date_field
 from kcsp.forms import GdsFormMixin
-from meetings.forms import date_field
 from meetings.uploads import check_upload
 
 from .models import (
@@ -37,6 +37,7 @@ CASE_DATES = {
     "published_on": ("Date published", False),
     "closed_on": ("Date closed", False),
 }
+CASE_DATES_PAST = {"date_of_death", "notified_on"}  # events that have happened: "must be today or in the past"
 
 
 def https_urls(field, **kwargs):
@@ -83,7 +84,7 @@ class CaseForm(GdsFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, (label, required) in CASE_DATES.items():
-            self.fields[name] = date_field(label, required=required)
+            self.fields[name] = date_field(label, required=required, past=name in CASE_DATES_PAST)
         for name in ("decision_rationale", "victim_summary", "perpetrator_summary"):
             self.fields[name].widget.attrs["rows"] = 4
 

@@ -3,13 +3,13 @@
 import copy
 from decimal import Decimal
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from agreement.models import PlanItem, PlanVersion, Priority
+from kcsp.dates import date_field
 from kcsp.forms import GdsFormMixin, TypedTextMixin
 from kcsp.models import Organisation
 from meetings.uploads import check_upload
@@ -240,8 +240,11 @@ class StepForm(GdsFormMixin, forms.Form):
                 error_messages={"required": "Enter the outcomes, for example '55 people trained'"},
             )
         if step.dated and (step.action != "submit" or self.viewer.has_perm("grants.manage_grant")):
-            self.fields["decided_on"] = DateInputField(
-                label=step.dated, required=False, help_text="Leave blank if it was taken today. For example, 14 7 2020"
+            self.fields["decided_on"] = date_field(
+                step.dated,
+                required=False,
+                help_text="Leave blank if it was taken today. For example, 14 7 2020",
+                name=step.dated.split(" (")[0],  # "Date decided must be a real date", without the brackets
             )
         self.bid = bid
         if step.warning:
@@ -252,9 +255,7 @@ class StepForm(GdsFormMixin, forms.Form):
         from .services import step_date_check
 
         decided_on = self.cleaned_data.get("decided_on")
-        if decided_on is None:
-            if any(self.data.get(f"{self.add_prefix('decided_on')}_{i}", "").strip() for i in range(3)):
-                raise ValidationError("Enter the date in full: day, month and year")
+        if decided_on is None:  # nothing typed: today (a date typed in part is refused by the field)
             return None
         step_date_check(bid=self.bid, step=self.step, user=self.viewer, decided_on=decided_on)
         return decided_on

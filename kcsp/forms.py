@@ -9,8 +9,11 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import AnonymousUser
 
+from .dates import PARTS, GovDateWidget
 from .identity import email_normalise
 from .text import text_safe
+
+BLANK_LABELS = {"", "---------"}  # Django's placeholder for "nothing chosen" (BLANK_CHOICE_DASH, empty_label)
 
 
 def visible_choices(form, user) -> None:
@@ -26,6 +29,42 @@ def visible_choices(form, user) -> None:
         visible_to = getattr(visible_to, "visible_to", None)
         if visible_to is not None:
             field.queryset = queryset.filter(pk__in=visible_to(user).values("pk"))
+
+
+def error_anchor(bound) -> str:
+    """The id an error summary links to for a question: its first input, so the link puts the cursor there.
+
+    GOV.UK error summary: radios and checkboxes link to the first option (crispy-forms-gds numbers them
+    `id_<name>_1`, `_2` …), a date to the first of its day, month and year boxes that is wrong (else the day),
+    anything else to the input itself. A form that draws its own inputs may say otherwise with a method
+    `error_anchor_for(bound) -> str | None`.
+    """
+    custom = getattr(bound.form, "error_anchor_for", None)
+    anchor = custom(bound) if custom else None
+    if anchor:
+        return anchor
+    widget = bound.field.widget
+    if isinstance(widget, GovDateWidget):
+        wrong = [part for part in PARTS if part in widget.error_parts]
+        return f"{bound.auto_id}_{(wrong or PARTS)[0]}"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"id_{bound.html_name}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return widget.id_for_label(bound.auto_id)
+    return bound.auto_id
+
+
+def radio_choices(bound) -> list:
+    """A radio question's options without Django's "---------": a required question loses it (GOV.UK radios
+    start with nothing chosen), an optional one names it "None" so the answer can be taken back."""
+    choices = []
+    for value, label in bound.field.choices:
+        if str(value) == "" and str(label) in BLANK_LABELS:
+            if bound.field.required:
+                continue
+            label = "None"
+        choices.append((value, label))
+    return choices
 
 
 def _text_safe_first(to_python):

@@ -6,6 +6,8 @@ also needs an enrolment code (kcsp/enrolment.py), and every code is checked by k
 the first app shows a set of backup codes once (kcsp/backupcodes.py); the account page makes new ones.
 """
 
+import math
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -138,13 +140,23 @@ USED_BACKUP_CODE = "That backup code has already been used: enter a code from yo
 LOW_BACKUP_CODES = 3  # at or below this many left, the sign-in says to make new ones
 
 
+def wait_words(seconds: int) -> str:
+    """A wait in words: "1 second", "45 seconds", up to two minutes in seconds, then whole minutes rounded up."""
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
 def code_refusal(
     check, wrong: str = "The code is not right or has expired: enter the current code from your app"
 ) -> str:
-    """What to tell someone whose code was refused: wait (with how long), or it was wrong."""
-    seconds = f"{check.wait_seconds} second{'s' if check.wait_seconds != 1 else ''}"
+    """What to tell someone whose code was refused: wait (with how long), or it was wrong.
+
+    A code typed inside the delay after a wrong one is not checked (kcsp.otp), so it may well be right: the
+    answer is "Wait N seconds and try again", never that the code is wrong."""
+    seconds = wait_words(check.wait_seconds)
     if not check.checked:
-        return f"Too many wrong codes: try again in {seconds}"
+        return f"Wait {seconds} and try again: after a wrong code, the next one is checked only after a short delay"
     return f"{wrong}. You can try again in {seconds}" if check.wait_seconds > 1 else wrong
 
 

@@ -6,9 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kcsp.dates import date_field
 from kcsp.forms import GdsFormMixin
 
-from .forms import date_field, end_time_field, start_and_end
+from .forms import end_time_field, start_and_end
 from .models import Meeting
 
 
@@ -108,14 +109,12 @@ class PublishForm(GdsFormMixin, forms.Form):
                 "Date the agenda was published (if it was published before it was entered here)",
                 required=False,
                 help_text=f"Leave blank to publish it today. For example, {example:%-d %-m %Y}",
+                name="The date the agenda was published",
             )
 
     def clean_published_on(self):
         published_on = self.cleaned_data.get("published_on")
-        if published_on is None:
-            typed = [self.data.get(f"{self.add_prefix('published_on')}_{i}", "").strip() for i in range(3)]
-            if any(typed):  # an optional date typed in part is a mistake, never "publish it now"
-                raise ValidationError("Enter the date the agenda was published in full: day, month and year")
+        if published_on is None:  # nothing typed (a date typed in part is refused by the field, never "now")
             return None
         if published_on > timezone.localdate():
             raise ValidationError("The date the agenda was published must be today or in the past")

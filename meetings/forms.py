@@ -2,11 +2,12 @@
 
 import datetime
 
-from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kcsp.dates import date_field
 from kcsp.forms import GdsFormMixin
 
 from . import access
@@ -26,12 +27,6 @@ UPLOAD_ERRORS = {
     "empty": "The selected file is empty.",
     "invalid": "The selected file could not be read: try uploading it again.",
 }
-
-
-def date_field(label: str, required: bool = True, help_text: str = "For example, 14 7 2022") -> DateInputField:
-    field = DateInputField(label=label, required=required, help_text=help_text)
-    field.error_messages.update(required=f"Enter the {label.lower()}", incomplete=f"Enter the {label.lower()} in full")
-    return field
 
 
 class EndAfterStartMixin:
@@ -70,7 +65,7 @@ class CommitteeForm(GdsFormMixin, forms.ModelForm):
 
 class TermsOfReferenceForm(GdsFormMixin, forms.ModelForm):
     submit_label = "Save this version"
-    agreed_on = date_field("Date agreed")
+    agreed_on = date_field("Date agreed", past=True)
 
     class Meta:
         model = TermsOfReference
@@ -187,6 +182,18 @@ class AgendaItemForm(GdsFormMixin, forms.ModelForm):
 
     submit_label = "Save item"
     section = forms.ChoiceField(error_messages={"required": "Select the section of the agenda"})
+    restricted = forms.ChoiceField(
+        label="Is the item restricted?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        required=False,  # a post without it (no radios drawn) is read from the reason, as before
+        help_text=(
+            "A restricted item's papers and minutes are never shown to the press and public. The public agenda "
+            "lists its title under 'Restricted items' with the statement that the press and public are "
+            "excluded, unless you withhold the title. It may sit in any section (for example at the end "
+            "of section C); items in a restricted section (section D as a rule) must be restricted."
+        ),
+    )
 
     class Meta:
         model = AgendaItem
@@ -202,12 +209,6 @@ class AgendaItemForm(GdsFormMixin, forms.ModelForm):
         ]
         labels = {"restriction_reason": "Why is it restricted?", "restriction_note": "Note on the restriction"}
         help_texts = {
-            "restriction_reason": (
-                "A restricted item's papers and minutes are never shown to the press and public. The public agenda "
-                "lists its title under 'Restricted items' with the statement that the press and public are "
-                "excluded, unless you withhold the title below. It may sit in any section (for example at the end "
-                "of section C); items in a restricted section (section D as a rule) must be restricted."
-            ),
             "restriction_note": "Required when the reason is 'Other'. Shown only to those who may see the item.",
         }
         error_messages = {"title": {"required": "Enter the title of the item"}}
@@ -217,10 +218,37 @@ class AgendaItemForm(GdsFormMixin, forms.ModelForm):
         headings = section_headings(self.instance.meeting.committee)
         self.fields["section"].choices = [(letter, f"{letter}. {heading}") for letter, (heading, _) in headings.items()]
         self.fields["section"].label = "Section"
+        reasons = [(value, label) for value, label in AgendaItem.RestrictionReason.choices if value]
+        self.fields["restriction_reason"].choices = [("", "Select the reason"), *reasons]
+        self.initial.setdefault("restricted", "yes" if self.instance.restriction_reason else "no")
+        # GOV.UK conditional reveal: the reason, note and withheld title show under "Yes" (all shown without
+        # JavaScript; what is under "No" is then ignored, and clean() checks the rest either way).
+        self.helper.layout = Layout(
+            "section",
+            "title",
+            "kind",
+            "purpose",
+            "description",
+            ConditionalRadios(
+                "restricted",
+                ConditionalQuestion("Yes", "restriction_reason", "restriction_note", "title_withheld"),
+                "No",
+            ),
+        )
+        self.helper.render_unmentioned_fields = True  # the record lock's hidden version
 
     def clean(self):
-        """A note or a withheld title only for a restricted item (the section rule is the service's)."""
+        """Restricted or not, answered by the radios; a restricted item needs its reason; a note or a withheld
+        title only for a restricted item (the section rule is the service's). Under "No", the reason, note and
+        withheld title (hidden by the reveal, perhaps still filled in) are ignored."""
         data = super().clean()
+        answer = data.get("restricted")
+        if answer == "no":
+            data.update(restriction_reason="", restriction_note="", title_withheld=False)
+            for name in ("restriction_reason", "restriction_note", "title_withheld"):
+                setattr(self.instance, name, data[name])
+        elif answer == "yes" and not data.get("restriction_reason") and "restriction_reason" not in self.errors:
+            self.add_error("restriction_reason", "Select why the item is restricted")
         reason = data.get("restriction_reason", "")
         if reason == AgendaItem.RestrictionReason.OTHER and not data.get("restriction_note"):
             self.add_error("restriction_note", "Explain why the item is restricted")

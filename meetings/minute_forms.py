@@ -5,10 +5,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kcsp import roles
+from kcsp.dates import date_field
 from kcsp.forms import GdsFormMixin
 
 from . import access
-from .forms import date_field
 from .models import (
     Action,
     AgendaItem,

@@ -2,10 +2,11 @@
 
 from django import forms
 
+from kcsp.dates import date_field
 from kcsp.forms import GdsFormMixin
 from kcsp.models import Person
 
-from .forms import EndAfterStartMixin, date_field
+from .forms import EndAfterStartMixin
 from .models import OfficeTerm
 
 

@@ -193,6 +193,10 @@ class RegisterForm(GdsFormMixin, forms.Form):
         self.register_rows = rows
         return data
 
+    def error_anchor_for(self, bound) -> str:
+        """The register draws its own controls (control() below): each one's first input has the field's own id."""
+        return bound.auto_id
+
     def control(self, name: str) -> dict:
         """What the template needs to draw one control: ids, name, label, value, options, errors."""
         bound = self[name]

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from kcsp.dates import date_field
 from kcsp.forms import TypedTextMixin
 
 from .sources import SOURCES
@@ -9,14 +10,14 @@ from .sources import SOURCES
 
 class SearchForm(TypedTextMixin, forms.Form):
     q = forms.CharField(label="Search", max_length=200, required=False, strip=True)
-    kind = forms.MultipleChoiceField(label="Show", required=False, widget=forms.CheckboxSelectMultiple)
+    kind = forms.MultipleChoiceField(
+        label="Show",
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
+    )
     committee = forms.TypedChoiceField(label="Committee", required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(
-        label="From", required=False, error_messages={"invalid": "Enter the 'from' date as a real date"}
-    )
-    date_to = forms.DateField(
-        label="To", required=False, error_messages={"invalid": "Enter the 'to' date as a real date"}
-    )
+    date_from = date_field("From", required=False, help_text="For example, 1 4 2022", name="The 'from' date")
+    date_to = date_field("To", required=False, help_text="For example, 31 3 2023", name="The 'to' date")
 
     def __init__(self, *args, committees=(), **kwargs):
         super().__init__(*args, **kwargs)

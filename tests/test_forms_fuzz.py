@@ -53,6 +53,9 @@ def inputs(form) -> dict[str, list[str]]:
             data = sub.data
             offered = [str(data["value"])] if data.get("type") in ("radio", "checkbox") else []
             names.setdefault(data["name"], []).extend(v for v in offered if v not in ("", "None"))
+        for suffix in getattr(bound.field.widget, "widgets_names", ()):  # a date's day, month and year boxes
+            names.pop(bound.html_name, None)
+            names.setdefault(bound.html_name + suffix, [])
         if hasattr(bound.field, "choices") and not names.get(bound.html_name):
             names.setdefault(bound.html_name, []).extend(str(v) for v, _ in bound.field.choices if str(v))
     return names

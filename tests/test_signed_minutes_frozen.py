@@ -16,7 +16,6 @@ Nothing may answer 500, and afterwards the record is exactly as signed: only an 
 import datetime
 
 import pytest
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib import admin
 from django.db import transaction
@@ -24,6 +23,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from kcsp import roles
+from kcsp.dates import GovDateField
 from kcsp.models import Organisation, Person, User
 from kcsp.testing import otp_verify
 from kcsp.tests.factories import OrganisationFactory, PersonFactory
@@ -312,8 +312,8 @@ def filled(form, pick: int = 0, required_only: bool = False) -> dict[str, list[s
             continue
         if required_only and not field.required:
             continue
-        if isinstance(field, DateInputField):
-            data.update({f"{key}_0": ["1"], f"{key}_1": ["1"], f"{key}_2": ["2031"]})
+        if isinstance(field, GovDateField):
+            data.update({f"{key}_day": ["1"], f"{key}_month": ["1"], f"{key}_year": ["2031"]})
         elif isinstance(field, forms.ChoiceField):
             values = [str(value) for value, _ in field.choices if str(value)]
             data[key] = [values[pick]] if values else []

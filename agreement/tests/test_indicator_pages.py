@@ -181,9 +181,9 @@ def test_agreement_page_links_to_the_indicators_and_hides_retired_ones(world, of
 def test_a_single_value_keeps_to_the_indicators_periods_and_not_to_a_retired_one(world, officer):
     quarterly = Indicator.objects.create(priority=world["second"], name="KSI", unit="people", frequency="quarterly")
     url = f"/agreement/indicators/{quarterly.pk}/values/new/"
-    data = {"period_start_0": "1", "period_start_1": "5", "period_start_2": "2022", "value": "9"}
+    data = {"period_start_day": "1", "period_start_month": "5", "period_start_year": "2022", "value": "9"}
     assert "This indicator is quarterly" in officer.post(url, data).content.decode()
-    assert officer.post(url, {**data, "period_start_1": "7"}).status_code == 302
+    assert officer.post(url, {**data, "period_start_month": "7"}).status_code == 302
     assert quarterly.values.get().history.get().history_user.get_full_name() == "Olive Officer"
     officer.post(f"/agreement/indicators/{quarterly.pk}/retire/", {"reason": "Replaced"})
     assert officer.get(url).status_code == 404

@@ -50,11 +50,11 @@ def test_officer_adds_a_value_and_a_duplicate_period_is_refused(make_user):
     officer = Client()
     officer.force_login(make_user(roles.OFFICER))
     url = f"/agreement/indicators/{world['indicator'].pk}/values/new/"
-    form = {"period_start_0": "1", "period_start_1": "5", "period_start_2": "2022", "value": "95"}
+    form = {"period_start_day": "1", "period_start_month": "5", "period_start_year": "2022", "value": "95"}
     assert officer.post(url, form).status_code == 302
     again = officer.post(url, form).content.decode()
     assert "There is already a value for this period" in again
-    bad = officer.post(url, {**form, "period_start_1": "6", "value": "lots"}).content.decode()
+    bad = officer.post(url, {**form, "period_start_month": "6", "value": "lots"}).content.decode()
     assert "Enter the value as a number" in bad
     assert world["indicator"].values.count() == 3
 

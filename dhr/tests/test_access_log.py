@@ -35,9 +35,9 @@ def test_changes_are_logged(dhr_client, world):
     response = dhr_client.post(
         f"/reviews/actions/{action.pk}/updates/new/",
         {
-            "given_on_0": "1",
-            "given_on_1": "2",
-            "given_on_2": "2024",
+            "given_on_day": "1",
+            "given_on_month": "2",
+            "given_on_year": "2024",
             "text": "Training delivered",
             "status": "in_progress",
         },

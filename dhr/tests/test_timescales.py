@@ -113,19 +113,19 @@ def test_the_case_form_validates_the_stages(dhr_client):
         "year": case.year,
         "csp_area": "swale",
         "status": "in_progress",
-        "notified_on_0": "31",
-        "notified_on_1": "1",
-        "notified_on_2": "2023",
+        "notified_on_day": "31",
+        "notified_on_month": "1",
+        "notified_on_year": "2023",
         "decision": "",
     }
     data = opened(dhr_client, f"/reviews/{case.pk}/edit/", data)
     response = dhr_client.post(f"/reviews/{case.pk}/edit/", data)
     assert response.status_code == 200
     assert "Record the decision before moving the case past notification" in response.content.decode()
-    data |= {"decision": "met", "decision_on_0": "1", "decision_on_1": "1", "decision_on_2": "2023"}
+    data |= {"decision": "met", "decision_on_day": "1", "decision_on_month": "1", "decision_on_year": "2023"}
     response = dhr_client.post(f"/reviews/{case.pk}/edit/", data)
     assert "must be on or after the date the partnership was notified" in response.content.decode()
-    data |= {"decision_on_0": "20", "decision_on_1": "2"}
+    data |= {"decision_on_day": "20", "decision_on_month": "2"}
     assert dhr_client.post(f"/reviews/{case.pk}/edit/", data).status_code == 302
     case.refresh_from_db()
     assert case.status == "in_progress" and case.review_due_on == D(2023, 8, 20)

@@ -28,7 +28,7 @@ def signed_in(user) -> Client:
 
 
 def on(date: datetime.date, reason: str = "") -> dict:
-    return {"reason": reason, "decided_on_0": date.day, "decided_on_1": date.month, "decided_on_2": date.year}
+    return {"reason": reason, "decided_on_day": date.day, "decided_on_month": date.month, "decided_on_year": date.year}
 
 
 @pytest.fixture
@@ -77,7 +77,9 @@ def test_a_blank_date_is_the_day_it_is_recorded(world):
     bid, officer, chair = world["bid"], world["officer"], world["chair"]
     officer.post(step_url(bid, "submit"), {"reason": ""})
     officer.post(step_url(bid, "recommend"), {"reason": ""})
-    chair.post(step_url(bid, "approve"), {"reason": "", "decided_on_0": "", "decided_on_1": "", "decided_on_2": ""})
+    chair.post(
+        step_url(bid, "approve"), {"reason": "", "decided_on_day": "", "decided_on_month": "", "decided_on_year": ""}
+    )
     assert BidStep.objects.get(bid=bid, to_status=S.APPROVED).decided_on is None
     rows = list(csv.DictReader(io.StringIO(Client().get(reverse("grants:giving_export")).content.decode("utf-8"))))
     assert rows[0]["Award Date"] == timezone.localdate().isoformat()
@@ -88,7 +90,7 @@ def test_a_blank_date_is_the_day_it_is_recorded(world):
     [
         (None, "The date decided must be today or in the past"),
         (datetime.date(2020, 6, 1), "The date decided cannot be before the bid was submitted (2 June 2020)"),
-        ("partly", "Enter the date in full: day, month and year"),
+        ("partly", "Date decided must include a year"),
     ],
 )
 def test_a_bad_date_is_refused_and_changes_nothing(world, date, message):
@@ -96,7 +98,7 @@ def test_a_bad_date_is_refused_and_changes_nothing(world, date, message):
     officer.post(step_url(bid, "submit"), on(datetime.date(2020, 6, 2)))
     officer.post(step_url(bid, "recommend"), {"reason": ""})
     if date == "partly":
-        data = on(datetime.date(2020, 7, 14)) | {"decided_on_2": ""}
+        data = on(datetime.date(2020, 7, 14)) | {"decided_on_year": ""}
     else:
         data = on(date or timezone.localdate() + datetime.timedelta(days=1), reason="Approved")
     response = chair.post(step_url(bid, "approve"), data)

@@ -180,6 +180,12 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# Widgets crispy-forms-gds leaves unstyled get GOV.UK's input class (time: 5 characters wide, like "10:00").
+CRISPY_CLASS_CONVERTERS = {
+    "timeinput": "govuk-input govuk-input--width-5",
+    "numberinput": "govuk-input govuk-input--width-10",
+    "urlinput": "govuk-input",
+}
 
 # Celery: every time limit and retry rule lives here, not in the tasks.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")

@@ -82,7 +82,7 @@ def test_a_dozen_sign_ins_with_a_typo_each_then_a_wrong_code_and_the_backup_code
     enter(client, "000000")
     refused = enter(client, BACKUP).content.decode()
     cap = settings.TWO_FACTOR_MAX_DELAY_SECONDS
-    assert f"Too many wrong codes: try again in {cap} seconds" in refused
+    assert f"Wait {cap} seconds and try again" in refused
     assert "not right" not in refused
     phone.wait(cap)
     assert enter(client, BACKUP)["Location"] == "/reviews/", "the backup code works once the capped delay is over"
@@ -108,7 +108,7 @@ def test_the_wait_is_told_and_the_reset_command_clears_it_keeping_the_apps(phone
         phone.wait(8)
     enter(client, "000000")
     page = enter(client, phone.code()).content.decode()
-    assert "Too many wrong codes: try again in 16 seconds" in page
+    assert "Wait 16 seconds and try again" in page
     call_command("two_factor_reset", f"  {phone.user.email.upper()} ", "--unlock")
     assert "Cleared the wrong-code count on 2 device(s)" in capsys.readouterr().out
     assert enter(client, phone.code()).status_code == 302
@@ -122,9 +122,25 @@ def test_guessing_with_the_password_alone_is_slowed_to_an_hour_after_twenty_wron
         assert "The code is not right" in enter(client, "000000").content.decode()
         phone.wait(settings.TWO_FACTOR_MAX_DELAY_SECONDS)
     refused = enter(client, BACKUP).content.decode()
-    assert "Too many wrong codes: try again in" in refused and "not right" not in refused
+    assert "and try again" in refused and "not right" not in refused
     phone.wait(settings.TWO_FACTOR_MAX_DELAY_SECONDS * 2)
-    assert "Too many wrong codes" in enter(client, BACKUP).content.decode(), "still waiting well past a minute"
+    assert "minutes and try again" in enter(client, BACKUP).content.decode(), "still waiting well past a minute"
     phone.wait(settings.TWO_FACTOR_SLOW_DELAY_SECONDS)
     assert enter(client, BACKUP)["Location"] == "/reviews/", "never locked out: the backup code works after the hour"
     assert phone.counts() == (0, 0)
+
+
+@pytest.mark.parametrize("right", ["app", "backup"])
+def test_a_right_code_inside_the_delay_after_a_wrong_one_is_told_to_wait_never_not_right(phone, right):
+    """The throttle stands (nothing is checked inside the delay) but a person who now types the right code is
+    told to wait and try again, not that their code is wrong."""
+    client = signed_in(phone.user)
+    for wrong in range(1, 4):
+        enter(client, "000000")
+        page = enter(client, phone.code() if right == "app" else BACKUP).content.decode()
+        assert "not right" not in page, page
+        wait = "1 second" if wrong == 1 else f"{2 ** (wrong - 1)} seconds"
+        assert f"Wait {wait} and try again" in page
+        assert phone.counts() == (wrong, wrong), "the code typed inside the delay was neither checked nor counted"
+        phone.wait(2**wrong)
+    assert enter(client, phone.code() if right == "app" else BACKUP)["Location"] == "/reviews/"

@@ -35,7 +35,7 @@ def page_text(response) -> str:
 
 def form(minute=None, text="Minute 2, paragraph 2: for “twelve” read “eleven”.", reason="A typing error.", on=None):
     on = on or timezone.localdate()
-    data = {"text": text, "reason": reason, "made_on_0": on.day, "made_on_1": on.month, "made_on_2": on.year}
+    data = {"text": text, "reason": reason, "made_on_day": on.day, "made_on_month": on.month, "made_on_year": on.year}
     return {**data, "minute": minute.pk if minute else ""}
 
 

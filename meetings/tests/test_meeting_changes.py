@@ -210,9 +210,9 @@ def test_the_pages_take_a_reason_and_refuse_without_one(meeting, officer):
     response = client.post(
         f"/meetings/{meeting.pk}/reschedule/",
         {
-            "date_0": new.day,
-            "date_1": new.month,
-            "date_2": new.year,
+            "date_day": new.day,
+            "date_month": new.month,
+            "date_year": new.year,
             "time": "11:00",
             "end_time": "10:00",
             "venue_kind": "room",
@@ -224,9 +224,9 @@ def test_the_pages_take_a_reason_and_refuse_without_one(meeting, officer):
     response = client.post(
         f"/meetings/{meeting.pk}/reschedule/",
         {
-            "date_0": new.day,
-            "date_1": new.month,
-            "date_2": new.year,
+            "date_day": new.day,
+            "date_month": new.month,
+            "date_year": new.year,
             "time": "11:00",
             "end_time": "13:00",
             "venue_kind": "room",

@@ -102,7 +102,13 @@ def test_after_signing_status_and_progress_are_followed_up_until_done_but_the_wo
         "due_on",
     ]
 
-    data = {"text": "Reworded", "owner": PersonFactory().pk, "due_on_0": "1", "due_on_1": "1", "due_on_2": "2031"}
+    data = {
+        "text": "Reworded",
+        "owner": PersonFactory().pk,
+        "due_on_day": "1",
+        "due_on_month": "1",
+        "due_on_year": "2031",
+    }
     response = officer_client.post(url, opened(officer_client, url, {**data, "status": "open", "progress": "Halfway"}))
     assert response.status_code == 302
     action.refresh_from_db()

@@ -23,8 +23,8 @@ D = datetime.date
 
 def dated(prefix: str, day: D | None) -> dict:
     if day is None:
-        return {f"{prefix}_0": "", f"{prefix}_1": "", f"{prefix}_2": ""}
-    return {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
+        return {f"{prefix}_day": "", f"{prefix}_month": "", f"{prefix}_year": ""}
+    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def past(make_user, settings, tmp_path):
 
 
 def date_data(on: datetime.date) -> dict:
-    return {"published_on_0": on.day, "published_on_1": on.month, "published_on_2": on.year}
+    return {"published_on_day": on.day, "published_on_month": on.month, "published_on_year": on.year}
 
 
 def test_a_past_meetings_front_sheet_prints_the_date_its_agenda_was_really_published(
@@ -66,11 +66,13 @@ def test_a_past_meetings_front_sheet_prints_the_date_its_agenda_was_really_publi
 
 
 def test_blank_publishes_a_past_meetings_agenda_now(past, officer_client):
-    officer_client.post(f"/meetings/{past.pk}/publish/", date_data(datetime.date(2022, 7, 6)) | {"published_on_0": ""})
+    officer_client.post(
+        f"/meetings/{past.pk}/publish/", date_data(datetime.date(2022, 7, 6)) | {"published_on_day": ""}
+    )
     past.refresh_from_db()
     assert past.status == "agenda_agreed"  # a date in part is an error, not "now"
     officer_client.post(
-        f"/meetings/{past.pk}/publish/", {"published_on_0": "", "published_on_1": "", "published_on_2": ""}
+        f"/meetings/{past.pk}/publish/", {"published_on_day": "", "published_on_month": "", "published_on_year": ""}
     )
     past.refresh_from_db()
     assert past.status == "published" and timezone.now() - past.published_at < datetime.timedelta(minutes=1)

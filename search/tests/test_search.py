@@ -163,11 +163,17 @@ def test_filters_by_kind_committee_and_date(client):
     assert result_count(client.get(URL, {"q": "badger"})) == 3
     assert result_count(client.get(URL, {"q": "badger", "kind": "paper"})) == 1
     assert result_count(client.get(URL, {"q": "badger", "committee": early.committee_id})) == 1
-    since = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
-    assert result_count(client.get(URL, {"q": "badger", "date_from": since})) == 2
-    response = client.get(URL, {"q": "badger", "date_from": since, "date_to": "2000-01-01"})
+    since = timezone.localdate() - datetime.timedelta(days=1)
+    since = {"date_from_day": since.day, "date_from_month": since.month, "date_from_year": since.year}
+    assert result_count(client.get(URL, {"q": "badger", **since})) == 2
+    before = {"date_to_day": "1", "date_to_month": "1", "date_to_year": "2000"}
+    response = client.get(URL, {"q": "badger", **since, **before})
     assert "The &#x27;to&#x27; date must be the same as or after the &#x27;from&#x27; date" in response.content.decode()
     assert not response.context["searched"]
+    page = client.get(URL, {"q": "badger", "date_from_day": "31", "date_from_month": "2", "date_from_year": "2023"})
+    html = page.content.decode()
+    assert "The &#x27;from&#x27; date must be a real date" in html and 'href="#id_date_from_day"' in html
+    assert 'class="govuk-checkboxes__input"' in html, "the kind filter is drawn as GOV.UK checkboxes"
 
 
 def test_results_are_paginated_keeping_the_query(client):

@@ -29,6 +29,7 @@ def add_item(page, section_label, title, purpose=None, reason=None):
     if purpose:
         page.get_by_label("Purpose").select_option(label=purpose)
     if reason:
+        page.get_by_label("Yes", exact=True).check()  # the reason is revealed under "Yes" (GOV.UK conditional reveal)
         page.get_by_label("Why is it restricted?").select_option(label=reason)
     page.get_by_role("button", name="Save item").click()
 
@@ -42,9 +43,9 @@ def test_officer_builds_chair_agrees_officer_publishes_public_reads(page, live_s
     sign_in(page, base, "officer@kcsp.example")
     page.goto(f"{base}/meetings/new/")
     page.get_by_label("Committee").select_option(label="Kent Community Safety Partnership")
-    page.locator("input[name=date_0]").fill(str(day.day))
-    page.locator("input[name=date_1]").fill(str(day.month))
-    page.locator("input[name=date_2]").fill(str(day.year))
+    page.locator("input[name=date_day]").fill(str(day.day))
+    page.locator("input[name=date_month]").fill(str(day.month))
+    page.locator("input[name=date_year]").fill(str(day.year))
     page.get_by_label("Start time").fill("10:00")
     page.get_by_label("Venue").select_option(label="Online")
     page.get_by_label("Ask for").fill("Anna Taylor")
@@ -57,6 +58,9 @@ def test_officer_builds_chair_agrees_officer_publishes_public_reads(page, live_s
     add_item(page, "D. Restricted items", "Kent and Medway PREVENT Duty Delivery Board Update")
     assert "Select why the item is restricted" in page.locator(".govuk-error-summary").inner_text()
     assert page.get_by_label("Title", exact=True).input_value() == "Kent and Medway PREVENT Duty Delivery Board Update"
+    assert not page.get_by_label("Why is it restricted?").is_visible(), "the reason shows only under 'Yes'"
+    page.get_by_label("Yes", exact=True).check()
+    assert page.get_by_label("Why is it restricted?").is_visible()
     page.get_by_label("Why is it restricted?").select_option(label="Prevent and counter-terrorism")
     page.get_by_role("button", name="Save item").click()
     add_item(
