@@ -5,58 +5,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kcsp', '0007_directory_pages'),
-        ('meetings', '0016_signed_item_listing_frozen'),
+        ("kcsp", "0007_directory_pages"),
+        ("meetings", "0016_signed_item_listing_frozen"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='meeting',
-            name='meeting_past_draft_has_agreed_agenda',
+            model_name="meeting",
+            name="meeting_past_draft_has_agreed_agenda",
         ),
         migrations.RemoveConstraint(
-            model_name='meeting',
-            name='meeting_published_has_publication_time',
+            model_name="meeting",
+            name="meeting_published_has_publication_time",
         ),
         migrations.AlterField(
-            model_name='historicalmeeting',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('with_chair', 'With the chair for agreement'), ('agenda_agreed', 'Agenda agreed by the chair'), ('published', 'Published'), ('held', 'Held'), ('minutes_approved', 'Minutes approved'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], default='draft', max_length=20),
+            model_name="historicalmeeting",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("with_chair", "With the chair for agreement"),
+                    ("agenda_agreed", "Agenda agreed by the chair"),
+                    ("published", "Published"),
+                    ("held", "Held"),
+                    ("minutes_approved", "Minutes approved"),
+                    ("postponed", "Postponed"),
+                    ("cancelled", "Cancelled"),
+                ],
+                default="draft",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalmeetingstatuschange',
-            name='from_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('with_chair', 'With the chair for agreement'), ('agenda_agreed', 'Agenda agreed by the chair'), ('published', 'Published'), ('held', 'Held'), ('minutes_approved', 'Minutes approved'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], max_length=20),
+            model_name="historicalmeetingstatuschange",
+            name="from_status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("with_chair", "With the chair for agreement"),
+                    ("agenda_agreed", "Agenda agreed by the chair"),
+                    ("published", "Published"),
+                    ("held", "Held"),
+                    ("minutes_approved", "Minutes approved"),
+                    ("postponed", "Postponed"),
+                    ("cancelled", "Cancelled"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalmeetingstatuschange',
-            name='to_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('with_chair', 'With the chair for agreement'), ('agenda_agreed', 'Agenda agreed by the chair'), ('published', 'Published'), ('held', 'Held'), ('minutes_approved', 'Minutes approved'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], max_length=20),
+            model_name="historicalmeetingstatuschange",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("with_chair", "With the chair for agreement"),
+                    ("agenda_agreed", "Agenda agreed by the chair"),
+                    ("published", "Published"),
+                    ("held", "Held"),
+                    ("minutes_approved", "Minutes approved"),
+                    ("postponed", "Postponed"),
+                    ("cancelled", "Cancelled"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='meeting',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('with_chair', 'With the chair for agreement'), ('agenda_agreed', 'Agenda agreed by the chair'), ('published', 'Published'), ('held', 'Held'), ('minutes_approved', 'Minutes approved'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], default='draft', max_length=20),
+            model_name="meeting",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("with_chair", "With the chair for agreement"),
+                    ("agenda_agreed", "Agenda agreed by the chair"),
+                    ("published", "Published"),
+                    ("held", "Held"),
+                    ("minutes_approved", "Minutes approved"),
+                    ("postponed", "Postponed"),
+                    ("cancelled", "Cancelled"),
+                ],
+                default="draft",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='meetingstatuschange',
-            name='from_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('with_chair', 'With the chair for agreement'), ('agenda_agreed', 'Agenda agreed by the chair'), ('published', 'Published'), ('held', 'Held'), ('minutes_approved', 'Minutes approved'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], max_length=20),
+            model_name="meetingstatuschange",
+            name="from_status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("with_chair", "With the chair for agreement"),
+                    ("agenda_agreed", "Agenda agreed by the chair"),
+                    ("published", "Published"),
+                    ("held", "Held"),
+                    ("minutes_approved", "Minutes approved"),
+                    ("postponed", "Postponed"),
+                    ("cancelled", "Cancelled"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='meetingstatuschange',
-            name='to_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('with_chair', 'With the chair for agreement'), ('agenda_agreed', 'Agenda agreed by the chair'), ('published', 'Published'), ('held', 'Held'), ('minutes_approved', 'Minutes approved'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], max_length=20),
+            model_name="meetingstatuschange",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("with_chair", "With the chair for agreement"),
+                    ("agenda_agreed", "Agenda agreed by the chair"),
+                    ("published", "Published"),
+                    ("held", "Held"),
+                    ("minutes_approved", "Minutes approved"),
+                    ("postponed", "Postponed"),
+                    ("cancelled", "Cancelled"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'with_chair', 'postponed', 'cancelled']), ('agenda_agreed_at__isnull', False), ('recorded_after_event', True), _connector='OR'), name='meeting_past_draft_has_agreed_agenda'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "with_chair", "postponed", "cancelled"]),
+                    ("agenda_agreed_at__isnull", False),
+                    ("recorded_after_event", True),
+                    _connector="OR",
+                ),
+                name="meeting_past_draft_has_agreed_agenda",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'with_chair', 'agenda_agreed', 'postponed', 'cancelled']), ('published_at__isnull', False), ('recorded_after_event', True), _connector='OR'), name='meeting_published_has_publication_time'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "with_chair", "agenda_agreed", "postponed", "cancelled"]),
+                    ("published_at__isnull", False),
+                    ("recorded_after_event", True),
+                    _connector="OR",
+                ),
+                name="meeting_published_has_publication_time",
+            ),
         ),
     ]

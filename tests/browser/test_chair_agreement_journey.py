@@ -3,38 +3,19 @@ it with a comment, the officer sees the comment, amends and resends, the chair a
 on the way (the pages are also listed in test_accessibility.py)."""
 
 import datetime
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
 from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
 
+from .test_accessibility import page, violations  # noqa: F401  (page: a context that lets axe run)
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-@pytest.fixture
-def page(browser):
-    """axe-core is injected as an inline script, which the site's Content-Security-Policy blocks: only this test
-    tool's context bypasses it (test_content_security.py browses with it enforced)."""
-    context = browser.new_context(bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
-def violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} elements)" for v in result["violations"]]
-
-
-def sign_in(page, base, email):
+def sign_in(page, base, email):  # noqa: F811
     page.goto(f"{base}/account/sign-in/")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
@@ -42,11 +23,11 @@ def sign_in(page, base, email):
     page.wait_for_url(f"{base}/")
 
 
-def sign_out(page):
+def sign_out(page):  # noqa: F811
     page.get_by_role("button", name="Sign out").click()
 
 
-def test_officer_sends_chair_returns_officer_amends_and_resends_chair_agrees(page, live_server, tmp_path, settings):
+def test_officer_sends_chair_returns_officer_amends_and_resends_chair_agrees(page, live_server, tmp_path, settings):  # noqa: F811
     from meetings.models import Meeting
     from meetings.services import meeting_create
 

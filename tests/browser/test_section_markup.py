@@ -1,20 +1,17 @@
 """Writing a paper's section in a real browser: the live preview follows the typing, a paste from Word keeps its
 lists and table as markup, the page works under the Content-Security-Policy, and axe finds no WCAG violation."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from conftest import PASSWORD
 from kcsp import roles
 from meetings.models import PaperSection
 from meetings.tests.factories import committee_business
 
+from .test_accessibility import violations
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # What Word puts on the clipboard for two bullets, a numbered item and a table (trimmed of its styles block).
 WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><body>
@@ -40,12 +37,6 @@ PASTE = """([html]) => {
   data.setData('text/plain', 'plain')
   textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
 }"""
-
-
-def violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} elements)" for v in result["violations"]]
 
 
 def test_an_officer_writes_a_section_with_a_live_preview_and_pastes_from_word(browser, live_server, make_user):
