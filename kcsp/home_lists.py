@@ -161,13 +161,19 @@ def my_next_meetings(user, today):
 
 
 def new_papers(user, today):
-    """Built packs (supplements included) of meetings this user may read, built after their last-read marker."""
+    """Built packs (supplements included) of meetings of the committees this user sits on, that they may read,
+    built after their last-read marker. Other committees' public packs are not "waiting" for them."""
     from meetings import access
     from meetings.models import Pack
     from meetings.pack_reads import unread_q
 
     return (
-        Pack.objects.filter(access.pack_q(user), unread_q(user), withdrawn_at__isnull=True)
+        Pack.objects.filter(
+            access.pack_q(user),
+            unread_q(user),
+            withdrawn_at__isnull=True,
+            meeting__committee_id__in=access.member_committee_ids(user),
+        )
         .exclude(file="")
         .exclude(status=Pack.Status.REMOVED)
         .select_related("meeting__committee")

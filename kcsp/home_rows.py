@@ -45,6 +45,12 @@ def _agenda(meeting, today):
     return [_meeting(meeting), *deadline_cells(meeting, today), Cell(meeting.get_status_display())]
 
 
+def _agenda_to_agree(meeting, today):
+    """The chair's row: the meeting, its deadline, and the page that shows the whole agenda to agree or return."""
+    step = "Read and agree or return" if meeting.status == meeting.Status.WITH_CHAIR else "Read the draft"
+    return [*_agenda(meeting, today), Cell(step, reverse("meetings:agenda_agree", args=[meeting.pk]))]
+
+
 def _pack(pack, today):
     meeting = pack.meeting
     return [
@@ -158,7 +164,7 @@ BID_HEADINGS = ("Bid", "Applicant", "Requested", "Pot")
 ROWS = {
     "agendas-to-prepare": (AGENDA_HEADINGS, _agenda),
     "agendas-with-chair": (AGENDA_HEADINGS, _agenda),
-    "agendas-to-agree": (AGENDA_HEADINGS, _agenda),
+    "agendas-to-agree": ((*AGENDA_HEADINGS, "Next step"), _agenda_to_agree),
     "packs-failed": (("Pack", "Meeting", "Why"), _pack),
     "new-papers": (("Pack", "Meeting", "Built"), _new_pack),
     "minutes-to-write": (MINUTES_HEADINGS, lambda m, t: _minutes(m, t, "meetings:minute_create", "Write the minutes")),

@@ -91,6 +91,9 @@ def test_chair_home(client, people, world):
         "minutes-to-sign": 1,
     }
     assert 'data-testid="pot-figures"' in page and "Tactical pot" in page
+    # Each agenda leads to the chair's page that shows the whole agenda, to agree or return it.
+    assert reverse("meetings:agenda_agree", args=[world["with_chair"].pk]) in page
+    assert "Read and agree or return" in page
     for key in OFFICER_KEYS + MEMBER_KEYS + DHR_KEYS:
         assert f"count-{key}" not in page
 
@@ -194,7 +197,10 @@ def test_restricted_pack_not_counted_for_outsiders(client, people, world, make_u
     pack.file.save("r.pdf", ContentFile(PDF_BYTES))
     assert _count(_home(client, people[roles.MEMBER]), "new-papers") == 2
     outsider = make_user(roles.MEMBER)
-    assert _count(_home(client, outsider), "new-papers") == 1  # the public pack of a public committee only
+    assert _count(_home(client, outsider), "new-papers") == 0  # not their committee: nothing waits for them
+    # ... though they may still open its public pack (the count is what waits for them, not what they may read)
+    client.force_login(outsider)
+    assert client.get(reverse("meetings:pack_download", args=[world["published"].pk, "public"])).status_code == 200
 
 
 def test_download_marks_the_pack_read(client, people, world):

@@ -13,13 +13,13 @@ from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FOCUSED = """() => {
+FOCUSED = r"""() => {
   const e = document.activeElement;
   const style = getComputedStyle(e);
   const shown = style.outlineStyle !== 'none' || style.boxShadow !== 'none'
     || style.backgroundColor === 'rgb(255, 221, 0)';
   const label = e.labels && e.labels[0] ? e.labels[0].innerText.trim() : '';
-  return {text: (e.innerText || e.value || '').trim(), label, shown};
+  return {text: (e.innerText || e.value || '').replace(/\s+/g, ' ').trim(), label, shown};
 }"""
 
 
