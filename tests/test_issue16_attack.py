@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from agreement.tests.test_plan_view import plan  # noqa: F401  (fixture)
 from kcsp import markup, roles
 from kcsp.home_lists import LISTS, financial_quarter
 from kcsp.tests.factories import OrganisationFactory, PersonFactory
@@ -377,7 +378,10 @@ def test_page_and_pdf_show_the_same_words():
     """The PDF template uses the same blocks as the page: the words match for hostile text too."""
     from django.template.loader import render_to_string
 
-    source = "1\\. Not a list\n\n# Heading <b>\n\n- a *b*\n\n| A | B |\n|---|---|\n| c \\| d | e |\n\n&amp; [x](javascript:1)"
+    source = (
+        "1\\. Not a list\n\n# Heading <b>\n\n- a *b*\n\n| A | B |\n|---|---|\n| c \\| d | e |\n\n"
+        "&amp; [x](javascript:1)"
+    )
     blocks = markup.render_blocks(source, section=3)
     page = render_to_string("meetings/includes/section_body.html", {"blocks": blocks, "section_number": 3})
     pdf = render_to_string("meetings/pdf/includes/section_body.html", {"blocks": blocks})
@@ -427,3 +431,48 @@ def test_the_financial_quarter_boundaries():
     assert financial_quarter(datetime.date(2027, 3, 31)) == (2026, 4)
     assert financial_quarter(datetime.date(2027, 4, 1)) == (2027, 1)
     assert financial_quarter(datetime.date(2027, 1, 1)) == (2026, 4)
+
+
+# --- the action plan page ---------------------------------------------------------------------------------------
+
+PLAN_JUNK = [
+    "priority=%3Cscript%3E",
+    "priority=none&priority=1",
+    "lead=-1",
+    "lead=99999999999999999999999",
+    "rag=purple",
+    "rag=%00",
+    "theme=abc&theme=1",
+    "overdue=%00",
+    "grant=maybe",
+    "view=%3Cscript%3E",
+    "view=compact&view=full",
+    "priority=" + "9" * 5000,
+]
+
+
+@pytest.mark.parametrize("query", PLAN_JUNK)
+def test_the_plan_page_never_answers_a_500_to_junk_filters(plan, query):  # noqa: F811
+    for client, url in ((plan["client"], plan["url"]), (Client(), plan["published_version"].get_absolute_url())):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200, (query, response.status_code)
+        assert "<script>" not in text(response).split('id="main-content"')[-1]
+
+
+def test_a_priority_named_like_markup_is_escaped_in_the_chart_and_counts(plan):  # noqa: F811
+    priority = plan["first"]
+    priority.name = '<script>alert(1)</script>"]]><svg onload=alert(1)>'
+    priority.save()
+    page = text(plan["client"].get(plan["url"]))
+    assert "<script>alert" not in page and "<svg onload" not in page
+
+
+def test_the_public_plan_never_counts_or_charts_an_internal_status(plan):  # noqa: F811
+    from agreement import services
+
+    item = plan["published_item"]
+    services.progress_add(
+        item=item, user=plan["officer"], year=2022, quarter=2, status="red", narrative="Internal", internal=True
+    )
+    page = text(Client().get(plan["published_version"].get_absolute_url()))
+    assert "Red 1" not in page and "Red: 1" not in page and "Internal" not in page.split('id="main-content"')[-1]
