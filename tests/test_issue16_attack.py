@@ -476,3 +476,16 @@ def test_the_public_plan_never_counts_or_charts_an_internal_status(plan):  # noq
     )
     page = text(Client().get(plan["published_version"].get_absolute_url()))
     assert "Red 1" not in page and "Red: 1" not in page and "Internal" not in page.split('id="main-content"')[-1]
+
+
+def test_a_dhr_cleared_chair_without_the_code_sees_no_dhr_title_on_the_chairs_page(chair_world):
+    from django.contrib.auth.models import Group
+
+    meeting, chair = chair_world["meeting"], chair_world["chair"]
+    chair.groups.add(Group.objects.get(name=roles.DHR_CLEARED))
+    agreement.agenda_send_to_chair(meeting=meeting, user=chair_world["officer"])
+    client = signed_in(chair)
+    page = text(client.get(f"/meetings/{meeting.pk}/agree/"))
+    assert "Wombat" not in page
+    assert "Wombat" not in text(client.get("/home/agendas-to-agree/"))
+    assert "Wombat" not in text(client.get("/"))
