@@ -121,6 +121,13 @@ class WaitingListView(AccessMixin, ListView):
             self.form.is_valid()
         return self.form.apply(rows_for(self.waiting, self.request.user, self.today), self.today)
 
+    def paginate_queryset(self, queryset, page_size):
+        """A page number that is not one (junk, 0, negative) shows the first page, one past the end the last (a
+        bookmark kept after the list shrank, as it does when people act on it): never a 404 or a 500."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         chosen = {name: self.request.GET[name] for name in self.waiting.filters if self.request.GET.get(name)}

@@ -46,8 +46,9 @@ S = Meeting.Status
 
 def agenda_fingerprint(meeting: Meeting) -> str:
     """SHA-256 (hex, 64 characters) of everything the chair's page shows of `meeting`'s agenda: every item (whoever
-    may read it), its papers and appendices, and the officer's latest note. The same agenda, the same value; any
-    change to what the page shows gives another. It names nothing, so it may sit in any page's form."""
+    may read it), its papers and appendices, and the meeting's latest step (so the officer's note, and a take-back
+    or return since the page was opened). The same agenda, the same value; any change to what the page shows, or
+    any step taken since, gives another. It names nothing, so it may sit in any page's form."""
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .order_by("pk")
@@ -60,8 +61,10 @@ def agenda_fingerprint(meeting: Meeting) -> str:
     appendices = list(
         Appendix.objects.filter(paper__item__meeting=meeting).order_by("pk").values_list("pk", "paper_id", "title")
     )
-    sent = meeting.status_changes.filter(action=SEND).order_by("-at", "-pk").values_list("pk", flat=True).first()
-    content = {"items": items, "papers": papers, "appendices": appendices, "note": sent}
+    # The latest step of the meeting (the send with its note, a take-back, a return …): a page opened before the
+    # officer took the agenda back, or before it was sent again, agrees nothing.
+    step = meeting.status_changes.order_by("-at", "-pk").values_list("pk", flat=True).first()
+    content = {"items": items, "papers": papers, "appendices": appendices, "step": step}
     return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode("utf-8")).hexdigest()
 
 
