@@ -235,7 +235,9 @@ class AgendaItemForm(GdsFormMixin, forms.ModelForm):
                 "No",
             ),
         )
-        self.helper.render_unmentioned_fields = True  # the record lock's hidden version
+        # The record lock's hidden version is added by the view after this layout; render hidden fields only:
+        # ConditionalRadios does not mark "restricted" as drawn, so "unmentioned" fields would draw it twice.
+        self.helper.render_hidden_fields = True
 
     def clean(self):
         """Restricted or not, answered by the radios; a restricted item needs its reason; a note or a withheld

@@ -2,6 +2,7 @@
 (GOV.UK conditional reveal: all shown without JavaScript, and the server decides from the answer)."""
 
 import pytest
+from django import forms
 from django.template import Context, Template
 
 from meetings.forms import AgendaItemForm
@@ -76,3 +77,16 @@ def test_an_items_action_links_are_a_separated_list_each_naming_its_item(officer
     assert first == ["Edit B1", "Move down B1", "Remove B1"]
     hidden = lists[1].xpath('.//span[@class="govuk-visually-hidden"]')
     assert [" ".join(span.text_content().split()) for span in hidden] == ["B2", "B2", "B2"]
+
+
+def test_the_restricted_question_is_asked_once_with_the_lock_version_still_drawn():
+    """The layout's ConditionalRadios draws "restricted"; it is not drawn a second time (duplicate ids and a
+    second unanswered question), while the hidden record version the view adds after the layout still is."""
+    from kcsp.locking import VERSION_FIELD
+
+    form = AgendaItemForm(instance=AgendaItem(meeting=MeetingFactory(status=Meeting.Status.DRAFT)))
+    form.fields[VERSION_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput)
+    html = drawn(form)
+    assert html.count("Is the item restricted?") == 1
+    assert html.count('id="id_restricted_1"') == 1 and html.count('id="id_restricted_hint"') == 1
+    assert f'name="{VERSION_FIELD}"' in html
