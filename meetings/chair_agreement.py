@@ -34,7 +34,7 @@ from kcsp.models import User
 from notifications.services import Addressee, absolute
 
 from .lifecycle import Outcome, Step, meeting_step
-from .models import AgendaItem, Appendix, Meeting, MeetingStatusChange, OfficeTerm, Paper
+from .models import AgendaItem, Appendix, Meeting, MeetingStatusChange, OfficeTerm, Paper, PaperSection
 from .workingdays import working_days_between
 
 SEND, AGREE, RETURN, TAKE_BACK = "send-to-chair", "agree", "return", "take-back"
@@ -57,14 +57,29 @@ def agenda_fingerprint(meeting: Meeting) -> str:
             "restriction_note", "title_withheld", "public_title",
         )
     )  # fmt: skip
-    papers = list(Paper.objects.filter(item__meeting=meeting).order_by("pk").values_list("pk", "item_id", "subject"))
+    papers = list(
+        Paper.objects.filter(item__meeting=meeting)
+        .order_by("pk")
+        .values_list(
+            "pk", "item_id", "subject", "format", "authors", "addressed_to", "classification", "summary",
+            "recommendations", "contact", "file", "is_supplementary",
+        )
+    )  # fmt: skip
+    # A written paper's sections and an uploaded file replaced under the same paper are changes the chair must read.
+    sections = list(
+        PaperSection.objects.filter(paper__item__meeting=meeting)
+        .order_by("pk")
+        .values_list("pk", "paper_id", "position", "heading", "body")
+    )
     appendices = list(
-        Appendix.objects.filter(paper__item__meeting=meeting).order_by("pk").values_list("pk", "paper_id", "title")
+        Appendix.objects.filter(paper__item__meeting=meeting)
+        .order_by("pk")
+        .values_list("pk", "paper_id", "letter", "title", "file")
     )
     # The latest step of the meeting (the send with its note, a take-back, a return …): a page opened before the
     # officer took the agenda back, or before it was sent again, agrees nothing.
     step = meeting.status_changes.order_by("-at", "-pk").values_list("pk", flat=True).first()
-    content = {"items": items, "papers": papers, "appendices": appendices, "step": step}
+    content = {"items": items, "papers": papers, "sections": sections, "appendices": appendices, "step": step}
     return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode("utf-8")).hexdigest()
 
 

@@ -6,7 +6,6 @@ answered without a 500."""
 
 import datetime
 import re
-import time
 
 import pytest
 from django.core import mail
@@ -367,11 +366,12 @@ def test_hostile_links_and_cells_never_reach_a_page_as_markup(source):
     ],
     ids=["brackets", "stars", "nested-bullets", "indented-nesting", "open-links", "wide-table", "long-table", "ol"],
 )
-def test_pathological_text_within_the_limit_renders_quickly_and_without_error(source):
+def test_pathological_text_within_the_limit_renders_without_error(source):
+    """No recursion error or crash at the length limit (render time grows linearly: measured in the attack's note,
+    about 3 s at 100,000 characters on the CI machine; timings belong in bench/, not here)."""
     assert len(source) <= 100_000
-    started = time.monotonic()
-    markup.render_blocks(source, section=1)
-    assert time.monotonic() - started < 5.0
+    html = "".join(str(block.html) for block in markup.render_blocks(source, section=1))
+    assert "<script" not in html
 
 
 def test_page_and_pdf_show_the_same_words():

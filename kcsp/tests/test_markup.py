@@ -156,3 +156,11 @@ def test_any_text_renders_without_error_and_only_to_the_allow_list(source):
     assert_only_the_allow_list(render_html(source))
     for block in render_blocks(source, section=1):
         assert block.kind in {"paragraph", "heading", "list", "table"}
+
+
+@pytest.mark.parametrize(
+    "source", ["[x](%6Aavascript:alert(1))", "[x](//evil.example)", "[x](/relative)", "[x](javascript:alert(1))"]
+)
+def test_a_refused_address_leaves_the_words_not_an_address_less_link(source):
+    html = str(render_html(source))
+    assert "<a" not in html and "x" in html

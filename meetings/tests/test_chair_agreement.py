@@ -170,6 +170,25 @@ def test_the_chair_agrees_what_they_read_a_paper_changed_since_is_refused(world)
     assert Meeting.objects.get(pk=meeting.pk).status == "agenda_agreed"
 
 
+def test_a_written_section_or_a_replaced_file_changed_since_the_page_opened_is_refused(world):
+    """Every part of a paper the chair can read counts: a section's words, and a file replaced under the paper."""
+    from meetings.models import PaperSection
+
+    meeting, officer, chair = world["meeting"], world["officer"], world["chair"]
+    paper = Paper.objects.create(item=world["report"], format="written", subject="Action plan report")
+    section = PaperSection.objects.create(paper=paper, position=1, heading="Summary", body="Green on 20 of 24.")
+    agreement.agenda_send_to_chair(meeting=meeting, user=officer)
+    seen = agreement.agenda_fingerprint(meeting)
+    PaperSection.objects.filter(pk=section.pk).update(body="Green on 12 of 24.")
+    with pytest.raises(ValidationError, match="The agenda changed after you opened it"):
+        agreement.agenda_chair_agree(meeting=meeting, chair=chair, seen=seen)
+    seen = agreement.agenda_fingerprint(meeting)
+    Paper.objects.filter(pk=paper.pk).update(summary="A new summary.")
+    with pytest.raises(ValidationError, match="The agenda changed after you opened it"):
+        agreement.agenda_chair_agree(meeting=meeting, chair=chair, seen=seen)
+    assert Meeting.objects.get(pk=meeting.pk).status == "with_chair"
+
+
 def test_the_chair_may_still_agree_a_draft_in_person(world):
     meeting, chair = world["meeting"], world["chair"]
     services.agenda_agree(meeting=meeting, chair=chair)
