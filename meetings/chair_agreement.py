@@ -23,9 +23,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -203,17 +201,24 @@ def _name(user: User) -> str:
 
 
 def chair_agreement_mail(change: MeetingStatusChange) -> int:
-    """Send the e-mail of a "send-to-chair" (to the chair) or "return" (to the officers) step; returns how many."""
+    """Send the e-mail of a "send-to-chair" (to the chair) or "return" (to the officers) step; returns how many went.
+
+    Through the notice service (notifications.services.notice_send), once per step and address whatever the
+    retries: work asked of someone by name, so never switched off (notifications.kinds.WORK)."""
+    from notifications import kinds
+    from notifications.services import send_each
+
     meeting = change.meeting
     if change.action == SEND:
         recipients = chair_addresses(meeting)
         subject = f"Agenda for your agreement: {meeting}"
-        template, link = "chair_agreement_request", reverse("meetings:agenda_agree", args=[meeting.pk])
+        kind, template = kinds.AGENDA_FOR_AGREEMENT, "chair_agreement_request"
+        link = reverse("meetings:agenda_agree", args=[meeting.pk])
     elif change.action == RETURN:
         sender = meeting.status_changes.filter(action=SEND, at__lte=change.at).order_by("-at", "-pk").first()
         recipients = officer_addresses(meeting, sender.by if sender else None)
         subject = f"Agenda returned by the chair with comments: {meeting}"
-        template, link = "chair_agreement_returned", meeting.get_absolute_url()
+        kind, template, link = kinds.AGENDA_RETURNED, "chair_agreement_returned", meeting.get_absolute_url()
     else:
         return 0
     context = {
@@ -225,7 +230,15 @@ def chair_agreement_mail(change: MeetingStatusChange) -> int:
         "url": absolute(link),
         "site": settings.SITE_URL,
     }
-    for address in recipients:
-        body = render_to_string(f"meetings/email/{template}.txt", {**context, "name": address.name})
-        EmailMessage(subject=subject, body=body, to=[address.email]).send()
-    return len(recipients)
+    return send_each(
+        {
+            "kind": kind,
+            "about": change,
+            "recipient": address.email,
+            "period": "",
+            "subject": subject,
+            "template": template,
+            "context": {**context, "name": address.name},
+        }
+        for address in recipients
+    )

@@ -29,7 +29,15 @@ KINDS = {
     AMENDMENT_DECIDED: "An amendment you proposed to draft minutes is accepted or rejected",
     MEETING_CHANGED: "A meeting of a committee you sit on, or sent apologies for, is moved, postponed or cancelled",
 }
-CHOICES = list(KINDS.items())
+# Work asked of someone by name (the chair's agreement of an agenda, its return to the officer): sent through the
+# same once-only service, never offered on the preferences page and never switched off.
+AGENDA_FOR_AGREEMENT = "agenda_for_agreement"
+AGENDA_RETURNED = "agenda_returned"
+WORK = {
+    AGENDA_FOR_AGREEMENT: "An agenda is sent to you, as chair, for your agreement",
+    AGENDA_RETURNED: "The chair returns an agenda you sent with comments",
+}
+CHOICES = list(KINDS.items()) + list(WORK.items())
 # Notices only some people can receive, offered on the preferences page to those people only.
 FOR_ROLE = {DHR_OVERDUE: "dhr_cleared"}
 

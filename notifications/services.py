@@ -42,7 +42,7 @@ def wants(email: str, kind: str) -> bool:
 def notice_send(*, kind: str, about, recipient: str, period: str, subject: str, template: str, context: dict) -> bool:
     """Send one notice unless it was sent before or switched off; True when an e-mail went out."""
     recipient = recipient.strip().lower()
-    if not recipient or not wants(recipient, kind):
+    if not recipient or (kind not in kinds.WORK and not wants(recipient, kind)):
         return False
     try:
         with transaction.atomic():

@@ -67,6 +67,7 @@ NOT_AN_EDIT = {
     "notifications:preferences": "a person's own e-mail choices, which only they change",
     "search:search": "a search box (a GET form)",
     "meetings:action_log": "the action log's filters (a GET form)",
+    "agreement:version_detail": "the action plan's filters (a GET form); its edits have their own locked pages",
     **{waiting.url_name: "a waiting list's filters (a GET form)" for waiting in HOME_LISTS},
     "tokens:api_token_create": "issues a new token",
     "tokens:calendar_create": "issues a new calendar address",
