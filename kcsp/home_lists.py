@@ -68,8 +68,23 @@ def _meetings(user):
 
 
 def agendas_to_prepare(user, today):
-    """Draft agendas of meetings still to come, soonest first."""
-    return _meetings(user).filter(status="draft", starts_at__gte=timezone.now()).order_by("starts_at", "pk")
+    """Agendas of meetings still to come that are not yet published and not with the chair (that is
+    "agendas_with_chair"), soonest first: drafts (including those the chair returned) and agendas the chair agreed,
+    which still have to be published before their deadline. Each row carries `chair_step`, the latest of the
+    chair-agreement steps taken on it (meetings/chair_agreement.py: "send-to-chair", "return", "agree"), or None,
+    so its status shows "Returned by the chair" without a query per row."""
+    from meetings.chair_agreement import AGREE, RETURN, SEND
+    from meetings.models import Meeting, MeetingStatusChange
+
+    latest = MeetingStatusChange.objects.filter(meeting=OuterRef("pk"), action__in=(SEND, RETURN, AGREE)).order_by(
+        "-at", "-pk"
+    )
+    return (
+        _meetings(user)
+        .filter(status__in=(Meeting.Status.DRAFT, Meeting.Status.AGENDA_AGREED), starts_at__gte=timezone.now())
+        .annotate(chair_step=Subquery(latest.values("action")[:1]))
+        .order_by("starts_at", "pk")
+    )
 
 
 def agendas_with_chair(user, today):
@@ -291,7 +306,7 @@ LISTS = (
         "agendas-to-prepare",
         roles.OFFICER,
         "Agendas to prepare",
-        "No draft agendas of meetings to come.",
+        "Every agenda of a meeting to come is published or with the chair.",
         agendas_to_prepare,
         ("committee",),
     ),

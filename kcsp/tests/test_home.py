@@ -276,3 +276,30 @@ def test_filter_junk_is_named_never_a_500(client, people, world, value):
         answer = client.get(f"/home/{key}/", {field: value})
         assert answer.status_code == 200
         assert "from the list" in answer.content.decode() or value == "\x00"  # a control character is dropped
+
+
+def test_agendas_to_prepare_keep_agreed_and_returned_until_published(client, people, world):
+    """An agenda the chair agreed still has to be published before its deadline, so it stays on the officer's list;
+    a draft the chair returned says so; one with the chair is on the other list, a published one on none."""
+    from meetings.chair_agreement import RETURN, SEND
+    from meetings.models import MeetingStatusChange
+    from meetings.tests.factories import MeetingFactory
+
+    now = timezone.now()
+    agreed = MeetingFactory(
+        committee=world["committee"],
+        status="agenda_agreed",
+        agenda_agreed_at=now,
+        starts_at=now + datetime.timedelta(9),
+    )
+    returned = MeetingFactory(committee=world["committee"], starts_at=now + datetime.timedelta(days=12))
+    for action, to in ((SEND, "with_chair"), (RETURN, "draft")):
+        MeetingStatusChange.objects.create(meeting=returned, action=action, from_status="draft", to_status=to)
+    client.force_login(people[roles.OFFICER])
+    answer = client.get("/home/agendas-to-prepare/")
+    rows = {row[0].text: [cell.text for cell in row] for row in answer.context["rows"]}
+    assert set(rows) == {str(agreed), str(returned), str(world["draft"])}
+    assert rows[str(agreed)][-1] == "Agenda agreed by the chair"
+    assert rows[str(returned)][-1] == "Returned by the chair"
+    assert rows[str(world["draft"])][-1] == "Draft"
+    assert _count(_home(client, people[roles.OFFICER]), "agendas-to-prepare") == 3
