@@ -92,12 +92,11 @@ def agendas_with_chair(user, today):
 
 
 def chaired_committee_ids(user, today):
-    """Committees whose chair (by office, today) is the person linked to `user` (a subquery, not a list)."""
-    from meetings.models import OfficeTerm
+    """Committees whose chair (by office, today) is the person linked to `user`: as chair, or as vice-chair while no
+    chair is in office (meetings/office_terms.committees_in_the_chair; a subquery, not a list)."""
+    from meetings.office_terms import committees_in_the_chair
 
-    return (
-        OfficeTerm.objects.current(today).filter(office=OfficeTerm.Office.CHAIR, person__user=user).values("committee")
-    )
+    return committees_in_the_chair(user, today)
 
 
 def agendas_to_agree(user, today):

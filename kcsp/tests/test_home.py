@@ -303,3 +303,23 @@ def test_agendas_to_prepare_keep_agreed_and_returned_until_published(client, peo
     assert rows[str(returned)][-1] == "Returned by the chair"
     assert rows[str(world["draft"])][-1] == "Draft"
     assert _count(_home(client, people[roles.OFFICER]), "agendas-to-prepare") == 3
+
+
+def test_vice_chair_agrees_while_no_chair_is_in_office(client, people, world, make_user):
+    """The vice-chair takes the chair's place while the committee has no chair in office (the demo's KCSP, as its
+    2022 papers: Mr Rivers, Vice-Chairman): their committee's drafts are theirs to agree; not while a chair is."""
+    from kcsp.tests.factories import PersonFactory
+    from meetings.models import OfficeTerm
+
+    vice = make_user(roles.CHAIR)
+    OfficeTerm.objects.create(
+        committee=world["committee"],
+        person=PersonFactory(user=vice, surname="Vice"),
+        office="vice_chair",
+        starts_on=datetime.date(2020, 1, 1),
+    )
+    assert _count(_home(client, vice), "agendas-to-agree") == 1  # only the one sent to the chair
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    OfficeTerm.objects.filter(committee=world["committee"], office="chair").update(ends_on=yesterday)
+    assert _count(_home(client, vice), "agendas-to-agree") == 2  # and the committee's draft
+    assert _count(_home(client, people[roles.CHAIR]), "agendas-to-agree") == 1  # the former chair: only the one sent
