@@ -66,6 +66,9 @@ def assert_alive(today: datetime.date) -> None:
     assert all(is_working_day(m.date) for m in kcsp)
     title = before.items.get(section="A", position=4).title  # the notes of the meeting before, with its date
     assert title.startswith("Notes of meeting held on") and str(before.date.year - (before.date.month < 6)) in title
+    dates = last.items.get(title="Dates of future meetings").description  # the demo's own meetings, as placed
+    assert f"{following.date:%-d %B %Y}, 10am" in dates and f"{upcoming[1].date:%-d %B %Y}, 10am" in dates
+    assert f"{last.date:%B}'s agenda" in sent.reason
     assert not Action.objects.filter(minute__meeting__committee__slug="kcsp", due_on__lt=today).exists()
     member = User.objects.get(email="member@kcsp.example")
     mine = Action.objects.visible_to(member).open().filter(owner__user=member, due_on__gt=today)
