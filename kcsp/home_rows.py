@@ -110,7 +110,7 @@ def _plan_item(item, today):
 
 def _bid(bid, today):
     return [
-        Cell(f"{bid}: {bid.title}", bid.get_absolute_url()),
+        Cell(str(bid).strip(), bid.get_absolute_url()),  # its reference and title, once
         Cell(bid.applicant_organisation.label),
         Cell(f"£{bid.amount_requested:,.2f}"),
         Cell(bid.get_pot_display() if bid.pot else ""),

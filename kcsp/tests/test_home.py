@@ -323,3 +323,10 @@ def test_vice_chair_agrees_while_no_chair_is_in_office(client, people, world, ma
     OfficeTerm.objects.filter(committee=world["committee"], office="chair").update(ends_on=yesterday)
     assert _count(_home(client, vice), "agendas-to-agree") == 2  # and the committee's draft
     assert _count(_home(client, people[roles.CHAIR]), "agendas-to-agree") == 1  # the former chair: only the one sent
+
+
+def test_a_bid_is_named_once(client, people, world):
+    client.force_login(people[roles.CHAIR])
+    bid = world["recommended_bid"]
+    rows = client.get("/home/bids-to-decide/").context["rows"]
+    assert [row[0].text for row in rows] == [f"{bid.reference} {bid.title}".strip()]
