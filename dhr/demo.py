@@ -121,7 +121,7 @@ def _load_case(row: dict, today: datetime.date, user: User) -> Case:
         Escalation.objects.create(
             case=case,
             action=action.first(),
-            escalated_on=datetime.date.fromisoformat(e["escalated_on"]),
+            escalated_on=_day(e, "escalated_on", today),
             escalated_to=e["escalated_to"],
             reason=e["reason"],
             outcome=e["outcome"],

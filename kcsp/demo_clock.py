@@ -80,12 +80,17 @@ class DemoClock:
 
     def meeting_at(self, text: str) -> datetime.datetime:
         """A meeting's start ('2022-07-14T10:00') moved by whole weeks, then off any bank holiday or weekend."""
+        start = datetime.datetime.fromisoformat(text)
+        return timezone.make_aware(datetime.datetime.combine(self.meeting_day(start.date()), start.time()))
+
+    def meeting_day(self, day: datetime.date) -> datetime.date:
+        """A meeting's day moved by whole weeks, then to the next working day (bank holidays excluded)."""
         from meetings.workingdays import is_working_day
 
-        start = datetime.datetime.fromisoformat(text) + self.shift
-        while not is_working_day(start.date()):
-            start += datetime.timedelta(days=1)
-        return timezone.make_aware(start)
+        moved = day + self.shift
+        while not is_working_day(moved):
+            moved += datetime.timedelta(days=1)
+        return moved
 
     def month(self, text: str) -> str:
         """A timescale month ('September 2022') moved by whole weeks; 'Ongoing' and blanks unchanged."""
@@ -96,10 +101,12 @@ class DemoClock:
         return f"{self.day(first + datetime.timedelta(days=14)):%B %Y}"
 
     def in_text(self, text: str) -> str:
-        """Dates written in a title ('Notes of meeting held on 24 March 2022') moved with the timeline."""
+        """Meeting dates written in an item's title or description ('Notes of meeting held on 24 March 2022',
+        'Dates of future meetings: 17 November 2022, 10am …') moved as the meetings are (`meeting_day`), so the
+        text names the demo's own dates."""
 
         def moved(match):
             day = datetime.datetime.strptime(match.group(0), "%d %B %Y").date()
-            return f"{self.day(day):%-d %B %Y}"
+            return f"{self.meeting_day(day):%-d %B %Y}"
 
         return DATE_IN_TEXT.sub(moved, text)

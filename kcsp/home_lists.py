@@ -68,8 +68,23 @@ def _meetings(user):
 
 
 def agendas_to_prepare(user, today):
-    """Draft agendas of meetings still to come, soonest first."""
-    return _meetings(user).filter(status="draft", starts_at__gte=timezone.now()).order_by("starts_at", "pk")
+    """Agendas of meetings still to come that are not yet published and not with the chair (that is
+    "agendas_with_chair"), soonest first: drafts (including those the chair returned) and agendas the chair agreed,
+    which still have to be published before their deadline. Each row carries `chair_step`, the latest of the
+    chair-agreement steps taken on it (meetings/chair_agreement.py: "send-to-chair", "return", "agree"), or None,
+    so its status shows "Returned by the chair" without a query per row."""
+    from meetings.chair_agreement import AGREE, RETURN, SEND
+    from meetings.models import Meeting, MeetingStatusChange
+
+    latest = MeetingStatusChange.objects.filter(meeting=OuterRef("pk"), action__in=(SEND, RETURN, AGREE)).order_by(
+        "-at", "-pk"
+    )
+    return (
+        _meetings(user)
+        .filter(status__in=(Meeting.Status.DRAFT, Meeting.Status.AGENDA_AGREED), starts_at__gte=timezone.now())
+        .annotate(chair_step=Subquery(latest.values("action")[:1]))
+        .order_by("starts_at", "pk")
+    )
 
 
 def agendas_with_chair(user, today):
@@ -77,12 +92,11 @@ def agendas_with_chair(user, today):
 
 
 def chaired_committee_ids(user, today):
-    """Committees whose chair (by office, today) is the person linked to `user` (a subquery, not a list)."""
-    from meetings.models import OfficeTerm
+    """Committees whose chair (by office, today) is the person linked to `user`: as chair, or as vice-chair while no
+    chair is in office (meetings/office_terms.committees_in_the_chair; a subquery, not a list)."""
+    from meetings.office_terms import committees_in_the_chair
 
-    return (
-        OfficeTerm.objects.current(today).filter(office=OfficeTerm.Office.CHAIR, person__user=user).values("committee")
-    )
+    return committees_in_the_chair(user, today)
 
 
 def agendas_to_agree(user, today):
@@ -291,7 +305,7 @@ LISTS = (
         "agendas-to-prepare",
         roles.OFFICER,
         "Agendas to prepare",
-        "No draft agendas of meetings to come.",
+        "Every agenda of a meeting to come is published or with the chair.",
         agendas_to_prepare,
         ("committee",),
     ),

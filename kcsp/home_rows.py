@@ -41,8 +41,18 @@ def deadline_cells(meeting, today: datetime.date) -> list[Cell]:
     return [Cell(_date(due)), state]
 
 
+def agenda_status(meeting) -> str:
+    """The agenda's status as the home lists show it: a draft the chair returned (its latest chair-agreement step,
+    annotated as `chair_step` by kcsp/home_lists.agendas_to_prepare, is a return) is "Returned by the chair"."""
+    from meetings.chair_agreement import RETURN
+
+    if meeting.status == meeting.Status.DRAFT and getattr(meeting, "chair_step", None) == RETURN:
+        return "Returned by the chair"
+    return meeting.get_status_display()
+
+
 def _agenda(meeting, today):
-    return [_meeting(meeting), *deadline_cells(meeting, today), Cell(meeting.get_status_display())]
+    return [_meeting(meeting), *deadline_cells(meeting, today), Cell(agenda_status(meeting))]
 
 
 def _agenda_to_agree(meeting, today):
@@ -100,7 +110,7 @@ def _plan_item(item, today):
 
 def _bid(bid, today):
     return [
-        Cell(f"{bid}: {bid.title}", bid.get_absolute_url()),
+        Cell(str(bid).strip(), bid.get_absolute_url()),  # its reference and title, once
         Cell(bid.applicant_organisation.label),
         Cell(f"£{bid.amount_requested:,.2f}"),
         Cell(bid.get_pot_display() if bid.pot else ""),

@@ -113,7 +113,7 @@ def _load_meeting(row, committees, people, chair_user, clock: DemoClock):
             kind=kind,
             purpose=purpose,
             restriction_reason=reason,
-            description=description,
+            description=clock.in_text(description),
         )
         items[item.code] = item
     for paper_row in row.get("papers", []):
@@ -238,12 +238,20 @@ def _upcoming_load(data, committee, last, clock: DemoClock, officer: User | None
         standard_items_copy(meeting=meeting, previous=previous)
         if status == Meeting.Status.WITH_CHAIR:
             _standing_items_copy(meeting, last)
-            meeting = agenda_send_to_chair(meeting=meeting, user=officer, note=SEND_NOTE)
+            meeting = agenda_send_to_chair(meeting=meeting, user=officer, note=send_note(last))
         made[key] = previous = meeting
     return made
 
 
-SEND_NOTE = "The standard items and the standing updates July's agenda carried; the papers follow from their leads."
+def send_note(last: Meeting) -> str:
+    """The officer's note sending the next agenda to the chair, naming the last meeting by its month as placed
+    (the papers' July meeting may land in another month)."""
+    return (
+        f"The standard items and the standing updates {last.date:%B}'s agenda carried; the papers follow from their "
+        "leads."
+    )
+
+
 UPCOMING = (
     ("november", "2022-11-17T10:00", Meeting.Status.WITH_CHAIR),
     ("march_next", "2023-03-16T10:00", Meeting.Status.DRAFT),

@@ -14,7 +14,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from kcsp.models import User
 
@@ -55,6 +55,19 @@ def signed_under(term: OfficeTerm) -> list[Meeting]:
     if saved.ends_on is not None:
         signed = signed.filter(minutes_approved_at_meeting__starts_at__date__lte=saved.ends_on)
     return list(signed.order_by("starts_at"))
+
+
+def committees_in_the_chair(user: User, on: datetime.date | None = None):
+    """Ids of the committees (a subquery, not a list) whose chair, by office on `on` (today by default), is the
+    person linked to `user`: their chair, or their vice-chair while the committee has no chair in office (DOMAIN.md
+    "Bodies": the vice-chair takes the chair in the chair's absence; the demo's KCSP, as in its 2022 papers, has a
+    Vice-Chairman and no Chairman in office)."""
+    current = OfficeTerm.objects.current(on)
+    chair_in_office = current.filter(committee_id=OuterRef("committee_id"), office=OfficeTerm.Office.CHAIR)
+    mine = current.filter(person__user=user)
+    return mine.filter(
+        Q(office=OfficeTerm.Office.CHAIR) | Q(office=OfficeTerm.Office.VICE_CHAIR) & ~Exists(chair_in_office)
+    ).values("committee")
 
 
 def _check(term: OfficeTerm) -> None:

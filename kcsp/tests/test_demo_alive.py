@@ -18,6 +18,7 @@ from agreement.models import Agreement, PlanVersion, ProgressUpdate
 from grants.models import Bid, GrantYear
 from kcsp.demo import demo_old_rows_note, demo_partnership_load
 from kcsp.demo_clock import DemoClock, financial_quarter, financial_year
+from kcsp.home_lists import agendas_to_agree
 from kcsp.models import DemoRecord, Organisation, Person, User
 from meetings import access
 from meetings.chair_agreement import agreement_request
@@ -54,6 +55,9 @@ def assert_alive(today: datetime.date) -> None:
     assert asked and sent.reason in asked[-1].body, "the chair is e-mailed the agenda with the officer's note"
     assert is_working_day(following.date) and 7 <= (following.date - today).days <= 21
     assert upcoming.filter(status=Meeting.Status.DRAFT).exists(), "the officer has an agenda to prepare"
+    chair = User.objects.get(email="chair@kcsp.example")  # Mr Rivers, Vice-Chairman, with no Chairman in office
+    draft = upcoming.filter(status=Meeting.Status.DRAFT).first()
+    assert agendas_to_agree(chair, today).filter(pk=draft.pk).exists(), "the chair sees the draft they will agree"
     held = kcsp.filter(starts_at__date__lt=today).order_by("-starts_at")
     last, before = held[0], held[1]
     assert last.status == Meeting.Status.HELD and not last.minutes.exists(), "the officer has minutes to write"
@@ -62,6 +66,9 @@ def assert_alive(today: datetime.date) -> None:
     assert all(is_working_day(m.date) for m in kcsp)
     title = before.items.get(section="A", position=4).title  # the notes of the meeting before, with its date
     assert title.startswith("Notes of meeting held on") and str(before.date.year - (before.date.month < 6)) in title
+    dates = last.items.get(title="Dates of future meetings").description  # the demo's own meetings, as placed
+    assert f"{following.date:%-d %B %Y}, 10am" in dates and f"{upcoming[1].date:%-d %B %Y}, 10am" in dates
+    assert f"{last.date:%B}'s agenda" in sent.reason
     assert not Action.objects.filter(minute__meeting__committee__slug="kcsp", due_on__lt=today).exists()
     member = User.objects.get(email="member@kcsp.example")
     mine = Action.objects.visible_to(member).open().filter(owner__user=member, due_on__gt=today)

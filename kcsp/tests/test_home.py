@@ -276,3 +276,57 @@ def test_filter_junk_is_named_never_a_500(client, people, world, value):
         answer = client.get(f"/home/{key}/", {field: value})
         assert answer.status_code == 200
         assert "from the list" in answer.content.decode() or value == "\x00"  # a control character is dropped
+
+
+def test_agendas_to_prepare_keep_agreed_and_returned_until_published(client, people, world):
+    """An agenda the chair agreed still has to be published before its deadline, so it stays on the officer's list;
+    a draft the chair returned says so; one with the chair is on the other list, a published one on none."""
+    from meetings.chair_agreement import RETURN, SEND
+    from meetings.models import MeetingStatusChange
+    from meetings.tests.factories import MeetingFactory
+
+    now = timezone.now()
+    agreed = MeetingFactory(
+        committee=world["committee"],
+        status="agenda_agreed",
+        agenda_agreed_at=now,
+        starts_at=now + datetime.timedelta(9),
+    )
+    returned = MeetingFactory(committee=world["committee"], starts_at=now + datetime.timedelta(days=12))
+    for action, to in ((SEND, "with_chair"), (RETURN, "draft")):
+        MeetingStatusChange.objects.create(meeting=returned, action=action, from_status="draft", to_status=to)
+    client.force_login(people[roles.OFFICER])
+    answer = client.get("/home/agendas-to-prepare/")
+    rows = {row[0].text: [cell.text for cell in row] for row in answer.context["rows"]}
+    assert set(rows) == {str(agreed), str(returned), str(world["draft"])}
+    assert rows[str(agreed)][-1] == "Agenda agreed by the chair"
+    assert rows[str(returned)][-1] == "Returned by the chair"
+    assert rows[str(world["draft"])][-1] == "Draft"
+    assert _count(_home(client, people[roles.OFFICER]), "agendas-to-prepare") == 3
+
+
+def test_vice_chair_agrees_while_no_chair_is_in_office(client, people, world, make_user):
+    """The vice-chair takes the chair's place while the committee has no chair in office (the demo's KCSP, as its
+    2022 papers: Mr Rivers, Vice-Chairman): their committee's drafts are theirs to agree; not while a chair is."""
+    from kcsp.tests.factories import PersonFactory
+    from meetings.models import OfficeTerm
+
+    vice = make_user(roles.CHAIR)
+    OfficeTerm.objects.create(
+        committee=world["committee"],
+        person=PersonFactory(user=vice, surname="Vice"),
+        office="vice_chair",
+        starts_on=datetime.date(2020, 1, 1),
+    )
+    assert _count(_home(client, vice), "agendas-to-agree") == 1  # only the one sent to the chair
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    OfficeTerm.objects.filter(committee=world["committee"], office="chair").update(ends_on=yesterday)
+    assert _count(_home(client, vice), "agendas-to-agree") == 2  # and the committee's draft
+    assert _count(_home(client, people[roles.CHAIR]), "agendas-to-agree") == 1  # the former chair: only the one sent
+
+
+def test_a_bid_is_named_once(client, people, world):
+    client.force_login(people[roles.CHAIR])
+    bid = world["recommended_bid"]
+    rows = client.get("/home/bids-to-decide/").context["rows"]
+    assert [row[0].text for row in rows] == [f"{bid.reference} {bid.title}".strip()]

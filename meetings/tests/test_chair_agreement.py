@@ -270,6 +270,9 @@ def test_the_chair_returns_with_comments_the_officer_sees_them_until_resent(worl
     officer_client = signed_in(officer)
     page = officer_client.get(meeting.get_absolute_url()).content.decode()
     assert 'data-testid="chair-comments"' in page and "Move B2 first" in page
+    assert ".m.." not in page and "send it to the chair again" in page  # "4.41 p.m." ends its own sentence
+    chair_page = chair_client.get(meeting.get_absolute_url()).content.decode()
+    assert "Move B2 first" in chair_page and "send it to the chair again" not in chair_page  # the officer's step
     officer_client.post(f"/meetings/{meeting.pk}/send-to-chair/", {"note": ""})
     page = officer_client.get(meeting.get_absolute_url()).content.decode()
     assert 'data-testid="chair-comments"' not in page

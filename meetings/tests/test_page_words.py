@@ -40,6 +40,19 @@ def test_the_status_names_who_agreed_the_agenda_once(make_user):
     assert "the chair" not in status and status.count("greed") == 1
 
 
+def test_an_account_named_after_its_person_is_not_named_twice(make_user):
+    """The demo chair's account is "Demo chair (Mr Rivers)": the status reads "Agenda agreed by Mr Rivers on …",
+    not "Mr Rivers (Demo chair (Mr Rivers))"."""
+    chair = make_user(roles.CHAIR, full_name="Demo chair (Mr Rivers)")
+    PersonFactory(title="Mr", initials="", surname="Rivers", user=chair)
+    meeting = MeetingFactory(starts_at=at(30))
+    AgendaItemFactory(meeting=meeting)
+    services.agenda_agree(meeting=meeting, chair=chair)
+    body = client_for(make_user(roles.OFFICER)).get(meeting.get_absolute_url()).content.decode()
+    status = body[body.index('data-testid="meeting-status"') :].split("</dd>")[0]
+    assert "Agenda agreed by Mr Rivers on " in status and status.count("Rivers") == 1
+
+
 def test_the_cancel_page_reads_as_a_sentence_with_the_sites_time_format(make_user):
     meeting = MeetingFactory(starts_at=at(30), venue_kind="tbc", committee=CommitteeFactory(usual_length=120))
     body = client_for(make_user(roles.OFFICER)).get(f"/meetings/{meeting.pk}/cancel/").content.decode()
