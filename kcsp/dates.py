@@ -19,6 +19,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 
 PARTS = ("day", "month", "year")
 DIGITS = re.compile(r"[0-9]+")
@@ -157,10 +158,18 @@ class GovDateField(forms.MultiValueField):
         return None
 
 
+def _example_hint() -> str:
+    """GOV.UK's hint for a date, in this year (the year the form is shown in): "For example, 14 7 2026"."""
+    return f"For example, 14 7 {timezone.localdate().year}"
+
+
+example_hint = lazy(_example_hint, str)
+
+
 def date_field(
     label: str,
     required: bool = True,
-    help_text: str = "For example, 14 7 2022",
+    help_text: str | None = None,
     **rules,
 ) -> GovDateField:
     """A GovDateField with the project's wording: "Enter the <label>" when nothing is typed.
@@ -169,7 +178,7 @@ def date_field(
     return GovDateField(
         label=label,
         required=required,
-        help_text=help_text,
+        help_text=help_text if help_text is not None else example_hint(),
         error_messages={"required": f"Enter the {label[0].lower()}{label[1:]}"},
         **rules,
     )

@@ -118,3 +118,12 @@ def test_radios_never_offer_dashes_and_time_inputs_are_styled():
     assert "---------" not in page
     time = page[page.index('id="id_time"') - 200 : page.index('id="id_time"')]
     assert 'class="govuk-input govuk-input--width-5"' in time
+
+
+def test_the_hint_gives_an_example_in_this_year():
+    from django.utils import timezone
+
+    from kcsp.dates import date_field
+
+    assert str(date_field("Date of the meeting").help_text) == f"For example, 14 7 {timezone.localdate().year}"
+    assert date_field("Date of death", help_text="For example, 3 2 2024").help_text == "For example, 3 2 2024"
