@@ -72,7 +72,8 @@ def test_meeting_pages_have_no_wcag_violations(page, live_server):
     from meetings.models import Meeting
 
     demo_partnership_load()
-    march, july = Meeting.objects.order_by("starts_at")
+    march = Meeting.objects.get(starts_at__date="2022-03-24")  # the papers' own two meetings
+    july = Meeting.objects.get(starts_at__date="2022-07-14")
     public = ["/meetings/", f"/meetings/{july.pk}/", f"/meetings/{march.pk}/minutes/"]
     for path in public:
         page.goto(f"{live_server.url}{path}")

@@ -9,7 +9,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_edits_updates_and_sees_the_exception(page, live_server):
+    from agreement.models import ActionPlan
+    from agreement.services import version_new_draft
+
     demo_partnership_load()
+    version_new_draft(plan=ActionPlan.objects.get(agreement__year=2022))  # the demo's plan is published: a new draft
     base = live_server.url
     page.goto(f"{base}/account/sign-in/")
     page.get_by_label("E-mail address").fill("officer@kcsp.example")

@@ -78,7 +78,9 @@ def test_officer_builds_chair_agrees_officer_publishes_public_reads(page, live_s
     page.get_by_role("button", name="Save paper").click()
     page.get_by_role("link", name="Add a section").click()
     page.get_by_label("Heading").fill("Background")
-    page.get_by_label("Body").fill("The Crime and Disorder Act 1998.\n\nA formal review took place in 2006.")
+    page.get_by_label("Text", exact=True).fill(
+        "The Crime and Disorder Act 1998.\n\nA formal review took place in 2006."
+    )
     page.get_by_role("button", name="Save section").click()
     assert "1.2" in page.locator("main").inner_text()
     page.goto(meeting_url)
