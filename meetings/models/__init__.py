@@ -8,11 +8,13 @@ from .meetings import AgendaItem, Meeting, MeetingStatusChange
 from .minutes import Action, Minute, MinuteAmendment
 from .packs import Pack, PackContent, PackRead, PackWithdrawal
 from .papers import Appendix, Paper, PaperSection
+from .reader import Annotation
 from .record import Erratum, SignedMinutes
 
 __all__ = [
     "Action",
     "AgendaItem",
+    "Annotation",
     "Appendix",
     "Attendance",
     "Committee",

@@ -60,6 +60,18 @@ class Pack(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawn_reason = models.TextField(blank=True)
+    page_labels = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='The pack\'s own page number of each page of the file, in order ("1", "2" … "23a"): the numbers '
+        "printed at the foot and written into the PDF's /PageLabels. Empty for packs built before issue 17.",
+    )
+    page_plan = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Where each part of the pack sat when it was first built after publication, so that a rebuild "
+        "keeps every page where it was (meetings/packbuild/pages.py).",
+    )
 
     class Meta:
         ordering = ["meeting", "kind"]
@@ -124,6 +136,10 @@ class PackContent(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.SET_NULL, null=True, related_name="+")
     appendix = models.ForeignKey(Appendix, on_delete=models.SET_NULL, null=True, related_name="+")
     minute = models.ForeignKey(Minute, on_delete=models.SET_NULL, null=True, related_name="+")
+    first_page = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The first page of the file (1-based, as stored) holding it; None: none."
+    )
+    last_page = models.PositiveIntegerField(null=True, blank=True, help_text="Its last page of the file (1-based).")
 
     class Meta:
         ordering = ["pack", "pk"]
@@ -158,6 +174,9 @@ class PackRead(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pack_reads")
     pack = models.ForeignKey(Pack, on_delete=models.CASCADE, related_name="reads")
     read_at = models.DateTimeField(default=timezone.now)
+    last_page = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The page of the file (1-based) the reader last showed them: where to resume."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "pack"], name="one_pack_read_per_user")]
