@@ -1,6 +1,8 @@
 """A published pack's page numbers never change (issue 17): real packs built, read back with pypdf and pikepdf."""
 
 import functools
+import io
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -9,6 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from meetings.models import AgendaItem, Meeting, Pack, PackContent, Paper
+from meetings.packbuild.assemble import watermark_copy
 from meetings.packbuild.pages import page_layout
 from meetings.packbuild.service import pack_build
 from meetings.packbuild.stamp import BLANK_TEXT
@@ -78,6 +81,7 @@ def test_a_published_pack_labels_every_page_and_tells_every_viewer(meeting):
     assert all(text.endswith(f"Page {label}") for label, text in zip(pack.page_labels, texts, strict=True))
     with pikepdf.open(pack.file.path) as pdf:
         assert [page.label for page in pdf.pages] == pack.page_labels
+    assert PdfReader(pack.file.path).page_labels == pack.page_labels, "a second reader agrees"
     assert [part["key"] for part in pack.page_plan["parts"]][0] == "front"
     assert pack.page_plan["published_at"] == meeting.published_at.isoformat()
     assert "Annual report" in texts[2] and "B2-PAGE-1" in texts[4] and "B3-PAGE-1" in texts[6]
@@ -140,6 +144,9 @@ def test_a_restricted_late_paper_goes_at_the_end_after_a_divider(meeting):
     item_row = pack.contents.get(what=PackContent.What.ITEM)
     assert (item_row.first_page, item_row.last_page) == (3, 7)
     assert (pack.contents.get(paper=late).first_page, pack.contents.get(paper=late).last_page) == (7, 7)
+    copy = watermark_copy(Path(pack.file.path).read_bytes(), "downloaded by Dr K Okafor")
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        assert [page.label for page in pdf.pages] == pack.page_labels, "a reader's watermarked copy keeps them"
 
 
 def test_a_removed_paper_leaves_its_numbers_unused_and_the_front_sheet_says_so(meeting):
