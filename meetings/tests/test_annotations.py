@@ -140,9 +140,7 @@ def test_after_a_rebuild_that_moves_the_paper_the_note_is_on_the_same_page_of_th
     note = write(world, world["public"], 5).json()["note"]
     item, written = world["public_item"], world["written_paper"]
     # Another paper grew by a page and the pack was rebuilt: everything after it moved on one page.
-    pack_record(
-        world["public"], [(item, 2, 8), (world["other"], 2, 4), (written, 5, 7), (world["appendix"], 7, 7)], 8
-    )
+    pack_record(world["public"], [(item, 2, 8), (world["other"], 2, 4), (written, 5, 7), (world["appendix"], 7, 7)], 8)
     [shown] = world["clients"]["member"].get(notes_url(world["public"])).json()["notes"]
     assert (shown["id"], shown["page"], shown["page_label"], shown["changed"]) == (note["id"], 6, "6", False)
 
