@@ -202,6 +202,7 @@ ROUTES = {
     # The waiting lists behind the home page's counts: each role its own, DHR ones through the DHR gate.
     **{waiting.url_name: dhr_route() if waiting.dhr else Route(frozenset({waiting.role})) for waiting in HOME_LISTS},
     "accessibility": Route(EVERYONE),
+    "reader_service_worker": Route(EVERYONE),  # the offline reader's script: no data in it
     "login": Route(EVERYONE, ok=frozenset({200, 302})),  # signed-in users are sent home
     "logout": Route(EVERYONE, method="post", ok=frozenset({302})),
     "password_change": Route(SIGNED_IN),
