@@ -85,6 +85,11 @@ class PackReaderView(TemplateView):
             pages_url=_url("meetings:pack_pages", pack.meeting_id, pack.kind),
             position_url=_url("meetings:pack_position_api", pack.pk) if user.is_authenticated else "",
             notes_url=_url("meetings:pack_notes_api", pack.pk) if user.is_authenticated else "",
+            note_url=_url("meetings:note_api", 0) if user.is_authenticated else "",  # reader-notes.js puts the id
+            my_notes_url=_url("meetings:my_notes") if user.is_authenticated else "",
+            # Only packs anyone may read are offered for offline reading (the worker checks X-Pack-Public too).
+            offline=not pack.is_restricted,
+            service_worker_url=_url("reader_service_worker"),
             labels=pack.page_labels or [],
             resume_page=resume,
             resume_label=page_label(pack, resume),

@@ -21,6 +21,8 @@ function h (tag, attributes = {}, ...children) {
 }
 
 function csrfToken () {
+  const given = document.getElementById('kcsp-reader')?.dataset.csrf
+  if (given) return given
   const field = document.querySelector('[name=csrfmiddlewaretoken]')
   if (field) return field.value
   const cookie = document.cookie.split('; ').find(part => part.startsWith('csrftoken='))
@@ -107,7 +109,7 @@ function panelDraw () {
   const root = panel()
   if (!root) return
   root.replaceChildren(
-    h('h2', { class: 'govuk-heading-m', id: 'kcsp-notes-heading', text: 'Your notes' }),
+    h('h2', { class: 'govuk-heading-s', id: 'kcsp-notes-heading', text: 'Your notes' }),
     h('p', { class: 'govuk-hint', text: 'Only you can see your notes.' }),
     h('div', { id: 'kcsp-notes-form-slot' }),
     h('p', { class: 'govuk-body-s', id: 'kcsp-notes-status', role: 'status', 'aria-live': 'polite' }),
@@ -189,6 +191,7 @@ function problemShow (message) {
 
 function addOpen () {
   const chosen = selectionRead(window.getSelection()) || state.selection
+  state.selection = null
   if (!chosen) return problemShow('Select some text on a page first, then choose “Highlight and add a note”')
   if (chosen.error) return problemShow(chosen.error)
   formOpen({
@@ -216,8 +219,9 @@ function editOpen (note) {
     submit: 'Save note',
     save: text => send(noteUrl(note.id), { note: text }),
     done: body => {
-      const changed = (body && body.note) || { ...note }
-      state.notes = state.notes.map(each => (each.id === note.id ? { ...each, ...changed } : each))
+      // The answer places the note in whichever pack holds its paper: keep this pack's page, take the rest.
+      const { note: text, changed, updated_at: updatedAt } = (body && body.note) || note
+      state.notes = state.notes.map(each => (each.id === note.id ? { ...each, note: text, changed, updated_at: updatedAt } : each))
       listDraw()
       status('Note saved.')
       document.getElementById(`kcsp-note-${note.id}`)?.querySelector('button')?.focus()
@@ -260,7 +264,7 @@ function pageRedraw (page) {
   if (!page) return
   const pageDiv = document.querySelector(`.page[data-page-number="${page}"]`)
   const textLayer = pageDiv?.querySelector('.textLayer')
-  if (!textLayer || !textLayer.querySelector('span')) return
+  if (!textLayer || !textLayer.textContent.trim()) return
   const notes = state.notes.filter(note => note.page === page)
   const missing = highlightsDraw(pageDiv, textLayer, notes)
   let changed = false
