@@ -84,7 +84,7 @@ export function highlightsDraw (pageDiv, textLayer, notes) {
   const layer = overlay(pageDiv)
   layer.replaceChildren()
   const missing = []
-  const box = pageDiv.getBoundingClientRect()
+  const box = layer.getBoundingClientRect() // the page's inside: PDF.js gives the page a border
   if (!box.width || !box.height) return missing
   for (const note of notes) {
     const range = quoteRange(textLayer, note)

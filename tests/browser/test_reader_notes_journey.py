@@ -126,6 +126,12 @@ def rebuild(meeting):
     assert meeting.packs.get(kind="public").status == "ready"
 
 
+def item_jump(page):
+    """Jump to B2 from the agenda beside the pages, and wait for its sentence to be drawn."""
+    page.get_by_role("link", name="B2 Knife crime").click()
+    page.locator(".textLayer").get_by_text(SENTENCE).wait_for()
+
+
 def note_item(page):
     return page.locator("#kcsp-notes-list .kcsp-note")
 
@@ -142,20 +148,12 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
     reader_open(page, url)
 
     # Jump to the item from the agenda in the side panel.
-    if page.get_by_role("link", name="B2 Knife crime").count():  # TEMP until h17-pages lands
-        page.get_by_role("link", name="B2 Knife crime").click()
-    else:
-        page.get_by_label("Page", exact=True).fill("5")
-        page.get_by_role("button", name="Go to page").click()
-    page.locator('.page[data-page-number="5"] .textLayer').get_by_text(SENTENCE).wait_for()
-    page.screenshot(path="/tmp/annotate-reader.png")
+    item_jump(page)
     annotated_page = text_select(page, SENTENCE)
     assert annotated_page
     page.get_by_role("button", name="Highlight and add a note").click()
     page.get_by_role("textbox", name="Your note").fill("Ask which districts drove the fall.")
     page.get_by_role("button", name="Save note").click()
-    page.wait_for_timeout(1000)
-    print("PANEL", page.locator("#reader-notes-panel").inner_text())  # TEMP
     note_item(page).first.wait_for()
     assert "Ask which districts drove the fall." in note_item(page).first.inner_text()
     page.locator(".kcsp-note-mark").first.wait_for()
@@ -171,9 +169,8 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
     reader_open(page, url)
     note_item(page).first.wait_for()
     assert SENTENCE in note_item(page).first.inner_text()
-    resume = page.get_by_role("button", name="Resume")
-    if resume.count():
-        resume.first.click()
+    resume = page.get_by_role("button", name=f"Resume at page {annotated_page}")
+    resume.click()
     page.locator(f'.page[data-page-number="{annotated_page}"] .kcsp-note-mark').first.wait_for()
     assert highlight_covers(page, SENTENCE)
 
@@ -183,8 +180,7 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
     other.save()
     rebuild(meeting)
     reader_open(page, url)
-    note_item(page).first.wait_for()
-    page.locator(".kcsp-note-mark").first.scroll_into_view_if_needed()
+    item_jump(page)
     page.locator(".kcsp-note-mark").first.wait_for()
     assert highlight_covers(page, SENTENCE)
     text = note_item(page).first.inner_text()
@@ -202,9 +198,9 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
 
     # Printing pages "2-3": the PDF read back holds exactly those pack pages.
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/packs/public/pages/")
-    page.get_by_label("Pages").fill("2-3")
+    page.get_by_role("textbox", name="Pages").fill("2-3")
     with page.expect_request(lambda request: "pages=" in request.url) as sent:
-        page.get_by_role("button", name="Print").or_(page.get_by_role("button", name="Download")).first.click()
+        page.get_by_role("button", name="Get these pages (PDF)").click()
     response = page.request.get(sent.value.url)
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     pages = PdfReader(io.BytesIO(response.body())).pages
