@@ -64,7 +64,7 @@ async function save (url) {
   return { url, saved: true, status: 200 }
 }
 
-// The saved copy, brought up to date when the network answers. Resolves to the response to use (or null).
+// The saved copy, brought up to date when the network answers: [response to use, whether the network answered].
 async function revalidated (url, saved) {
   const cache = await caches.open(CACHE)
   const headers = {}
@@ -74,24 +74,26 @@ async function revalidated (url, saved) {
   try {
     response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', headers })
   } catch (error) {
-    return saved // offline: the saved copy
+    return [saved, false] // offline: the saved copy
   }
-  if (response.status === 304) return saved
+  if (response.status === 304) return [saved, true]
   if (GONE.has(response.status)) {
     await packDrop(url)
-    return response
+    return [response, true]
   }
-  if (storable(response, url)) {
-    await cache.put(url, response.clone())
-    return response
-  }
-  return response // an error page, a sign-in page: shown as it is, the saved copy kept
+  if (storable(response, url)) await cache.put(url, response.clone())
+  return [response, true] // a new copy; or an error or sign-in page, shown as it is, the saved copy kept
 }
 
-function revalidate (url, saved) {
+// PDF.js asks for many ranges of the file in a row: one answer from the network serves them for a few seconds.
+// Pages are always asked again, and an offline answer is never reused, so coming back online is seen at once.
+async function revalidate (request, url, saved) {
   const last = recent.get(url)
-  if (last && Date.now() - last.at < REVALIDATE_MS) return last.promise
-  const promise = revalidated(url, saved)
+  if (request.mode !== 'navigate' && last && Date.now() - last.at < REVALIDATE_MS) return last.promise
+  const promise = revalidated(url, saved).then(([response, online]) => {
+    if (!online && recent.get(url)?.promise === promise) recent.delete(url)
+    return response
+  })
   recent.set(url, { at: Date.now(), promise })
   setTimeout(() => recent.get(url)?.promise === promise && recent.delete(url), REVALIDATE_MS)
   return promise
@@ -124,7 +126,7 @@ async function answer (request) {
   const url = plainUrl(request.url)
   const saved = await (await caches.open(CACHE)).match(url)
   if (!saved) return fetch(request)
-  const response = await revalidate(url, saved)
+  const response = await revalidate(request, url, saved)
   if (!response.ok) return response.clone()
   const range = request.headers.get('Range')
   return range ? partial(response, range) : response.clone()

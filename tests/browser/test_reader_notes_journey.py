@@ -255,7 +255,15 @@ def test_public_packs_are_read_offline_and_dropped_when_withdrawn_and_restricted
 
     context.set_offline(True)
     reader_open(page, public)
-    assert "Knife crime" in page.locator(".textLayer").first.inner_text() or page.locator(".page").count() > 1
+    item_jump(page)  # the pages PDF.js asks for by range, answered from the saved file
+    pdf = public.replace("read/", "reader.pdf")
+    first = page.evaluate(
+        "url => fetch(url, {headers: {Range: 'bytes=0-99'}}).then(async r => [r.status, (await r.arrayBuffer()).byteLength])", pdf
+    )
+    assert first == [206, 100]
+    probe = f"{pdf}?not-saved"  # through the worker, not in its cache
+    assert page.evaluate("url => fetch(url).then(() => 'network', () => 'offline')", probe) == "offline"
+    assert page.get_by_text("Your notes are not available while you are offline.").count() == 1
     context.set_offline(False)
 
     # Restricted: no offer to save, and the worker refuses even when asked directly.
