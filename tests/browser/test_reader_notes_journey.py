@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from conftest import PASSWORD
 from kcsp import roles
 from meetings import services
-from meetings.models import AgendaItem, Pack, Paper, PaperSection
+from meetings.models import AgendaItem, Annotation, Pack, Paper, PaperSection
 from meetings.packbuild.requests import packs_request
 from meetings.packbuild.withdraw import pack_withdraw, packs_withdrawals_release
 from meetings.tests.factories import CommitteeFactory, MeetingFactory, MembershipFactory
@@ -207,6 +207,18 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
     feet = [pdf_page.extract_text() for pdf_page in pages]
     assert len(pages) == 2
     assert "Page 2" in feet[0] and "Page 3" in feet[1]
+
+    # Changing and deleting the note from the side panel (deleting asks first).
+    reader_open(page, url)
+    note_item(page).first.get_by_role("button", name="Edit").click()
+    page.get_by_role("textbox", name="Your note").fill("Ask for the figures by district.")
+    page.get_by_role("button", name="Save note").click()
+    page.get_by_text("Ask for the figures by district.").wait_for()
+    note_item(page).first.get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Yes, delete this note").click()
+    page.get_by_text("Note deleted.").wait_for()
+    assert note_item(page).count() == 0
+    assert not Annotation.objects.exists()
     tablet.close()
 
 
@@ -258,7 +270,9 @@ def test_public_packs_are_read_offline_and_dropped_when_withdrawn_and_restricted
     item_jump(page)  # the pages PDF.js asks for by range, answered from the saved file
     pdf = public.replace("read/", "reader.pdf")
     first = page.evaluate(
-        "url => fetch(url, {headers: {Range: 'bytes=0-99'}}).then(async r => [r.status, (await r.arrayBuffer()).byteLength])", pdf
+        "async url => { const r = await fetch(url, {headers: {Range: 'bytes=0-99'}});"
+        " return [r.status, (await r.arrayBuffer()).byteLength] }",
+        pdf,
     )
     assert first == [206, 100]
     probe = f"{pdf}?not-saved"  # through the worker, not in its cache
