@@ -135,7 +135,7 @@ function errorSummary (messages, fieldId) {
 function formOpen ({ title, quote, text = '', submit, save, done }) {
   const slot = document.getElementById('kcsp-notes-form-slot')
   const fieldId = 'kcsp-note-text'
-  const textarea = h('textarea', { class: 'govuk-textarea', id: fieldId, name: 'note', rows: '4', maxlength: '5000', 'aria-describedby': `${fieldId}-hint` })
+  const textarea = h('textarea', { class: 'govuk-textarea', id: fieldId, name: 'note', rows: '4', 'aria-describedby': `${fieldId}-hint` })
   textarea.value = text
   const group = h('div', { class: 'govuk-form-group' },
     h('label', { class: 'govuk-label govuk-label--s', for: fieldId, text: 'Your note' }),

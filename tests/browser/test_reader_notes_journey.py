@@ -9,10 +9,13 @@ from pypdf import PdfReader
 from conftest import PASSWORD
 from kcsp import roles
 from meetings import services
+from meetings.annotations import annotation_create
 from meetings.models import AgendaItem, Annotation, Pack, Paper, PaperSection
 from meetings.packbuild.requests import packs_request
 from meetings.packbuild.withdraw import pack_withdraw, packs_withdrawals_release
 from meetings.tests.factories import CommitteeFactory, MeetingFactory, MembershipFactory
+
+from .test_accessibility import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -56,6 +59,13 @@ def world(make_user, settings, tmp_path):
     services.meeting_publish(meeting=meeting)  # packs built at once (Celery eager, on commit)
     assert set(meeting.packs.values_list("kind", "status")) >= {("public", "ready"), ("restricted", "ready")}
     return {"meeting": meeting, "papers": papers, "member": member}
+
+
+def csp_watch(page) -> list[str]:
+    """Every Content-Security-Policy refusal the page reports: the reader and its notes need none."""
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else 0)
+    return refused
 
 
 def sign_in(page, base_url, email):
@@ -144,6 +154,7 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
     laptop = browser.new_context()
     page = laptop.new_page()
     page.set_default_timeout(15000)
+    refused = csp_watch(page)
     sign_in(page, live_server.url, "member@journey.example")
     reader_open(page, url)
 
@@ -165,6 +176,7 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
     tablet = browser.new_context()
     page = tablet.new_page()
     page.set_default_timeout(15000)
+    refused = csp_watch(page)
     sign_in(page, live_server.url, "member@journey.example")
     reader_open(page, url)
     note_item(page).first.wait_for()
@@ -219,6 +231,7 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
     page.get_by_text("Note deleted.").wait_for()
     assert note_item(page).count() == 0
     assert not Annotation.objects.exists()
+    assert refused == [], refused
     tablet.close()
 
 
@@ -257,6 +270,7 @@ def test_public_packs_are_read_offline_and_dropped_when_withdrawn_and_restricted
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(15000)
+    refused = csp_watch(page)
     sign_in(page, live_server.url, "member@journey.example")
     public = reader_url(live_server.url, meeting)
     reader_open(page, public)
@@ -293,4 +307,28 @@ def test_public_packs_are_read_offline_and_dropped_when_withdrawn_and_restricted
     page.goto(public)
     page.wait_for_timeout(500)
     assert not [url for url in saved_urls(page) if "/packs/public/" in url]
+    assert refused == [], refused
+    context.close()
+
+
+def test_the_notes_panel_and_its_form_pass_axe(browser, live_server, world):
+    """axe-core is injected inline, so this context alone bypasses the policy (the journeys above keep it)."""
+    pack = world["meeting"].packs.get(kind="public")
+    text = "Knife crime in the county"
+    annotation_create(user=world["member"], pack=pack, page=5, quote=text, prefix="1.2", suffix=" fell", note="Why?")
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    sign_in(page, live_server.url, "member@journey.example")
+    reader_open(page, reader_url(live_server.url, world["meeting"]))
+    note_item(page).first.wait_for()
+    page.get_by_role("button", name="Highlight and add a note").click()  # nothing selected: the error pattern
+    page.locator("#kcsp-notes-form-slot .govuk-error-summary").wait_for()
+    item_jump(page)
+    text_select(page, SENTENCE)
+    page.get_by_role("button", name="Highlight and add a note").click()
+    page.get_by_role("textbox", name="Your note").fill("x" * 5001)
+    page.get_by_role("button", name="Save note").click()
+    page.locator(".govuk-error-message").wait_for()
+    assert violations(page) == []
     context.close()
