@@ -6,8 +6,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from conftest import PASSWORD
 from kcsp import roles
+from kcsp.demo import DEMO_PASSWORD
 from meetings import services
 from meetings.annotations import annotation_create
 from meetings.models import AgendaItem, Annotation, Pack, Paper, PaperSection
@@ -15,7 +15,7 @@ from meetings.packbuild.requests import packs_request
 from meetings.packbuild.withdraw import pack_withdraw, packs_withdrawals_release
 from meetings.tests.factories import CommitteeFactory, MeetingFactory, MembershipFactory
 
-from .test_accessibility import violations
+from .test_accessibility import sign_in, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -54,6 +54,8 @@ def world(make_user, settings, tmp_path):
         PaperSection.objects.create(paper=paper, position=1, heading="Background", body=body)
         papers[title] = paper
     member = make_user(roles.MEMBER, email="member@journey.example")
+    member.set_password(DEMO_PASSWORD)  # signs in as the demo's people do (test_accessibility.sign_in)
+    member.save()
     MembershipFactory(committee=committee, person__user=member)
     services.agenda_agree(meeting=meeting, chair=make_user(roles.CHAIR))
     services.meeting_publish(meeting=meeting)  # packs built at once (Celery eager, on commit)
@@ -68,12 +70,14 @@ def csp_watch(page) -> list[str]:
     return refused
 
 
-def sign_in(page, base_url, email):
-    page.goto(f"{base_url}/account/sign-in/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base_url}/")
+def device(browser, base_url):
+    """A new browser context (another "device") with the member signed in: (context, page, CSP refusals)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    refused = csp_watch(page)
+    sign_in(page, base_url, "member@journey.example")
+    return context, page, refused
 
 
 def reader_url(base_url, meeting, kind="public"):
@@ -151,11 +155,7 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
 ):
     meeting, papers = world["meeting"], world["papers"]
     url = reader_url(live_server.url, meeting)
-    laptop = browser.new_context()
-    page = laptop.new_page()
-    page.set_default_timeout(15000)
-    refused = csp_watch(page)
-    sign_in(page, live_server.url, "member@journey.example")
+    laptop, page, refused = device(browser, live_server.url)
     reader_open(page, url)
 
     # Jump to the item from the agenda in the side panel.
@@ -170,14 +170,11 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
     page.locator(".kcsp-note-mark").first.wait_for()
     assert highlight_covers(page, SENTENCE)
     page.wait_for_timeout(1500)  # the reader records its position after a moment on the page
+    assert refused == [], refused
     laptop.close()
 
     # Another device: the note and the position are there.
-    tablet = browser.new_context()
-    page = tablet.new_page()
-    page.set_default_timeout(15000)
-    refused = csp_watch(page)
-    sign_in(page, live_server.url, "member@journey.example")
+    tablet, page, refused = device(browser, live_server.url)
     reader_open(page, url)
     note_item(page).first.wait_for()
     assert SENTENCE in note_item(page).first.inner_text()
@@ -267,11 +264,7 @@ def test_public_packs_are_read_offline_and_dropped_when_withdrawn_and_restricted
     browser, live_server, world
 ):
     meeting = world["meeting"]
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    refused = csp_watch(page)
-    sign_in(page, live_server.url, "member@journey.example")
+    context, page, refused = device(browser, live_server.url)
     public = reader_url(live_server.url, meeting)
     reader_open(page, public)
     page.get_by_role("button", name="Save for offline reading").click()
