@@ -1,0 +1,174 @@
+"""A member reads a pack in the browser: PDF.js on our page under the Content-Security-Policy, the pack's own page
+numbers, the agenda's jumps, find, the resume offer, and the restricted pack's marking (issue 17)."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from pypdf import PdfReader
+
+from kcsp import roles
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WORD = "Tunbridge"  # written in one paper only: find should land on its page
+
+
+def _fill_pages_from_bookmarks(pack):
+    """Where the build did not record first/last pages (packs built before the "pages" part of issue 17 is merged),
+    read them from the pack's bookmarks, as the build lays them out: each part runs until the next one starts."""
+    from meetings.models import PackContent
+
+    rows = PackContent.objects.filter(pack=pack, what="paper")
+    if not rows.filter(first_page__isnull=True).exists():
+        return
+    reader = PdfReader(pack.file.path)
+    starts = sorted(
+        (reader.get_destination_page_number(o) + 1, o.title) for o in reader.outline if not isinstance(o, list)
+    )
+    for index, (first, title) in enumerate(starts):
+        last = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(reader.pages)
+        for row in rows:
+            if row.paper and title.endswith(row.paper.subject):
+                PackContent.objects.filter(pk=row.pk).update(first_page=first, last_page=last)
+                PackContent.objects.filter(pack=pack, what="item", item=row.item).update(first_page=first)
+
+
+def reader_world(make_user):
+    """A published meeting with two public papers (several pages each) and a restricted one, its public and
+    restricted packs built for real; a member of its committee and a member of another."""
+    from kcsp.tests.factories import PersonFactory
+    from meetings.models import Pack, Paper, PaperSection
+    from meetings.packbuild.service import pack_build
+    from meetings.tests.factories import AgendaItemFactory, CommitteeFactory, MembershipFactory, published_meeting
+
+    committee = CommitteeFactory()
+    member = make_user(roles.MEMBER)
+    MembershipFactory(committee=committee, person=PersonFactory(user=member))
+    outsider = make_user(roles.MEMBER)
+    MembershipFactory(person=PersonFactory(user=outsider))
+    meeting = published_meeting(committee=committee)
+    body = "\n\n".join(["The partnership reviewed its priorities for the year ahead and agreed the plan."] * 12)
+    papers = {}
+    for position, (title, section, reason) in enumerate(
+        [("Action plan update", "B", ""), ("Grant round report", "B", ""), ("Prevent update", "D", "prevent")], 1
+    ):
+        item = AgendaItemFactory(meeting=meeting, section=section, position=position, title=title)
+        item.restriction_reason = reason
+        item.save()
+        paper = Paper.objects.create(item=item, format="written", subject=f"{title} report", summary=f"{title}.")
+        for n in range(1, 4):
+            text = body + (f"\n\nA visit to {WORD} Wells." if position == 2 and n == 3 else "")
+            PaperSection.objects.create(paper=paper, position=n, heading=f"Part {n}", body=text)
+        papers[position] = paper
+    for kind in (Pack.Kind.PUBLIC, Pack.Kind.RESTRICTED):
+        pack_build(meeting=meeting, kind=kind)
+        _fill_pages_from_bookmarks(meeting.packs.get(kind=kind))
+    return {"meeting": meeting, "member": member, "outsider": outsider, "papers": papers}
+
+
+def signed_in(page, live_server, user):
+    """The browser context carries `user`'s session (made by the test client: no sign-in page to walk)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+
+
+def csp_reports(page) -> list[str]:
+    reports = []
+    page.on("console", lambda m: reports.append(m.text) if "Content Security Policy" in m.text else None)
+    return reports
+
+
+def first_page_painted(page):
+    page.wait_for_function(
+        "() => { const c = document.querySelector('.page[data-page-number=\"1\"] canvas');"
+        " return c && c.width > 0 && document.getElementById('kcsp-reader').dataset.rendered }"
+    )
+
+
+@pytest.fixture
+def world(make_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return reader_world(make_user)
+
+
+def test_member_reads_the_public_pack_jumps_finds_and_is_offered_to_resume(page, live_server, world):
+    from meetings.models import Pack, PackContent, PackRead
+
+    meeting, member = world["meeting"], world["member"]
+    pack = meeting.packs.get(kind=Pack.Kind.PUBLIC)
+    reports = csp_reports(page)
+    signed_in(page, live_server, member)
+    url = f"{live_server.url}/meetings/{meeting.pk}/packs/public/read/"
+    answer = page.goto(url)
+    assert answer.status == 200 and "no-store" not in answer.headers["cache-control"]
+    assert answer.headers.get("x-pack-public") == "1"
+    first_page_painted(page)
+
+    # The page number shown is the pack's own, as printed at the foot of the page.
+    foot = PdfReader(pack.file.path).pages[0].extract_text()
+    shown = page.locator("#reader-page").input_value()
+    assert re.search(rf"Page {shown}\b", foot), (shown, foot[-80:])
+    assert page.locator("#reader-count").inner_text() == f"of {pack.page_count}"
+    assert page.locator("#reader-next").is_enabled() and page.locator("#reader-previous").is_disabled()
+
+    # The agenda: every item with its code, title and pages; a click jumps to the item's first page.
+    second = world["papers"][2]
+    row = PackContent.objects.get(pack=pack, what="paper", paper=second)
+    agenda = page.get_by_test_id("reader-agenda")
+    assert "B1 Action plan update" in agenda.inner_text()
+    assert f"Pages {row.first_page} to {row.last_page}" in agenda.inner_text()
+    assert "Prevent update" not in agenda.inner_text()  # the restricted item is not in the public pack
+    assert agenda.get_by_role("link", name=re.compile(f"Read this paper as a web page.*{second.subject}")).count() == 1
+    agenda.get_by_role("link", name="B2 Grant round report").click()
+    expect_page(page, str(row.first_page))
+
+    # Typing a page number goes there; a page the pack has not is refused with the pack's range.
+    page.locator("#reader-page").fill("1")
+    page.locator("#reader-page").press("Enter")
+    expect_page(page, "1")
+    page.locator("#reader-page").fill("999")
+    page.locator("#reader-page").press("Enter")
+    assert "There is no page 999 in this pack" in page.locator("#reader-status").inner_text()
+
+    # Find within the pack: PDF.js's find lands on the one page with the word.
+    page.get_by_role("searchbox", name="Find in this pack").fill(WORD)
+    page.get_by_role("button", name="Find next").click()
+    page.wait_for_function("() => /of 1 match/.test(document.getElementById('reader-find-count').textContent)")
+    shown = int(page.locator("#reader-page").input_value())
+    assert row.first_page <= shown <= row.last_page
+    assert WORD in PdfReader(pack.file.path).pages[shown - 1].extract_text()
+
+    # The reader remembers the last page (meetings:pack_position_api writes it) and offers, never forces, a resume.
+    PackRead.objects.update_or_create(user=member, pack=pack, defaults={"last_page": row.first_page})
+    page.goto(url)
+    first_page_painted(page)
+    assert page.locator("#reader-page").input_value() == "1"  # not moved without asking
+    page.get_by_role("button", name=f"Resume at page {row.first_page}").click()
+    expect_page(page, str(row.first_page))
+    assert reports == [], reports
+
+
+def expect_page(page, label: str):
+    page.wait_for_function(f"() => document.getElementById('reader-page').value === {label!r}")
+
+
+def test_restricted_pack_is_marked_in_the_frame_and_refused_to_others(page, live_server, world):
+    meeting = world["meeting"]
+    reports = csp_reports(page)
+    url = f"{live_server.url}/meetings/{meeting.pk}/packs/restricted/read/"
+    signed_in(page, live_server, world["outsider"])
+    assert page.goto(url).status == 404
+    page.context.clear_cookies()
+    signed_in(page, live_server, world["member"])
+    answer = page.goto(url)
+    assert answer.status == 200 and "no-store" in answer.headers["cache-control"]
+    assert "x-pack-public" not in answer.headers
+    first_page_painted(page)
+    assert page.get_by_test_id("marking-top").inner_text() == "OFFICIAL-SENSITIVE"
+    assert page.get_by_test_id("marking-bottom").inner_text() == "OFFICIAL-SENSITIVE"
+    assert "D3 Prevent update" in page.get_by_test_id("reader-agenda").inner_text()
+    assert reports == [], reports
