@@ -256,6 +256,8 @@ ROUTES = {
     "meetings:pack_status": Route(EVERYONE, kwargs="published"),
     "meetings:pack_rebuild": Route(OFFICER, kwargs="published", method="post", ok=frozenset({302})),
     "meetings:pack_download": Route(RESTRICTED_READERS, kwargs="restricted_pack_file"),
+    "meetings:pack_reader_file": Route(RESTRICTED_READERS, kwargs="restricted_pack_file"),
+    "meetings:pack_pages": Route(RESTRICTED_READERS, kwargs="restricted_pack_file"),
     "meetings:pack_withdraw": Route(OFFICER, kwargs="restricted_pack"),
     "meetings:pack_reader": Route(RESTRICTED_READERS, kwargs="restricted_pack"),  # the reader: as its download
     "meetings:download_log": Route(OFFICER, kwargs="published"),
