@@ -6,7 +6,7 @@ page's script fetches through the one guarded file path.
 
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from dhr.gate import dhr_gate
@@ -15,14 +15,6 @@ from kcsp.exports import OFFICIAL_SENSITIVE
 from ..models import Pack
 from ..reader_agenda import last_read, page_label, reader_agenda
 from .packs import pack_visible
-
-
-def _url(name: str, *args) -> str:
-    """The URL of a route another part of issue 17 adds ("" while it is not there yet: the script then skips it)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def reader_url(pack: Pack) -> str:
@@ -74,8 +66,8 @@ class PackReaderView(TemplateView):
             file_url=reverse("meetings:pack_reader_file", args=[pack.meeting_id, pack.kind]),
             download_url=reverse("meetings:pack_download", args=[pack.meeting_id, pack.kind]),
             pages_url=reverse("meetings:pack_pages", args=[pack.meeting_id, pack.kind]),
-            position_url=_url("meetings:pack_position_api", pack.pk) if user.is_authenticated else "",
-            notes_url=_url("meetings:pack_notes_api", pack.pk) if user.is_authenticated else "",
+            position_url=reverse("meetings:pack_position_api", args=[pack.pk]) if user.is_authenticated else "",
+            notes_url=reverse("meetings:pack_notes_api", args=[pack.pk]) if user.is_authenticated else "",
             labels=pack.page_labels or [],
             resume_page=resume,
             resume_label=page_label(pack, resume),
