@@ -373,7 +373,9 @@ def test_home_pages_by_role_have_no_wcag_violations(page, live_server):
 
 def test_pack_reader_has_no_wcag_violations(page, live_server, make_user, settings, tmp_path):
     """The reader with a pack open, its first page painted (PDF.js's text layer included), public and restricted."""
-    from .test_reader_journey import first_page_painted, reader_world, signed_in
+    from meetings.tests.reader_world import reader_world
+
+    from .test_reader_journey import first_page_painted, signed_in
 
     settings.MEDIA_ROOT = tmp_path
     world = reader_world(make_user)

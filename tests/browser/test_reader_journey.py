@@ -8,64 +8,9 @@ from django.conf import settings
 from django.test import Client
 from pypdf import PdfReader
 
-from kcsp import roles
+from meetings.tests.reader_world import WORD, reader_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WORD = "Tunbridge"  # written in one paper only: find should land on its page
-
-
-def _fill_pages_from_bookmarks(pack):
-    """Where the build did not record first/last pages (packs built before the "pages" part of issue 17 is merged),
-    read them from the pack's bookmarks, as the build lays them out: each part runs until the next one starts."""
-    from meetings.models import PackContent
-
-    rows = PackContent.objects.filter(pack=pack, what="paper")
-    if not rows.filter(first_page__isnull=True).exists():
-        return
-    reader = PdfReader(pack.file.path)
-    starts = sorted(
-        (reader.get_destination_page_number(o) + 1, o.title) for o in reader.outline if not isinstance(o, list)
-    )
-    for index, (first, title) in enumerate(starts):
-        last = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(reader.pages)
-        for row in rows:
-            if row.paper and title.endswith(row.paper.subject):
-                PackContent.objects.filter(pk=row.pk).update(first_page=first, last_page=last)
-                PackContent.objects.filter(pack=pack, what="item", item=row.item).update(first_page=first)
-
-
-def reader_world(make_user):
-    """A published meeting with two public papers (several pages each) and a restricted one, its public and
-    restricted packs built for real; a member of its committee and a member of another."""
-    from kcsp.tests.factories import PersonFactory
-    from meetings.models import Pack, Paper, PaperSection
-    from meetings.packbuild.service import pack_build
-    from meetings.tests.factories import AgendaItemFactory, CommitteeFactory, MembershipFactory, published_meeting
-
-    committee = CommitteeFactory()
-    member = make_user(roles.MEMBER)
-    MembershipFactory(committee=committee, person=PersonFactory(user=member))
-    outsider = make_user(roles.MEMBER)
-    MembershipFactory(person=PersonFactory(user=outsider))
-    meeting = published_meeting(committee=committee)
-    body = "\n\n".join(["The partnership reviewed its priorities for the year ahead and agreed the plan."] * 12)
-    papers = {}
-    for position, (title, section, reason) in enumerate(
-        [("Action plan update", "B", ""), ("Grant round report", "B", ""), ("Prevent update", "D", "prevent")], 1
-    ):
-        item = AgendaItemFactory(meeting=meeting, section=section, position=position, title=title)
-        item.restriction_reason = reason
-        item.save()
-        paper = Paper.objects.create(item=item, format="written", subject=f"{title} report", summary=f"{title}.")
-        for n in range(1, 4):
-            text = body + (f"\n\nA visit to {WORD} Wells." if position == 2 and n == 3 else "")
-            PaperSection.objects.create(paper=paper, position=n, heading=f"Part {n}", body=text)
-        papers[position] = paper
-    for kind in (Pack.Kind.PUBLIC, Pack.Kind.RESTRICTED):
-        pack_build(meeting=meeting, kind=kind)
-        _fill_pages_from_bookmarks(meeting.packs.get(kind=kind))
-    return {"meeting": meeting, "member": member, "outsider": outsider, "papers": papers}
 
 
 def signed_in(page, live_server, user):
