@@ -8,13 +8,11 @@ It also counts the reader's requests for the PDF that carried a Range header and
 pages holding a canvas after a jump to the last page (PDF.js renders the visible pages only: memory stays bounded).
 """
 
-import shutil
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
-from benchdb import bench_database
+from benchdb import bench_database, bench_media
 from django.conf import settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "browser"))
@@ -147,10 +145,5 @@ def main():
 
 
 if __name__ == "__main__":
-    media = tempfile.mkdtemp(prefix="kcsp-bench-")
-    settings.MEDIA_ROOT = media
-    try:
-        with bench_database("kcsp_bench_reader"):
-            main()
-    finally:
-        shutil.rmtree(media, ignore_errors=True)
+    with bench_media(), bench_database("kcsp_bench_reader"):
+        main()
