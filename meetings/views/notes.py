@@ -14,9 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse, reverse_lazy
-from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView
 
 from dhr.gate import dhr_gate
@@ -77,7 +75,6 @@ def gate_note(request, note: Annotation) -> None:
         dhr_gate(request, what=f"Own note on a DHR paper, {note.paper.item.meeting}")
 
 
-@method_decorator(never_cache, name="dispatch")
 class PackApiMixin(View):
     """The pack `pack_pk` if the user may open it in the reader (annotations.reader_pack), else a JSON 404."""
 
@@ -131,7 +128,6 @@ class PackPositionApiView(PackApiMixin):
         return answer({"position": reader_position(request.user, self.pack)})
 
 
-@method_decorator(never_cache, name="dispatch")
 class NoteApiMixin(View):
     """The user's own note `pk` (annotations.annotation_for), else a JSON 404, whatever the body."""
 

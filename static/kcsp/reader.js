@@ -94,6 +94,7 @@ eventBus.on('pagesinit', () => {
 eventBus.on('pagerendered', ({ pageNumber }) => {
   if (!root.dataset.rendered) {
     root.dataset.rendered = String(pageNumber)
+    root.dataset.renderedMs = String(Math.round(performance.now())) // since navigation: bench/reader_open.py
     status.textContent = `Showing page ${label(viewer.currentPageNumber)} of ${viewer.pagesCount} pages.`
   }
 })

@@ -369,3 +369,18 @@ def test_home_pages_by_role_have_no_wcag_violations(page, live_server):
     for waiting in (w for w in LISTS if w.dhr):
         page.goto(f"{live_server.url}/home/{waiting.key}/")
         assert violations(page) == [], waiting.key
+
+
+def test_pack_reader_has_no_wcag_violations(page, live_server, make_user, settings, tmp_path):
+    """The reader with a pack open, its first page painted (PDF.js's text layer included), public and restricted."""
+    from meetings.tests.reader_world import reader_world
+
+    from .test_reader_journey import first_page_painted, signed_in
+
+    settings.MEDIA_ROOT = tmp_path
+    world = reader_world(make_user)
+    signed_in(page, live_server, world["member"])
+    for kind in ("public", "restricted"):
+        page.goto(f"{live_server.url}/meetings/{world['meeting'].pk}/packs/{kind}/read/")
+        first_page_painted(page)
+        assert violations(page) == [], kind
