@@ -7,6 +7,7 @@ import pytest
 from dhr.models import AccessLog
 from kcsp.kept_copies import FOLDER, kept_copies_expire
 from kcsp.models import FileDownload
+from kcsp.tasks import kept_copies_expire_task
 from meetings.models import PackRead
 
 from .reader_world import reader_world, texts, url  # noqa: F401 - the fixture
@@ -98,7 +99,7 @@ def test_the_download_link_shares_the_path_and_a_rebuild_or_withdrawal_clears_ke
 
 def test_kept_copies_expire_after_two_days(reader_world, settings):  # noqa: F811
     reader_world["clients"]["member"].get(url(reader_world, "restricted"))
-    assert kept_copies_expire() == 0
+    assert kept_copies_expire_task.delay().get() == 0  # the daily schedule's task
     assert kept_copies_expire(now=time.time() + 3 * 24 * 3600) == 1
     assert not list((settings.MEDIA_ROOT / FOLDER).rglob("*.pdf"))
 
