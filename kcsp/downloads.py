@@ -176,7 +176,18 @@ def _restricted_body(outgoing: Outgoing, user) -> _Body:
         watermark=recipient_watermark(user),
         make=lambda: _marked(outgoing, user),
     )
-    return _Body(opener=lambda: copy.path.open("rb"), size=copy.size, etag=copy.etag, made=copy.made, stream=True)
+
+    def opener():
+        try:
+            return copy.path.open("rb")
+        except OSError as error:  # cleared by a rebuild just now: 404, which the pack view retries on the new build
+            raise Http404 from error
+
+    try:
+        size = copy.size
+    except OSError as error:
+        raise Http404 from error
+    return _Body(opener=opener, size=size, etag=copy.etag, made=copy.made, stream=True)
 
 
 def _public_body(outgoing: Outgoing) -> _Body:

@@ -16,7 +16,7 @@ from .models import Pack, PackContent
 FORMAT = "Enter pages like 5-9, 23"
 MAX_TEXT = 200
 _DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")  # hyphen, the Unicode dashes and minus, spaces around
-_LABEL = re.compile(r"^[0-9A-Za-z]{1,10}$")
+_NUMBER = re.compile(r"^[0-9]{1,6}[A-Za-z]{0,2}$")  # what a page number looks like: 23, 23a
 
 
 def pack_labels(pack: Pack, total: int) -> list[str]:
@@ -44,7 +44,7 @@ def pages_parse(text: str, labels: list[str]) -> list[int]:
         if not part:
             continue
         ends = _DASHES.split(part)
-        if len(ends) > 2 or not all(_LABEL.match(end) for end in ends):
+        if len(ends) > 2 or not all(end.lower() in where or _NUMBER.match(end) for end in ends):
             raise ValidationError(FORMAT)
         first, last = (_index(end, where, labels) for end in (ends[0], ends[-1]))
         if last < first:

@@ -3,9 +3,11 @@
 Both go through the same guarded path as the "Download" link (packs.pack_send / pack_visible: visibility,
 pack_unavailable, the DHR gate, kcsp.downloads.file_send)."""
 
+from urllib.parse import urlencode
+
 import pikepdf
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views import View
 
 from dhr.gate import dhr_gate
@@ -37,17 +39,26 @@ class PackPagesView(View):
     template_name = "meetings/pack_pages.html"
 
     def get(self, request, pk, kind):
+        return self.answer(request, pk, kind, request.GET if {"pages", "item"} & set(request.GET) else None)
+
+    def post(self, request, pk, kind):
+        """The same form posted (the page itself sends it by GET): refused with its errors, or sent on to the GET
+        answer, so a POST never makes the file (nor its record) and the address of the pages is shareable."""
+        return self.answer(request, pk, kind, request.POST)
+
+    def answer(self, request, pk, kind, data):
         packs, pack = pack_visible(request, pk, kind)
         if isinstance(pack, HttpResponse):
             return pack  # pack_unavailable's page
         if pack.kind == pack.Kind.DHR:
             dhr_gate(request, what=f"Pages of the DHR pack of {pack.meeting}")
         labels = pack_labels(pack, pack.page_count or _page_total(pack))
-        bound = "pages" in request.GET or "item" in request.GET
-        form = PackPagesForm(
-            request.GET if bound else None, labels=labels, parts=pack_page_parts(pack), viewer=request.user
-        )
-        if bound and form.is_valid():
+        form = PackPagesForm(data, labels=labels, parts=pack_page_parts(pack), viewer=request.user)
+        if data is not None and form.is_valid():
+            if request.method == "POST":
+                chosen = {"pages": form.cleaned_data["pages"], "item": form.cleaned_data.get("item", [])}
+                query = urlencode(chosen, doseq=True)
+                return redirect(f"{request.path}?{query}")
             return self.send(request, packs, pack, form.cleaned_data["indexes"], labels)
         context = {"form": form, "pack": pack, "meeting": pack.meeting, "back_url": pack.meeting.get_absolute_url()}
         return render(request, self.template_name, context)

@@ -105,6 +105,27 @@ def test_meeting_pages_have_no_wcag_violations(page, live_server):
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
     forward_plan_pages(page, live_server, july)
+    pack_pages_form(page, live_server, july)
+
+
+def pack_pages_form(page, live_server, july):
+    """"Print or download pages": the form, and the form refusing a page the pack does not have."""
+    from django.core.files.base import ContentFile
+
+    from meetings.models import Pack
+    from meetings.packbuild.manifest import contents_record, holding
+    from meetings.tests.factories import PDF_BYTES
+
+    pack, _ = Pack.objects.get_or_create(meeting=july, kind=Pack.Kind.PUBLIC)
+    pack.status, pack.page_count = Pack.Status.READY, 1
+    pack.file.save("accessibility.pdf", ContentFile(PDF_BYTES))
+    contents_record(pack, [holding(july.items.get(section="B", position=1))])
+    pack.contents.update(first_page=1, last_page=1)
+    for query in ("", "?pages=400"):
+        page.goto(f"{live_server.url}/meetings/{july.pk}/packs/public/pages/{query}")
+        assert page.get_by_role("heading", name="Print or download pages of the agenda pack").is_visible()
+        assert violations(page) == [], query
+    assert page.locator(".govuk-error-summary").is_visible()
 
 
 def forward_plan_pages(page, live_server, july):
