@@ -34,7 +34,7 @@ function packUrls (element) {
   return [location.pathname, element.dataset.fileUrl]
 }
 
-function draw (element, button, message, saved) {
+function draw (button, message, saved) {
   button.textContent = saved ? 'Remove the offline copy' : 'Save for offline reading'
   button.dataset.saved = saved ? '1' : ''
   const region = document.getElementById('kcsp-offline-status')
@@ -54,7 +54,7 @@ async function start () {
   region.id = 'kcsp-offline-status'
   region.setAttribute('role', 'status')
   tools.append(button, region)
-  draw(element, button, null, false)
+  draw(button, null, false)
   try {
     await navigator.serviceWorker.register(element.dataset.swUrl, { scope: '/', type: 'classic' })
   } catch (error) {
@@ -63,15 +63,15 @@ async function start () {
   }
   const [page] = packUrls(element)
   const answer = await ask({ type: 'saved', url: page })
-  draw(element, button, answer.saved ? 'This pack is saved on this device for offline reading.' : null, answer.saved)
+  draw(button, answer.saved ? 'This pack is saved on this device for offline reading.' : null, answer.saved)
   button.addEventListener('click', async () => {
     button.disabled = true
     if (button.dataset.saved) {
       await ask({ type: 'drop', url: page })
-      draw(element, button, 'The offline copy has been removed from this device.', false)
+      draw(button, 'The offline copy has been removed from this device.', false)
     } else {
       const result = await ask({ type: 'save', pack: packUrls(element), assets: assets() })
-      draw(element, button, result.saved
+      draw(button, result.saved
         ? 'Saved on this device. You can read this pack offline; it is updated when you are online and removed if the pack is withdrawn.'
         : 'This pack could not be saved for offline reading. Try again when you are online.', result.saved)
     }
