@@ -305,10 +305,12 @@ def test_public_packs_are_read_offline_and_dropped_when_withdrawn_and_restricted
 
 
 def test_the_notes_panel_and_its_form_pass_axe(browser, live_server, world):
-    """axe-core is injected inline, so this context alone bypasses the policy (the journeys above keep it)."""
+    """A note whose text is no longer found is listed as such, not lost. axe-core is injected inline, so this
+    context alone bypasses the policy (the journeys above keep it)."""
     pack = world["meeting"].packs.get(kind="public")
     text = "Knife crime in the county"
     annotation_create(user=world["member"], pack=pack, page=5, quote=text, prefix="1.2", suffix=" fell", note="Why?")
+    annotation_create(user=world["member"], pack=pack, page=5, quote="Words no longer in the paper")
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -318,6 +320,9 @@ def test_the_notes_panel_and_its_form_pass_axe(browser, live_server, world):
     page.get_by_role("button", name="Highlight and add a note").click()  # nothing selected: the error pattern
     page.locator("#kcsp-notes-form-slot .govuk-error-summary").wait_for()
     item_jump(page)
+    lost = "We could not find the highlighted text on this page"
+    page.locator(".kcsp-note", has_text="Words no longer in the paper").get_by_text(lost).wait_for()
+    assert page.locator(".kcsp-note", has_text=text).get_by_text(lost).count() == 0
     text_select(page, SENTENCE)
     page.get_by_role("button", name="Highlight and add a note").click()
     page.get_by_role("textbox", name="Your note").fill("x" * 5001)
