@@ -4,6 +4,8 @@ It records nothing itself: the opening is recorded by the reader's file (meeting
 page's script fetches through the one guarded file path.
 """
 
+import json
+
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -69,6 +71,7 @@ class PackReaderView(TemplateView):
             position_url=reverse("meetings:pack_position_api", args=[pack.pk]) if user.is_authenticated else "",
             notes_url=reverse("meetings:pack_notes_api", args=[pack.pk]) if user.is_authenticated else "",
             labels=pack.page_labels or [],
+            labels_json=json.dumps(pack.page_labels or []),  # the pack's own page numbers, for the script
             resume_page=resume,
             resume_label=page_label(pack, resume),
             notes_module=bool(finders.find("kcsp/reader-notes.js")),
