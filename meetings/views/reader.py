@@ -4,6 +4,8 @@ It records nothing itself: the opening is recorded by the reader's file (meeting
 page's script fetches through the one guarded file path.
 """
 
+import json
+
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -74,6 +76,7 @@ class PackReaderView(TemplateView):
             offline=not pack.is_restricted,
             service_worker_url=reverse("reader_service_worker"),
             labels=pack.page_labels or [],
+            labels_json=json.dumps(pack.page_labels or []),  # the pack's own page numbers, for the script
             resume_page=resume,
             resume_label=page_label(pack, resume),
             notes_module=bool(finders.find("kcsp/reader-notes.js")),

@@ -188,7 +188,7 @@ async function open () {
     return
   }
   const own = await pdfDocument.getPageLabels().catch(() => null)
-  const given = JSON.parse($('reader-labels').textContent)
+  const given = JSON.parse(root.dataset.labels || '[]')
   labels = [own, given].find((list) => Array.isArray(list) && list.length === pdfDocument.numPages) || null
   viewer.setDocument(pdfDocument)
   linkService.setDocument(pdfDocument, null)
