@@ -187,7 +187,7 @@ def _restricted_body(outgoing: Outgoing, user) -> _Body:
         size = copy.size
     except OSError as error:
         raise Http404 from error
-    return _Body(opener=opener, size=size, etag=copy.etag, made=copy.made, stream=True)
+    return _Body(opener=opener, size=size, etag=copy.etag, made=copy.made, stream=outgoing.stream)
 
 
 def _public_body(outgoing: Outgoing) -> _Body:

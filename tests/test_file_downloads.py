@@ -71,8 +71,8 @@ def is_file(response) -> bool:
     )
 
 
-def file_url(name, route, objects) -> str:
-    url = _url(name, route, objects)
+def file_url(name, route, world) -> str:
+    url = _url(name, route, world)
     return f"{url}{'&' if '?' in url else '?'}{QUERIES[name]}" if name in QUERIES else url
 
 
