@@ -14,6 +14,8 @@ from .views import (
     offices,
     packs,
     public,
+    reader,
+    reader_files,
     record,
     register,
     setup,
@@ -43,6 +45,9 @@ urlpatterns = [
     path("<int:pk>/packs/", packs.PackStatusView.as_view(), name="pack_status"),
     path("<int:pk>/packs/rebuild/", packs.PackRebuildView.as_view(), name="pack_rebuild"),
     path("<int:pk>/packs/<str:kind>.pdf", packs.PackDownloadView.as_view(), name="pack_download"),
+    path("<int:pk>/packs/<str:kind>/read/", reader.PackReaderView.as_view(), name="pack_reader"),
+    path("<int:pk>/packs/<str:kind>/reader.pdf", reader_files.PackReaderFileView.as_view(), name="pack_reader_file"),
+    path("<int:pk>/packs/<str:kind>/pages/", reader_files.PackPagesView.as_view(), name="pack_pages"),
     path("<int:pk>/packs/<str:kind>/withdraw/", packs.PackWithdrawView.as_view(), name="pack_withdraw"),
     path("<int:pk>/downloads/", packs.DownloadLogView.as_view(), name="download_log"),
     # A member's own notes and place in each pack (issue 17): the reader's JSON, and "My notes".

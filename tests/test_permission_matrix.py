@@ -205,6 +205,7 @@ ROUTES = {
     # The waiting lists behind the home page's counts: each role its own, DHR ones through the DHR gate.
     **{waiting.url_name: dhr_route() if waiting.dhr else Route(frozenset({waiting.role})) for waiting in HOME_LISTS},
     "accessibility": Route(EVERYONE),
+    "reader_service_worker": Route(EVERYONE),  # the offline reader's script: no data in it
     "login": Route(EVERYONE, ok=frozenset({200, 302})),  # signed-in users are sent home
     "logout": Route(EVERYONE, method="post", ok=frozenset({302})),
     "password_change": Route(SIGNED_IN),
@@ -259,7 +260,10 @@ ROUTES = {
     "meetings:pack_status": Route(EVERYONE, kwargs="published"),
     "meetings:pack_rebuild": Route(OFFICER, kwargs="published", method="post", ok=frozenset({302})),
     "meetings:pack_download": Route(RESTRICTED_READERS, kwargs="restricted_pack_file"),
+    "meetings:pack_reader_file": Route(RESTRICTED_READERS, kwargs="restricted_pack_file"),
+    "meetings:pack_pages": Route(RESTRICTED_READERS, kwargs="restricted_pack_file"),
     "meetings:pack_withdraw": Route(OFFICER, kwargs="restricted_pack"),
+    "meetings:pack_reader": Route(RESTRICTED_READERS, kwargs="restricted_pack"),  # the reader: as its download
     # A member's own notes (issue 17): the member user wrote both notes; nobody else, officers and admins
     # included, may read, change or delete them (404). The reader's JSON about a pack: whoever may open the pack.
     "meetings:pack_notes_api": Route(RESTRICTED_READERS, kwargs="restricted_pack_pk"),
