@@ -154,6 +154,7 @@ class _Body:
     etag: str = ""
     made: bool = False
     stream: bool = False
+    discard: Callable | None = None  # removes a copy this request made (its opening went unrecorded)
 
     def read(self, wanted: ByteRange | None = None) -> bytes:
         if self.data is not None:
@@ -187,7 +188,8 @@ def _restricted_body(outgoing: Outgoing, user) -> _Body:
         size = copy.size
     except OSError as error:
         raise Http404 from error
-    return _Body(opener=opener, size=size, etag=copy.etag, made=copy.made, stream=outgoing.stream)
+    discard = (lambda: copy.path.unlink(missing_ok=True)) if copy.made else None
+    return _Body(opener=opener, size=size, etag=copy.etag, made=copy.made, stream=outgoing.stream, discard=discard)
 
 
 def _public_body(outgoing: Outgoing) -> _Body:
@@ -264,6 +266,10 @@ def file_send(request, visible: QuerySet | None, make: Callable[[Model | None], 
         body = _public_body(outgoing)
     response = _answer(request, body, CONTENT_TYPES[outgoing.kind], public=outgoing.sensitivity == Sensitivity.PUBLIC)
     response.opening = response.status_code in (200, 206, 304) and (body.made or response.covers_start)
+    if body.made and not response.opening and body.discard is not None:
+        # A copy made by a request that sent nothing (416) would let the next range request skip the opening's
+        # record: it goes, and the next request makes it again and is recorded.
+        body.discard()
     if restricted and response.opening:
         download_record(request, outgoing)
     elif outgoing.dhr and response.status_code == 206:

@@ -103,18 +103,22 @@ def page_label(pack: Pack, page: int | None) -> str | None:
     return str(labels[page - 1]) if 0 < page <= len(labels) else str(page)
 
 
+MAX_PAGE = 100_000  # no pack has more pages; a larger number is refused before it reaches an integer column
+
+
 def _page_count(pack: Pack) -> int | None:
     return pack.page_count or len(pack.page_labels or []) or None
 
 
 def _page_number(value, pack: Pack, errors: dict) -> int | None:
     count = _page_count(pack)
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):  # "²" and 5,000 digits are not page numbers
         errors["page"] = ["Give the page as a whole number of the pack's file, counted from 1"]
         return None
-    page = int(str(value).strip())
-    if page < 1 or (count is not None and page > count):
-        errors["page"] = [f"The page must be between 1 and {count}, the pages of this pack"]
+    page = int(text)
+    if page < 1 or (count is not None and page > count) or page > MAX_PAGE:
+        errors["page"] = [f"The page must be between 1 and {count or MAX_PAGE}, the pages of this pack"]
         return None
     return page
 

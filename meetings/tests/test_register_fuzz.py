@@ -48,9 +48,15 @@ def typed(value: str) -> str:
 def check_saved(data: dict[str, str], listed: dict[int, object]) -> None:
     """After a save, every row that was marked is as it was typed."""
     rows = {row.person_id: row for row in Attendance.objects.all()}
-    marked = {pk: f"p{pk}-" for pk in listed if data.get(f"p{pk}-mark")}
+    # A form field strips what is typed (Django's CharField and choice fields): a mark or person of white space
+    # alone (" ", "\x1f") is no mark at all, and saves no row.
+    marked = {pk: f"p{pk}-" for pk in listed if data.get(f"p{pk}-mark", "").strip()}
     marked.update(
-        {int(data[f"new{n}-person"]): f"new{n}-" for n in range(1, ADD_ROWS + 1) if data.get(f"new{n}-person")}
+        {
+            int(data[f"new{n}-person"]): f"new{n}-"
+            for n in range(1, ADD_ROWS + 1)
+            if data.get(f"new{n}-person", "").strip()
+        }
     )
     for pk, prefix in marked.items():
         row = rows[pk]

@@ -170,8 +170,9 @@ def test_stored_copy_and_pack_show_what_the_author_saw_and_nothing_else(officer_
     assert not reopened.core_properties.author and reopened.core_properties.revision in (0, 1)
     assert "HIDDEN" not in paper.extracted_text and "VISIBLE-TEXT" in paper.extracted_text
 
-    pack_build(meeting=item.meeting, kind=Pack.Kind.PUBLIC)
-    pack = Pack.objects.get(meeting=item.meeting, kind="public")
+    kind = Pack.Kind.SUPPLEMENTARY if paper.is_supplementary else Pack.Kind.PUBLIC  # added after publication
+    pack_build(meeting=item.meeting, kind=kind)
+    pack = Pack.objects.get(meeting=item.meeting, kind=kind)
     assert pack.status == Pack.Status.READY, pack.error
     pdf = pack.file.read()
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
