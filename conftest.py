@@ -26,6 +26,28 @@ def real_worker(settings, tmp_path):
         celery_app.conf.task_always_eager = True
 
 
+@pytest.fixture(scope="session")
+def demo_snapshots(django_db_setup, tmp_path_factory):
+    from kcsp.testing_demo import DemoSnapshots
+
+    return DemoSnapshots(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def demo_load(demo_snapshots):
+    """`demo_load(today=None)`: the database as `demo_partnership_load(today)` called here would leave it (committed,
+    packs built, in a live-server test; inside this test's transaction otherwise), from one real load per session
+    (kcsp/testing_demo.py); returns the demo logins. Call it first, before the test writes anything."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    def load(today=None):
+        return demo_snapshots.load(today, committed=not connection.in_atomic_block)
+
+    yield load
+    ContentType.objects.clear_cache()  # a rolled-back test leaves the content types the snapshot replaced
+
+
 @pytest.fixture
 def make_user(db):
     def make(role: str | None = None, email: str | None = None, **fields) -> User:
