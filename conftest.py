@@ -55,40 +55,58 @@ def real_worker(settings, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def demo_snapshots(django_db_setup, tmp_path_factory):
-    from kcsp.testing_demo import DemoSnapshots
+def snapshots(django_db_setup, tmp_path_factory):
+    """Worlds built once per session and put back per test (kcsp/testing_snapshot.py)."""
+    from kcsp.testing_snapshot import Snapshots
 
-    return DemoSnapshots(tmp_path_factory.mktemp("demo"))
+    return Snapshots(tmp_path_factory.mktemp("snapshots"))
 
 
 @pytest.fixture
-def demo_load(demo_snapshots):
-    """`demo_load(today=None)`: the database as `demo_partnership_load(today)` called here would leave it (committed,
-    packs built, in a live-server test; inside this test's transaction otherwise), from one real load per session
-    (kcsp/testing_demo.py); returns the demo logins. Call it first, before the test writes anything."""
+def snapshot_load(snapshots):
+    """`snapshot_load(key, build)`: the database as `build()` called here would leave it (committed, its on-commit
+    callbacks run, in a transactional test; inside this test's transaction otherwise), from one real build per
+    session and key; answers a copy of what `build` returned. Call it before the test writes anything."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
-    def load(today=None):
-        return demo_snapshots.load(today, committed=not connection.in_atomic_block)
+    def load(key, build):
+        return snapshots.load(key, build, committed=not connection.in_atomic_block)
 
     yield load
     ContentType.objects.clear_cache()  # a rolled-back test leaves the content types the snapshot replaced
 
 
 @pytest.fixture
-def make_user(db):
-    def make(role: str | None = None, email: str | None = None, **fields) -> User:
-        email = email or f"{role or 'norole'}-{User.objects.count()}@test.example"
-        user = User.objects.create_user(email=email, password=PASSWORD, full_name=fields.pop("full_name", email))
-        for name, value in fields.items():
-            setattr(user, name, value)
-        user.save()
-        if role:
-            user.groups.add(Group.objects.get(name=role))
-        return user
+def demo_load(snapshot_load):
+    """`demo_load(today=None)`: as `kcsp.demo.demo_partnership_load(today)` called here, from one load per session;
+    answers the demo logins. Call it first, before the test writes anything."""
+    from django.utils import timezone
 
-    return make
+    from kcsp.demo import demo_partnership_load
+
+    def load(today=None):
+        dhr_day = None if today else timezone.localdate()  # today=None places the DHR cases around today
+        return snapshot_load(("demo", today, dhr_day), lambda: demo_partnership_load(today))
+
+    return load
+
+
+def user_make(role: str | None = None, email: str | None = None, **fields) -> User:
+    """A user with PASSWORD, in the role's group (None: no role); `fields` set on the user."""
+    email = email or f"{role or 'norole'}-{User.objects.count()}@test.example"
+    user = User.objects.create_user(email=email, password=PASSWORD, full_name=fields.pop("full_name", email))
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.save()
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def make_user(db):
+    return user_make
 
 
 @pytest.fixture

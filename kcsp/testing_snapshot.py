@@ -1,19 +1,24 @@
-"""The demo partnership for tests, loaded once per test session and put back in a fraction of a second.
+"""A world of test data built once per test session and put back in a fraction of a second, for the tests that
+start from the same big world: the demo partnership (conftest.py `demo_load`) and the walking tests' world of every
+object (tests/test_permission_matrix.py `matrix_world`).
 
-`demo_partnership_load` takes tens of seconds on the CI machine (the organisations, people, logins, two years of
-committee business, the agreement, the grant years, the DHR cases and, once committed, the July 2022 packs built by
-WeasyPrint). Tests that only read the demo, or change it inside their own test, get it from `DemoSnapshots.load`:
-the first call for a given `today` and flavour runs the real load inside a transaction, copies every table's rows
-out (PostgreSQL COPY, binary) together with the files it wrote under MEDIA_ROOT and the e-mails it sent, and rolls
-the load back; every call (the first too) then truncates the tables and copies the rows and files back in.
+`demo_partnership_load` takes tens of seconds on the CI machine (organisations, people, logins, two years of committee
+business, the agreement, grant years, DHR cases and, once committed, the July 2022 packs built by WeasyPrint); the
+walking tests' world renders PDFs too. The first `Snapshots.load` of a key runs the real build inside a transaction,
+copies every table's rows out (PostgreSQL COPY, binary) together with the files it wrote under MEDIA_ROOT and the
+e-mails it sent, and rolls the build back; every load (the first too) then empties the tables and copies the rows and
+files back in, and answers a fresh copy of what the build returned (the same primary keys).
 
-The database a test calls it on must hold only what migrations and post_migrate put there (as at the start of any
-test): the snapshot replaces every table's rows, content types and groups included, as they were when it was taken.
-The tests of the demo itself (kcsp/tests/test_demo*.py, idempotence, placing on another day) keep calling the load.
+The database must hold only what migrations and post_migrate put there when a test loads a world (as at the start of
+any test): the rows of every table, content types and groups included, become those of the snapshot. The tests of
+the demo itself (kcsp/tests/test_demo*.py: idempotence, placing it on another day) keep calling the real load.
 """
 
+import copy
 import io
 import shutil
+import tempfile
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,12 +31,12 @@ from django.test import TestCase, override_settings
 
 
 @dataclass
-class DemoSnapshot:
-    """The rows of every table after one demo load, the files it wrote and what it returned."""
+class Snapshot:
+    """The rows of every table after one build, the files it wrote, the e-mails it sent and what it returned."""
 
     tables: dict[str, bytes]
     media: Path
-    logins: list
+    value: object
     outbox: list = field(default_factory=list)
 
 
@@ -64,36 +69,35 @@ def _sequences_past_rows_sql() -> str:
     return "SELECT " + ", ".join(moves)
 
 
-class DemoSnapshots:
-    """One snapshot per (today, committed), taken on first use in the session; `root` holds their files."""
+class Snapshots:
+    """One snapshot per key, taken on first use in the session; `root` holds their files."""
 
     def __init__(self, root: Path):
         self.root = root
-        self.taken: dict[tuple, DemoSnapshot] = {}
+        self.taken: dict[Hashable, Snapshot] = {}
 
-    def load(self, today=None, *, committed: bool):
-        """The demo as `demo_partnership_load(today)` leaves it; returns its logins (list[DemoLogin]).
+    def load(self, key: Hashable, build: Callable[[], object], *, committed: bool):
+        """The database as `build()` leaves it; answers a deep copy of what it returned.
 
-        committed=True: as after a committed load (live-server tests): the callbacks it queued on commit ran, so the
-        July meeting's packs are built. committed=False: as a load inside a test's transaction leaves it (those
+        committed=True: as after a committed build (live-server tests): the callbacks it queued on commit ran (the
+        demo's July packs are built). committed=False: as a build inside a test's transaction leaves it (those
         callbacks never run). Writes the rows in this test's transaction, or commits them when there is none."""
-        from django.utils import timezone
+        from django.contrib.auth import get_user_model
 
-        key = (today, committed, None if today else timezone.localdate())  # today=None places DHR cases on today
+        if get_user_model().objects.exists():
+            raise AssertionError(f"{key}: load a snapshot before the test writes anything (its users would be lost)")
+        key = (key, committed)
         if key not in self.taken:
-            self.taken[key] = self._take(today, committed, self.root / f"media-{len(self.taken)}")
+            self.taken[key] = self._take(build, committed, Path(tempfile.mkdtemp(prefix="media-", dir=self.root)))
         snapshot = self.taken[key]
         self._restore(snapshot)
-        return list(snapshot.logins)
+        return copy.deepcopy(snapshot.value)
 
-    def _take(self, today, committed: bool, media: Path) -> DemoSnapshot:
-        from kcsp.demo import demo_partnership_load
-
-        media.mkdir(parents=True)
+    def _take(self, build, committed: bool, media: Path) -> Snapshot:
         sent = len(mail.outbox) if hasattr(mail, "outbox") else 0
         with override_settings(MEDIA_ROOT=media), transaction.atomic():
             with TestCase.captureOnCommitCallbacks(execute=committed):
-                logins = demo_partnership_load(today)
+                value = build()
             tables = {}
             with connection.cursor() as cursor:
                 for table in _tables():
@@ -105,9 +109,9 @@ class DemoSnapshots:
         if outbox:
             del mail.outbox[sent:]
         ContentType.objects.clear_cache()
-        return DemoSnapshot(tables=tables, media=media, logins=logins, outbox=outbox)
+        return Snapshot(tables=tables, media=media, value=value, outbox=outbox)
 
-    def _restore(self, snapshot: DemoSnapshot) -> None:
+    def _restore(self, snapshot: Snapshot) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             # The rows are the load's own, already checked: no trigger runs on them (kcsp_refuse_frozen would refuse
             # to write signed minutes back; foreign keys hold as they held when copied). Until the end of this block.
