@@ -52,7 +52,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 # GOV.UK Frontend compiled with the partnership's font stack; its JS copied; no fonts, crown or crest.
-assets: static/build/kcsp.css static/govuk/govuk-frontend.min.js static/vendor/turndown.browser.es.js
+assets: static/build/kcsp.css static/govuk/govuk-frontend.min.js static/vendor/turndown.browser.es.js \
+	static/vendor/pdfjs/pdf.min.mjs
 static/build/kcsp.css: static_src/kcsp.scss node_modules/.package-lock.json
 	mkdir -p static/build
 	npm run -s build:css
@@ -64,6 +65,12 @@ static/vendor/turndown.browser.es.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/turndown/lib/turndown.browser.es.js $@
 	cp node_modules/turndown-plugin-gfm/lib/turndown-plugin-gfm.browser.es.js static/vendor/
+# PDF.js (library, worker, viewer components and their stylesheet with its images) for the pack reader.
+static/vendor/pdfjs/pdf.min.mjs: node_modules/.package-lock.json
+	mkdir -p static/vendor/pdfjs
+	cp node_modules/pdfjs-dist/build/pdf.min.mjs node_modules/pdfjs-dist/build/pdf.worker.min.mjs static/vendor/pdfjs/
+	cp node_modules/pdfjs-dist/web/pdf_viewer.mjs node_modules/pdfjs-dist/web/pdf_viewer.css static/vendor/pdfjs/
+	cp -r node_modules/pdfjs-dist/web/images static/vendor/pdfjs/
 
 # This machine kind runs PostgreSQL and Redis on 127.0.0.1; start them if they are down.
 services:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from kcsp.demo_clock import DemoClock, year_label
+from kcsp.demo_clock import DemoClock
 from kcsp.demo_records import demo_mark
+from kcsp.financial_year import year_label
 from kcsp.models import User
 
 from . import services

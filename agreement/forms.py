@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from kcsp.financial_year import financial_year
 from kcsp.forms import GdsFormMixin
 from kcsp.models import Organisation
 
@@ -107,7 +108,7 @@ class ProgressUpdateForm(GdsFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        self.initial.setdefault("year", today.year if today.month >= 4 else today.year - 1)
+        self.initial.setdefault("year", financial_year(today))
         self.fields["status"].error_messages["required"] = "Select the RAG status"
         self.fields["quarter"].error_messages["required"] = "Select the quarter"
 

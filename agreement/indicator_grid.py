@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from kcsp.financial_year import year_and_quarter, year_label
 from kcsp.locking import Change
 
 from .models import Agreement, Indicator, IndicatorValue
@@ -48,9 +49,8 @@ def period_label(day: datetime.date, frequency: str = Indicator.Frequency.MONTHL
     """ "April 2022" for a month; "Q1 2022/23 (April 2022)" for a quarterly indicator's quarter."""
     if frequency != Indicator.Frequency.QUARTERLY:
         return f"{day:%B %Y}"
-    year = day.year if day.month >= 4 else day.year - 1
-    quarter = (day.month - 4) % 12 // 3 + 1
-    return f"Q{quarter} {year}/{(year + 1) % 100:02d} ({day:%B %Y})"
+    year, quarter = year_and_quarter(day)
+    return f"Q{quarter} {year_label(year)} ({day:%B %Y})"
 
 
 def value_parse(text: str, indicator: Indicator, period: datetime.date) -> Decimal | None:

@@ -5,16 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from kcsp.financial_year import year_label
 from kcsp.locking import RecordLock
 
 from .models import ActionPlan, Agreement, PlanItem, PlanVersion, Priority, Theme
 from .services import item_history_write, plan_renumber
 
 FIRST_POSITION_FREE = 0  # positions start at 1: 0 is the free place a swap passes through
-
-
-def year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 def agreement_period_check(*, year: int, period_starts: int | None, period_years: int) -> None:

@@ -26,3 +26,19 @@ def bench_database(name: str):
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+@contextlib.contextmanager
+def bench_media():
+    """MEDIA_ROOT in a temporary folder, removed afterwards: packs built by a benchmark leave nothing behind."""
+    import shutil
+    import tempfile
+
+    from django.conf import settings
+
+    media = tempfile.mkdtemp(prefix="kcsp-bench-")
+    settings.MEDIA_ROOT = media
+    try:
+        yield media
+    finally:
+        shutil.rmtree(media, ignore_errors=True)

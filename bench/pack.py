@@ -139,7 +139,8 @@ def naive_build(meeting) -> bytes:
 
 def main():
     from meetings.models import Pack, Paper
-    from meetings.packbuild.assemble import PackPart, build_pdf, lay_out, watermark_copy
+    from meetings.packbuild.assemble import PackPart, build_pdf, watermark_copy
+    from meetings.packbuild.pages import lay_out
     from meetings.packbuild.parts import RenderStats
     from meetings.packbuild.service import pack_build, sources_for
 
@@ -160,7 +161,7 @@ def main():
     parts = [
         PackPart(s.key, s.title, s.make(), parent_key=s.parent_key) for s in sources_for(meeting, "public", cached)
     ]
-    front_pdf, layout = lay_out(lambda ranges: _front(meeting, ranges), parts)
+    front_pdf, layout = lay_out(lambda layout: _front(meeting, layout), [(p.key, p.page_count) for p in parts])
     floor, _ = timed(
         lambda: build_pdf(
             front=front_pdf,
@@ -194,7 +195,7 @@ def main():
     )
 
 
-def _front(meeting, ranges):
+def _front(meeting, layout):
     from meetings.packbuild.parts import RenderStats, rendered_part
     from meetings.packbuild.service import items_for
 

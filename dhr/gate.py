@@ -9,6 +9,8 @@ Two ways in, one way out:
   papers, appendices, sections, minutes, actions and declarations hanging from one) call `dhr_loaded` from
   `from_db`. Loading never refuses (a non-cleared officer's renumbering of section D loads DHR rows it never
   shows); it records only for users who may see DHR material.
+- `dhr_continuation(request)` says a request only continues an opening already logged (a later byte range of a
+  reader's kept copy of a DHR file, kcsp.downloads.file_send): it still passed the gate, and writes no row.
 - `DhrAccessLogMiddleware` writes exactly one AccessLog row for a request that was marked and answered
   2xx/3xx: action from the mark, else download for a file, view for GET, change for a POST that redirected
   (saved), view for a POST that showed its form again. If the row cannot be written the answer is an error,
@@ -39,6 +41,7 @@ class DhrAccess:
     case_id: int | None = None  # the case the gate was told of, if any
     action: str | None = None
     public: bool = False
+    continued: bool = False  # a later range of a DHR file whose opening was logged (dhr_continuation)
     pending: dict = field(default_factory=dict)  # model -> set of pks that may hang from a DHR item
 
     @cached_property
@@ -48,7 +51,7 @@ class DhrAccess:
 
     @property
     def touched(self) -> bool:
-        return bool(self.headline or self.whats or self.cases) and not self.public
+        return bool(self.headline or self.whats or self.cases) and not (self.public or self.continued)
 
     def note(self, what: str = "", case=None) -> None:
         if what and what not in self.whats:
@@ -87,6 +90,16 @@ def dhr_public(request) -> None:
     access = getattr(request, "_dhr_access", None)
     if access is not None:
         access.public = True
+
+
+def dhr_continuation(request) -> None:
+    """This request only continues an opening already logged: no row for it (the gate has still been passed).
+
+    The one case: kcsp.downloads.file_send answering a range request for a later part of a reader's kept copy of
+    a DHR file (the in-page reader fetches a pack in many ranges). The request that served the copy's first byte,
+    or made the copy, wrote the row; each later range is the same opening of the same copy, to the same person.
+    Call it only after `dhr_gate` has accepted the request."""
+    _access(request).continued = True
 
 
 def dhr_loaded(instance) -> None:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from kcsp.financial_year import year_label
 from kcsp.models import Organisation
 
 ZERO = Decimal("0.00")
@@ -26,10 +27,6 @@ def money(verbose_name: str, **kwargs) -> models.DecimalField:
     return models.DecimalField(
         verbose_name, max_digits=10, decimal_places=2, validators=[MinValueValidator(ZERO)], **kwargs
     )
-
-
-def year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 class Pot(models.TextChoices):

@@ -13,27 +13,14 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from .financial_year import financial_quarter, financial_year
+
 REFERENCE_TODAY = datetime.date(2022, 10, 31)  # a Monday: the week the demo's papers describe
 REFERENCE_YEAR = 2022  # the financial year (April 2022 to March 2023) of REFERENCE_TODAY
 DATE_IN_TEXT = re.compile(
     r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|"
     r"November|December) (\d{4})\b"
 )
-
-
-def financial_year(day: datetime.date) -> int:
-    """The year a financial year (1 April to 31 March) starts in: 2026 for 1 April 2026 to 31 March 2027."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def financial_quarter(day: datetime.date) -> int:
-    """1 for April to June … 4 for January to March."""
-    return (day.month - 4) % 12 // 3 + 1
-
-
-def year_label(year: int) -> str:
-    """2022 -> '2022/23'."""
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 @dataclass(frozen=True)

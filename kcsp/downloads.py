@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 import pikepdf
 from django.db.models import Model, QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from .exports import OFFICIAL_SENSITIVE as MARKING
+from .kept_copies import kept_copy
+from .ranges import ByteRange, Unsatisfiable, byte_range, not_modified, quoted
 
 logger = logging.getLogger(__name__)
 CONTENT_TYPES = {
@@ -61,6 +63,8 @@ class Outgoing:
     stream: bool = True  # a stored public file is streamed; packs are sent from memory, as they always were
     dhr: bool = False
     case: Model | None = None
+    etag: str = ""  # public: an entity tag of this exact file (a stored build's unique name); enables Range and 304
+    keep: str = ""  # restricted: keep each reader's marked copy under this group ("pack-12"; see kcsp.kept_copies)
 
     def __post_init__(self):
         if self.dhr:  # DHR material is restricted material, whatever the caller said
@@ -140,6 +144,89 @@ def download_record(request, outgoing: Outgoing) -> None:
     )
 
 
+@dataclass
+class _Body:
+    """What is sent: in memory (`data`) or a file to open; its entity tag; whether this request made it."""
+
+    data: bytes | None = None
+    opener: Callable | None = None
+    size: int = 0
+    etag: str = ""
+    made: bool = False
+    stream: bool = False
+
+    def read(self, wanted: ByteRange | None = None) -> bytes:
+        if self.data is not None:
+            return self.data if wanted is None else self.data[wanted.start : wanted.stop]
+        with self.opener() as handle:
+            if wanted is None:
+                return handle.read()
+            handle.seek(wanted.start)
+            return handle.read(wanted.stop - wanted.start)
+
+
+def _restricted_body(outgoing: Outgoing, user) -> _Body:
+    """The reader's marked copy: kept server-side when `outgoing.keep` says so (ranges are read from it)."""
+    if not outgoing.keep or outgoing.kind != "pdf" or not outgoing.field_file:
+        return _Body(data=_marked(outgoing, user))
+    copy = kept_copy(
+        group=outgoing.keep,
+        version=outgoing.field_file.name,
+        user=user,
+        watermark=recipient_watermark(user),
+        make=lambda: _marked(outgoing, user),
+    )
+
+    def opener():
+        try:
+            return copy.path.open("rb")
+        except OSError as error:  # cleared by a rebuild just now: 404, which the pack view retries on the new build
+            raise Http404 from error
+
+    try:
+        size = copy.size
+    except OSError as error:
+        raise Http404 from error
+    return _Body(opener=opener, size=size, etag=copy.etag, made=copy.made, stream=outgoing.stream)
+
+
+def _public_body(outgoing: Outgoing) -> _Body:
+    if outgoing.data is not None or not outgoing.stream:
+        return _Body(data=outgoing.read(), etag=outgoing.etag)
+    size = outgoing.field_file.size if outgoing.etag else 0  # only a tagged file is ever split
+    return _Body(opener=outgoing.open, size=size, etag=outgoing.etag, stream=True)
+
+
+def _answer(request, body: _Body, content_type: str, *, public: bool) -> HttpResponse:
+    """200 whole, 206 one range, 304 (public only) or 416, by kcsp.ranges; None of these for an untagged body."""
+    quoted_tag = quoted(body.etag) if body.etag else None
+    if public and not_modified(request, body.etag):
+        response = HttpResponseNotModified()
+        response["ETag"] = quoted_tag
+        response.covers_start = True  # the whole file, which the client already has
+        return response
+    size = len(body.data) if body.data is not None else body.size
+    try:
+        wanted = byte_range(request, body.etag, size)
+    except Unsatisfiable:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        response.covers_start = False
+        return response
+    if wanted is not None:
+        response = HttpResponse(body.read(wanted), content_type=content_type, status=206)
+        response["Content-Range"] = wanted.content_range
+    elif body.data is not None or not body.stream:
+        response = HttpResponse(body.read(), content_type=content_type)
+    else:  # a stored file sent whole: streamed, not read into memory
+        response = FileResponse(body.opener(), content_type=content_type)
+    response.covers_start = wanted is None or wanted.start == 0
+    if quoted_tag:
+        response["ETag"] = quoted_tag
+        response["Accept-Ranges"] = "bytes"
+    return response
+
+
 def file_send(request, visible: QuerySet | None, make: Callable[[Model | None], Outgoing], **lookup) -> HttpResponse:
     """Send the file `make` builds from the row `lookup` finds in `visible` (a `visible_to(user)` queryset).
 
@@ -147,6 +234,13 @@ def file_send(request, visible: QuerySet | None, make: Callable[[Model | None], 
     (404 otherwise; `visible` is None only for a public export of no one row). Restricted output is marked
     and watermarked for the reader (PDF page content; first row / sheet of CSV and XLSX), a restricted
     Word paper goes to readers as PDF, a FileDownload row is written, and the answer is `private, no-store`.
+
+    Range and ETag (kcsp.ranges): a public file with `etag`, and a restricted PDF kept per reader (`keep`, see
+    kcsp.kept_copies, its entity tag its own), answer single byte ranges (206), 416 past the end, and, public
+    only, 304 to If-None-Match. An opening is recorded once: the FileDownload row (and, for DHR material, the
+    access-log row) is written for the request that covers byte 0 (no Range, or one starting at 0) or that made
+    the reader's copy, not for the later range requests that read the rest of the same copy. The answer's
+    `opening` attribute says which it was (callers move the "last read" marker on it).
     """
     obj = get_object_or_404(visible, **lookup) if visible is not None else None
     outgoing = make(obj)
@@ -156,22 +250,28 @@ def file_send(request, visible: QuerySet | None, make: Callable[[Model | None], 
         from dhr.gate import dhr_gate
 
         dhr_gate(request, what=outgoing.what or outgoing.filename, case=outgoing.case, action="download")
-    if outgoing.sensitivity == Sensitivity.RESTRICTED:
+    restricted = outgoing.sensitivity == Sensitivity.RESTRICTED
+    if restricted:
         if not request.user.is_authenticated:
             raise Http404
         outgoing = _reader_copy(outgoing, request.user)
         try:
-            data = _marked(outgoing, request.user)
+            body = _restricted_body(outgoing, request.user)
         except (pikepdf.PdfError, ValueError, KeyError, zipfile.BadZipFile) as error:
             logger.warning("Restricted file not sent: it could not be marked (%s: %s)", outgoing.what, error)
             return render(request, "kcsp/file_unmarkable.html", {"marking": MARKING}, status=422)
+    else:
+        body = _public_body(outgoing)
+    response = _answer(request, body, CONTENT_TYPES[outgoing.kind], public=outgoing.sensitivity == Sensitivity.PUBLIC)
+    response.opening = response.status_code in (200, 206, 304) and (body.made or response.covers_start)
+    if restricted and response.opening:
         download_record(request, outgoing)
-        response = HttpResponse(data, content_type=CONTENT_TYPES[outgoing.kind])
-    elif outgoing.data is not None or not outgoing.stream:
-        response = HttpResponse(outgoing.read(), content_type=CONTENT_TYPES[outgoing.kind])
-    else:  # a stored file sent as it is: streamed, not read into memory
-        response = FileResponse(outgoing.open(), content_type=CONTENT_TYPES[outgoing.kind])
-    response["Content-Disposition"] = content_disposition_header(not outgoing.inline, outgoing.filename)
+    elif outgoing.dhr and response.status_code == 206:
+        from dhr.gate import dhr_continuation
+
+        dhr_continuation(request)  # the gate was passed above; this part of an opening already logged adds no row
+    if response.status_code in (200, 206):
+        response["Content-Disposition"] = content_disposition_header(not outgoing.inline, outgoing.filename)
     response["X-Content-Type-Options"] = "nosniff"
     if outgoing.sensitivity != Sensitivity.PUBLIC:
         response["Cache-Control"] = "private, no-store"

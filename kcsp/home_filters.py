@@ -76,9 +76,9 @@ class WaitingFilterForm(GdsFormMixin, forms.Form):
         if "priority" in self.fields:
             from agreement.models import Priority
 
-            from .home_lists import financial_quarter
+            from .financial_year import year_and_quarter
 
-            year = financial_quarter(timezone.localdate())[0]
+            year = year_and_quarter(timezone.localdate())[0]
             self.fields["priority"].queryset = Priority.objects.filter(agreement__year=year).order_by("position")
             self.fields["priority"].label_from_instance = lambda priority: f"{priority.position}. {priority.name}"
         if "area" in self.fields:

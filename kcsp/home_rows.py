@@ -73,7 +73,7 @@ def _pack(pack, today):
 def _new_pack(pack, today):
     meeting = pack.meeting
     return [
-        Cell(pack.get_kind_display(), reverse("meetings:pack_download", args=[meeting.pk, pack.kind])),
+        Cell(pack.get_kind_display(), reverse("meetings:pack_reader", args=[meeting.pk, pack.kind])),  # the reader
         _meeting(meeting),
         Cell(f"{timezone.localtime(pack.built_at):%-d %B %Y, %H:%M}"),
     ]

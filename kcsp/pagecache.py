@@ -23,7 +23,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 log = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 # Records written while people browse that change no page anyone else sees.
-QUIET_MODELS = {"sessions.session", "axes.accessattempt", "axes.accessfailurelog", "axes.accesslog", "dhr.accesslog"}
+# A member's private notes and place in a pack (meetings.Annotation, PackRead) are read by their writer alone.
+QUIET_MODELS = {
+    "sessions.session", "axes.accessattempt", "axes.accessfailurelog", "axes.accesslog", "dhr.accesslog",
+    "meetings.annotation", "meetings.packread",
+}  # fmt: skip
 
 
 def _generation() -> int:

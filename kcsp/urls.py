@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from meetings.views.offline import reader_service_worker
+
 from . import directory_views, home_views, twofactor, views
 from .forms import ChangePasswordForm, NewPasswordForm, PasswordResetRequestForm, SignInForm
 
@@ -67,6 +69,7 @@ urlpatterns = [
     path("", home_views.HomeView.as_view(), name="home"),
     *home_views.waiting_urls(),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("reader-sw.js", reader_service_worker, name="reader_service_worker"),
     path("account/", views.AccountView.as_view(), name="account"),
     path("account/notifications/", include("notifications.urls")),
     path("account/tokens/", include("api.account_urls")),

@@ -18,9 +18,6 @@ step is committed. They carry the meeting, the note or comments typed for the re
 and a link: never an item's title (a restricted or DHR title must not leave the site by e-mail).
 """
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,8 +28,9 @@ from kcsp import roles
 from kcsp.models import User
 from notifications.services import Addressee, absolute
 
+from .fingerprints import PAPER_FIELDS, digest, paper_rows
 from .lifecycle import Outcome, Step, meeting_step
-from .models import AgendaItem, Appendix, Meeting, MeetingStatusChange, OfficeTerm, Paper, PaperSection
+from .models import AgendaItem, Meeting, MeetingStatusChange, OfficeTerm, Paper
 from .workingdays import working_days_between
 
 SEND, AGREE, RETURN, TAKE_BACK = "send-to-chair", "agree", "return", "take-back"
@@ -55,30 +53,15 @@ def agenda_fingerprint(meeting: Meeting) -> str:
             "restriction_note", "title_withheld", "public_title",
         )
     )  # fmt: skip
-    papers = list(
-        Paper.objects.filter(item__meeting=meeting)
-        .order_by("pk")
-        .values_list(
-            "pk", "item_id", "subject", "format", "authors", "addressed_to", "classification", "summary",
-            "recommendations", "contact", "file", "is_supplementary",
-        )
-    )  # fmt: skip
-    # A written paper's sections and an uploaded file replaced under the same paper are changes the chair must read.
-    sections = list(
-        PaperSection.objects.filter(paper__item__meeting=meeting)
-        .order_by("pk")
-        .values_list("pk", "paper_id", "position", "heading", "body")
-    )
-    appendices = list(
-        Appendix.objects.filter(paper__item__meeting=meeting)
-        .order_by("pk")
-        .values_list("pk", "paper_id", "letter", "title", "file")
+    # Its papers as they print, with their sections and appendices (a paper's file replaced is a change too), where
+    # each sits and whether it came after publication: the same reading as a member's notes (meetings/fingerprints).
+    parts = paper_rows(
+        Paper.objects.filter(item__meeting=meeting), fields=("pk", "item_id", *PAPER_FIELDS, "is_supplementary")
     )
     # The latest step of the meeting (the send with its note, a take-back, a return …): a page opened before the
     # officer took the agenda back, or before it was sent again, agrees nothing.
     step = meeting.status_changes.order_by("-at", "-pk").values_list("pk", flat=True).first()
-    content = {"items": items, "papers": papers, "sections": sections, "appendices": appendices, "step": step}
-    return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode("utf-8")).hexdigest()
+    return digest({"items": items, **parts, "step": step})
 
 
 def agenda_seen_check(meeting: Meeting, seen: str) -> None:

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
+from kcsp import roles
 from kcsp.models import User
 
 from .models import Committee, Meeting, OfficeTerm
@@ -59,11 +60,18 @@ def signed_under(term: OfficeTerm) -> list[Meeting]:
 
 def committees_in_the_chair(user: User, on: datetime.date | None = None):
     """Ids of the committees (a subquery, not a list) whose chair, by office on `on` (today by default), is the
-    person linked to `user`: their chair, or their vice-chair while the committee has no chair in office (DOMAIN.md
-    "Bodies": the vice-chair takes the chair in the chair's absence; the demo's KCSP, as in its 2022 papers, has a
-    Vice-Chairman and no Chairman in office)."""
+    person linked to `user`: their chair, or their vice-chair while the committee has no chair in office who can
+    agree online (DOMAIN.md "Bodies": the vice-chair takes the chair in the chair's absence; the demo's KCSP, as in
+    its 2022 papers, has a Vice-Chairman and no Chairman in office). The same rule picks who is e-mailed to agree an
+    agenda (meetings/chair_agreement.py `chair_addresses`): a chair with no active account in the chair role
+    cannot agree online, so the vice-chair is asked, and sees the agenda waiting on their home page."""
     current = OfficeTerm.objects.current(on)
-    chair_in_office = current.filter(committee_id=OuterRef("committee_id"), office=OfficeTerm.Office.CHAIR)
+    chair_in_office = current.filter(
+        committee_id=OuterRef("committee_id"),
+        office=OfficeTerm.Office.CHAIR,
+        person__user__is_active=True,
+        person__user__groups__name=roles.CHAIR,
+    )
     mine = current.filter(person__user=user)
     return mine.filter(
         Q(office=OfficeTerm.Office.CHAIR) | Q(office=OfficeTerm.Office.VICE_CHAIR) & ~Exists(chair_in_office)

@@ -12,7 +12,7 @@ import json
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kcsp.models import Person, User
@@ -148,6 +148,14 @@ def minutes_approve_effect(meeting: Meeting, step, *, user: User, reason: str, a
     return Outcome(after=lambda meeting: minutes_freeze(meeting=meeting))
 
 
+def _signing(meeting: Meeting) -> None:
+    """Tell PostgreSQL this transaction signs `meeting`: the one time its signed records may be inserted
+    (migration 0024's trigger refuses any other insert)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('kcsp.signing_meeting', %s, true)", [str(meeting.pk)])
+
+
 def minutes_freeze(*, meeting: Meeting) -> list[SignedMinutes]:
     """Write the signed record of each part of `meeting`'s minutes that has minutes, and queue their PDFs (sent
     after commit; one the broker never got is sent again by signedpdf.signed_minutes_render_pending). The
@@ -155,6 +163,7 @@ def minutes_freeze(*, meeting: Meeting) -> list[SignedMinutes]:
     from .tasks import signed_minutes_render_task
 
     approval = approval_record(meeting)
+    _signing(meeting)
     records = []
     for kind in KINDS:
         content = minutes_record(meeting, kind, approval=approval)

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from kcsp.financial_year import financial_quarter, financial_year, quarter_end
 from kcsp.models import User
 
 from . import kinds
@@ -200,12 +201,7 @@ def action_reminders_send(*, today: datetime.date | None = None) -> int:
 
 def quarter_of(day: datetime.date) -> tuple[int, int, datetime.date]:
     """(financial year, quarter 1-4, last day of the quarter): Q1 is April to June."""
-    year = day.year if day.month >= 4 else day.year - 1
-    quarter = ((day.month - 4) % 12) // 3 + 1
-    end_month = (3 + 3 * quarter - 1) % 12 + 1
-    end_year = year if end_month >= 4 else year + 1
-    next_month = datetime.date(end_year + (end_month == 12), end_month % 12 + 1, 1)
-    return year, quarter, next_month - datetime.timedelta(days=1)
+    return financial_year(day), financial_quarter(day), quarter_end(day)
 
 
 def plan_update_reminders_send(*, today: datetime.date | None = None) -> int:

@@ -42,6 +42,8 @@ class FileRoute:
 
 FILES = {
     "meetings:pack_download": FileRoute("pdf", RESTRICTED),  # the restricted pack
+    "meetings:pack_reader_file": FileRoute("pdf", RESTRICTED),  # the restricted pack, for the in-page reader
+    "meetings:pack_pages": FileRoute("pdf", RESTRICTED),  # chosen pages of it (the form page answered: QUERIES)
     "meetings:paper_file": FileRoute("pdf", RESTRICTED),  # a restricted uploaded paper
     "meetings:signed_minutes_pdf": FileRoute("pdf", RESTRICTED),  # the signed minutes of restricted items
     "meetings:appendix_file": FileRoute("pdf", PUBLIC),
@@ -57,6 +59,8 @@ FILES = {
     "dhr:access_log_export": FileRoute("csv", RESTRICTED),
     "dhr:published_report": FileRoute("pdf", PUBLIC),
 }
+# Pages whose form, answered in the query string, sends a file: walked with their answer.
+QUERIES = {"meetings:pack_pages": "pages=1"}
 PAGE_TYPES = ("text/html", "text/javascript", "application/json", "application/problem+json", "application/schema+json")
 PREFERRED = (roles.DHR_CLEARED, roles.ADMIN, roles.OFFICER, roles.CHAIR, roles.MEMBER)
 
@@ -66,6 +70,11 @@ def is_file(response) -> bool:
     return response.has_header("Content-Disposition") or (
         response.status_code == 200 and content_type not in PAGE_TYPES and content_type != ""
     )
+
+
+def file_url(name, route, world) -> str:
+    url = _url(name, route, world)
+    return f"{url}{'&' if '?' in url else '?'}{QUERIES[name]}" if name in QUERIES else url
 
 
 def body(response) -> bytes:
@@ -89,7 +98,7 @@ def test_every_route_that_answers_with_a_file_is_declared_and_sent_through_file_
         role = next((r for r in PREFERRED if r in route.who), ANONYMOUS if ANONYMOUS in route.who else None)
         if role is None:
             continue
-        response = clients[role].get(_url(name, route, world))
+        response = clients[role].get(file_url(name, route, world))
         if not is_file(response):
             continue
         found.add(name)
@@ -150,7 +159,7 @@ def test_every_file_route_as_every_role_refuses_or_sends_a_marked_recorded_copy(
     failures = []
     for name, file_route in sorted(FILES.items()):
         route = ROUTES[name]
-        url = _url(name, route, world)
+        url = file_url(name, route, world)
         for role in EVERY_ROLE:
             before = FileDownload.objects.count()
             response = clients[role].get(url)

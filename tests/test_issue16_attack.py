@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from agreement.tests.test_plan_view import plan  # noqa: F401  (fixture)
 from kcsp import markup, roles
-from kcsp.home_lists import LISTS, financial_quarter
+from kcsp.financial_year import year_and_quarter
+from kcsp.home_lists import LISTS
 from kcsp.tests.factories import OrganisationFactory, PersonFactory
 from kcsp.tests.home_world import home_world
 from meetings import chair_agreement as agreement
@@ -428,9 +429,9 @@ def test_the_migration_escape_keeps_every_old_papers_words(old):
 
 
 def test_the_financial_quarter_boundaries():
-    assert financial_quarter(datetime.date(2027, 3, 31)) == (2026, 4)
-    assert financial_quarter(datetime.date(2027, 4, 1)) == (2027, 1)
-    assert financial_quarter(datetime.date(2027, 1, 1)) == (2026, 4)
+    assert year_and_quarter(datetime.date(2027, 3, 31)) == (2026, 4)
+    assert year_and_quarter(datetime.date(2027, 4, 1)) == (2027, 1)
+    assert year_and_quarter(datetime.date(2027, 1, 1)) == (2026, 4)
 
 
 # --- the action plan page ---------------------------------------------------------------------------------------

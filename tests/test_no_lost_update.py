@@ -65,6 +65,8 @@ NOT_AN_EDIT = {
     "two_factor_verify": "entering a one-time code",
     "two_factor_backup_codes": "replaces the person's own backup codes (shown once)",
     "notifications:preferences": "a person's own e-mail choices, which only they change",
+    "meetings:note_edit": "a person's own private note, which only they can read or change",
+    "meetings:note_remove": "removes the person's own note (a second removal finds nothing)",
     "search:search": "a search box (a GET form)",
     "meetings:action_log": "the action log's filters (a GET form)",
     "agreement:version_detail": "the action plan's filters (a GET form); its edits have their own locked pages",

@@ -24,7 +24,7 @@ from kcsp.models import Organisation, RenderCheck
 from kcsp.services import render_check_run
 from kcsp.testing import otp_verify
 from kcsp.tests.factories import PersonFactory
-from meetings.models import OfficeTerm
+from meetings.models import Annotation, OfficeTerm
 from meetings.tests.factories import circulated_with_amendment, committee_business
 from meetings.tests.forward_plan_world import forward_plan_world
 
@@ -174,6 +174,9 @@ KWARGS = {
     "restricted_pack_file": lambda o: {"pk": o["published"].pk, "kind": "restricted"},
     "signed_restricted_part": lambda o: {"pk": o["signed"].pk, "kind": "restricted"},
     "restricted_pack": lambda o: {"pk": o["published"].pk, "kind": "restricted"},
+    "restricted_pack_pk": lambda o: {"pack_pk": o["restricted_pack"].pk},
+    "member_note": lambda o: {"pk": o["member_note"].pk},
+    "spare_note": lambda o: {"pk": o["spare_note"].pk},
     "move_down": lambda o: {"pk": o["public_item"].pk, "direction": "down"},
     "admin_user": lambda o: {"object_id": o["user"].pk},
     "admin_organisation": lambda o: {"object_id": o["organisation"].pk},
@@ -203,6 +206,7 @@ ROUTES = {
     # The waiting lists behind the home page's counts: each role its own, DHR ones through the DHR gate.
     **{waiting.url_name: dhr_route() if waiting.dhr else Route(frozenset({waiting.role})) for waiting in HOME_LISTS},
     "accessibility": Route(EVERYONE),
+    "reader_service_worker": Route(EVERYONE),  # the offline reader's script: no data in it
     "login": Route(EVERYONE, ok=frozenset({200, 302})),  # signed-in users are sent home
     "logout": Route(EVERYONE, method="post", ok=frozenset({302})),
     "password_change": Route(SIGNED_IN),
@@ -257,7 +261,21 @@ ROUTES = {
     "meetings:pack_status": Route(EVERYONE, kwargs="published"),
     "meetings:pack_rebuild": Route(OFFICER, kwargs="published", method="post", ok=frozenset({302})),
     "meetings:pack_download": Route(RESTRICTED_READERS, kwargs="restricted_pack_file"),
+    "meetings:pack_reader_file": Route(RESTRICTED_READERS, kwargs="restricted_pack_file"),
+    "meetings:pack_pages": Route(RESTRICTED_READERS, kwargs="restricted_pack_file"),
     "meetings:pack_withdraw": Route(OFFICER, kwargs="restricted_pack"),
+    "meetings:pack_reader": Route(RESTRICTED_READERS, kwargs="restricted_pack"),  # the reader: as its download
+    # A member's own notes (issue 17): the member user wrote both notes; nobody else, officers and admins
+    # included, may read, change or delete them (404). The reader's JSON about a pack: whoever may open the pack.
+    "meetings:pack_notes_api": Route(RESTRICTED_READERS, kwargs="restricted_pack_pk"),
+    "meetings:pack_position_api": Route(
+        RESTRICTED_READERS, kwargs="restricted_pack_pk", method="post", ok=frozenset({400})
+    ),  # an empty body: 400 naming the rule
+    "meetings:my_notes": Route(SIGNED_IN),
+    "meetings:note_api": Route(frozenset({roles.MEMBER}), kwargs="member_note", method="post", ok=frozenset({400})),
+    "meetings:note_delete_api": Route(frozenset({roles.MEMBER}), kwargs="spare_note", method="post"),
+    "meetings:note_edit": Route(frozenset({roles.MEMBER}), kwargs="member_note"),
+    "meetings:note_remove": Route(frozenset({roles.MEMBER}), kwargs="member_note"),
     "meetings:download_log": Route(OFFICER, kwargs="published"),
     "meetings:attendance": Route(OFFICER, kwargs="held"),
     "meetings:person_create": Route(OFFICER, kwargs="held"),
@@ -487,9 +505,15 @@ def matrix_world_build() -> dict:
         "own_api_token": ApiToken.issue(user=users[roles.MEMBER], name="matrix")[0],
     }
     reviews = dhr_world(user=users[roles.DHR_CLEARED], dhr_item=business["dhr_item"])
-    names = [*business, *plan, *grants, *tokens, *reviews]
+    notes = {
+        name: Annotation.objects.create(
+            user=users[roles.MEMBER], paper=business["restricted_paper"], quote=name, paper_fingerprint="x"
+        )
+        for name in ("member_note", "spare_note")
+    }
+    names = [*business, *plan, *grants, *tokens, *reviews, *notes]
     assert len(names) == len(set(names)), "object names must not collide"
-    return {"users": users, "objects": {**core, **business, **plan, **grants, **tokens, **reviews}}
+    return {"users": users, "objects": {**core, **business, **plan, **grants, **tokens, **reviews, **notes}}
 
 
 @pytest.fixture

@@ -14,11 +14,6 @@ from .cases import Case
 ZERO = Decimal("0.00")
 
 
-def financial_year_of(day: datetime.date) -> int:
-    """The starting year of the April–March financial year a day falls in (5 May 2022 → 2022)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 class CaseCost(DhrContent, models.Model):
     class Kind(models.TextChoices):
         CHAIR_FEE = "chair_fee", "Independent chair's fees"

@@ -210,6 +210,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # pack requests are kept in PostgreSQL and re-sent here if the broker lost or never received them.
 CELERY_BEAT_SCHEDULE = {
     "packs-resend-pending": {"task": "meetings.tasks.packs_resend_task", "schedule": 300.0},
+    "reader-copies-expire": {"task": "kcsp.tasks.kept_copies_expire_task", "schedule": crontab(hour=3, minute=30)},
     "action-reminders": {
         "task": "notifications.tasks.action_reminders_task",
         "schedule": crontab(hour=7, minute=0),

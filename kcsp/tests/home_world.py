@@ -5,7 +5,7 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from kcsp.home_lists import financial_quarter
+from kcsp.financial_year import year_and_quarter
 from kcsp.tests.factories import OrganisationFactory, PersonFactory
 
 
@@ -63,7 +63,7 @@ def home_world(*, officer, chair, member, dhr_user=None, extra: int = 0, tag: st
     grant_year = GrantYearFactory(year=2031)
     world["submitted_bid"] = BidFactory(grant_year=grant_year, status=Bid.Status.SUBMITTED, created_by=member)
     world["recommended_bid"] = BidFactory(grant_year=grant_year, status=Bid.Status.RECOMMENDED, created_by=member)
-    year, _quarter = financial_quarter(today)
+    year, _quarter = year_and_quarter(today)
     existing = Priority.objects.filter(agreement__year=year, position=1).first()
     world["priority"] = existing or _plan(year, organisation, now)
     for n in range(extra):

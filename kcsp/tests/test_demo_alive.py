@@ -17,8 +17,9 @@ from pypdf import PdfReader
 from agreement.models import Agreement, PlanVersion, ProgressUpdate
 from grants.models import Bid, GrantYear
 from kcsp.demo import demo_old_rows_note, demo_partnership_load
-from kcsp.demo_clock import DemoClock, financial_quarter, financial_year
-from kcsp.home_lists import agendas_to_agree
+from kcsp.demo_clock import DemoClock
+from kcsp.financial_year import financial_quarter, financial_year
+from kcsp.home_queries import agendas_to_agree
 from kcsp.models import DemoRecord, Organisation, Person, User
 from meetings import access
 from meetings.chair_agreement import agreement_request

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kcsp import roles
-from kcsp.home_lists import LISTS, financial_quarter
+from kcsp.financial_year import year_and_quarter
+from kcsp.home_lists import LISTS
 from kcsp.testing import count_queries, otp_verify
 from meetings.models import PackRead
 from meetings.pack_reads import pack_read_mark
@@ -53,9 +54,9 @@ def _count(page: str, key: str) -> int:
 
 
 def test_financial_quarter():
-    assert financial_quarter(datetime.date(2026, 5, 14)) == (2026, 1)
-    assert financial_quarter(datetime.date(2026, 11, 30)) == (2026, 3)
-    assert financial_quarter(datetime.date(2027, 2, 20)) == (2026, 4)
+    assert year_and_quarter(datetime.date(2026, 5, 14)) == (2026, 1)
+    assert year_and_quarter(datetime.date(2026, 11, 30)) == (2026, 3)
+    assert year_and_quarter(datetime.date(2027, 2, 20)) == (2026, 4)
 
 
 def test_anonymous_keeps_the_public_page(client, world):

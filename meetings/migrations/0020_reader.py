@@ -8,57 +8,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0019_merge_pack_read_paper_markup'),
+        ("meetings", "0019_merge_pack_read_paper_markup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='pack',
-            name='page_labels',
-            field=models.JSONField(blank=True, default=list, help_text='The pack\'s own page number of each page of the file, in order ("1", "2" … "23a"): the numbers printed at the foot and written into the PDF\'s /PageLabels. Empty for packs built before issue 17.'),
+            model_name="pack",
+            name="page_labels",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text='The pack\'s own page number of each page of the file, in order ("1", "2" … "23a"): the numbers printed at the foot and written into the PDF\'s /PageLabels. Empty for packs built before issue 17.',
+            ),
         ),
         migrations.AddField(
-            model_name='pack',
-            name='page_plan',
-            field=models.JSONField(blank=True, default=dict, help_text='Where each part of the pack sat when it was first built after publication, so that a rebuild keeps every page where it was (meetings/packbuild/pages.py).'),
+            model_name="pack",
+            name="page_plan",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Where each part of the pack sat when it was first built after publication, so that a rebuild keeps every page where it was (meetings/packbuild/pages.py).",
+            ),
         ),
         migrations.AddField(
-            model_name='packcontent',
-            name='first_page',
-            field=models.PositiveIntegerField(blank=True, help_text='The first page of the file (1-based, as stored) holding it; None: none.', null=True),
+            model_name="packcontent",
+            name="first_page",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="The first page of the file (1-based, as stored) holding it; None: none.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='packcontent',
-            name='last_page',
-            field=models.PositiveIntegerField(blank=True, help_text='Its last page of the file (1-based).', null=True),
+            model_name="packcontent",
+            name="last_page",
+            field=models.PositiveIntegerField(blank=True, help_text="Its last page of the file (1-based).", null=True),
         ),
         migrations.AddField(
-            model_name='packread',
-            name='last_page',
-            field=models.PositiveIntegerField(blank=True, help_text='The page of the file (1-based) the reader last showed them: where to resume.', null=True),
+            model_name="packread",
+            name="last_page",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="The page of the file (1-based) the reader last showed them: where to resume.",
+                null=True,
+            ),
         ),
         migrations.CreateModel(
-            name='Annotation',
+            name="Annotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('page_offset', models.PositiveIntegerField(default=0, help_text="Pages from the paper's (or appendix's) first page.")),
-                ('quote', models.TextField(help_text='The highlighted text, as the reader selected it.', max_length=2000)),
-                ('prefix', models.CharField(blank=True, help_text='Text just before the quote, to tell repeats apart.', max_length=64)),
-                ('suffix', models.CharField(blank=True, help_text='Text just after the quote.', max_length=64)),
-                ('note', models.TextField(blank=True, max_length=5000)),
-                ('paper_fingerprint', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('appendix', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='meetings.appendix')),
-                ('paper', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='meetings.paper')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "page_offset",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Pages from the paper's (or appendix's) first page."
+                    ),
+                ),
+                (
+                    "quote",
+                    models.TextField(help_text="The highlighted text, as the reader selected it.", max_length=2000),
+                ),
+                (
+                    "prefix",
+                    models.CharField(
+                        blank=True, help_text="Text just before the quote, to tell repeats apart.", max_length=64
+                    ),
+                ),
+                ("suffix", models.CharField(blank=True, help_text="Text just after the quote.", max_length=64)),
+                ("note", models.TextField(blank=True, max_length=5000)),
+                ("paper_fingerprint", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "appendix",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to="meetings.appendix",
+                    ),
+                ),
+                (
+                    "paper",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="annotations", to="meetings.paper"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annotations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['paper', 'appendix', 'page_offset', 'created_at'],
-                'indexes': [models.Index(fields=['user', 'paper'], name='annotation_user_paper')],
+                "ordering": ["paper", "appendix", "page_offset", "created_at"],
+                "indexes": [models.Index(fields=["user", "paper"], name="annotation_user_paper")],
             },
             bases=(dhr.gate.DhrContent, models.Model),
         ),

@@ -1,4 +1,12 @@
-"""Build a meeting's packs: gather the parts for the kind, lay them out, then swap the new file in."""
+"""Build a meeting's packs: gather the parts for the kind, lay them out, then swap the new file in.
+
+Which papers go where (issue 17: a published pack's pages never move, meetings/packbuild/pages.py): papers added
+after the agenda was published (`Paper.is_supplementary`) never go between the pages of the public, restricted or
+DHR pack. Public ones are in the supplementary pack, with its own numbering (the public pack's front sheet says so
+against their item). Restricted and DHR ones have no pack of their own: they go at the END of the restricted or
+DHR pack, after a "Supplementary papers" divider page, so no page published earlier moves; that pack's front sheet
+gives their pages against their item ("Pages 5 - 7, 41 - 42").
+"""
 
 import datetime
 from dataclasses import dataclass, field
@@ -20,8 +28,9 @@ from ..agenda_print import (
     whole_restricted_letters,
 )
 from ..models import AgendaItem, Meeting, Minute, Pack, PackContent, Paper
-from .assemble import PackPart, build_pdf, lay_out
+from .assemble import PackPart, build_pdf
 from .manifest import contents_record, holding, stale_reason
+from .pages import Layout, lay_out
 from .parts import PackBuildError, RenderStats, rendered_part, uploaded_part
 from .withdraw import pack_withdraw
 
@@ -53,7 +62,7 @@ class Source:
     """Something that becomes one part: a paper, an appendix, or the notes of the last meeting."""
 
     key: str
-    item: AgendaItem
+    item: AgendaItem | None  # None: the supplementary papers' divider
     title: str
     make: object
     parent_key: str | None = None
@@ -61,14 +70,14 @@ class Source:
 
 
 def sources_for(meeting: Meeting, kind: str, stats: RenderStats, items: list[AgendaItem] | None = None) -> list[Source]:
+    """The parts of a pack of this kind in order (see the module docstring for supplementary papers)."""
     if items is None:
         items = list(items_for(meeting, kind).prefetch_related("papers__sections", "papers__appendices"))
-    sources = []
+    sources, late = [], []
     notes_item = _notes_item(items) if kind == Pack.Kind.PUBLIC else None
     previous = meeting.previous_meeting()
     for item in items:
-        papers = [p for p in item.papers.all() if kind != Pack.Kind.SUPPLEMENTARY or p.is_supplementary]
-        if item == notes_item and not papers and previous and previous.minutes.exists():
+        if item == notes_item and not item.papers.all() and previous and previous.minutes.exists():
             sources.append(
                 Source(
                     f"item-{item.pk}",
@@ -80,31 +89,57 @@ def sources_for(meeting: Meeting, kind: str, stats: RenderStats, items: list[Age
             )
         if kind == Pack.Kind.DHR:
             sources.extend(_dhr_update_paper(item, stats))
-        for paper in papers:
-            paper_key = f"paper-{paper.pk}"
-            sources.append(
-                Source(
-                    paper_key,
-                    item,
-                    f"{item.code} {paper.subject}",
-                    lambda p=paper: _paper_part(p, stats),
-                    holds=[holding(paper, item=item)],
-                )
+        for paper in item.papers.all():
+            if paper.is_supplementary != (kind == Pack.Kind.SUPPLEMENTARY):
+                if paper.is_supplementary and kind in (Pack.Kind.RESTRICTED, Pack.Kind.DHR):
+                    late.extend(_paper_sources(item, paper, stats))
+                continue
+            sources.extend(_paper_sources(item, paper, stats))
+    if late:
+        sources.append(_divider(meeting, [source for source in late if source.parent_key is None], stats))
+    return sources + late
+
+
+def _paper_sources(item: AgendaItem, paper: Paper, stats: RenderStats) -> list[Source]:
+    """A paper's part, then one per appendix."""
+    paper_key = f"paper-{paper.pk}"
+    sources = [
+        Source(
+            paper_key,
+            item,
+            f"{item.code} {paper.subject}",
+            lambda p=paper: _paper_part(p, stats),
+            holds=[holding(paper, item=item)],
+        )
+    ]
+    for appendix in paper.appendices.all():
+        sources.append(
+            Source(
+                f"appendix-{appendix.pk}",
+                item,
+                f"Appendix {appendix.letter}: {appendix.title}",
+                lambda a=appendix: uploaded_part(
+                    a.file, a.file_kind, f"Appendix {a.letter} ({a.original_name})", stats
+                ),
+                parent_key=paper_key,
+                holds=[holding(appendix, item=item)],
             )
-            for appendix in paper.appendices.all():
-                sources.append(
-                    Source(
-                        f"appendix-{appendix.pk}",
-                        item,
-                        f"Appendix {appendix.letter}: {appendix.title}",
-                        lambda a=appendix: uploaded_part(
-                            a.file, a.file_kind, f"Appendix {a.letter} ({a.original_name})", stats
-                        ),
-                        parent_key=paper_key,
-                        holds=[holding(appendix, item=item)],
-                    )
-                )
+        )
     return sources
+
+
+def _divider(meeting: Meeting, papers: list[Source], stats: RenderStats) -> Source:
+    """The "Supplementary papers" page before a restricted or DHR pack's papers added after publication."""
+    context = {"meeting": meeting, "papers": [source.title for source in papers], "marking": MARKING}
+    title = "Supplementary papers"
+    return Source(
+        "supplementary-divider",
+        None,
+        title,
+        lambda: rendered_part(
+            "meetings/pdf/supplementary_divider.html", context, title=title, label="divider", stats=stats
+        ),
+    )
 
 
 def _dhr_update_paper(item: AgendaItem, stats: RenderStats) -> list[Source]:
@@ -197,10 +232,12 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
             parts.append(PackPart(source.key, source.title, source.make(), parent_key=source.parent_key))
         _set(pack, progress="Numbering pages")
         restricted = kind in (Pack.Kind.RESTRICTED, Pack.Kind.DHR)
-        item_ranges = _item_ranges(sources)
+        item_keys = _item_keys(sources)
+        elsewhere = (
+            {p.item_id for i in items for p in i.papers.all() if p.is_supplementary} if kind == Pack.Kind.PUBLIC else ()
+        )
 
-        def front_sheet(ranges):
-            pages = {item: (ranges[first][0], ranges[last][1]) for item, (first, last) in item_ranges.items()}
+        def front_sheet(layout: Layout):
             context = {
                 "meeting": meeting,
                 "kind": kind,
@@ -209,7 +246,9 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
                 "sections": front_sheet_sections(meeting, kind, items),
                 "exclusion_statement": EXCLUSION_STATEMENT,
                 "open_statement": OPEN_STATEMENT,
-                "pages": pages,
+                "pages": {item: layout.pages_text(keys) for item, keys in item_keys.items()},
+                "in_supplementary_pack": elsewhere,
+                "unused_pages": layout.unused_text(),
                 "marking": MARKING if restricted else "",
             }
             return rendered_part(
@@ -220,7 +259,9 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
                 stats=stats,
             )
 
-        front, layout = lay_out(front_sheet, parts)
+        published_at = meeting.published_at.isoformat() if meeting.published_at else None
+        sizes = [(part.key, part.page_count) for part in parts]
+        front, layout = lay_out(front_sheet, sizes, plan=pack.page_plan, published_at=published_at)
         pdf = build_pdf(
             front=front,
             layout=layout,
@@ -228,11 +269,12 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
             title=f"{Pack.Kind(kind).label}: {meeting}",
             marking=MARKING if restricted else "",
         )
+        _place(contents, sources, layout)
     except Exception as error:
         reason = str(error) if isinstance(error, PackBuildError) else f"Unexpected error: {type(error).__name__}"
         _set(pack, status=Pack.Status.FAILED, progress="", failure=reason)
         raise
-    _swap_in(pack, pdf, layout.total, contents)
+    _swap_in(pack, pdf, layout, contents)
     return stats
 
 
@@ -240,18 +282,36 @@ class BuildBusy(Exception):
     """Another build of the same pack is running: try again shortly."""
 
 
-def _item_ranges(sources: list[Source]) -> dict[int, tuple[str, str]]:
-    ranges = {}
+def _item_keys(sources: list[Source]) -> dict[int, list[str]]:
+    """Each item's parts, by key, in order."""
+    keys: dict[int, list[str]] = {}
     for source in sources:
-        first, _ = ranges.get(source.item.pk, (source.key, source.key))
-        ranges[source.item.pk] = (first, source.key)
-    return ranges
+        if source.item is not None:
+            keys.setdefault(source.item.pk, []).append(source.key)
+    return keys
 
 
-def _swap_in(pack: Pack, pdf: bytes, pages: int, contents: list[PackContent]) -> None:
-    """Write the new file completely, then point the pack at it with its manifest; the old file goes only after
-    commit. A withdrawal made after this build started stays (the build may predate the change), and so does
-    one the new manifest itself shows is still due; a removed pack stays removed."""
+def _place(contents: list[PackContent], sources: list[Source], layout: Layout) -> None:
+    """Fill each manifest row's first and last page of the file (1-based): a paper's, appendix's or minute's are
+    those of its part; an item's run from its first part's first page to its last part's last page. An item
+    with no part of its own keeps None."""
+    spans: dict[int, tuple[int, int]] = {}
+    for source in sources:
+        first, last = layout.physical(source.key)
+        for row in source.holds:
+            row.first_page, row.last_page = first, last
+        if source.item is not None:
+            low, high = spans.get(source.item.pk, (first, last))
+            spans[source.item.pk] = (min(low, first), max(high, last))
+    for row in contents:
+        if row.what == PackContent.What.ITEM and row.item_id in spans:
+            row.first_page, row.last_page = spans[row.item_id]
+
+
+def _swap_in(pack: Pack, pdf: bytes, layout: Layout, contents: list[PackContent]) -> None:
+    """Write the new file completely, then point the pack at it with its manifest, page labels and page plan; the
+    old file goes only after commit. A withdrawal made after this build started stays (the build may predate the
+    change), and so does one the new manifest itself shows is still due; a removed pack stays removed."""
     storage = pack.file.storage
     name = storage.save(pack.file.field.generate_filename(pack, "pack.pdf"), ContentFile(pdf))
     try:
@@ -263,7 +323,14 @@ def _swap_in(pack: Pack, pdf: bytes, pages: int, contents: list[PackContent]) ->
             old = locked.file.name if locked.file else None
             contents_record(locked, contents)
             Pack.objects.filter(pk=pack.pk).update(
-                file=name, status=Pack.Status.READY, progress="", failure="", page_count=pages, built_at=timezone.now()
+                file=name,
+                status=Pack.Status.READY,
+                progress="",
+                failure="",
+                page_count=layout.total,
+                page_labels=layout.labels,
+                page_plan=layout.plan,
+                built_at=timezone.now(),
             )
             started = locked.build_started_at
             # Only a withdrawal nobody holds by hand ends with a build that started after it (see withdraw.py).

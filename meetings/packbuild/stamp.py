@@ -242,12 +242,14 @@ def stamp_pdf(
     top: Callable[[int], Lines] | Lines | None = None,
     bottom: Callable[[int], Lines] | Lines | None = None,
     fit: bool = True,
+    finish: Callable[[pikepdf.Pdf], None] | None = None,
 ) -> bytes:
     """`pdf` with `top`/`bottom` lines (fixed, or a function of the 1-based page number) stamped on every page.
 
     Each band holds two lines: the first bold (a marking), the second grey (a watermark or page number).
     With `fit`, a page whose own text reaches into a band in use is shrunk out of it first (`text_extents`);
-    without it, the caller knows the bands are clear (a built pack stamped again at download).
+    without it, the caller knows the bands are clear (a built pack stamped again at download). `finish`, if
+    given, changes the document last, before it is saved (the pack's /PageLabels: pages.page_labels_write).
     Raises pikepdf.PdfError for a PDF that cannot be read.
     """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
@@ -260,7 +262,7 @@ def stamp_pdf(
                 row.append(tuple(lines) if lines and any(lines) else None)
             wanted.append(row)
         distinct = list(dict.fromkeys(lines for row in wanted for lines in row if lines))
-        if not distinct:
+        if not distinct and finish is None:
             return pdf
         rendered, _sources = _render(distinct)
         forms: dict[Lines, pikepdf.Object] = {}
@@ -283,6 +285,8 @@ def stamp_pdf(
                 before += b"%s cm\n" % " ".join(f"{v:.4f}" for v in matrix).encode()
             page.contents_add(pikepdf.Stream(doc, before), prepend=True)
             page.contents_add(pikepdf.Stream(doc, b"Q\n" + ops))
+        if finish is not None:
+            finish(doc)
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()

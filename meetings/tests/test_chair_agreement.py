@@ -321,3 +321,24 @@ def test_the_chairs_page_reads_a_fixed_number_of_queries_as_the_agenda_grows(wor
         item = AgendaItemFactory(meeting=meeting, section="C", position=n + 1, title=f"Extra {n}")
         Paper.objects.create(item=item, format="written", subject=f"Paper {n}")
     assert count() == small
+
+
+def test_a_chair_who_cannot_agree_online_leaves_it_to_the_vice_chair_by_mail_and_on_their_home_page(world):
+    """chair_addresses and committees_in_the_chair apply one rule: the vice-chair is asked when the chair in office
+    has no active account in the chair role, and then the agenda is theirs to agree (their home page's list)."""
+    from meetings.office_terms import committees_in_the_chair
+
+    meeting, chair, vice = world["meeting"], world["chair"], world["other_chair"]
+    OfficeTerm.objects.create(
+        committee=meeting.committee,
+        person=PersonFactory(user=vice),
+        office="vice_chair",
+        starts_on=datetime.date(2020, 1, 1),
+    )
+    mine = lambda user: set(committees_in_the_chair(user).values_list("committee", flat=True))  # noqa: E731
+    assert [a.email for a in agreement.chair_addresses(meeting)] == [chair.email]
+    assert mine(chair) == {meeting.committee_id} and mine(vice) == set()
+    chair.is_active = False
+    chair.save()
+    assert [a.email for a in agreement.chair_addresses(meeting)] == [vice.email]
+    assert mine(vice) == {meeting.committee_id}

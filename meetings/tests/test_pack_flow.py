@@ -93,9 +93,13 @@ def test_a_failed_rebuild_keeps_serving_the_last_good_pack(
 ):
     settings.MEDIA_ROOT = tmp_path
     meeting = build_ready_meeting(make_user)
+    # A late paper already out: papers added after publication go into the supplementary pack (issue 17).
+    Paper.objects.create(
+        item=meeting.items.get(section="B"), format="written", subject="Late", summary="Late.", is_supplementary=True
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_publish(meeting=meeting)
-    before = download(Client(), meeting, "public").content
+    before = download(Client(), meeting, "supplementary").content
     broken = Paper(
         item=meeting.items.get(section="B"),
         format="uploaded",
@@ -106,9 +110,9 @@ def test_a_failed_rebuild_keeps_serving_the_last_good_pack(
     broken.file.save("annex.pdf", ContentFile(b"%PDF-1.4 broken"), save=False)
     with django_capture_on_commit_callbacks(execute=True):
         services.paper_save(paper=broken)
-    pack = meeting.packs.get(kind="public")
+    pack = meeting.packs.get(kind="supplementary")
     assert pack.status == Pack.Status.FAILED and "Broken annex" in pack.failure
-    assert download(Client(), meeting, "public").content == before
+    assert download(Client(), meeting, "supplementary").content == before
     officer = Client()
     officer.force_login(make_user(roles.OFFICER))
     assert "Broken annex" in officer.get(f"/meetings/{meeting.pk}/packs/").content.decode()
@@ -149,7 +153,9 @@ def test_papers_added_after_publication_also_go_into_a_supplementary_pack(
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(supplementary.content)).pages)
     assert "Late addendum" in text and "Action plan report" not in text
     public = download(Client(), meeting, "public")
-    assert "Late addendum" in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(public.content)).pages)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(public.content)).pages)
+    assert "Late addendum" not in text, "a published pack's pages never move: late papers are not put between them"
+    assert "added after publication is in the supplementary pack" in " ".join(text.split()), "its front sheet says"
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from meetings.packbuild.pages import page_layout
 from meetings.tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +21,12 @@ def test_front_sheet_names_a_single_page_once():
     )
     run = SimpleNamespace(restricted=False, items=[one, two])
     section = SimpleNamespace(letter="B", title="Business", restricted=False, runs=[run])
+    layout = page_layout([("front", 1), ("paper-1", 1), ("paper-2", 3)])  # the front sheet prints its labels
+    pages = {1: layout.pages_text(["paper-1"]), 2: layout.pages_text(["paper-2"])}
     html = render_to_string(
-        "meetings/pdf/front_sheet.html",
-        {"meeting": meeting, "kind": "public", "sections": [section], "pages": {1: (3, 3), 2: (4, 6)}},
+        "meetings/pdf/front_sheet.html", {"meeting": meeting, "kind": "public", "sections": [section], "pages": pages}
     )
-    assert "Page 3<" in html and "Pages 3 - 3" not in html and "Pages 4 - 6" in html
+    assert "Page 3<" in html and "Pages 3 - 3" not in html and "Pages 5 - 7" in html
 
 
 def test_a_one_page_pack_is_one_page():

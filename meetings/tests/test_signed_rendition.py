@@ -48,6 +48,24 @@ def test_the_database_refuses_any_change_to_the_content_or_the_first_file(signed
     assert hashlib.sha256(read(fresh.first_pdf)).hexdigest() == fresh.first_sha256
 
 
+def test_the_database_refuses_a_signed_record_added_outside_the_signing(signed_world, make_user):
+    """Another part for a signed meeting, or a record of a meeting never signed: only the signing inserts them."""
+    record = signed_world["records"]["public"]
+    for meeting, kind in (
+        (record.meeting, "dhr"),
+        (held_meeting(committee=CommitteeFactory()), "public"),
+    ):
+        with pytest.raises(REFUSED), transaction.atomic():
+            SignedMinutes.objects.create(
+                meeting=meeting,
+                kind=kind,
+                content=record.content,
+                content_sha256=record.content_sha256,
+                signed_at=record.signed_at,
+            )
+    assert set(SignedMinutes.objects.values_list("meeting", flat=True)) == {record.meeting_id}
+
+
 def test_a_rerendering_from_the_frozen_content_keeps_every_word_even_after_the_live_rows_changed(signed_world):
     record, people = signed_world["records"]["public"], signed_world["people"]
     first_bytes, first_sha = read(record.first_pdf), record.first_sha256

@@ -19,7 +19,7 @@ from ..forms import AgendaItemForm, AppendixForm, MeetingForm, UploadedPaperForm
 from ..models import AgendaItem, Meeting, Paper, PaperSection
 from ..section_forms import SectionForm, SectionPreviewForm
 from ..uploads import extract_text
-from .base import ConfirmActionView, FormPageMixin, OfficerMixin
+from .base import ConfirmActionView, FormPageMixin, MeetingPageMixin, OfficerMixin
 
 
 def visible_meetings(user):
@@ -160,20 +160,8 @@ class ItemDeleteView(OfficerMixin, ConfirmActionView):
         return self.item.meeting.get_absolute_url()
 
 
-class MeetingStepView(ConfirmActionView):
+class MeetingStepView(MeetingPageMixin, ConfirmActionView):
     """One step of the meeting's life: publish, mark held (the chair's steps are in views/chair.py)."""
-
-    def load(self, request, **kwargs):
-        self.meeting = get_object_or_404(visible_meetings(request.user), pk=kwargs["pk"])
-
-    def get_caption(self):
-        return str(self.meeting)
-
-    def get_back_url(self):
-        return self.meeting.get_absolute_url()
-
-    def get_success_url(self):
-        return self.meeting.get_absolute_url()
 
 
 class MeetingPublishView(OfficerMixin, MeetingStepView):

@@ -4,7 +4,7 @@ of meetings/lifecycle.py's table."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView
@@ -17,10 +17,10 @@ from ..agenda_print import EXCLUSION_STATEMENT
 from ..chair_forms import AgreeForm, ReturnToOfficerForm, SendToChairForm, TakeBackForm
 from ..lifecycle import STEPS
 from ..models import AgendaItem, Meeting
-from .base import FormPageMixin
+from .base import FormPageMixin, MeetingPageMixin
 
 
-class ChairStepView(RolePermissionMixin, FormPageMixin, FormView):
+class ChairStepView(RolePermissionMixin, MeetingPageMixin, FormPageMixin, FormView):
     """A form page taking the step `action` with one meeting the user may see (the step's permission first)."""
 
     action = ""
@@ -29,22 +29,9 @@ class ChairStepView(RolePermissionMixin, FormPageMixin, FormView):
     def get_permission_required(self):
         return (STEPS[self.action].permission,)
 
-    def load(self, request, **kwargs):
-        meetings = Meeting.objects.visible_to(request.user).select_related("committee")
-        self.meeting = get_object_or_404(meetings, pk=kwargs["pk"])
-
     @property
     def heading(self):
         return STEPS[self.action].label
-
-    def get_caption(self):
-        return str(self.meeting)
-
-    def get_back_url(self):
-        return self.meeting.get_absolute_url()
-
-    def get_success_url(self):
-        return self.meeting.get_absolute_url()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(explanation=self.get_explanation(), **kwargs)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -15,7 +15,9 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from dhr.gate import dhr_gate
 from kcsp.downloads import Outgoing, Sensitivity, file_send
+from kcsp.kept_copies import kept_copies_clear
 from kcsp.models import FileDownload
+from kcsp.ranges import entity_tag
 
 from .. import selectors
 from ..forms import PackWithdrawForm
@@ -62,6 +64,7 @@ def pack_unavailable(request, pack: Pack) -> HttpResponse | None:
     reason = pack_withdrawal_reason(pack)
     if not reason:
         return None
+    kept_copies_clear(f"pack-{pack.pk}")  # readers' marked copies of a withdrawn pack are never served again
     if not pack.is_withdrawn:
         pack_withdraw_stale(pack=pack, reason=reason)
         pack.refresh_from_db()
@@ -74,6 +77,64 @@ def pack_unavailable(request, pack: Pack) -> HttpResponse | None:
     return response
 
 
+def pack_outgoing(pack: Pack, *, inline: bool = False) -> Outgoing:
+    """The pack as the one file path sends it: restricted packs watermarked per reader, kept per reader and
+    version (kcsp.kept_copies, so their range requests read one copy), public packs tagged by their stored file's
+    name, which is unique per build."""
+    meeting = pack.meeting
+    return Outgoing(
+        f"{meeting.committee.label} {meeting.date:%Y-%m-%d} {pack.get_kind_display()}.pdf",
+        "pdf",
+        field_file=pack.file,
+        sensitivity=Sensitivity.RESTRICTED if pack.is_restricted else Sensitivity.PUBLIC,
+        what=f"{pack.get_kind_display()}, {meeting}",
+        subject=pack,
+        stamped=pack.is_restricted,
+        inline=inline,
+        stream=False,
+        dhr=pack.kind == pack.Kind.DHR,
+        etag="" if pack.is_restricted else f"pack-{entity_tag(pack.file.name)}",
+        keep=f"pack-{pack.pk}" if pack.is_restricted else "",
+    )
+
+
+def pack_visible(request, pk, kind) -> tuple[QuerySet, Pack | HttpResponse]:
+    """The user's packs of the meeting that have a file, and the one of `kind`, or the page saying why it is
+    not available (pack_unavailable); 404 when there is none they may see."""
+    meeting = visible_meeting(request, pk)
+    packs = selectors.packs_for(meeting, request.user).exclude(file="").select_related("meeting__committee")
+    pack = packs.filter(kind=kind).first()
+    if pack is None:
+        raise Http404
+    return packs, pack_unavailable(request, pack) or pack
+
+
+def pack_send(request, pk, kind, *, inline: bool = False) -> HttpResponse:
+    """A pack through kcsp.downloads.file_send, guarded by pack_unavailable; an opening moves the reader's
+    "last read" marker (a later range request of the same opening does not: file_send's `opening`)."""
+    packs, pack = pack_visible(request, pk, kind)
+    if isinstance(pack, HttpResponse):
+        return pack
+
+    def outgoing(row):
+        return pack_outgoing(row, inline=inline)
+
+    try:
+        response = file_send(request, packs.filter(pk=pack.pk), outgoing)  # the row just checked; DHR: gated there
+    except Http404:
+        # A build swapped its new file in between reading the row and opening the file (the old file goes when
+        # the swap commits): the reader gets the new pack, checked again, never a 404 for a pack that exists.
+        fresh = packs.filter(pk=pack.pk).first()
+        if fresh is None or fresh.file.name == pack.file.name:
+            raise
+        if (unavailable := pack_unavailable(request, fresh)) is not None:
+            return unavailable
+        response = file_send(request, packs.filter(pk=pack.pk), outgoing)
+    if getattr(response, "opening", False):
+        pack_read_mark(request.user, pack)  # the home page's "new since I last looked" (meetings/pack_reads.py)
+    return response
+
+
 class PackDownloadView(View):
     """A pack through the one file path: restricted packs watermarked for the reader and recorded.
 
@@ -81,43 +142,10 @@ class PackDownloadView(View):
     record's public PDF (meetings:signed_minutes_pdf), which answers 404 until the minutes are signed."""
 
     def get(self, request, pk, kind):
-        meeting = visible_meeting(request, pk)
         if kind == Pack.Kind.MINUTES:
+            meeting = visible_meeting(request, pk)
             return redirect("meetings:signed_minutes_pdf", pk=meeting.pk, kind="public", permanent=True)
-        packs = selectors.packs_for(meeting, request.user).exclude(file="")
-        pack = packs.filter(kind=kind).first()
-        if pack is None:
-            raise Http404
-        if (unavailable := pack_unavailable(request, pack)) is not None:
-            return unavailable
-
-        def outgoing(pack):
-            return Outgoing(
-                f"{meeting.committee.label} {meeting.date:%Y-%m-%d} {pack.get_kind_display()}.pdf",
-                "pdf",
-                field_file=pack.file,
-                sensitivity=Sensitivity.RESTRICTED if pack.is_restricted else Sensitivity.PUBLIC,
-                what=f"{pack.get_kind_display()}, {meeting}",
-                subject=pack,
-                stamped=pack.is_restricted,
-                stream=False,
-                dhr=pack.kind == pack.Kind.DHR,
-            )
-
-        try:
-            response = file_send(request, packs.filter(pk=pack.pk), outgoing)  # the row just checked; DHR: gated there
-        except Http404:
-            # A build swapped its new file in between reading the row and opening the file (the old file goes when
-            # the swap commits): the reader gets the new pack, checked again, never a 404 for a pack that exists.
-            fresh = packs.filter(pk=pack.pk).first()
-            if fresh is None or fresh.file.name == pack.file.name:
-                raise
-            if (unavailable := pack_unavailable(request, fresh)) is not None:
-                return unavailable
-            response = file_send(request, packs.filter(pk=pack.pk), outgoing)
-        if response.status_code == 200:
-            pack_read_mark(request.user, pack)  # the home page's "new since I last looked" (meetings/pack_reads.py)
-        return response
+        return pack_send(request, pk, kind)
 
 
 class PackRebuildView(OfficerMixin, View):

@@ -105,6 +105,27 @@ def test_meeting_pages_have_no_wcag_violations(page, live_server, demo_load):
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
     forward_plan_pages(page, live_server, july)
+    pack_pages_form(page, live_server, july)
+
+
+def pack_pages_form(page, live_server, july):
+    """"Print or download pages": the form, and the form refusing a page the pack does not have."""
+    from django.core.files.base import ContentFile
+
+    from meetings.models import Pack
+    from meetings.packbuild.manifest import contents_record, holding
+    from meetings.tests.factories import PDF_BYTES
+
+    pack, _ = Pack.objects.get_or_create(meeting=july, kind=Pack.Kind.PUBLIC)
+    pack.status, pack.page_count = Pack.Status.READY, 1
+    pack.file.save("accessibility.pdf", ContentFile(PDF_BYTES))
+    contents_record(pack, [holding(july.items.get(section="B", position=1))])
+    pack.contents.update(first_page=1, last_page=1)
+    for query in ("", "?pages=400"):
+        page.goto(f"{live_server.url}/meetings/{july.pk}/packs/public/pages/{query}")
+        assert page.get_by_role("heading", name="Print or download pages of the agenda pack").is_visible()
+        assert violations(page) == [], query
+    assert page.locator(".govuk-error-summary").is_visible()
 
 
 def forward_plan_pages(page, live_server, july):
@@ -369,3 +390,18 @@ def test_home_pages_by_role_have_no_wcag_violations(page, live_server, demo_load
     for waiting in (w for w in LISTS if w.dhr):
         page.goto(f"{live_server.url}/home/{waiting.key}/")
         assert violations(page) == [], waiting.key
+
+
+def test_pack_reader_has_no_wcag_violations(page, live_server, make_user, settings, tmp_path):
+    """The reader with a pack open, its first page painted (PDF.js's text layer included), public and restricted."""
+    from meetings.tests.reader_world import reader_world
+
+    from .test_reader_journey import first_page_painted, signed_in
+
+    settings.MEDIA_ROOT = tmp_path
+    world = reader_world(make_user)
+    signed_in(page, live_server, world["member"])
+    for kind in ("public", "restricted"):
+        page.goto(f"{live_server.url}/meetings/{world['meeting'].pk}/packs/{kind}/read/")
+        first_page_painted(page)
+        assert violations(page) == [], kind

@@ -1,0 +1,200 @@
+// The pack reader (templates/meetings/pack_reader.html): PDF.js's viewer components on a page of ours. The
+// viewer renders the visible pages only; the file comes by range requests; page numbers are the pack's own.
+// The notes module (reader-notes.js) starts from the "kcsp:reader-ready" event and imports nothing from here.
+import * as pdfjsLib from '../vendor/pdfjs/pdf.min.mjs'
+import { EventBus, FindState, LinkTarget, PDFFindController, PDFLinkService, PDFViewer } from '../vendor/pdfjs/pdf_viewer.mjs'
+
+const $ = (id) => document.getElementById(id)
+const root = $('kcsp-reader')
+const status = $('reader-status')
+const pageInput = $('reader-page')
+const zoom = $('reader-zoom')
+const findText = $('reader-find-text')
+const findCount = $('reader-find-count')
+const POSITION_DELAY_MS = 1000
+
+pdfjsLib.GlobalWorkerOptions.workerSrc = root.dataset.workerSrc
+
+const eventBus = new EventBus()
+const linkService = new PDFLinkService({
+  eventBus, externalLinkTarget: LinkTarget.BLANK, externalLinkRel: 'noopener noreferrer nofollow'
+})
+const findController = new PDFFindController({ eventBus, linkService })
+const viewer = new PDFViewer({
+  container: $('reader-viewer-container'),
+  viewer: $('reader-viewer'),
+  eventBus,
+  linkService,
+  findController,
+  annotationMode: pdfjsLib.AnnotationMode.ENABLE // links, never form scripting
+})
+linkService.setViewer(viewer)
+
+let labels = null // the pack's own page numbers, one per page of the file
+let openedAt = null // the page shown when the reader opened: no position is saved until the reader moves on
+
+function label (page) {
+  return labels ? labels[page - 1] : String(page)
+}
+
+// "23", "Page 23", "p23" or a physical page when the pack has no labels: the physical page, or 0.
+function pageFor (typed) {
+  const text = typed.trim().replace(/^(page|p\.?)\s*/i, '').toLowerCase()
+  if (labels) {
+    const index = labels.findIndex((value) => value.toLowerCase() === text)
+    return index + 1
+  }
+  const number = Number.parseInt(text, 10)
+  return String(number) === text && number >= 1 && number <= viewer.pagesCount ? number : 0
+}
+
+function goTo (page) {
+  if (page >= 1 && page <= viewer.pagesCount) {
+    linkService.goToPage(page)
+  }
+}
+
+function showPage (page) {
+  pageInput.value = label(page)
+  $('reader-previous').disabled = page <= 1
+  $('reader-next').disabled = page >= viewer.pagesCount
+}
+
+let positionTimer = null
+function savePosition (page) {
+  const url = root.dataset.positionUrl
+  if (!url || page === openedAt) return
+  clearTimeout(positionTimer)
+  positionTimer = setTimeout(() => {
+    fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': root.dataset.csrf },
+      body: JSON.stringify({ page })
+    }).catch(() => {}) // a lost position is not worth an error: the next page turn sends it again
+    openedAt = null
+  }, POSITION_DELAY_MS)
+}
+
+eventBus.on('pagechanging', ({ pageNumber }) => {
+  showPage(pageNumber)
+  savePosition(pageNumber)
+})
+
+eventBus.on('pagesinit', () => {
+  viewer.currentScaleValue = zoom.value
+  if (labels) viewer.setPageLabels(labels)
+  const asked = /^#page=(\d+)$/.exec(window.location.hash)
+  openedAt = asked ? Number(asked[1]) : 1
+  goTo(openedAt)
+  showPage(viewer.currentPageNumber)
+  $('reader-count').textContent = `of ${label(viewer.pagesCount)}`
+})
+
+eventBus.on('pagerendered', ({ pageNumber }) => {
+  if (!root.dataset.rendered) {
+    root.dataset.rendered = String(pageNumber)
+    root.dataset.renderedMs = String(Math.round(performance.now())) // since navigation: bench/reader_open.py
+    status.textContent = `Showing page ${label(viewer.currentPageNumber)} of ${viewer.pagesCount} pages.`
+  }
+})
+
+eventBus.on('scalechanging', ({ scale, presetValue }) => {
+  const value = presetValue || String(Math.round(scale * 100) / 100)
+  if ([...zoom.options].some((option) => option.value === value)) zoom.value = value
+})
+
+// Controls: native buttons and inputs, each labelled in the template.
+$('reader-previous').addEventListener('click', () => viewer.previousPage())
+$('reader-next').addEventListener('click', () => viewer.nextPage())
+$('reader-zoom-in').addEventListener('click', () => viewer.increaseScale())
+$('reader-zoom-out').addEventListener('click', () => viewer.decreaseScale())
+zoom.addEventListener('change', () => { viewer.currentScaleValue = zoom.value })
+$('reader-goto').addEventListener('submit', (event) => {
+  event.preventDefault()
+  const page = pageFor(pageInput.value)
+  if (page) {
+    goTo(page)
+    status.textContent = `Showing page ${label(page)}.`
+  } else {
+    status.textContent = `There is no page ${pageInput.value.trim()} in this pack: its pages are ${label(1)} to ${label(viewer.pagesCount)}.`
+    showPage(viewer.currentPageNumber)
+  }
+})
+
+let lastQuery = ''
+function find (findPrevious) {
+  const query = findText.value.trim()
+  if (!query) {
+    findCount.textContent = 'Enter a word or phrase to find.'
+    return
+  }
+  eventBus.dispatch('find', {
+    source: findText,
+    type: query === lastQuery ? 'again' : '',
+    query,
+    caseSensitive: false,
+    entireWord: false,
+    highlightAll: true,
+    findPrevious,
+    matchDiacritics: false
+  })
+  lastQuery = query
+}
+$('reader-find').addEventListener('submit', (event) => { event.preventDefault(); find(false) })
+$('reader-find-previous').addEventListener('click', () => find(true))
+
+function showMatches (state, matchesCount) {
+  if (state === FindState.NOT_FOUND) {
+    findCount.textContent = 'Not found in this pack.'
+  } else if (state === FindState.PENDING) {
+    findCount.textContent = 'Searching…'
+  } else if (matchesCount && matchesCount.total) {
+    const { current, total } = matchesCount
+    findCount.textContent = `${current} of ${total} match${total === 1 ? '' : 'es'}`
+  }
+}
+eventBus.on('updatefindcontrolstate', ({ state, matchesCount }) => showMatches(state, matchesCount))
+eventBus.on('updatefindmatchescount', ({ matchesCount }) => showMatches(FindState.FOUND, matchesCount))
+
+// The agenda's links and the resume button jump inside the pack; links into another pack are ordinary links.
+document.addEventListener('click', (event) => {
+  const jump = event.target.closest('.kcsp-reader__jump[data-page], #reader-resume-button')
+  if (!jump || !viewer.pagesCount) return
+  event.preventDefault()
+  goTo(Number(jump.dataset.page))
+  window.history.replaceState(null, '', `#page=${jump.dataset.page}`)
+  if (jump.id === 'reader-resume-button') $('reader-resume').hidden = true
+  $('reader-viewer-container').focus({ preventScroll: true })
+})
+
+async function open () {
+  const task = pdfjsLib.getDocument({
+    url: root.dataset.fileUrl,
+    rangeChunkSize: 65536,
+    disableAutoFetch: true, // with disableStream: only the ranges the visible pages need
+    disableStream: true,
+    isEvalSupported: false, // no eval under our Content-Security-Policy
+    useWasm: false, // the JavaScript decoders: WebAssembly would need 'wasm-unsafe-eval'
+    enableXfa: false,
+    withCredentials: true
+  })
+  let pdfDocument
+  try {
+    pdfDocument = await task.promise
+  } catch (error) {
+    status.textContent = 'The pack could not be opened here. Reload the page, or download the whole pack instead.'
+    root.dataset.failed = error.name || 'error'
+    return
+  }
+  const own = await pdfDocument.getPageLabels().catch(() => null)
+  const given = JSON.parse(root.dataset.labels || '[]')
+  labels = [own, given].find((list) => Array.isArray(list) && list.length === pdfDocument.numPages) || null
+  viewer.setDocument(pdfDocument)
+  linkService.setDocument(pdfDocument, null)
+  document.dispatchEvent(new CustomEvent('kcsp:reader-ready', {
+    detail: { pdfDocument, viewer, eventBus, linkService, packId: Number(root.dataset.packId), labels }
+  }))
+}
+
+open()
