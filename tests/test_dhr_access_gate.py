@@ -29,6 +29,7 @@ from .test_permission_matrix import (  # noqa: F401  (fixtures)
     EVERY_ROLE,
     ROUTES,
     clients,
+    matrix_world,
     objects,
     users,
 )

@@ -15,6 +15,7 @@ from .test_permission_matrix import (  # noqa: F401  (fixtures)
     KWARGS,
     ROUTES,
     clients,
+    matrix_world,
     objects,
     users,
 )

@@ -24,6 +24,7 @@ from tests.test_permission_matrix import (  # noqa: F401 - fixtures shared with 
     _refusal,
     _url,
     clients,
+    matrix_world,
     objects,
     users,
 )

@@ -27,6 +27,7 @@ from .test_permission_matrix import (  # noqa: F401  (fixtures)
     NO_ROLE,
     ROUTES,
     clients,
+    matrix_world,
     objects,
     users,
 )

@@ -16,6 +16,7 @@ from .test_permission_matrix import (  # noqa: F401  (fixtures)
     ANONYMOUS,
     ROUTES,
     clients,
+    matrix_world,
     objects,
     users,
 )

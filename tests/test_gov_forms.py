@@ -20,6 +20,7 @@ from .test_forms_fuzz import GET_FORMS, count_rows, form_routes
 from .test_permission_matrix import (  # noqa: F401  (fixtures)
     ROUTES,
     clients,
+    matrix_world,
     objects,
     users,
 )

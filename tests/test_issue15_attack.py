@@ -20,7 +20,7 @@ from meetings.models import AgendaItem, ForwardPlanEntry
 from meetings.tests.factories import CommitteeFactory
 from meetings.tests.forward_plan_world import draft_meeting, entry_for
 
-from .test_permission_matrix import ANONYMOUS, NO_ROLE, objects, sign_in, users  # noqa: F401  (fixtures)
+from .test_permission_matrix import ANONYMOUS, NO_ROLE, matrix_world, objects, sign_in, users  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 DHR_SECRET = "Axolotl review: Adult Q"

@@ -17,7 +17,7 @@ from django.test import Client
 from kcsp import roles
 from kcsp.home_lists import LISTS as HOME_LISTS
 from kcsp.locking import VERSION_FIELD
-from tests.test_permission_matrix import ROUTES, _url, objects, sign_in, users  # noqa: F401 (fixtures)
+from tests.test_permission_matrix import ROUTES, _url, matrix_world, objects, sign_in, users  # noqa: F401 (fixtures)
 
 # Whose two sessions drive a page: the first of these roles the page is open to.
 DRIVERS = (roles.OFFICER, roles.DHR_CLEARED, roles.CHAIR, roles.MEMBER, roles.ADMIN)

@@ -17,7 +17,6 @@ import re
 
 import pikepdf
 import pytest
-from django.core.management import call_command
 from fontTools.ttLib import TTFont
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTContainer
@@ -283,11 +282,13 @@ def test_the_checks_catch_a_missing_glyph_and_a_word_off_the_page(glyph_warnings
     assert chars_outside_the_page(weasyprint.HTML(string=unwrapped).write_pdf()), "a word past the page's edge found"
 
 
-def test_the_demo_pack_prints_inside_the_page(settings, tmp_path, db, glyph_warnings):
+def test_the_demo_pack_prints_inside_the_page(settings, tmp_path, db, glyph_warnings, demo_load):
     """The demo's own July 2022 pack (real papers: long titles, tables, the venue) stays inside the page."""
+    from kcsp.demo_clock import REFERENCE_TODAY
+
     settings.MEDIA_ROOT = tmp_path
     settings.DEBUG = True
-    call_command("demo", "--today", "2022-10-31", stdout=io.StringIO())  # the papers' own dates (demo_clock)
+    demo_load(REFERENCE_TODAY)  # as `manage.py demo --today 2022-10-31`: the papers' own dates (demo_clock)
     meeting = Meeting.objects.get(starts_at__date="2022-07-14")
     pack_build(meeting=meeting, kind=Pack.Kind.PUBLIC)
     with Pack.objects.get(meeting=meeting, kind=Pack.Kind.PUBLIC).file.open("rb") as handle:

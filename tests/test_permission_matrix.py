@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agreement.services import version_pdf_build
 from agreement.tests.factories import agreement_world, unpublished_plan
 from api.models import ApiToken, CalendarFeed
+from conftest import user_make
 from dhr.tests.factories import dhr_world
 from grants.tests.factories import grants_world
 from kcsp import roles
@@ -473,13 +474,18 @@ def test_every_url_is_in_the_table_and_the_table_has_no_stale_entries():
     assert not unchecked, f"Unnamed URL patterns cannot be checked: {unchecked}"
 
 
-@pytest.fixture
-def objects(db, make_user, settings, tmp_path, users):
-    settings.MEDIA_ROOT = tmp_path
+def matrix_world_build() -> dict:
+    """Every kind of object the routes need, and one user per role; {"users": ..., "objects": ...}."""
+    users = {
+        NO_ROLE: user_make(),
+        **{role: user_make(role) for role in roles.ALL_ROLES},
+        CLEARED_NO_2FA: user_make(roles.DHR_CLEARED),
+        ADMIN_NO_2FA: user_make(roles.ADMIN),
+    }
     person = PersonFactory()
     check = render_check_run(check=RenderCheck.objects.create())
     assert check.status == RenderCheck.Status.DONE
-    core = {"organisation": person.organisation, "person": person, "user": make_user(), "render_check": check}
+    core = {"organisation": person.organisation, "person": person, "user": user_make(), "render_check": check}
     business = committee_business(member_user=users[roles.MEMBER], chair_user=users[roles.CHAIR])
     business |= circulated_with_amendment(business)
     business |= forward_plan_world(business)
@@ -507,17 +513,25 @@ def objects(db, make_user, settings, tmp_path, users):
     }
     names = [*business, *plan, *grants, *tokens, *reviews, *notes]
     assert len(names) == len(set(names)), "object names must not collide"
-    return {**core, **business, **plan, **grants, **tokens, **reviews, **notes}
+    return {"users": users, "objects": {**core, **business, **plan, **grants, **tokens, **reviews, **notes}}
 
 
 @pytest.fixture
-def users(make_user):
-    return {
-        NO_ROLE: make_user(),
-        **{role: make_user(role) for role in roles.ALL_ROLES},
-        CLEARED_NO_2FA: make_user(roles.DHR_CLEARED),
-        ADMIN_NO_2FA: make_user(roles.ADMIN),
-    }
+def matrix_world(db, snapshot_load, settings, tmp_path):
+    """The walking tests' world (matrix_world_build), built once per session and put back for each test (with its
+    files under this test's MEDIA_ROOT): the first thing such a test writes."""
+    settings.MEDIA_ROOT = tmp_path
+    return snapshot_load("matrix world", matrix_world_build)
+
+
+@pytest.fixture
+def objects(matrix_world):
+    return matrix_world["objects"]
+
+
+@pytest.fixture
+def users(matrix_world):
+    return matrix_world["users"]
 
 
 VERIFIED = (roles.DHR_CLEARED, roles.ADMIN)

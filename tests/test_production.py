@@ -19,6 +19,7 @@ from .test_permission_matrix import (  # noqa: F401  (fixtures)
     ROUTES,
     _url,
     clients,
+    matrix_world,
     objects,
     users,
 )

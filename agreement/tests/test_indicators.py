@@ -60,15 +60,12 @@ def test_officer_adds_a_value_and_a_duplicate_period_is_refused(make_user):
 
 
 @pytest.mark.django_db
-def test_demo_has_two_indicators_one_of_which_trips_the_rule(settings):
-    import io
-
-    from django.core.management import call_command
-
+def test_demo_has_two_indicators_one_of_which_trips_the_rule(settings, demo_load):
     from agreement.models import Agreement, Indicator
+    from kcsp.demo_clock import REFERENCE_TODAY
 
     settings.DEBUG = True
-    call_command("demo", "--today", "2022-10-31", stdout=io.StringIO())
+    demo_load(REFERENCE_TODAY)  # as `manage.py demo --today 2022-10-31`
     agreement = Agreement.objects.get(year=2022)
     assert Indicator.objects.filter(priority__agreement=agreement).count() == 2
     flagged = selectors.flagged_indicators(agreement)

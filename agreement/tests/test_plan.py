@@ -180,13 +180,11 @@ def test_plan_page_query_count_does_not_grow_with_items(world, make_user):
     assert_queries_constant(Client(), world["published_version"].get_absolute_url(), lambda: None)
 
 
-def test_changes_from_the_previous_year_read_as_the_report_does(settings):
-    import io
-
-    from django.core.management import call_command
+def test_changes_from_the_previous_year_read_as_the_report_does(settings, demo_load):
+    from kcsp.demo_clock import REFERENCE_TODAY
 
     settings.DEBUG = True
-    call_command("demo", "--today", "2022-10-31", stdout=io.StringIO())
+    demo_load(REFERENCE_TODAY)  # as `manage.py demo --today 2022-10-31`
     changes = Agreement.objects.get(year=2022).changes_from_previous()
     assert "Priority renamed: 'Anti-Social Behaviour (ASB)' became 'Preventing Neighbourhood Crime and ASB'" in changes
     assert "New priority: Violence Against Women & Girls" in changes

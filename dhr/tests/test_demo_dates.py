@@ -4,17 +4,17 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 
 from dhr.demo import demo_dhr_load
 from dhr.models import ActionUpdate, AgencyAction, Escalation
+from kcsp.demo_clock import REFERENCE_TODAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
-def test_agency_actions_are_placed_around_today(settings):
+def test_agency_actions_are_placed_around_today(settings, demo_load):
     settings.DEBUG = True
-    call_command("demo", "--today", "2022-10-31", verbosity=0)  # the organisations and logins
+    demo_load(REFERENCE_TODAY)  # as `manage.py demo --today 2022-10-31`: the organisations and logins
     for today in (datetime.date(2026, 11, 30), datetime.date(2029, 5, 7)):
         demo_dhr_load(today)
         _placed_around(today)

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -16,6 +15,7 @@ from grants.budget import year_summaries
 from grants.exports import GIVING_COLUMNS
 from grants.models import Bid, GrantYear, Pot
 from kcsp import roles
+from kcsp.demo_clock import REFERENCE_TODAY
 from kcsp.testing import assert_queries_constant, opened
 from meetings.tests.factories import PDF_BYTES
 
@@ -26,9 +26,9 @@ S = Bid.Status
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, demo_load):
     settings.DEBUG = True
-    call_command("demo", "--today", "2022-10-31", stdout=io.StringIO())
+    demo_load(REFERENCE_TODAY)  # as `manage.py demo --today 2022-10-31`: the papers' own dates
 
 
 def test_demo_years_reproduce_the_reference_papers_totals(demo):

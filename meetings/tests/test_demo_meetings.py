@@ -7,15 +7,16 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from kcsp.demo_clock import REFERENCE_TODAY
 from meetings.models import Attendance, Meeting, Minute
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, demo_load):
     settings.DEBUG = True
-    call_command("demo", "--today", "2022-10-31", stdout=io.StringIO())
+    demo_load(REFERENCE_TODAY)  # the first `manage.py demo --today 2022-10-31`, from the session's one load
     call_command("demo", "--today", "2022-10-31", stdout=io.StringIO())  # idempotent: a second run changes nothing
 
 

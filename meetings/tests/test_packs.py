@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from pypdf import PdfReader
 
+from kcsp.demo_clock import REFERENCE_TODAY
 from meetings.models import Meeting, Pack, Paper
 from meetings.packbuild.assemble import watermark_copy
 from meetings.packbuild.parts import PackBuildError
@@ -29,10 +29,10 @@ def three_page_pdf() -> bytes:
 
 
 @pytest.fixture
-def july(settings, tmp_path):
+def july(settings, tmp_path, demo_load):
     settings.MEDIA_ROOT = tmp_path
     settings.DEBUG = True
-    call_command("demo", "--today", "2022-10-31", stdout=io.StringIO())  # the papers' own dates
+    demo_load(REFERENCE_TODAY)  # as `manage.py demo --today 2022-10-31`: the papers' own dates
     meeting = Meeting.objects.get(starts_at__date="2022-07-14")
     b2 = meeting.items.get(section="B", position=2)
     paper = Paper(item=b2, format="uploaded", subject="Working Group Update", original_name="wg.pdf", file_kind="pdf")

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.demo import DEMO_PASSWORD
 from kcsp.testing import totp_now
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -68,10 +68,10 @@ def test_public_pages_have_no_wcag_violations(page, live_server):
     assert violations(page) == [], "sign-in page with errors"
 
 
-def test_meeting_pages_have_no_wcag_violations(page, live_server):
+def test_meeting_pages_have_no_wcag_violations(page, live_server, demo_load):
     from meetings.models import Meeting
 
-    demo_partnership_load()
+    demo_load()
     march = Meeting.objects.get(starts_at__date="2022-03-24")  # the papers' own two meetings
     july = Meeting.objects.get(starts_at__date="2022-07-14")
     public = ["/meetings/", f"/meetings/{july.pk}/", f"/meetings/{march.pk}/minutes/"]
@@ -154,7 +154,7 @@ def forward_plan_pages(page, live_server, july):
     assert page.get_by_text("Restricted: the press and public are likely to be excluded").count() == 1
 
 
-def test_chair_agreement_pages_have_no_wcag_violations(page, live_server):
+def test_chair_agreement_pages_have_no_wcag_violations(page, live_server, demo_load):
     """The chair's agreement (issue 16): the officer's send and take-back pages, the meeting with the chair and with
     the chair's comments, the chair's page of the whole agenda and its return page."""
     import datetime
@@ -163,7 +163,7 @@ def test_chair_agreement_pages_have_no_wcag_violations(page, live_server):
     from meetings.models import Meeting
     from meetings.services import meeting_create
 
-    demo_partnership_load()
+    demo_load()
     july = Meeting.objects.order_by("starts_at").last()
     draft = meeting_create(
         committee=july.committee, starts_at=july.starts_at + datetime.timedelta(days=126), contact_name="Anna Taylor"
@@ -197,10 +197,10 @@ def test_chair_agreement_pages_have_no_wcag_violations(page, live_server):
         assert violations(page) == [], path
 
 
-def test_action_plan_pages_have_no_wcag_violations(page, live_server):
+def test_action_plan_pages_have_no_wcag_violations(page, live_server, demo_load):
     from agreement.models import Indicator, PlanVersion
 
-    demo_partnership_load()
+    demo_load()
     draft = PlanVersion.objects.get()
     item = draft.items.order_by("priority__position", "position").first()
     indicator = Indicator.objects.filter(frequency="quarterly").first()
@@ -238,8 +238,8 @@ def test_action_plan_pages_have_no_wcag_violations(page, live_server):
     assert violations(page) == [], "value grid with errors"
 
 
-def test_signed_in_pages_have_no_wcag_violations(page, live_server):
-    demo_partnership_load()
+def test_signed_in_pages_have_no_wcag_violations(page, live_server, demo_load):
+    demo_load()
     sign_in(page, live_server.url, "admin@kcsp.example")
     for path in ("/", "/account/", "/directory/", "/system/", "/account/password/change/"):
         page.goto(f"{live_server.url}{path}")
@@ -249,11 +249,11 @@ def test_signed_in_pages_have_no_wcag_violations(page, live_server):
     assert violations(page) == [], "organisation page"
 
 
-def test_directory_pages_officers_keep_have_no_wcag_violations(page, live_server):
+def test_directory_pages_officers_keep_have_no_wcag_violations(page, live_server, demo_load):
     from kcsp.models import Organisation, Person
     from meetings.models import OfficeTerm
 
-    demo_partnership_load()
+    demo_load()
     council = Organisation.objects.get(name="Kent County Council")
     person = Person.objects.filter(office_terms__isnull=False).first()
     term = OfficeTerm.objects.first()
@@ -281,10 +281,10 @@ def test_directory_pages_officers_keep_have_no_wcag_violations(page, live_server
     assert violations(page) == [], "add a person, with errors"
 
 
-def test_grant_pages_have_no_wcag_violations(page, live_server):
+def test_grant_pages_have_no_wcag_violations(page, live_server, demo_load):
     from grants.models import Bid
 
-    demo_partnership_load()
+    demo_load()
     bid = Bid.objects.get(title="Best Bar None")
     delivered = Bid.objects.get(title="Dummy CCTV Cameras")
     for path in ("/grants/", "/grants/2021/", "/grants/2022/"):
@@ -310,8 +310,8 @@ def test_grant_pages_have_no_wcag_violations(page, live_server):
     assert violations(page) == [], "/grants/queue/"
 
 
-def test_search_notification_and_token_pages_have_no_wcag_violations(page, live_server):
-    demo_partnership_load()
+def test_search_notification_and_token_pages_have_no_wcag_violations(page, live_server, demo_load):
+    demo_load()
     page.goto(f"{live_server.url}/")
     page.get_by_label("Search the partnership's papers").fill("action plan")
     page.get_by_label("Search the partnership's papers").press("Enter")
@@ -336,8 +336,8 @@ def test_search_notification_and_token_pages_have_no_wcag_violations(page, live_
         assert violations(page) == [], path
 
 
-def test_two_factor_setup_pages_have_no_wcag_violations(page, live_server):
-    logins = {login.email: login for login in demo_partnership_load()}
+def test_two_factor_setup_pages_have_no_wcag_violations(page, live_server, demo_load):
+    logins = {login.email: login for login in demo_load()}
     note = next(line for line in logins["admin@kcsp.example"].notes if "enrolment code" in line)
     code = note.split("enrolment code ")[1].split()[0]
     sign_in(page, live_server.url, "admin@kcsp.example")
@@ -357,11 +357,11 @@ def test_two_factor_setup_pages_have_no_wcag_violations(page, live_server):
     assert violations(page) == [], "make new backup codes"
 
 
-def test_home_pages_by_role_have_no_wcag_violations(page, live_server):
+def test_home_pages_by_role_have_no_wcag_violations(page, live_server, demo_load):
     """Each role's home page and every waiting list behind its counts (issue 16), a filtered list included."""
     from kcsp.home_lists import LISTS
 
-    demo_partnership_load()
+    demo_load()
     for email, role in (
         ("officer@kcsp.example", "officer"),
         ("chair@kcsp.example", "chair"),

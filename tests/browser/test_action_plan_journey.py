@@ -3,16 +3,16 @@ RAG tag in words, the filter kept in the address of the compact view) and in the
 
 import pytest
 
-from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_edits_updates_and_sees_the_exception(page, live_server):
+def test_officer_edits_updates_and_sees_the_exception(page, live_server, demo_load):
     from agreement.models import ActionPlan
     from agreement.services import version_new_draft
 
-    demo_partnership_load()
+    demo_load()
     version_new_draft(plan=ActionPlan.objects.get(agreement__year=2022))  # the demo's plan is published: a new draft
     base = live_server.url
     page.goto(f"{base}/account/sign-in/")

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.demo import DEMO_PASSWORD
 
 from .test_accessibility import page, violations  # noqa: F401  (page: a context that lets axe run)
 
@@ -27,12 +27,18 @@ def sign_out(page):  # noqa: F811
     page.get_by_role("button", name="Sign out").click()
 
 
-def test_officer_sends_chair_returns_officer_amends_and_resends_chair_agrees(page, live_server, tmp_path, settings):  # noqa: F811
+def test_officer_sends_chair_returns_officer_amends_and_resends_chair_agrees(
+    page,  # noqa: F811
+    live_server,
+    tmp_path,
+    settings,
+    demo_load,
+):
     from meetings.models import Meeting
     from meetings.services import meeting_create
 
     settings.MEDIA_ROOT = tmp_path
-    demo_partnership_load()
+    demo_load()
     mail.outbox.clear()  # the demo's own agenda went to the chair as it loaded
     base = live_server.url
     july = Meeting.objects.order_by("starts_at").last()

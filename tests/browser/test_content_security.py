@@ -2,17 +2,15 @@
 
 import pytest
 
-from kcsp.demo import demo_partnership_load
-
 from .test_accessibility import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_pages_run_their_scripts_under_the_policy_and_inline_code_is_refused(page, live_server):
+def test_pages_run_their_scripts_under_the_policy_and_inline_code_is_refused(page, live_server, demo_load):
     from meetings.models import Meeting
 
-    demo_partnership_load()
+    demo_load()
     blocked = []
     page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else 0)
     july = Meeting.objects.order_by("starts_at").last()

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.demo import DEMO_PASSWORD
 from kcsp.testing import totp_now
 
 from .test_keyboard_journey import press_enter, sign_in, sign_out, tab_to
@@ -22,11 +22,13 @@ def count(page, key: str) -> int:
     return int(page.get_by_test_id(f"count-{key}").locator("a").first.inner_text().split()[0])
 
 
-def test_each_demo_login_lands_on_what_is_waiting_and_acts_on_it_by_keyboard(page, live_server, settings, tmp_path):
+def test_each_demo_login_lands_on_what_is_waiting_and_acts_on_it_by_keyboard(
+    page, live_server, settings, tmp_path, demo_load
+):
     from meetings.models import Meeting
 
     settings.MEDIA_ROOT = tmp_path
-    demo_partnership_load(timezone.localdate())
+    demo_load(timezone.localdate())
     base = live_server.url
     with_chair = Meeting.objects.get(committee__slug="kcsp", status=Meeting.Status.WITH_CHAIR)
 

@@ -4,7 +4,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dhr.models import AccessLog, ActionUpdate
-from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.demo import DEMO_PASSWORD
 from kcsp.testing import totp_now
 
 from .test_accessibility import page, violations  # noqa: F401  (page: a context that lets axe run)
@@ -12,8 +12,8 @@ from .test_accessibility import page, violations  # noqa: F401  (page: a context
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_cleared_user_completes_2fa_opens_an_overdue_case_and_records_an_agency_update(page, live_server):  # noqa: F811
-    demo_partnership_load()
+def test_cleared_user_completes_2fa_opens_an_overdue_case_and_records_an_agency_update(page, live_server, demo_load):  # noqa: F811
+    demo_load()
     page.goto(f"{live_server.url}/reviews/")
     assert "Page not found" in page.content() or page.title().startswith("Page not found")
     page.goto(f"{live_server.url}/account/sign-in/?next=/reviews/")

@@ -2,13 +2,13 @@
 
 import pytest
 
-from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_chair_approves_and_rejects_from_the_queue(page, live_server):
-    demo_partnership_load()
+def test_chair_approves_and_rejects_from_the_queue(page, live_server, demo_load):
+    demo_load()
     base = live_server.url
     page.goto(f"{base}/account/sign-in/")
     page.get_by_label("E-mail address").fill("chair@kcsp.example")

@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,13 +55,13 @@ def sign_out(page) -> None:
     press_enter(page)
 
 
-def test_publishing_a_meeting_and_approving_a_bid_by_keyboard_alone(page, live_server, settings, tmp_path):
+def test_publishing_a_meeting_and_approving_a_bid_by_keyboard_alone(page, live_server, settings, tmp_path, demo_load):
     from grants.models import Bid
     from meetings.models import Committee, Meeting
     from meetings.services import meeting_create
 
     settings.MEDIA_ROOT = tmp_path
-    demo_partnership_load()
+    demo_load()
     base = live_server.url
     starts = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) + datetime.timedelta(days=45)
     meeting = meeting_create(committee=Committee.objects.get(slug="kcsp"), starts_at=starts, contact_name="Anna Taylor")

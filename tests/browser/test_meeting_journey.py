@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.demo import DEMO_PASSWORD
 from meetings.agenda_print import EXCLUSION_STATEMENT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,9 +34,9 @@ def add_item(page, section_label, title, purpose=None, reason=None):
     page.get_by_role("button", name="Save item").click()
 
 
-def test_officer_builds_chair_agrees_officer_publishes_public_reads(page, live_server, tmp_path, settings):
+def test_officer_builds_chair_agrees_officer_publishes_public_reads(page, live_server, tmp_path, settings, demo_load):
     settings.MEDIA_ROOT = tmp_path
-    demo_partnership_load()
+    demo_load()
     base = live_server.url
     day = datetime.date.today() + datetime.timedelta(days=40)
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.demo import DEMO_PASSWORD
 from kcsp.models import User
 from meetings.models import Committee, Meeting
 from meetings.tests.factories import chaired_by, held_meeting
@@ -67,10 +67,10 @@ def minute(page, number):
 
 
 def test_clerk_records_circulates_member_amends_clerk_accepts_chair_signs_pdf_matches_page(
-    page, live_server, tmp_path, settings
+    page, live_server, tmp_path, settings, demo_load
 ):
     settings.MEDIA_ROOT = tmp_path
-    demo_partnership_load()
+    demo_load()
     base = live_server.url
     kcsp = Committee.objects.get(slug="kcsp")
     july = Meeting.objects.get(committee=kcsp, starts_at__date=datetime.date(2022, 7, 14))

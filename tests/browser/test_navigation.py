@@ -3,7 +3,7 @@
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kcsp.demo import DEMO_PASSWORD, demo_partnership_load
+from kcsp.demo import DEMO_PASSWORD
 from kcsp.testing import totp_now
 
 SIGNED_IN_NAV = ["Home", "Meetings", "Action plan", "Grants", "Committees", "Directory", "Your account", "Sign out"]
@@ -52,8 +52,8 @@ def test_anonymous_sees_only_public_navigation(page, live_server):
     assert page.locator("body.govuk-frontend-supported").count() == 1, "GOV.UK Frontend JS did not start"
 
 
-def test_every_demo_login_signs_in_and_sees_its_roles_navigation(page, live_server):
-    logins = demo_partnership_load()
+def test_every_demo_login_signs_in_and_sees_its_roles_navigation(page, live_server, demo_load):
+    logins = demo_load()
     assert {login.role for login in logins} == set(EXPECTED_NAV)
     for login in logins:
         page.goto(f"{live_server.url}/account/sign-in/")
@@ -70,8 +70,8 @@ def test_every_demo_login_signs_in_and_sees_its_roles_navigation(page, live_serv
         assert navigation(page) == ["Home", "Meetings", "Action plan", "Grants", "Sign in"]
 
 
-def test_wrong_password_shows_the_error_summary(page, live_server):
-    demo_partnership_load()
+def test_wrong_password_shows_the_error_summary(page, live_server, demo_load):
+    demo_load()
     page.goto(f"{live_server.url}/account/sign-in/")
     page.get_by_label("E-mail address").fill("member@kcsp.example")
     page.get_by_label("Password").fill("not-the-password")

@@ -1,10 +1,8 @@
 """The main pages work on a phone: at 320 and 375 CSS pixels wide nothing scrolls sideways (a wide table scrolls
 inside its own labelled, focusable region; long links, addresses and references wrap)."""
 
-import io
-
 import pytest
-from django.core.management import call_command
+from django.utils import timezone
 
 from kcsp.demo import DEMO_PASSWORD
 
@@ -35,9 +33,9 @@ def main_pages() -> dict[str, str]:
     }
 
 
-def test_each_main_page_has_no_sideways_scroll_at_phone_widths(browser, live_server, settings, tmp_path):
+def test_each_main_page_has_no_sideways_scroll_at_phone_widths(browser, live_server, settings, tmp_path, demo_load):
     settings.MEDIA_ROOT = tmp_path
-    call_command("demo", "--allow-production", stdout=io.StringIO())  # the server keeps DEBUG off
+    demo_load(timezone.localdate())  # as `manage.py demo --allow-production` (the server keeps DEBUG off)
     from grants.models import Bid
     from meetings.models import Meeting
 
