@@ -68,6 +68,7 @@ NOT_AN_EDIT = {
     "meetings:note_edit": "a person's own private note, which only they can read or change",
     "meetings:note_remove": "removes the person's own note (a second removal finds nothing)",
     "search:search": "a search box (a GET form)",
+    "meetings:pack_pages": "chooses pages of a pack to print (a GET form): it changes nothing",
     "meetings:action_log": "the action log's filters (a GET form)",
     "agreement:version_detail": "the action plan's filters (a GET form); its edits have their own locked pages",
     **{waiting.url_name: "a waiting list's filters (a GET form)" for waiting in HOME_LISTS},

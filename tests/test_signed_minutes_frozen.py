@@ -81,6 +81,10 @@ NOT_THE_RECORD = {
     "terms",
     "membership",
     "forward_plan_entry",  # a forward plan entry: planned business, never part of a meeting's record
+    # A member's private notes on a pack and their reading position in it: theirs alone, never part of the record.
+    "member_note",
+    "spare_note",
+    "restricted_pack_pk",
 }
 MUST_WALK = {
     "meetings:meeting_edit",

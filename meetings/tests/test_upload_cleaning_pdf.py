@@ -81,8 +81,9 @@ def test_uploaded_pdfs_are_stored_clean_and_the_pack_carries_nothing_removed(off
         assert not pdf.is_encrypted and "/StructTreeRoot" in pdf.Root
     assert "VISIBLE-PDF-TEXT" in paper.extracted_text and "EARLIER" not in paper.extracted_text
 
-    pack_build(meeting=item.meeting, kind=Pack.Kind.PUBLIC)
-    pack = Pack.objects.get(meeting=item.meeting, kind="public")
+    kind = Pack.Kind.SUPPLEMENTARY if paper.is_supplementary else Pack.Kind.PUBLIC  # added after publication
+    pack_build(meeting=item.meeting, kind=kind)
+    pack = Pack.objects.get(meeting=item.meeting, kind=kind)
     assert pack.status == Pack.Status.READY, pack.error
     built = pack.file.read()
     assert not [s for s in SECRETS if s.encode() in built]
