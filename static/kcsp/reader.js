@@ -171,9 +171,12 @@ document.addEventListener('click', (event) => {
 async function open () {
   const task = pdfjsLib.getDocument({
     url: root.dataset.fileUrl,
-    rangeChunkSize: 65536,
-    disableAutoFetch: true, // with disableStream: only the ranges the visible pages need
-    disableStream: true,
+    // PDF.js streams the file in its first request and asks for byte ranges of whatever a page needs before the
+    // stream has brought it (a page jumped to in a large pack): measured with bench/reader_open.py, page 1 of a
+    // 241-page pack painted in 0.9 s streaming, against 1.1-1.4 s waiting on 4-7 range requests in turn with
+    // streaming off. The file's data is kept in the worker; only the visible pages are rendered.
+    rangeChunkSize: 262144,
+    disableAutoFetch: true,
     isEvalSupported: false, // no eval under our Content-Security-Policy
     useWasm: false, // the JavaScript decoders: WebAssembly would need 'wasm-unsafe-eval'
     enableXfa: false,
