@@ -210,6 +210,7 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
     page.get_by_role("textbox", name="Pages").fill("2-3")
     with page.expect_request(lambda request: "pages=" in request.url) as sent:
         page.get_by_role("button", name="Get these pages (PDF)").click()
+    assert "csrfmiddlewaretoken" not in sent.value.url and "submit=" not in sent.value.url, sent.value.url
     response = page.request.get(sent.value.url)
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     pages = PdfReader(io.BytesIO(response.body())).pages
