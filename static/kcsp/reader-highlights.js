@@ -4,7 +4,7 @@
 // them, and a rebuilt pack may break the lines differently, but the characters of a sentence stay in order.
 // `prefix` and `suffix` (the text around the quote when it was written) choose among repeats of the quote.
 
-const CONTEXT = 32 // characters of prefix and suffix kept with a note (Annotation.prefix/suffix hold up to 64)
+export const CONTEXT = 32 // characters of prefix and suffix kept with a note (Annotation.prefix/suffix hold up to 64)
 
 export function squash (text) {
   return (text || '').replace(/\s+/g, '')
