@@ -137,7 +137,7 @@ def expect_page(page, label: str):
     page.wait_for_function(f"() => document.getElementById('reader-page').value === {label!r}")
 
 
-def test_restricted_pack_is_marked_in_the_frame_and_refused_to_others(page, live_server, world):
+def test_restricted_pack_is_marked_in_the_frame_refused_to_others_and_read_on_a_phone(page, live_server, world, settings):
     meeting = world["meeting"]
     reports = csp_reports(page)
     url = f"{live_server.url}/meetings/{meeting.pk}/packs/restricted/read/"
@@ -152,4 +152,23 @@ def test_restricted_pack_is_marked_in_the_frame_and_refused_to_others(page, live
     assert page.get_by_test_id("marking-top").inner_text() == "OFFICIAL-SENSITIVE"
     assert page.get_by_test_id("marking-bottom").inner_text() == "OFFICIAL-SENSITIVE"
     assert "D3 Prevent update" in page.get_by_test_id("reader-agenda").inner_text()
+
+    # At a phone's width the page comes first: the agenda folded away, the buttons side by side, the page as wide
+    # as the screen allows.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    first_page_painted(page)
+    assert page.evaluate("() => document.getElementById('reader-panel').open") is False
+    assert page.locator("#reader-zoom").input_value() == "page-width"
+    previous, following = (page.locator(f"#reader-{name}").bounding_box() for name in ("previous", "next"))
+    assert previous["y"] == following["y"] and previous["width"] < 195, "inline, not stacked full width"
+    frame = page.locator("#reader-viewer-container").bounding_box()
+    sheet = page.locator('.page[data-page-number="1"]').bounding_box()
+    assert sheet["width"] > frame["width"] * 0.85 and sheet["y"] < 844 * 2
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(settings.MEDIA_ROOT / "reader-390.png"), full_page=True)
+    page.get_by_role("link", name="Skip to the agenda").click()
+    assert page.evaluate("() => document.getElementById('reader-panel').open") is True
+    page.get_by_text("Agenda and notes").click()
+    assert page.evaluate("() => document.getElementById('reader-panel').open") is False
     assert reports == [], reports
