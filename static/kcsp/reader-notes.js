@@ -3,7 +3,7 @@
 //
 // Starts on `kcsp:reader-ready` (static/kcsp/reader.js). Reads its addresses from #kcsp-reader:
 // data-notes-url, data-note-url (one note's address with id 0), data-my-notes-url.
-import { CONTEXT, collapse, highlightsDraw, selectionRead } from './reader-highlights.js'
+import { highlightsDraw, pageLines, selectionRead } from './reader-highlights.js'
 import './reader-offline.js'
 
 const state = { notes: [], missing: new Set(), selection: null, detail: null, urls: {}, offline: false }
@@ -243,41 +243,12 @@ function addOpen () {
   })
 }
 
-// The page's lines of text from PDF.js (not its drawing): each with the text around it, as a selection has.
-async function pageLines (page) {
-  const content = await (await state.detail.pdfDocument.getPage(page)).getTextContent()
-  const lines = []
-  let line = ''
-  let lastY = null
-  for (const item of content.items) {
-    const y = item.transform ? item.transform[5] : lastY
-    if (line.trim() && lastY !== null && Math.abs(y - lastY) > Math.max(item.height || 0, 1) / 2) {
-      lines.push(collapse(line)) // a new line on the page, though PDF.js did not mark the end of the last
-      line = ''
-    }
-    if (item.str) lastY = y
-    line += item.str || ''
-    if (item.hasEOL) {
-      lines.push(collapse(line))
-      line = ''
-    } else if (item.str && !/\s$/.test(item.str)) line += ' '
-  }
-  lines.push(collapse(line))
-  const kept = lines.filter(Boolean)
-  return kept.map((quote, index) => ({
-    page,
-    quote,
-    prefix: collapse(kept.slice(0, index).join(' ')).slice(-CONTEXT),
-    suffix: collapse(kept.slice(index + 1).join(' ')).slice(0, CONTEXT),
-  }))
-}
-
 // "Add a note to this page": for keyboard users, the line to highlight chosen from a list of the page's lines.
 async function pageNoteOpen () {
   const { viewer } = state.detail
   const page = viewer.currentPageNumber
   const label = (state.detail.labels && state.detail.labels[page - 1]) || String(page)
-  const lines = await pageLines(page).catch(() => [])
+  const lines = await pageLines(state.detail.pdfDocument, page).catch(() => [])
   if (!lines.length) return problemShow(`Page ${label} has no text to highlight. Go to a page of a paper, then choose “Add a note to this page”`)
   formOpen({
     title: `Add a note to page ${label}`,

@@ -76,7 +76,8 @@ def test_member_reads_the_public_pack_jumps_finds_and_is_offered_to_resume(page,
     page.get_by_role("button", name="Next page").click()
     expect_page(page, str(row.first_page + 1))
     expect_address(page, row.first_page + 1)
-    assert page.locator("#reader-status").inner_text() == f"Showing page {row.first_page + 1} of {pack.page_count} pages."
+    showing = f"Showing page {row.first_page + 1} of {pack.page_count} pages."
+    assert page.locator("#reader-status").inner_text() == showing
     page.evaluate("() => document.querySelector('.page[data-page-number=\"2\"]').scrollIntoView()")
     expect_page(page, "2")
     expect_address(page, 2)
@@ -137,7 +138,9 @@ def expect_page(page, label: str):
     page.wait_for_function(f"() => document.getElementById('reader-page').value === {label!r}")
 
 
-def test_restricted_pack_is_marked_in_the_frame_refused_to_others_and_read_on_a_phone(page, live_server, world, settings):
+def test_restricted_pack_is_marked_in_the_frame_refused_to_others_and_read_on_a_phone(
+    page, live_server, world, settings
+):
     meeting = world["meeting"]
     reports = csp_reports(page)
     url = f"{live_server.url}/meetings/{meeting.pk}/packs/restricted/read/"

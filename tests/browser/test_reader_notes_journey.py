@@ -287,7 +287,8 @@ def test_public_packs_are_read_offline_and_dropped_when_withdrawn_and_restricted
     assert page.evaluate("url => fetch(url).then(() => 'network', () => 'offline')", probe) == "offline"
     assert page.get_by_text("Your notes are not available while you are offline.").count() == 1
     assert page.locator("#kcsp-notes-empty").is_hidden(), "the offline message alone, not also 'no notes yet'"
-    writing = [page.get_by_role("button", name=name) for name in ("Highlight and add a note", "Add a note to this page")]
+    names = ("Highlight and add a note", "Add a note to this page")
+    writing = [page.get_by_role("button", name=name) for name in names]
     assert all(button.is_disabled() for button in writing)
     context.set_offline(False)
     for button in writing:
