@@ -118,6 +118,11 @@ class PackPagesForm(GdsFormMixin, forms.Form):
 
     def __init__(self, *args, labels: list[str], parts: list[PackContent], **kwargs):
         super().__init__(*args, **kwargs)
+        # A GET form: its fields go into the address (history, logs, shared links), so no CSRF token and no named
+        # button; templates/meetings/pack_pages.html writes the button.
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.inputs = []
         self.labels = labels
         self.parts = {str(row.pk): row for row in parts if row.last_page <= len(labels)}
         self.fields["item"].choices = [(key, self._part_label(row)) for key, row in self.parts.items()]

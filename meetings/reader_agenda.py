@@ -63,14 +63,28 @@ def last_read(user, pack: Pack) -> PackRead | None:
     return PackRead.objects.filter(user=user, pack=pack).first() if user.is_authenticated else None
 
 
+def last_opened(user, packs: list[Pack]):
+    """When `user` last opened any of `packs` (the latest PackRead.read_at among them), or None: never opened."""
+    if not user.is_authenticated:
+        return None
+    times = PackRead.objects.filter(user=user, pack__in=[pack for pack in packs if pack]).values_list(
+        "read_at", flat=True
+    )
+    return max(times, default=None)
+
+
 def reader_agenda(pack: Pack, user, *, supplementary: Pack | None, supplement_url: str) -> list[AgendaEntry]:
     """The agenda of `pack` as `user` may see it, in agenda order.
 
     Every item the pack's kind holds (AgendaItem.for_pack) with its code, title and pages in this pack; under it its
     papers in this pack and, for the agenda and restricted packs, the item's supplementary papers in place, marked
     as supplements, linking into `supplementary` (the meeting's supplementary pack, if built and visible) at their
-    page, and "new" when added after the user last opened that pack (or this one; never opened: new).
-    `supplement_url` is the supplementary pack's reader URL."""
+    page. `supplement_url` is the supplementary pack's reader URL.
+
+    "New since you last read" (issue 17): a supplementary paper is new when it was added (Paper.created_at) after
+    the user last opened either the pack being read or the supplementary pack, whichever they opened later (their
+    two PackRead.read_at markers); opened neither: new. So a member who read the agenda pack before a paper came
+    sees it tagged in the agenda pack's panel, and it stops being new once they have opened either pack since."""
     kind = Pack.Kind.PUBLIC if pack.kind == Pack.Kind.SUPPLEMENTARY else pack.kind
     items = list(
         AgendaItem.objects.visible_to(user)
@@ -81,8 +95,7 @@ def reader_agenda(pack: Pack, user, *, supplementary: Pack | None, supplement_ur
     )
     spans = _spans(pack)
     supplement_spans = _spans(supplementary) if supplementary and pack != supplementary else {}
-    read = last_read(user, supplementary) if supplementary else None
-    read = read or last_read(user, pack)
+    read_at = last_opened(user, [pack, supplementary])
     visible_papers = set(Paper.objects.visible_to(user).filter(item__in=items).values_list("pk", flat=True))
     agenda = []
     for item in items:
@@ -91,7 +104,7 @@ def reader_agenda(pack: Pack, user, *, supplementary: Pack | None, supplement_ur
         for paper in item.papers.all():
             if paper.pk not in visible_papers:
                 continue
-            new = paper.is_supplementary and (read is None or paper.created_at > read.read_at)
+            new = paper.is_supplementary and (read_at is None or paper.created_at > read_at)
             if ("paper", paper.pk) in spans:
                 start, end = spans["paper", paper.pk]
                 entry.papers.append(

@@ -19,6 +19,8 @@ def reader_world(make_user):
     outsider = make_user(roles.MEMBER)
     MembershipFactory(person=PersonFactory(user=outsider))
     meeting = published_meeting(committee=committee)
+    type(meeting).objects.filter(pk=meeting.pk).update(contact_email="clerk@kcsp.example")  # a link on the front sheet
+    meeting.refresh_from_db()
     body = "\n\n".join(["The partnership reviewed its priorities for the year ahead and agreed the plan."] * 12)
     papers = {}
     for position, (title, section, reason) in enumerate(

@@ -258,6 +258,12 @@ def test_my_notes_lists_own_notes_by_meeting_and_paper_with_edit_and_delete_page
     assert "Action plan update report" in html and "Prevent report" in html and "Restricted" in html
     assert "first quote" in html and "No note: the highlight only" in html
     assert world["written_paper"].get_absolute_url() in html or "#page=4" in html
+    # Where each note is in the pack people share, by its own page numbers, then within the paper.
+    assert ">Page 4 of the agenda pack (page 1 of the paper)" in html
+    assert ">Page 2 of the restricted pack (page 1 of the paper)" in html
+    write(world, world["public"], 6, quote="appendix quote")
+    html = member.get(reverse("meetings:my_notes")).content.decode()
+    assert ">Page 6 of the agenda pack (Appendix A, page 1 of the appendix)" in html
 
     edit = reverse("meetings:note_edit", args=[first["id"]])
     assert "first quote" in member.get(edit).content.decode()

@@ -1,6 +1,7 @@
 """Print or download pages: the page list read against the pack's own numbers, and the PDF of just those pages."""
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -124,3 +125,13 @@ def test_the_form_posted_is_sent_on_to_its_get_answer_and_never_makes_the_file(r
     refused = client.post(address, {"pages": "400"})
     assert refused.status_code == 200 and "There is a problem" in refused.content.decode()
     assert not FileDownload.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_get_form_sends_only_pages_and_items_in_the_address(reader_world):  # noqa: F811
+    """No CSRF token (a GET form's fields go into the address, and into history and logs) and no button value."""
+    html = reader_world["clients"]["member"].get(url(reader_world, "restricted", "pages/")).content.decode()
+    form = re.search(r'<form method="get"[^>]*>(.*?)</form>', html, re.S).group(1)
+    assert set(re.findall(r'\sname="([^"]+)"', form)) == {"pages", "item"}
+    assert "csrfmiddlewaretoken" not in form
+    assert re.search(r'<button[^>]*type="submit"[^>]*>\s*Get these pages \(PDF\)\s*</button>', form)

@@ -75,3 +75,20 @@ def test_resume_is_offered_at_the_last_page_never_taken(client, world):
     html = reader(client, member, meeting, "public").content.decode()
     label = pack.page_labels[2] if pack.page_labels else "3"
     assert f'data-page="3" id="reader-resume-button">Resume at page {label}</button>' in html
+
+
+def test_a_late_paper_is_new_in_the_agenda_packs_panel_until_either_pack_is_opened_after_it(client, world):
+    """reader_agenda's rule: new when added after the later of the member's two markers (this pack, supplementary)."""
+    meeting, member, late = world["meeting"], world["member"], world["late"]
+    public, supplementary = meeting.packs.get(kind="public"), meeting.packs.get(kind="supplementary")
+    hour = timezone.timedelta(hours=1)
+    PackRead.objects.create(user=member, pack=public, read_at=late.created_at - hour)
+    assert "New since you last read" in reader(client, member, meeting, "public").content.decode()
+    assert "New since you last read" in reader(client, member, meeting, "supplementary").content.decode()
+
+    # Opened the supplementary pack before the paper came, the agenda pack after: seen in the agenda pack's panel;
+    # still new in the supplementary pack's own reader, which the member has not opened since.
+    PackRead.objects.create(user=member, pack=supplementary, read_at=late.created_at - 2 * hour)
+    PackRead.objects.filter(pack=public).update(read_at=late.created_at + hour)
+    assert "New since you last read" not in reader(client, member, meeting, "public").content.decode()
+    assert "New since you last read" in reader(client, member, meeting, "supplementary").content.decode()

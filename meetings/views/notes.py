@@ -36,6 +36,7 @@ from ..annotations import (
 )
 from ..models import Annotation
 from ..note_forms import NoteForm
+from ..reader_agenda import page_label
 from .base import ConfirmActionView, FormPageMixin
 
 MY_NOTES = reverse_lazy("meetings:my_notes")
@@ -192,10 +193,24 @@ class MyNotesView(LoginRequiredMixin, ListView):
         for note in notes:
             note.changed = fingerprints.get(note.paper_id) != note.paper_fingerprint
             note.link = reader_link(note, *places.get(note.pk, (None, None)))
+            note.place = note_place(note, *places.get(note.pk, (None, None)))
         return {**context, "notes": notes}
 
     def render_to_response(self, context, **kwargs):
         return private(super().render_to_response(context, **kwargs))
+
+
+def note_place(note: Annotation, pack, page) -> str:
+    """Where a note is, for people who share the printed pack: "Page 7 of the agenda pack (page 1 of the paper)",
+    the pack's own page label in the pack holding the paper now (annotations.notes_places); "Appendix A, page 2
+    of the appendix" alone when no pack holds it with its pages recorded."""
+    if note.appendix_id:
+        part = f"Appendix {note.appendix.letter}, page {note.page_offset + 1} of the appendix"
+    else:
+        part = f"page {note.page_offset + 1} of the paper"
+    if pack is None:
+        return part[:1].upper() + part[1:]
+    return f"Page {page_label(pack, page)} of the {pack.get_kind_display().lower()} ({part})"
 
 
 def reader_link(note: Annotation, pack, page) -> str:

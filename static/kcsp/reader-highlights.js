@@ -136,3 +136,33 @@ export function selectionRead (selection) {
 function closestElement (node) {
   return node && (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement)
 }
+
+// Physical page `page`'s lines of text from PDF.js's text content (not its drawing), for those who cannot select
+// with a mouse: [{page, quote, prefix, suffix}], each with the text around it as selectionRead gives it.
+export async function pageLines (pdfDocument, page) {
+  const content = await (await pdfDocument.getPage(page)).getTextContent()
+  const lines = []
+  let line = ''
+  let lastY = null
+  for (const item of content.items) {
+    const y = item.transform ? item.transform[5] : lastY
+    if (line.trim() && lastY !== null && Math.abs(y - lastY) > Math.max(item.height || 0, 1) / 2) {
+      lines.push(collapse(line)) // a new line on the page, though PDF.js did not mark the end of the last
+      line = ''
+    }
+    if (item.str) lastY = y
+    line += item.str || ''
+    if (item.hasEOL) {
+      lines.push(collapse(line))
+      line = ''
+    } else if (item.str && !/\s$/.test(item.str)) line += ' '
+  }
+  lines.push(collapse(line))
+  const kept = lines.filter(Boolean)
+  return kept.map((quote, index) => ({
+    page,
+    quote,
+    prefix: collapse(kept.slice(0, index).join(' ')).slice(-CONTEXT),
+    suffix: collapse(kept.slice(index + 1).join(' ')).slice(0, CONTEXT),
+  }))
+}

@@ -3,10 +3,10 @@
 //
 // Starts on `kcsp:reader-ready` (static/kcsp/reader.js). Reads its addresses from #kcsp-reader:
 // data-notes-url, data-note-url (one note's address with id 0), data-my-notes-url.
-import { highlightsDraw, selectionRead } from './reader-highlights.js'
+import { highlightsDraw, pageLines, selectionRead } from './reader-highlights.js'
 import './reader-offline.js'
 
-const state = { notes: [], missing: new Set(), selection: null, detail: null, urls: {} }
+const state = { notes: [], missing: new Set(), selection: null, detail: null, urls: {}, offline: false }
 
 function h (tag, attributes = {}, ...children) {
   const element = document.createElement(tag)
@@ -97,12 +97,20 @@ function noteItem (note) {
   return item
 }
 
+// Only the notes on papers in this pack (page not null); the meeting's others are in "All my notes".
 function listDraw () {
   const list = document.getElementById('kcsp-notes-list')
   if (!list) return
-  const notes = [...state.notes].sort((a, b) => (a.page ?? 1e9) - (b.page ?? 1e9) || a.id - b.id)
+  const notes = state.notes.filter(note => note.page).sort((a, b) => a.page - b.page || a.id - b.id)
   list.replaceChildren(...notes.map(noteItem))
-  document.getElementById('kcsp-notes-empty').hidden = notes.length > 0
+  list.hidden = state.offline
+  document.getElementById('kcsp-notes-empty').hidden = notes.length > 0 || state.offline
+  const elsewhere = state.notes.length - notes.length
+  const other = document.getElementById('kcsp-notes-elsewhere')
+  other.hidden = !elsewhere || state.offline
+  other.textContent = elsewhere === 1
+    ? 'You have 1 note on a paper of this meeting that is not in this pack: it is in All my notes.'
+    : `You have ${elsewhere} notes on papers of this meeting that are not in this pack: they are in All my notes.`
 }
 
 function panelDraw () {
@@ -113,7 +121,8 @@ function panelDraw () {
     h('p', { class: 'govuk-hint', text: 'Only you can see your notes.' }),
     h('div', { id: 'kcsp-notes-form-slot' }),
     h('p', { class: 'govuk-body-s', id: 'kcsp-notes-status', role: 'status', 'aria-live': 'polite' }),
-    h('p', { class: 'govuk-body-s', id: 'kcsp-notes-empty', text: 'You have no notes in this pack yet. Select text on a page, then choose “Highlight and add a note”.' }),
+    h('p', { class: 'govuk-body-s', id: 'kcsp-notes-empty', text: 'You have no notes in this pack yet. Select text on a page, then choose “Highlight and add a note”, or choose “Add a note to this page”.' }),
+    h('p', { class: 'govuk-body-s', id: 'kcsp-notes-elsewhere', hidden: true }),
     h('ol', { class: 'govuk-list kcsp-notes', id: 'kcsp-notes-list', 'aria-labelledby': 'kcsp-notes-heading' }),
     state.urls.myNotes ? h('p', { class: 'govuk-body' }, h('a', { class: 'govuk-link', href: state.urls.myNotes, text: 'All my notes' })) : null,
   )
@@ -131,8 +140,27 @@ function errorSummary (messages, fieldId) {
           ...messages.map(([field, message]) => h('li', {}, field === 'note' ? h('a', { href: `#${fieldId}`, text: message }) : message))))))
 }
 
-// A labelled form in the side panel. `save(text)` answers the API result; on success `done(body)`.
-function formOpen ({ title, quote, text = '', submit, save, done }) {
+// The side panel is folded away on a phone (reader.js): a form or problem shown in it unfolds it.
+function panelUnfold () {
+  const details = document.getElementById('reader-panel')
+  if (details) details.open = true
+}
+
+// A choice of the page's lines, for those who cannot select with a mouse: a labelled select.
+function lineChoice (lines, page) {
+  const select = h('select', { class: 'govuk-select kcsp-note-form__line', id: 'kcsp-note-line', name: 'quote', 'aria-describedby': 'kcsp-note-line-hint' },
+    ...lines.map((line, index) => h('option', { value: String(index), text: line.quote })))
+  const group = h('div', { class: 'govuk-form-group' },
+    h('label', { class: 'govuk-label govuk-label--s', for: 'kcsp-note-line', text: 'Text to highlight' }),
+    h('div', { class: 'govuk-hint', id: 'kcsp-note-line-hint', text: `The line of page ${page} your note is about. It is highlighted when you save.` }),
+    select)
+  return { group, select }
+}
+
+// A labelled form in the side panel. `save(text, line)` answers the API result (`line`: the index chosen among
+// `lines`, when the form offers them in place of a quote); on success `done(body)`.
+function formOpen ({ title, quote, lines, page, text = '', submit, save, done }) {
+  panelUnfold()
   const slot = document.getElementById('kcsp-notes-form-slot')
   const fieldId = 'kcsp-note-text'
   const textarea = h('textarea', { class: 'govuk-textarea', id: fieldId, name: 'note', rows: '4', 'aria-describedby': `${fieldId}-hint` })
@@ -142,9 +170,10 @@ function formOpen ({ title, quote, text = '', submit, save, done }) {
     h('div', { class: 'govuk-hint', id: `${fieldId}-hint`, text: 'Optional. Up to 5,000 characters. Only you can see it.' }),
     textarea)
   const close = () => slot.replaceChildren()
+  const choice = lines ? lineChoice(lines, page) : null
   const form = h('form', { class: 'kcsp-note-form', novalidate: true, 'aria-labelledby': 'kcsp-note-form-title' },
     h('h3', { class: 'govuk-heading-s', id: 'kcsp-note-form-title', text: title }),
-    h('blockquote', { class: 'kcsp-note__quote', text: quote }),
+    choice ? choice.group : h('blockquote', { class: 'kcsp-note__quote', text: quote }),
     group,
     h('div', { class: 'govuk-button-group' },
       h('button', { type: 'submit', class: 'govuk-button', text: submit }),
@@ -153,7 +182,7 @@ function formOpen ({ title, quote, text = '', submit, save, done }) {
     event.preventDefault()
     const button = form.querySelector('[type=submit]')
     button.disabled = true
-    const result = await save(textarea.value)
+    const result = await save(textarea.value, choice ? Number(choice.select.value) : null)
     button.disabled = false
     form.querySelector('.govuk-error-summary')?.remove()
     group.classList.remove('govuk-form-group--error')
@@ -178,36 +207,56 @@ function formOpen ({ title, quote, text = '', submit, save, done }) {
     summary.focus()
   })
   slot.replaceChildren(form)
-  textarea.focus()
+  ;(choice ? choice.select : textarea).focus()
   return form
 }
 
 function problemShow (message) {
+  panelUnfold()
   const slot = document.getElementById('kcsp-notes-form-slot')
   const summary = errorSummary([['', message]])
   slot.replaceChildren(summary)
   summary.focus()
 }
 
+function noteAdded (body) {
+  state.notes.push(body.note)
+  state.selection = null
+  window.getSelection()?.removeAllRanges()
+  listDraw()
+  pageRedraw(body.note.page)
+  status(`Note saved on ${pageLabel(body.note).toLowerCase()}.`)
+  document.getElementById(`kcsp-note-${body.note.id}`)?.querySelector('button')?.focus()
+}
+
 function addOpen () {
   const chosen = selectionRead(window.getSelection()) || state.selection
   state.selection = null
-  if (!chosen) return problemShow('Select some text on a page first, then choose “Highlight and add a note”')
+  if (!chosen) return problemShow('Select some text on a page first, then choose “Highlight and add a note”, or choose “Add a note to this page”')
   if (chosen.error) return problemShow(chosen.error)
   formOpen({
     title: 'Add a note',
     quote: chosen.quote,
     submit: 'Save note',
     save: text => send(state.urls.notes, { ...chosen, note: text }),
-    done: body => {
-      state.notes.push(body.note)
-      state.selection = null
-      window.getSelection()?.removeAllRanges()
-      listDraw()
-      pageRedraw(body.note.page)
-      status(`Note saved on ${pageLabel(body.note).toLowerCase()}.`)
-      document.getElementById(`kcsp-note-${body.note.id}`)?.querySelector('button')?.focus()
-    },
+    done: noteAdded,
+  })
+}
+
+// "Add a note to this page": for keyboard users, the line to highlight chosen from a list of the page's lines.
+async function pageNoteOpen () {
+  const { viewer } = state.detail
+  const page = viewer.currentPageNumber
+  const label = (state.detail.labels && state.detail.labels[page - 1]) || String(page)
+  const lines = await pageLines(state.detail.pdfDocument, page).catch(() => [])
+  if (!lines.length) return problemShow(`Page ${label} has no text to highlight. Go to a page of a paper, then choose “Add a note to this page”`)
+  formOpen({
+    title: `Add a note to page ${label}`,
+    lines,
+    page: label,
+    submit: 'Save note',
+    save: (text, index) => send(state.urls.notes, { ...lines[index], note: text }),
+    done: noteAdded,
   })
 }
 
@@ -284,6 +333,7 @@ function allRedraw () {
 }
 
 async function notesLoad () {
+  state.offline = false
   try {
     const response = await fetch(state.urls.notes, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
     if (!response.ok) throw new Error(String(response.status))
@@ -293,18 +343,34 @@ async function notesLoad () {
     allRedraw()
     document.dispatchEvent(new CustomEvent('kcsp:notes-loaded', { detail: body }))
   } catch (error) {
-    status(navigator.onLine ? 'Your notes could not be loaded. Reload the page to try again.' : 'Your notes are not available while you are offline.')
+    state.offline = !navigator.onLine
+    listDraw() // offline: the message alone, not also "no notes yet"
+    status(state.offline ? 'Your notes are not available while you are offline.' : 'Your notes could not be loaded. Reload the page to try again.')
+  }
+}
+
+// Writing a note needs the server: its buttons are off while offline, and the notes come back when online.
+function onlineShow () {
+  for (const button of document.querySelectorAll('.kcsp-note-tool')) button.disabled = !navigator.onLine
+  if (navigator.onLine && state.offline) {
+    status('')
+    notesLoad()
   }
 }
 
 function toolsDraw () {
   const tools = document.getElementById('reader-note-tools')
   if (!tools) return
-  const button = h('button', { type: 'button', class: 'govuk-button govuk-button--secondary kcsp-reader__tool', id: 'kcsp-note-add', 'aria-controls': 'reader-notes-panel', text: 'Highlight and add a note' })
+  const tool = 'govuk-button govuk-button--secondary kcsp-reader__tool kcsp-note-tool'
+  const button = h('button', { type: 'button', class: tool, id: 'kcsp-note-add', 'aria-controls': 'reader-notes-panel', text: 'Highlight and add a note' })
   // Keep the last selection in a page's text: pressing the button may clear the selection in some browsers.
   button.addEventListener('pointerdown', () => { state.selection = selectionRead(window.getSelection()) })
   button.addEventListener('click', addOpen)
-  tools.append(button)
+  const page = h('button', { type: 'button', class: tool, id: 'kcsp-note-page', 'aria-controls': 'reader-notes-panel', onclick: pageNoteOpen, text: 'Add a note to this page' })
+  tools.append(button, page)
+  window.addEventListener('online', onlineShow)
+  window.addEventListener('offline', onlineShow)
+  onlineShow()
 }
 
 document.addEventListener('kcsp:reader-ready', event => {

@@ -60,6 +60,32 @@ function showPage (page) {
   $('reader-next').disabled = page >= viewer.pagesCount
 }
 
+// The screen reader's status: every page change says where the reader is now, however it moved.
+function statusShow (page) {
+  status.textContent = `Showing page ${label(page)} of ${viewer.pagesCount} pages.`
+}
+
+// The address follows the page (replaced, not added to the history), so a reload or a shared link opens it.
+function addressShow (page) {
+  if (window.location.hash !== `#page=${page}`) window.history.replaceState(null, '', `#page=${page}`)
+}
+
+// "#page=N" of the address: the physical page asked for, or 0.
+function askedPage () {
+  const asked = /^#page=(\d+)$/.exec(window.location.hash)
+  return asked ? Number(asked[1]) : 0
+}
+
+// The offer to resume goes once used, or once the reader is on that page anyway.
+function resumeHide (page) {
+  const banner = $('reader-resume')
+  if (banner && (page === undefined || Number($('reader-resume-button').dataset.page) === page)) banner.hidden = true
+}
+
+// On a phone the page comes first: the agenda and notes fold away, and the page fits the screen's width.
+const narrow = window.matchMedia('(max-width: 40.0525em)') // GOV.UK Frontend's tablet breakpoint, 641px
+if (narrow.matches) $('reader-panel').open = false
+
 let positionTimer = null
 function savePosition (page) {
   const url = root.dataset.positionUrl
@@ -78,17 +104,27 @@ function savePosition (page) {
 
 eventBus.on('pagechanging', ({ pageNumber }) => {
   showPage(pageNumber)
+  statusShow(pageNumber)
+  addressShow(pageNumber)
+  resumeHide(pageNumber)
   savePosition(pageNumber)
 })
 
 eventBus.on('pagesinit', () => {
+  if (narrow.matches) zoom.value = 'page-width'
   viewer.currentScaleValue = zoom.value
   if (labels) viewer.setPageLabels(labels)
-  const asked = /^#page=(\d+)$/.exec(window.location.hash)
-  openedAt = asked ? Number(asked[1]) : 1
+  openedAt = askedPage() || 1
   goTo(openedAt)
   showPage(viewer.currentPageNumber)
+  resumeHide(viewer.currentPageNumber)
   $('reader-count').textContent = `of ${label(viewer.pagesCount)}`
+})
+
+// A hand-edited "#page=N" moves there (a link within the page, such as "Skip to the agenda", does not).
+window.addEventListener('hashchange', () => {
+  const page = askedPage()
+  if (page && viewer.pagesCount) goTo(page)
 })
 
 eventBus.on('pagerendered', ({ pageNumber }) => {
@@ -115,7 +151,7 @@ $('reader-goto').addEventListener('submit', (event) => {
   const page = pageFor(pageInput.value)
   if (page) {
     goTo(page)
-    status.textContent = `Showing page ${label(page)}.`
+    statusShow(page)
   } else {
     status.textContent = `There is no page ${pageInput.value.trim()} in this pack: its pages are ${label(1)} to ${label(viewer.pagesCount)}.`
     showPage(viewer.currentPageNumber)
@@ -163,10 +199,32 @@ document.addEventListener('click', (event) => {
   if (!jump || !viewer.pagesCount) return
   event.preventDefault()
   goTo(Number(jump.dataset.page))
-  window.history.replaceState(null, '', `#page=${jump.dataset.page}`)
-  if (jump.id === 'reader-resume-button') $('reader-resume').hidden = true
+  addressShow(Number(jump.dataset.page))
+  if (jump.id === 'reader-resume-button') resumeHide()
   $('reader-viewer-container').focus({ preventScroll: true })
 })
+
+// "Skip to the agenda" unfolds it first on a phone.
+document.querySelector('a[href="#reader-agenda"]')?.addEventListener('click', () => { $('reader-panel').open = true })
+
+// PDF.js's links carry no text of their own (the front sheet's e-mail address is drawn on the page, not in
+// the link): each gets a name saying where it goes, so keyboard and screen reader users know what it is.
+function linkName (link) {
+  const href = link.getAttribute('href') || ''
+  if (href.startsWith('mailto:')) {
+    const address = decodeURIComponent(href.slice('mailto:'.length).split('?')[0])
+    return address ? `E-mail ${address}` : 'E-mail link'
+  }
+  if (/^https?:/i.test(href)) return `Open ${href}`
+  return link.title || 'Link to another page of this pack'
+}
+function linksName ({ source }) {
+  for (const link of source.div.querySelectorAll('.annotationLayer a')) {
+    if (!link.textContent.trim() && !link.getAttribute('aria-label')) link.setAttribute('aria-label', linkName(link))
+  }
+}
+eventBus.on('annotationlayerrendered', linksName)
+eventBus.on('linkannotationsadded', linksName) // the addresses PDF.js finds in the text and makes links of
 
 async function open () {
   const task = pdfjsLib.getDocument({

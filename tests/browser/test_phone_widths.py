@@ -14,10 +14,11 @@ REFERENCE = "KCSP/CRG/2022/" + "0123456789ABCDEF" * 4
 
 
 def main_pages() -> dict[str, str]:
-    """The pages the issue names, from the demo: grant year, bid, bid list, plan, meeting, action log, search, home."""
+    """The pages the issue names, from the demo: grant year, bid, bid list, plan, meeting, action log, search, home;
+    and the pack reader (issue 17)."""
     from agreement.models import PlanVersion
     from grants.models import Bid, GrantYear
-    from meetings.models import Meeting
+    from meetings.models import Meeting, Pack
 
     year = GrantYear.objects.order_by("-year").first()
     committee = Meeting.objects.order_by("-starts_at").first().committee
@@ -30,6 +31,9 @@ def main_pages() -> dict[str, str]:
         "meeting": f"/meetings/{Meeting.objects.order_by('-starts_at').first().pk}/",
         "action log": f"/meetings/committees/{committee.slug}/actions/",
         "search": "/search/?q=community+safety",
+        "pack reader": "/meetings/{}/packs/public/read/".format(
+            Pack.objects.filter(kind="public", status="ready").order_by("-meeting__starts_at")[0].meeting_id
+        ),
     }
 
 

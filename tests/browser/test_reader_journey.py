@@ -70,11 +70,31 @@ def test_member_reads_the_public_pack_jumps_finds_and_is_offered_to_resume(page,
     assert agenda.get_by_role("link", name=re.compile(f"Read this paper as a web page.*{second.subject}")).count() == 1
     agenda.get_by_role("link", name="B2 Grant round report").click()
     expect_page(page, str(row.first_page))
+    expect_address(page, row.first_page)
+
+    # Next: the address and the screen reader's status follow the page; so they do a scroll.
+    page.get_by_role("button", name="Next page").click()
+    expect_page(page, str(row.first_page + 1))
+    expect_address(page, row.first_page + 1)
+    showing = f"Showing page {row.first_page + 1} of {pack.page_count} pages."
+    assert page.locator("#reader-status").inner_text() == showing
+    page.evaluate("() => document.querySelector('.page[data-page-number=\"2\"]').scrollIntoView()")
+    expect_page(page, "2")
+    expect_address(page, 2)
+    assert page.locator("#reader-status").inner_text() == f"Showing page 2 of {pack.page_count} pages."
+
+    # A hand-edited address moves the reader; a reload opens the page in the address.
+    page.evaluate("() => { window.location.hash = '#page=3' }")
+    expect_page(page, "3")
+    page.reload()
+    first_page_painted(page)
+    expect_page(page, "3")
 
     # Typing a page number goes there; a page the pack has not is refused with the pack's range.
     page.locator("#reader-page").fill("1")
     page.locator("#reader-page").press("Enter")
     expect_page(page, "1")
+    expect_address(page, 1)
     page.locator("#reader-page").fill("999")
     page.locator("#reader-page").press("Enter")
     assert "There is no page 999 in this pack" in page.locator("#reader-status").inner_text()
@@ -96,14 +116,31 @@ def test_member_reads_the_public_pack_jumps_finds_and_is_offered_to_resume(page,
     assert page.locator("#reader-page").input_value() == "1"  # not moved without asking
     page.get_by_role("button", name=f"Resume at page {shown}").click()
     expect_page(page, str(shown))
+    assert page.locator("#reader-resume").is_hidden(), "the offer goes once used"
+    page.reload()  # at #page=<shown>: already where the offer would take the reader, so it is not made
+    first_page_painted(page)
+    expect_page(page, str(shown))
+    assert page.locator("#reader-resume").is_hidden()
+
+    # The front sheet's e-mail address, made a link by PDF.js, has a name (a link with no text is a blank stop).
+    page.evaluate("() => { window.location.hash = '#page=1' }")
+    link = page.locator('.page[data-page-number="1"] .annotationLayer a[href^="mailto:"]')
+    link.first.wait_for(state="attached")
+    assert link.first.get_attribute("aria-label") == "E-mail clerk@kcsp.example"
     assert reports == [], reports
+
+
+def expect_address(page, number: int):
+    page.wait_for_function(f"() => window.location.hash === '#page={number}'")
 
 
 def expect_page(page, label: str):
     page.wait_for_function(f"() => document.getElementById('reader-page').value === {label!r}")
 
 
-def test_restricted_pack_is_marked_in_the_frame_and_refused_to_others(page, live_server, world):
+def test_restricted_pack_is_marked_in_the_frame_refused_to_others_and_read_on_a_phone(
+    page, live_server, world, settings
+):
     meeting = world["meeting"]
     reports = csp_reports(page)
     url = f"{live_server.url}/meetings/{meeting.pk}/packs/restricted/read/"
@@ -118,4 +155,23 @@ def test_restricted_pack_is_marked_in_the_frame_and_refused_to_others(page, live
     assert page.get_by_test_id("marking-top").inner_text() == "OFFICIAL-SENSITIVE"
     assert page.get_by_test_id("marking-bottom").inner_text() == "OFFICIAL-SENSITIVE"
     assert "D3 Prevent update" in page.get_by_test_id("reader-agenda").inner_text()
+
+    # At a phone's width the page comes first: the agenda folded away, the buttons side by side, the page as wide
+    # as the screen allows.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    first_page_painted(page)
+    assert page.evaluate("() => document.getElementById('reader-panel').open") is False
+    assert page.locator("#reader-zoom").input_value() == "page-width"
+    previous, following = (page.locator(f"#reader-{name}").bounding_box() for name in ("previous", "next"))
+    assert previous["y"] == following["y"] and previous["width"] < 195, "inline, not stacked full width"
+    frame = page.locator("#reader-viewer-container").bounding_box()
+    sheet = page.locator('.page[data-page-number="1"]').bounding_box()
+    assert sheet["width"] > frame["width"] * 0.85 and sheet["y"] < 844 * 2
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(settings.MEDIA_ROOT / "reader-390.png"), full_page=True)
+    page.get_by_role("link", name="Skip to the agenda").click()
+    assert page.evaluate("() => document.getElementById('reader-panel').open") is True
+    page.get_by_text("Agenda and notes").click()
+    assert page.evaluate("() => document.getElementById('reader-panel').open") is False
     assert reports == [], reports

@@ -210,6 +210,7 @@ def test_a_note_follows_its_text_across_devices_rebuilds_and_changes_and_pages_p
     page.get_by_role("textbox", name="Pages").fill("2-3")
     with page.expect_request(lambda request: "pages=" in request.url) as sent:
         page.get_by_role("button", name="Get these pages (PDF)").click()
+    assert "csrfmiddlewaretoken" not in sent.value.url and "submit=" not in sent.value.url, sent.value.url
     response = page.request.get(sent.value.url)
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     pages = PdfReader(io.BytesIO(response.body())).pages
@@ -285,7 +286,14 @@ def test_public_packs_are_read_offline_and_dropped_when_withdrawn_and_restricted
     probe = f"{pdf}?not-saved"  # through the worker, not in its cache
     assert page.evaluate("url => fetch(url).then(() => 'network', () => 'offline')", probe) == "offline"
     assert page.get_by_text("Your notes are not available while you are offline.").count() == 1
+    assert page.locator("#kcsp-notes-empty").is_hidden(), "the offline message alone, not also 'no notes yet'"
+    names = ("Highlight and add a note", "Add a note to this page")
+    writing = [page.get_by_role("button", name=name) for name in names]
+    assert all(button.is_disabled() for button in writing)
     context.set_offline(False)
+    for button in writing:
+        page.wait_for_function("button => !button.disabled", arg=button.element_handle())
+    page.locator("#kcsp-notes-empty").wait_for()  # back online: the notes (none yet) are loaded
 
     # Restricted: no offer to save, and the worker refuses even when asked directly.
     restricted = reader_url(live_server.url, meeting, "restricted")
@@ -311,6 +319,9 @@ def test_the_notes_panel_and_its_form_pass_axe(browser, live_server, world):
     text = "Knife crime in the county"
     annotation_create(user=world["member"], pack=pack, page=5, quote=text, prefix="1.2", suffix=" fell", note="Why?")
     annotation_create(user=world["member"], pack=pack, page=5, quote="Words no longer in the paper")
+    # A note on a paper of the meeting that is not in this pack: in "All my notes", not in this pack's panel.
+    late = Paper.objects.create(item=world["papers"]["Knife crime"].item, format="written", subject="Late", summary=".")
+    Annotation.objects.create(user=world["member"], paper=late, quote="Words elsewhere", paper_fingerprint="")
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -323,6 +334,29 @@ def test_the_notes_panel_and_its_form_pass_axe(browser, live_server, world):
     lost = "We could not find the highlighted text on this page"
     page.locator(".kcsp-note", has_text="Words no longer in the paper").get_by_text(lost).wait_for()
     assert page.locator(".kcsp-note", has_text=text).get_by_text(lost).count() == 0
+    assert page.locator(".kcsp-note", has_text="Words elsewhere").count() == 0
+    assert page.get_by_text("You have 1 note on a paper of this meeting that is not in this pack").is_visible()
+    assert page.get_by_role("button", name="not in this pack").count() == 0
+
+    # Without a mouse: "Add a note to this page" offers the page's lines; the note is on the line chosen.
+    on = text_select(page, SENTENCE)
+    page.evaluate("() => window.getSelection().removeAllRanges()")
+    page.locator("#reader-page").fill(str(on))
+    page.locator("#reader-page").press("Enter")
+    page.get_by_role("button", name="Add a note to this page").focus()
+    page.keyboard.press("Enter")
+    line = page.get_by_role("combobox", name="Text to highlight")
+    assert line.evaluate("select => select === document.activeElement")
+    assert f"Page {on}" in line.evaluate("select => [...select.options].map(option => option.text)")  # its own line
+    line.select_option(label=f"1.2 {SENTENCE}")  # the paper's paragraph number is part of the page's line
+    assert violations(page) == []
+    page.get_by_role("textbox", name="Your note").fill("Chosen by keyboard.")
+    page.get_by_role("button", name="Save note").click()
+    page.locator(".kcsp-note", has_text="Chosen by keyboard.").wait_for()
+    kept = Annotation.objects.get(note="Chosen by keyboard.")
+    assert kept.quote == f"1.2 {SENTENCE}" and kept.prefix.endswith("Opening words.") and "Closing" in kept.suffix
+    page.locator(f'.page[data-page-number="{on}"] .kcsp-note-mark[data-note-id="{kept.pk}"]').first.wait_for()
+
     text_select(page, SENTENCE)
     page.get_by_role("button", name="Highlight and add a note").click()
     page.get_by_role("textbox", name="Your note").fill("x" * 5001)
