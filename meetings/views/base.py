@@ -7,16 +7,15 @@ from kcsp.pages import ConfirmActionView, FormPageMixin
 
 from ..models import Meeting
 
-__all__ = ["ConfirmActionView", "FormPageMixin", "MeetingPageMixin", "OfficerMixin"]
+__all__ = ["ConfirmActionView", "FormPageMixin", "MeetingPageMixin", "OfficerMixin", "OneMeetingMixin"]
 
 
 class OfficerMixin(PermissionRequiredMixin):
     permission_required = "meetings.manage"
 
 
-class MeetingPageMixin:
-    """A form page about one meeting the user may see (404 otherwise): captioned with the meeting, back to it and
-    back to it when done."""
+class OneMeetingMixin:
+    """A form page about one meeting the user may see (404 otherwise): captioned with the meeting, back to it."""
 
     def load(self, request, **kwargs):
         meetings = Meeting.objects.visible_to(request.user).select_related("committee")
@@ -27,6 +26,10 @@ class MeetingPageMixin:
 
     def get_back_url(self):
         return self.meeting.get_absolute_url()
+
+
+class MeetingPageMixin(OneMeetingMixin):
+    """OneMeetingMixin, and back to the meeting when done."""
 
     def get_success_url(self):
         return self.meeting.get_absolute_url()

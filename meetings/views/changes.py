@@ -3,40 +3,31 @@ replacement of a postponed or cancelled one. Each page takes one step of meeting
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views.generic import FormView
 
 from .. import changes
 from ..change_forms import ReasonForm, ReplacementForm, RescheduleForm, time_and_place_initial
 from ..changes import where_and_when
 from ..lifecycle import STEPS
-from ..models import Meeting
-from .base import ConfirmActionView, FormPageMixin, OfficerMixin
+from .base import ConfirmActionView, FormPageMixin, MeetingPageMixin, OfficerMixin
 
 
-class MeetingPageMixin(OfficerMixin, FormPageMixin):
+class MeetingChangeMixin(OfficerMixin, MeetingPageMixin, FormPageMixin):
+    """A page taking the step `action` of meetings/lifecycle.py's table with one meeting."""
+
     action = ""
 
     def load(self, request, **kwargs):
-        meetings = Meeting.objects.visible_to(request.user).select_related("committee")
-        self.meeting = get_object_or_404(meetings, pk=kwargs["pk"])
+        super().load(request, **kwargs)
         self.step = STEPS[self.action]
 
     @property
     def heading(self):
         return self.step.label
 
-    def get_caption(self):
-        return str(self.meeting)
 
-    def get_back_url(self):
-        return self.meeting.get_absolute_url()
-
-    def get_success_url(self):
-        return self.meeting.get_absolute_url()
-
-
-class ReasonStepView(MeetingPageMixin, FormView):
+class ReasonStepView(MeetingChangeMixin, FormView):
     """Postpone or cancel: a confirmation page with the reason members are told."""
 
     form_class = ReasonForm
@@ -94,7 +85,7 @@ class MeetingCancelView(ReasonStepView):
         changes.meeting_cancel(meeting=self.meeting, user=self.request.user, reason=reason)
 
 
-class MeetingRescheduleView(MeetingPageMixin, FormView):
+class MeetingRescheduleView(MeetingChangeMixin, FormView):
     action = "reschedule"
     form_class = RescheduleForm
 
@@ -130,7 +121,7 @@ class MeetingRescheduleView(MeetingPageMixin, FormView):
         return redirect(self.get_success_url())
 
 
-class MeetingReplaceView(MeetingPageMixin, FormView):
+class MeetingReplaceView(MeetingChangeMixin, FormView):
     action = "replace"
     form_class = ReplacementForm
 
@@ -171,7 +162,7 @@ class MeetingReplaceView(MeetingPageMixin, FormView):
         return redirect(replacement)
 
 
-class MeetingRecordHeldView(MeetingPageMixin, ConfirmActionView):
+class MeetingRecordHeldView(MeetingChangeMixin, ConfirmActionView):
     action = "record-held"
     submit_label = "Record it as held"
     explanation = (

@@ -25,21 +25,11 @@ from ..minutetext import minute_blocks, part_label
 from ..models import Action, Attendance, Meeting, Minute
 from ..numbering import next_number
 from ..signing import minutes_approve, notes_item_approves
-from .base import ConfirmActionView, FormPageMixin, OfficerMixin
+from .base import ConfirmActionView, FormPageMixin, OfficerMixin, OneMeetingMixin
 
 
-class MeetingChildMixin(FormPageMixin):
+class MeetingChildMixin(OneMeetingMixin, FormPageMixin):
     """Forms that add something to one meeting the user may see."""
-
-    def load(self, request, **kwargs):
-        meetings = Meeting.objects.visible_to(request.user).select_related("committee")
-        self.meeting = get_object_or_404(meetings, pk=kwargs["pk"])
-
-    def get_caption(self):
-        return str(self.meeting)
-
-    def get_back_url(self):
-        return self.meeting.get_absolute_url()
 
 
 class AttendanceDeleteView(OfficerMixin, ConfirmActionView):
