@@ -26,7 +26,10 @@ from .models import Annotation, Meeting, Pack, PackContent, PackRead, Paper
 QUOTE_MAX = 2000
 NOTE_MAX = 5000
 CONTEXT_MAX = 64  # the text kept either side of a quote (Annotation.prefix, .suffix)
-NOT_ON_A_PAPER = "Notes can be written on papers, not on the front sheet or blank pages"
+NOT_ON_A_PAPER = (
+    "Notes can be written on papers and their appendices, not on the front sheet, the notes of the last meeting "
+    "or blank pages"
+)
 What = PackContent.What
 
 

@@ -80,7 +80,14 @@ function goTo (page) {
   else if (linkService) linkService.goToPage(page)
 }
 
+// What tells a note apart from others on the same page, for screen readers: its quote's first words.
+function quoteStart (note) {
+  const words = note.quote.split(/\s+/).filter(Boolean)
+  return words.length > 8 ? `${words.slice(0, 8).join(' ')}…` : words.join(' ')
+}
+
 function noteItem (note) {
+  const named = ` note on ${pageLabel(note).toLowerCase()}, “${quoteStart(note)}”`
   const item = h('li', { class: 'kcsp-note', id: `kcsp-note-${note.id}`, 'data-note-id': note.id })
   const heading = h('h3', { class: 'govuk-heading-s kcsp-note__page' },
     note.page ? h('button', { type: 'button', class: 'kcsp-link-button', onclick: () => goTo(note.page), text: pageLabel(note) }) : pageLabel(note))
@@ -91,9 +98,9 @@ function noteItem (note) {
   if (note.note) item.append(h('p', { class: 'govuk-body-s kcsp-note__text', text: note.note }))
   item.append(h('div', { class: 'govuk-button-group kcsp-note__actions' },
     h('button', { type: 'button', class: 'govuk-button govuk-button--secondary kcsp-button--small', onclick: () => editOpen(note), text: 'Edit' },
-      h('span', { class: 'govuk-visually-hidden', text: ` note on ${pageLabel(note).toLowerCase()}` })),
+      h('span', { class: 'govuk-visually-hidden', text: named })),
     h('button', { type: 'button', class: 'govuk-button govuk-button--warning kcsp-button--small', onclick: () => deleteConfirm(note, item), text: 'Delete' },
-      h('span', { class: 'govuk-visually-hidden', text: ` note on ${pageLabel(note).toLowerCase()}` }))))
+      h('span', { class: 'govuk-visually-hidden', text: named }))))
   return item
 }
 

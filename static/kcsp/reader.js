@@ -62,7 +62,7 @@ function showPage (page) {
 
 // The screen reader's status: every page change says where the reader is now, however it moved.
 function statusShow (page) {
-  status.textContent = `Showing page ${label(page)} of ${viewer.pagesCount} pages.`
+  status.textContent = `Showing page ${label(page)} of ${viewer.pagesCount} page${viewer.pagesCount === 1 ? '' : 's'}.`
 }
 
 // The address follows the page (replaced, not added to the history), so a reload or a shared link opens it.
@@ -131,7 +131,7 @@ eventBus.on('pagerendered', ({ pageNumber }) => {
   if (!root.dataset.rendered) {
     root.dataset.rendered = String(pageNumber)
     root.dataset.renderedMs = String(Math.round(performance.now())) // since navigation: bench/reader_open.py
-    status.textContent = `Showing page ${label(viewer.currentPageNumber)} of ${viewer.pagesCount} pages.`
+    status.textContent = `Showing page ${label(viewer.currentPageNumber)} of ${viewer.pagesCount} page${viewer.pagesCount === 1 ? '' : 's'}.`
   }
 })
 

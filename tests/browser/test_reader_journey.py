@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from pypdf import PdfReader
 
+from meetings.models import Pack
 from meetings.tests.reader_world import WORD, reader_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -155,6 +156,9 @@ def test_restricted_pack_is_marked_in_the_frame_refused_to_others_and_read_on_a_
     assert page.get_by_test_id("marking-top").inner_text() == "OFFICIAL-SENSITIVE"
     assert page.get_by_test_id("marking-bottom").inner_text() == "OFFICIAL-SENSITIVE"
     assert "D3 Prevent update" in page.get_by_test_id("reader-agenda").inner_text()
+    count = Pack.objects.get(meeting=meeting, kind="restricted").page_count
+    status = page.locator("#reader-status").inner_text()
+    assert status.endswith(f"of {count} page{'' if count == 1 else 's'}."), status
 
     # At a phone's width the page comes first: the agenda folded away, the buttons side by side, the page as wide
     # as the screen allows.
