@@ -3,7 +3,8 @@
 A row's document is rebuilt in the same transaction as the change that saves or deletes it or a row feeding its
 text (a source's `watches`), by signal receivers connected in search/apps.py: it is committed with the change,
 rolled back with it and found at once. Bulk writes that send no signals (QuerySet.update, bulk_create) are caught
-up by `manage.py search_reindex`, which rebuilds every document (`documents_rebuild`).
+up by `documents_refresh_rows` where the code does them (meetings/agenda_setup.py's standard items) and by
+`manage.py search_reindex`, which rebuilds every document (`documents_rebuild`).
 
 Bounds (PostgreSQL refuses a tsvector over 1 MB and keeps at most 256 positions a word and positions up to 16,383):
 the title's first TITLE_LIMIT characters, each body part's first PART_LIMIT and all of them together BODY_LIMIT
@@ -161,6 +162,18 @@ def _fed_pks(source: SearchSource, path: str | None, instance) -> list:
     if path is None:
         return [instance.pk]
     return list(model_of(source)._default_manager.filter(**{path: instance.pk}).values_list("pk", flat=True))
+
+
+def documents_refresh_rows(*, model, pks) -> None:
+    """Rebuild the documents these rows of `model` are or feed: for writes that send no signals (bulk_create,
+    QuerySet.update) of text that is searched. PostgreSQL only."""
+    if not enabled():
+        return
+    for source, path in feeds(model):
+        fed = pks
+        if path is not None:
+            fed = model_of(source)._default_manager.filter(**{f"{path}__in": pks}).values_list("pk", flat=True)
+        documents_refresh(source=source, pks=list(fed))
 
 
 def on_save(sender, instance, **kwargs) -> None:

@@ -150,3 +150,12 @@ def test_the_migration_runs_on_sqlite_without_the_postgresql_parts():
         assert "search_document_vector" not in indexes and "search_document_one_per_row" in indexes
     finally:
         sqlite.close()
+
+
+def test_standard_items_bulk_created_on_a_new_agenda_are_found():
+    from meetings.agenda_setup import standard_items_copy
+
+    meeting = published_meeting()
+    meeting.committee.standard_items.create(section="A", position=1, title="Standing item: lemur welfare")
+    standard_items_copy(meeting=meeting, previous=None)
+    assert [title.split(" ", 1)[1] for title in found("lemur", "item")] == ["Standing item: lemur welfare"]
