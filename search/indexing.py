@@ -62,10 +62,18 @@ def _vector(source: SearchSource, *, with_body: bool = True):
     return title + SearchVector(_words(body_text(source)), weight="B", config=CONFIG)
 
 
+def indexable(source: SearchSource, pks):
+    """The rows among `pks` that have a document: all that exist, but for Domestic Homicide Review material, which
+    is never searchable (search/sources.py) and so never stored in a document either."""
+    from meetings import access
+
+    rows = model_of(source)._default_manager.filter(pk__in=pks)
+    return rows if source.dhr_item_path is None else rows.exclude(access.dhr_q(source.dhr_item_path))
+
+
 def _upsert(source: SearchSource, pks, *, with_body: bool = True) -> None:
     rows = (
-        model_of(source)
-        ._default_manager.filter(pk__in=pks)
+        indexable(source, pks)
         .order_by()
         .annotate(doc_kind=Value(source.kind, output_field=TextField()))
         .annotate(doc_vector=_vector(source, with_body=with_body))
@@ -101,9 +109,8 @@ def documents_refresh(*, source: SearchSource, pks) -> None:
     pks = sorted({pk for pk in pks if pk is not None})
     if not pks or not enabled():
         return
-    model = model_of(source)
     SearchDocument.objects.filter(kind=source.kind, object_id__in=pks).exclude(
-        object_id__in=model._default_manager.filter(pk__in=pks).values("pk")
+        object_id__in=indexable(source, pks).values("pk")
     ).delete()
     try:
         with transaction.atomic():

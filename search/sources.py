@@ -31,6 +31,9 @@ class SearchSource:
     # PostgreSQL: extra text expressions (e.g. child rows joined); SQLite: extra icontains paths instead.
     extra_text: Callable = lambda: ()
     fallback_lookups: tuple = field(default_factory=tuple)
+    # The path from a row to the agenda item that makes it Domestic Homicide Review material ("" for the item itself),
+    # None when no row of the source can be: the stored documents never hold DHR text (search/indexing.py).
+    dhr_item_path: str | None = None
     # Other models whose rows feed this source's text, as ("app.Model", path from this source's model to it):
     # saving or deleting one refreshes the documents of the rows it feeds (search/indexing.py).
     watches: tuple = ()
@@ -196,6 +199,7 @@ for _source in (
         queryset=_items,
         title_field="title",
         body_fields=("description", "restriction_note"),
+        dhr_item_path="",
         title=lambda i: f"{i.code} {i.title}",
         url=lambda i: i.get_absolute_url(),
         date_field="meeting__starts_at",
@@ -211,7 +215,12 @@ for _source in (
         body_fields=("summary", "recommendations", "authors", "extracted_text"),
         extra_text=_paper_children,
         fallback_lookups=("sections__heading", "sections__body", "appendices__title", "appendices__extracted_text"),
-        watches=(("meetings.PaperSection", "sections"), ("meetings.Appendix", "appendices")),
+        watches=(
+            ("meetings.PaperSection", "sections"),
+            ("meetings.Appendix", "appendices"),
+            ("meetings.AgendaItem", "item"),  # an item made a DHR item takes its papers' documents away
+        ),
+        dhr_item_path="item__",
         title=str,
         url=lambda p: p.get_absolute_url(),
         date_field="item__meeting__starts_at",
@@ -225,6 +234,8 @@ for _source in (
         queryset=_minutes,
         title_field="title",
         body_fields=("text",),
+        watches=(("meetings.AgendaItem", "item"),),
+        dhr_item_path="item__",
         title=lambda m: f"{m.number}. {m.title}",
         url=_minute_url,
         date_field="meeting__starts_at",
@@ -238,6 +249,8 @@ for _source in (
         queryset=_actions,
         title_field="text",
         body_fields=("progress",),
+        watches=(("meetings.AgendaItem", "minute__item"),),
+        dhr_item_path="minute__item__",
         title=str,
         url=lambda a: _minute_url(a.minute),
         date_field="due_on",

@@ -159,3 +159,20 @@ def test_standard_items_bulk_created_on_a_new_agenda_are_found():
     meeting.committee.standard_items.create(section="A", position=1, title="Standing item: lemur welfare")
     standard_items_copy(meeting=meeting, previous=None)
     assert [title.split(" ", 1)[1] for title in found("lemur", "item")] == ["Standing item: lemur welfare"]
+
+
+def test_no_document_ever_holds_the_text_of_domestic_homicide_review_material():
+    """DHR items, their papers, minutes and actions are never searchable, so their text is never stored either; an
+    item made a DHR item takes its own and its papers' documents away (the paper watches its item)."""
+    dhr = item("Review of Adult Q", restriction_reason="dhr")
+    Paper.objects.create(item=dhr, format="written", subject="Okapi chronology", summary="Okapi")
+    assert not SearchDocument.objects.filter(kind="item", object_id=dhr.pk).exists()
+    assert not SearchDocument.objects.filter(kind="paper").exists()
+    later = item("Quokka partnership update")
+    paper = Paper.objects.create(item=later, format="written", subject="Quokka report")
+    assert SearchDocument.objects.filter(kind="paper", object_id=paper.pk).exists()
+    later.restriction_reason = "dhr"
+    later.save()
+    assert not SearchDocument.objects.filter(kind__in=("item", "paper"), object_id__in=(later.pk, paper.pk)).exists()
+    indexing.documents_rebuild()
+    assert not SearchDocument.objects.filter(kind__in=("item", "paper")).exists()
