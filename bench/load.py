@@ -304,6 +304,7 @@ def main():
     from kcsp.models import User
     from kcsp.testing import free_port, start_web, stop_process
     from kcsp.tests.factories import PersonFactory
+    from search.indexing import documents_rebuild
 
     with tempfile.TemporaryDirectory() as media, bench_database("kcsp_bench_load"):
         settings.MEDIA_ROOT = media
@@ -311,10 +312,12 @@ def main():
         people[0].user = User.objects.create_user(email="plan-officer@bench.example", password="x" * 16)
         people[0].save()
         load_year(FIRST_YEAR, people)
+        documents_rebuild()  # bulk_create sends no signals: the search documents are built as after a restore
         sessions = bench_users(people)
         one_year = query_counts(pages(sessions))
         for year in range(FIRST_YEAR + 1, FIRST_YEAR + args.years):
             load_year(year, people)
+        documents_rebuild()
         page_list = pages(sessions)
         ten_years = query_counts(page_list)
         from dhr.models import Case

@@ -163,7 +163,11 @@ def standard_items_copy(*, meeting: Meeting, previous: Meeting | None) -> list[A
                 kind=standard.kind,
             )
         )
-    return AgendaItem.objects.bulk_create(items)
+    from search.indexing import documents_refresh_rows
+
+    created = AgendaItem.objects.bulk_create(items)
+    documents_refresh_rows(model=AgendaItem, pks=[item.pk for item in created])  # bulk_create sends no signals
+    return created
 
 
 def notes_title(previous_date: datetime.date | None) -> str:

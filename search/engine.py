@@ -1,23 +1,39 @@
-"""Running a search over every registered source: PostgreSQL full-text search, or icontains on SQLite.
+"""Running a search over every registered source: PostgreSQL full-text search on stored documents, or SQLite icontains.
 
 Each source's queryset is the user's own visible_to(user) one, so counts, titles and snippets can only
 come from what the user may open. One UNION of (kind, pk, rank, date) rows is ranked and paginated;
 only the rows of the page shown are loaded, through the same querysets, with their snippets.
+
+PostgreSQL (the vendor check `uses_full_text`): each searchable row has one stored `search.SearchDocument` (kind and
+object id, a tsvector of its title weighted A and its body B, GIN-indexed), written in the same transaction as the
+row or a row feeding its text (search/indexing.py: bounded, never failing; `manage.py search_reindex` rebuilds them
+all). A query finds the matching documents through the GIN index and keeps only the rows of the source's own
+visible_to(user) queryset whose primary key is among them (a semi-join: permissions are exactly the queryset's),
+ranked by SearchRank on the stored vector. Vectors and queries both use the `kcsp_english` configuration
+(migration search/0001: unaccent, then English stemming), so "dvorak" finds "Dvořák". The typed text goes to
+websearch_to_tsquery with a hyphen inside a word read as a space; documents hold each hyphenated word whole, in its
+parts and joined, so "Safer-Streets", "safer streets" and "saferstreets" all find "Safer-Streets". Snippets come
+from ts_headline over the row's bounded body text (the text the document was built from), for the page shown only.
+No vector is computed over the rows at query time, so no row's text can make a query fail.
+
+SQLite (the demo fallback): no documents; a plain icontains over the rows' fields, as before.
 """
 
 import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, DateTimeField, F, IntegerField, Q, TextField, Value, When
+from django.db.models import Case, DateTimeField, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .indexing import CONFIG, body_text
+from .models import SearchDocument
 from .sources import SOURCES, SearchSource
 
 START, STOP = "\ue000", "\ue001"  # private-use characters marking a highlight until the text is escaped
-CONFIG = "english"
+IN_WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,13 @@ def _texts(source: SearchSource) -> list:
     return [*source.body_fields, *(source.extra_text() if uses_full_text() else ())]
 
 
+def search_query(text: str):
+    """The typed text as a websearch_to_tsquery in `kcsp_english`, a hyphen inside a word read as a space."""
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(IN_WORD_HYPHEN.sub(" ", text), config=CONFIG, search_type="websearch")
+
+
 def _matching(source: SearchSource, user, text: str, filters: Filters):
     """This source's visible rows that match, as (kind, pk, rank, date) rows."""
     queryset = source.queryset(user).order_by()
@@ -93,16 +116,13 @@ def _matching(source: SearchSource, user, text: str, filters: Filters):
     if filters.date_to:
         queryset = queryset.filter(search_date__lte=filters.date_to)
     if uses_full_text():
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchRank
 
-        query = SearchQuery(text, config=CONFIG, search_type="websearch")
-        vector = SearchVector(source.title_field, weight="A", config=CONFIG) + SearchVector(
-            *_texts(source), weight="B", config=CONFIG
-        )
-        queryset = (
-            queryset.annotate(search_document=vector)
-            .filter(search_document=query)
-            .annotate(search_rank=SearchRank(vector, query))
+        query = search_query(text)
+        documents = SearchDocument.objects.filter(kind=source.kind)
+        rank = documents.filter(object_id=OuterRef("pk")).annotate(rank=SearchRank(F("vector"), query))
+        queryset = queryset.filter(pk__in=documents.filter(vector=query).values("object_id")).annotate(
+            search_rank=Subquery(rank.values("rank")[:1])
         )
     else:
         paths = [source.title_field, *(f for f in source.body_fields if isinstance(f, str)), *source.fallback_lookups]
@@ -158,16 +178,12 @@ def hits_for(user, text: str, rows) -> list[Hit]:
         if source.kind not in wanted:
             continue
         queryset = source.queryset(user).filter(pk__in=wanted[source.kind])
-        space = Value(" ", output_field=TextField())
-        parts = [Cast(part, TextField()) for part in _texts(source)]
-        body = Concat(*[item for part in parts for item in (part, space)], output_field=TextField())
         if uses_full_text():
-            from django.contrib.postgres.search import SearchHeadline, SearchQuery
+            from django.contrib.postgres.search import SearchHeadline
 
-            query = SearchQuery(text, config=CONFIG, search_type="websearch")
             headline = SearchHeadline(
-                body,
-                query,
+                body_text(source),
+                search_query(text),
                 config=CONFIG,
                 start_sel=START,
                 stop_sel=STOP,
@@ -179,6 +195,9 @@ def hits_for(user, text: str, rows) -> list[Hit]:
             for obj in queryset.annotate(search_headline=headline):
                 loaded[(source.kind, obj.pk)] = (source, obj, obj.search_headline or "")
         else:
+            space = Value(" ", output_field=TextField())
+            parts = [Cast(part, TextField()) for part in _texts(source)]
+            body = Concat(*[item for part in parts for item in (part, space)], output_field=TextField())
             for obj in queryset.annotate(search_body=body):
                 loaded[(source.kind, obj.pk)] = (source, obj, _marked_fallback(text, obj.search_body or ""))
     hits = []

@@ -8,9 +8,10 @@ are left out here for every user, and no model of the `dhr` app may be registere
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Left
 from django.urls import reverse
 
 
@@ -30,6 +31,12 @@ class SearchSource:
     # PostgreSQL: extra text expressions (e.g. child rows joined); SQLite: extra icontains paths instead.
     extra_text: Callable = lambda: ()
     fallback_lookups: tuple = field(default_factory=tuple)
+    # The path from a row to the agenda item that makes it Domestic Homicide Review material ("" for the item itself),
+    # None when no row of the source can be: the stored documents never hold DHR text (search/indexing.py).
+    dhr_item_path: str | None = None
+    # Other models whose rows feed this source's text, as ("app.Model", path from this source's model to it):
+    # saving or deleting one refreshes the documents of the rows it feeds (search/indexing.py).
+    watches: tuple = ()
 
 
 SOURCES: list[SearchSource] = []
@@ -44,18 +51,30 @@ def register(source: SearchSource) -> SearchSource:
     return source
 
 
+@cache
+def model_of(source: SearchSource):
+    """The model a source's rows are (its queryset for the anonymous visitor builds no query)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return source.queryset(AnonymousUser()).model
+
+
 def source_for(kind: str) -> SearchSource | None:
     return next((source for source in SOURCES if source.kind == kind), None)
 
 
+CHILD_LIMIT = 50_000  # characters taken from each child row (one long appendix never crowds out the others)
+
+
 def joined_children(model, parent_field: str, text_field: str):
-    """The text of a parent's child rows joined into one string (PostgreSQL's string_agg)."""
+    """The text of a parent's child rows joined into one string (PostgreSQL's string_agg), each row's first
+    CHILD_LIMIT characters."""
     from django.contrib.postgres.aggregates import StringAgg
 
     rows = (
         model.objects.filter(**{parent_field: OuterRef("pk")})
         .values(parent_field)
-        .annotate(text=StringAgg(Cast(text_field, TextField()), " "))
+        .annotate(text=StringAgg(Left(Cast(text_field, TextField()), CHILD_LIMIT), " "))
         .values("text")[:1]
     )
     return Coalesce(Subquery(rows), Value("", output_field=TextField()))
@@ -171,6 +190,7 @@ for _source in (
         date_field="starts_at",
         committee_field="committee_id",
         describe=lambda m: m.get_status_display(),
+        watches=(("meetings.Committee", "committee"),),
     ),
     SearchSource(
         kind="item",
@@ -179,6 +199,7 @@ for _source in (
         queryset=_items,
         title_field="title",
         body_fields=("description", "restriction_note"),
+        dhr_item_path="",
         title=lambda i: f"{i.code} {i.title}",
         url=lambda i: i.get_absolute_url(),
         date_field="meeting__starts_at",
@@ -194,6 +215,12 @@ for _source in (
         body_fields=("summary", "recommendations", "authors", "extracted_text"),
         extra_text=_paper_children,
         fallback_lookups=("sections__heading", "sections__body", "appendices__title", "appendices__extracted_text"),
+        watches=(
+            ("meetings.PaperSection", "sections"),
+            ("meetings.Appendix", "appendices"),
+            ("meetings.AgendaItem", "item"),  # an item made a DHR item takes its papers' documents away
+        ),
+        dhr_item_path="item__",
         title=str,
         url=lambda p: p.get_absolute_url(),
         date_field="item__meeting__starts_at",
@@ -207,6 +234,8 @@ for _source in (
         queryset=_minutes,
         title_field="title",
         body_fields=("text",),
+        watches=(("meetings.AgendaItem", "item"),),
+        dhr_item_path="item__",
         title=lambda m: f"{m.number}. {m.title}",
         url=_minute_url,
         date_field="meeting__starts_at",
@@ -220,6 +249,8 @@ for _source in (
         queryset=_actions,
         title_field="text",
         body_fields=("progress",),
+        watches=(("meetings.AgendaItem", "minute__item"),),
+        dhr_item_path="minute__item__",
         title=str,
         url=lambda a: _minute_url(a.minute),
         date_field="due_on",
@@ -249,6 +280,7 @@ for _source in (
         url=lambda b: b.get_absolute_url(),
         date_field="created_at",
         describe=lambda b: f"{b.applicant_organisation}, {b.get_status_display().lower()}",
+        watches=(("kcsp.Organisation", "applicant_organisation"),),
     ),
 ):
     register(_source)
