@@ -314,8 +314,10 @@ def _swap_in(pack: Pack, pdf: bytes, layout: Layout, contents: list[PackContent]
     change), and so does one the new manifest itself shows is still due; a removed pack stays removed."""
     storage = pack.file.storage
     name = storage.save(pack.file.field.generate_filename(pack, "pack.pdf"), ContentFile(pdf))
+    committed = []  # set by the first callback after the commit: the new file is the pack's from then on
     try:
         with transaction.atomic():
+            transaction.on_commit(lambda: committed.append(True))
             locked = Pack.objects.select_for_update().get(pk=pack.pk)
             if locked.status == Pack.Status.REMOVED:
                 transaction.on_commit(lambda: storage.delete(name))
@@ -345,5 +347,8 @@ def _swap_in(pack: Pack, pdf: bytes, layout: Layout, contents: list[PackContent]
             if old:
                 transaction.on_commit(lambda: storage.delete(old))
     except BaseException:
-        storage.delete(name)
+        # Only a file the pack never pointed at goes: a worker stopped (SIGTERM) while the callbacks after the commit
+        # ran must not take away the file the committed row now serves.
+        if not committed:
+            storage.delete(name)
         raise
