@@ -13,7 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import FormView, ListView
 
@@ -218,10 +218,7 @@ def reader_link(note: Annotation, pack, page) -> str:
     with its pages recorded."""
     if pack is None:
         return note.paper.get_absolute_url()
-    try:
-        reader = reverse("meetings:pack_reader", kwargs={"pk": pack.meeting_id, "kind": pack.kind})
-    except NoReverseMatch:  # a branch without the reader page (issue 17 is built in parts): the paper's page
-        return note.paper.get_absolute_url()
+    reader = reverse("meetings:pack_reader", kwargs={"pk": pack.meeting_id, "kind": pack.kind})
     return f"{reader}#page={page}"
 
 

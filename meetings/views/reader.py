@@ -6,7 +6,6 @@ page's script fetches through the one guarded file path.
 
 import json
 
-from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -79,6 +78,5 @@ class PackReaderView(TemplateView):
             labels_json=json.dumps(pack.page_labels or []),  # the pack's own page numbers, for the script
             resume_page=resume,
             resume_label=page_label(pack, resume),
-            notes_module=bool(finders.find("kcsp/reader-notes.js")),
             **kwargs,
         )
