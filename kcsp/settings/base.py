@@ -248,6 +248,9 @@ ENROLMENT_CODE_HOURS = env.int("ENROLMENT_CODE_HOURS", default=72)
 # Public pages are kept this long at most for visitors who are not signed in; any change to a record
 # empties the page cache at once (kcsp/pagecache.py). 0 switches the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# Parts of signed-in pages are kept this long at most, per viewer's rights (kcsp/fragments.py); any change to a
+# record empties them at once, as it does the page cache. 0 switches fragment caching off.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=300)
 # The page cache lives in its own Redis database (by default the one after the broker's), so emptying or
 # filling it never touches Celery's queues; production refuses a CACHE_URL equal to REDIS_URL.
 CACHE_URL = env("CACHE_URL", default=redis_next_database(REDIS_URL))

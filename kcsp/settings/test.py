@@ -24,4 +24,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # The page cache is off in tests (its own tests switch it on): pages must show each test's own data.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)
+# Fragments likewise (kcsp/tests/test_fragments.py switches them on): a test's writes commit only at its end.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=0)
 CACHES = {"default": {**CACHES["default"], "LOCATION": REDIS_URL}}  # noqa: F405
