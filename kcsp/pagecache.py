@@ -3,22 +3,26 @@
 Only a request with no session cookie, no messages cookie and no Authorization header is served or
 stored, so a signed-in page (whatever it shows) is never cached and never served from the cache.
 Only a 200 GET/HEAD answer that sets no cookie is stored. Any committed change to any record moves
-the cache generation on, so no stored page outlives a change; PAGE_CACHE_SECONDS bounds what changes
-with time alone (e.g. "upcoming" meetings). If the cache is down, pages are simply built.
+the cache generation on, so no stored page outlives a change: the one choke point is the database connection
+(`write_watch`, installed on every connection), which sees every INSERT, UPDATE and DELETE however it was made
+(save(), QuerySet.update(), bulk_create, raw SQL), where model signals would miss QuerySet.update().
+PAGE_CACHE_SECONDS bounds what changes with time alone (e.g. "upcoming" meetings). If the cache is down,
+pages are simply built. Fragments of signed-in pages (kcsp/fragments.py) share the generation.
 
 Keys are bounded: only a request with no query string, or with nothing but a page number (1-999), is
 cached, keyed on host (one of ALLOWED_HOSTS), path and that number; any other query (a search, a filter,
 arbitrary junk) is built afresh, so made-up query strings cannot fill Redis.
 """
 
+import functools
 import hashlib
 import logging
 import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connections, transaction
+from django.db.backends.signals import connection_created
 
 log = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
@@ -34,25 +38,58 @@ def _generation() -> int:
     return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
 
 
-def generation_bump(**kwargs) -> None:
-    sender = kwargs.get("sender")
-    if sender is not None and sender._meta.label_lower in QUIET_MODELS:
-        return
-
-    def bump():
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 2, timeout=None)
-        except Exception:  # noqa: BLE001 - a cache outage must never stop a write
-            log.warning("Page cache generation could not be moved on", exc_info=True)
-
-    transaction.on_commit(bump)
+def generation_bump() -> None:
+    """Move the generation on when the current transaction commits (at once outside one)."""
+    transaction.on_commit(_bump_on_commit)
 
 
 def connect_signals() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(generation_bump, dispatch_uid=f"pagecache-{signal}")
+    """Watch every database connection's writes (called once, from KcspConfig.ready)."""
+    connection_created.connect(_watch_writes, dispatch_uid="pagecache-write-watch")
+    for connection in connections.all(initialized_only=True):
+        _watch_writes(connection=connection)
+
+
+WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
+
+
+@functools.cache
+def quiet_tables() -> frozenset:
+    from django.apps import apps
+
+    tables = set()
+    for label in QUIET_MODELS:
+        try:
+            tables.add(apps.get_model(label)._meta.db_table)
+        except LookupError:  # an app not installed (e.g. axes in a trimmed settings module)
+            continue
+    return frozenset(tables)
+
+
+def _bump_on_commit() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+    except Exception:  # noqa: BLE001 - a cache outage must never stop a write
+        log.warning("Page cache generation could not be moved on", exc_info=True)
+
+
+def write_watch(execute, sql, params, many, context):
+    """Execute wrapper: a statement writing to any table but a quiet one moves the generation on at commit
+    (at once in autocommit). Shapes: Django's execute-wrapper signature."""
+    result = execute(sql, params, many, context)
+    match = WRITE.match(sql) if isinstance(sql, str) else None
+    if match and match.group(1) not in quiet_tables():
+        # One callback per statement (a Redis INCR each at commit): bulk writes are one statement, and skipping
+        # "already pending" callbacks would break when a savepoint holding the pending one rolls back.
+        transaction.on_commit(_bump_on_commit, using=context["connection"].alias)
+    return result
+
+
+def _watch_writes(sender=None, connection=None, **kwargs) -> None:
+    if connection is not None and write_watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(write_watch)
 
 
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")

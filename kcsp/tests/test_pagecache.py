@@ -122,3 +122,27 @@ def test_the_page_cache_has_its_own_redis_database_by_default():
     assert redis_next_database("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/1"
     assert redis_next_database("redis://:secret@cache.internal:6380") == "redis://:secret@cache.internal:6380/1"
     assert redis_next_database("redis://h:6379/15") == "redis://h:6379/0"
+
+
+def test_every_kind_of_write_moves_the_generation_on_but_quiet_tables_do_not(
+    cached, django_capture_on_commit_callbacks
+):
+    """The choke point is the connection (pagecache.write_watch), not model signals: QuerySet.update() and raw
+    SQL count; a member's place in a pack (a quiet table) does not."""
+    from django.db import connection
+
+    from meetings.models import Meeting, PackRead
+
+    meeting = published_meeting()
+    before = pagecache._generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        Meeting.objects.filter(pk=meeting.pk).update(contact_name="Renamed by update()")
+    after_update = pagecache._generation()
+    assert after_update > before, "QuerySet.update() left stored pages in place"
+    with django_capture_on_commit_callbacks(execute=True), connection.cursor() as cursor:
+        cursor.execute("UPDATE meetings_meeting SET contact_name = %s WHERE id = %s", ["Raw", meeting.pk])
+    after_raw = pagecache._generation()
+    assert after_raw > after_update, "raw SQL left stored pages in place"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        PackRead.objects.filter(pk=-1).update(last_page=3)
+    assert pagecache._generation() == after_raw and not callbacks, "a quiet table emptied the cache"
