@@ -9,6 +9,7 @@ organisation or a status the reader could not find on the unfiltered page.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -206,6 +207,20 @@ def _chart(rows: list[dict], totals: dict) -> str:
         description=f"{totals['total']} items in all ({in_words}). The table with the chart gives every figure.",
         chart_id="plan-progress",
     )
+
+
+def fragment_vary(params, today: datetime.date) -> str | None:
+    """What the plan page's body depends on besides the version and the reader's rights, as one string: the
+    filters and view in the query string (in a fixed order, anything else left out) and today's date. None (the
+    body is built, not cached) when a value is not one the page offers could be (a short number or word), so
+    made-up query strings cannot fill the cache."""
+    chosen = {name: params.get(name) for name in (*FILTERS, "view") if params.get(name)}
+    if not all(_VARY_VALUE.fullmatch(value) for value in chosen.values()):
+        return None
+    return f"{today.isoformat()}?{urlencode(chosen)}"
+
+
+_VARY_VALUE = re.compile(r"[0-9a-z]{1,12}")
 
 
 def plan_page(version: PlanVersion, user, params, today: datetime.date | None = None) -> dict:

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
@@ -73,12 +75,18 @@ class VersionDetailView(DetailView):
         return visible_versions(self.request.user)
 
     def get_context_data(self, **kwargs):
-        """The plan as `plan_view.plan_page` reads it for this reader and query string (filters, counts, chart)."""
-        version = self.object
+        """The plan as `plan_view.plan_page` reads it for this reader and query string (filters, counts, chart):
+        `page`, built lazily, only when the page's body is not in the fragment cache (templates/agreement/
+        version_detail.html), which is keyed on the version, the filters and view read from the query string, and
+        today's date (items become overdue as days pass), as well as the reader's rights."""
+        version, user, params = self.object, self.request.user, self.request.GET
+        today = timezone.localdate()
         return super().get_context_data(
-            **plan_view.plan_page(version, self.request.user, self.request.GET),
+            page=SimpleLazyObject(lambda: plan_view.plan_page(version, user, params, today=today)),
+            plan_vary=plan_view.fragment_vary(params, today),
+            summary=version.plan.layout == ActionPlan.Layout.SUMMARY,
             rags=plan_view.RAGS,
-            can_edit=self.request.user.has_perm("agreement.edit_plan") and not version.is_frozen,
+            can_edit=user.has_perm("agreement.edit_plan") and not version.is_frozen,
             settings_open=not version.is_frozen and not version.plan.versions.published().exists(),
             **kwargs,
         )
@@ -262,11 +270,15 @@ class ExceptionReportView(RolePermissionMixin, TemplateView):
     template_name = "agreement/exception_report.html"
 
     def get_context_data(self, **kwargs):
+        """`items` and `indicators` are read only when the report's body is not in the fragment cache (keyed on
+        the version, today's date, since items become overdue as days pass, and the reader's rights)."""
         version = get_object_or_404(visible_versions(self.request.user), pk=kwargs["pk"])
+        today = timezone.localdate()
         return super().get_context_data(
             version=version,
-            items=selectors.exception_items(version),
-            indicators=selectors.flagged_indicators(version.plan.agreement),
+            today=today.isoformat(),
+            items=SimpleLazyObject(lambda: selectors.exception_items(version, today)),
+            indicators=SimpleLazyObject(lambda: selectors.flagged_indicators(version.plan.agreement)),
             **kwargs,
         )
 
