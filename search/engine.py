@@ -10,10 +10,13 @@ object id, a tsvector of its title weighted A and its body B, GIN-indexed), writ
 row or a row feeding its text (search/indexing.py: bounded, never failing; `manage.py search_reindex` rebuilds them
 all). A query finds the matching documents through the GIN index and keeps only the rows of the source's own
 visible_to(user) queryset whose primary key is among them (a semi-join: permissions are exactly the queryset's),
-ranked by SearchRank on the stored vector. Vectors and queries both use the `kcsp_english` configuration
-(migration search/0001: unaccent, then English stemming), so "dvorak" finds "Dvořák". The typed text goes to
-websearch_to_tsquery with a hyphen inside a word read as a space; documents hold each hyphenated word whole, in its
-parts and joined, so "Safer-Streets", "safer streets" and "saferstreets" all find "Safer-Streets". Snippets come
+ranked by SearchRank on the stored vector.
+Vectors and queries are normalised alike (migration search/0002): vectors are built from kcsp_search_words() (British
+spellings by kcsp_spelling(), then each hyphenated word also joined) in the `kcsp_english` configuration (unaccent,
+then English stemming), and the typed text goes through kcsp_search_query() (in-word hyphens read as spaces, the same
+kcsp_spelling(), websearch_to_tsquery, each long word also read as the two words it splits into). So "dvorak" finds
+"Dvořák", "organization" finds "organisation" and back, and "saferstreets" finds "Safer Streets" and
+"Safer-Streets". SQL functions rather than a synonym dictionary: see search/0002. Snippets come
 from ts_headline over the row's bounded body text (the text the document was built from), for the page shown only.
 No vector is computed over the rows at query time, so no row's text can make a query fail.
 
