@@ -1,18 +1,22 @@
 """Running a search over every registered source: PostgreSQL full-text search on stored documents, or SQLite icontains.
 
 Each source's queryset is the user's own visible_to(user) one, so counts, titles and snippets can only
-come from what the user may open. One UNION of (kind, pk, rank, date) rows is ranked and paginated;
-only the rows of the page shown are loaded, through the same querysets, with their snippets.
+come from what the user may open. One UNION of (kind, pk, rank, date) rows is ranked and paginated, and counted by
+a UNION of (kind, pk) that ranks nothing; only the rows of the page shown are loaded, through the same querysets,
+with their snippets.
 
 PostgreSQL (the vendor check `uses_full_text`): each searchable row has one stored `search.SearchDocument` (kind and
 object id, a tsvector of its title weighted A and its body B, GIN-indexed), written in the same transaction as the
 row or a row feeding its text (search/indexing.py: bounded, never failing; `manage.py search_reindex` rebuilds them
 all). A query finds the matching documents through the GIN index and keeps only the rows of the source's own
 visible_to(user) queryset whose primary key is among them (a semi-join: permissions are exactly the queryset's),
-ranked by SearchRank on the stored vector. Vectors and queries both use the `kcsp_english` configuration
-(migration search/0001: unaccent, then English stemming), so "dvorak" finds "Dvořák". The typed text goes to
-websearch_to_tsquery with a hyphen inside a word read as a space; documents hold each hyphenated word whole, in its
-parts and joined, so "Safer-Streets", "safer streets" and "saferstreets" all find "Safer-Streets". Snippets come
+ranked by SearchRank on the stored vector.
+Vectors and queries are normalised alike (migration search/0002): vectors are built from kcsp_search_words() (British
+spellings by kcsp_spelling(), then each hyphenated word also joined) in the `kcsp_english` configuration (unaccent,
+then English stemming), and the typed text goes through kcsp_search_query() (in-word hyphens read as spaces, the same
+kcsp_spelling(), websearch_to_tsquery, each long word also read as the two words it splits into). So "dvorak" finds
+"Dvořák", "organization" finds "organisation" and back, and "saferstreets" finds "Safer Streets" and
+"Safer-Streets". SQL functions rather than a synonym dictionary: see search/0002. Snippets come
 from ts_headline over the row's bounded body text (the text the document was built from), for the page shown only.
 No vector is computed over the rows at query time, so no row's text can make a query fail.
 
@@ -22,6 +26,7 @@ SQLite (the demo fallback): no documents; a plain icontains over the rows' field
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Case, DateTimeField, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Cast, Concat, TruncDate
@@ -34,6 +39,14 @@ from .sources import SOURCES, SearchSource
 
 START, STOP = "\ue000", "\ue001"  # private-use characters marking a highlight until the text is escaped
 IN_WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
+class NormalisedQuery(SearchQuery):
+    """kcsp_search_query(typed): a SearchQuery, so Django's @@ lookup, SearchRank and SearchHeadline take it."""
+
+    def __init__(self, value):
+        super().__init__(value)
+        self.function = "kcsp_search_query"
 
 
 @dataclass(frozen=True)
@@ -94,14 +107,22 @@ def _texts(source: SearchSource) -> list:
 
 
 def search_query(text: str):
-    """The typed text as a websearch_to_tsquery in `kcsp_english`, a hyphen inside a word read as a space."""
+    """The typed text as a tsquery normalised as the stored vectors are: kcsp_search_query() of migration search/0002
+    (in-word hyphens read as spaces, British spellings, websearch_to_tsquery in `kcsp_english`, long words also
+    matched as the two words they split into)."""
+    return NormalisedQuery(text)
+
+
+def headline_query(text: str):
+    """The query for snippets: the normalised one, or the words as typed, so a word spelled as the typist spelled it
+    is marked even where its British form's lexeme differs ("organization" typed, and found, as written)."""
     from django.contrib.postgres.search import SearchQuery
 
-    return SearchQuery(IN_WORD_HYPHEN.sub(" ", text), config=CONFIG, search_type="websearch")
+    return search_query(text) | SearchQuery(IN_WORD_HYPHEN.sub(" ", text), config=CONFIG, search_type="websearch")
 
 
-def _matching(source: SearchSource, user, text: str, filters: Filters):
-    """This source's visible rows that match, as (kind, pk, rank, date) rows."""
+def _matching(source: SearchSource, user, text: str, filters: Filters, *, ranked: bool = True):
+    """This source's visible rows that match, as (kind, pk, rank, date) rows; (kind, pk) rows when not `ranked`."""
     queryset = source.queryset(user).order_by()
     if filters.committee_id is not None:
         if not source.committee_field:
@@ -121,39 +142,56 @@ def _matching(source: SearchSource, user, text: str, filters: Filters):
         query = search_query(text)
         documents = SearchDocument.objects.filter(kind=source.kind)
         rank = documents.filter(object_id=OuterRef("pk")).annotate(rank=SearchRank(F("vector"), query))
-        queryset = queryset.filter(pk__in=documents.filter(vector=query).values("object_id")).annotate(
-            search_rank=Subquery(rank.values("rank")[:1])
-        )
+        queryset = queryset.filter(pk__in=documents.filter(vector=query).values("object_id"))
+        if ranked:
+            queryset = queryset.annotate(search_rank=Subquery(rank.values("rank")[:1]))
     else:
         paths = [source.title_field, *(f for f in source.body_fields if isinstance(f, str)), *source.fallback_lookups]
         condition = Q()
         for path in paths:
             condition |= Q(**{f"{path}__icontains": text})
         matching_pks = queryset.model.objects.filter(condition).values("pk")
-        queryset = queryset.filter(pk__in=matching_pks).annotate(
-            search_rank=Case(
-                When(**{f"{source.title_field}__icontains": text}, then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-    return queryset.annotate(search_kind=Value(source.kind, output_field=TextField())).values_list(
-        "search_kind", "pk", "search_rank", "search_date"
-    )
+        queryset = queryset.filter(pk__in=matching_pks)
+        if ranked:
+            title_hit = When(**{f"{source.title_field}__icontains": text}, then=Value(2))
+            queryset = queryset.annotate(search_rank=Case(title_hit, default=Value(1), output_field=IntegerField()))
+    queryset = queryset.annotate(search_kind=Value(source.kind, output_field=TextField()))
+    if not ranked:
+        return queryset.values_list("search_kind", "pk")
+    return queryset.values_list("search_kind", "pk", "search_rank", "search_date")
 
 
-def search_rows(user, text: str, filters: Filters = Filters()):
-    """Every visible match as one ranked, countable queryset of (kind, pk, rank, date) rows."""
-    parts = [
-        rows
-        for source in SOURCES
-        if not filters.kinds or source.kind in filters.kinds
-        if (rows := _matching(source, user, text, filters)) is not None
-    ]
+class Results:
+    """The ranked rows, sliced for a page, and their number counted by a query that ranks nothing (ts_rank reads
+    every match's vector; counting needs only the GIN index and the permission joins)."""
+
+    def __init__(self, ranked, counted):
+        self.ranked, self.counted = ranked, counted
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __getitem__(self, index):
+        return self.ranked[index]
+
+    def __iter__(self):
+        return iter(self.ranked)
+
+
+def _union(parts):
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def search_rows(user, text: str, filters: Filters = Filters()) -> Results | None:
+    """Every visible match as ranked (kind, pk, rank, date) rows to slice and a count (None when no source
+    applies to the filters)."""
+    chosen = [source for source in SOURCES if not filters.kinds or source.kind in filters.kinds]
+    parts = [rows for source in chosen if (rows := _matching(source, user, text, filters)) is not None]
     if not parts:
         return None
-    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return combined.order_by("-search_rank", F("search_date").desc(nulls_last=True), "search_kind", "-pk")
+    counted = [rows for source in chosen if (rows := _matching(source, user, text, filters, ranked=False)) is not None]
+    ranked = _union(parts).order_by("-search_rank", F("search_date").desc(nulls_last=True), "search_kind", "-pk")
+    return Results(ranked, _union(counted))
 
 
 def _marked_fallback(text: str, body: str, width: int = 240) -> str:
@@ -183,7 +221,7 @@ def hits_for(user, text: str, rows) -> list[Hit]:
 
             headline = SearchHeadline(
                 body_text(source),
-                search_query(text),
+                headline_query(text),
                 config=CONFIG,
                 start_sel=START,
                 stop_sel=STOP,

@@ -38,8 +38,8 @@ def enabled() -> bool:
 
 
 def _words(expression):
-    """kcsp_search_words(): the text with the joined form of each hyphenated word added ("safer-streets" also
-    as "saferstreets")."""
+    """kcsp_search_words(): the text in British spelling (kcsp_spelling(), migration search/0002, as queries are), with
+    the joined form of each hyphenated word added ("safer-streets" also as "saferstreets")."""
     return Func(expression, function="kcsp_search_words", output_field=TextField())
 
 
