@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -274,3 +276,38 @@ def test_a_closed_year_keeps_its_figures(make_user):
     with pytest.raises(ValidationError, match="closed"):
         services.year_figures_save(year=year)
     assert GrantYear.objects.get(pk=year.pk).amount_granted == Decimal("39661.00")
+
+
+def test_a_queue_served_from_the_fragment_cache_carries_each_chairs_own_working_token(
+    settings, make_user, django_capture_on_commit_callbacks
+):
+    """The queue's HTML is shared by everyone with the chair's rights (kcsp/fragments.py); each form's CSRF token is
+    written in per request, so a second chair decides with the token of the page they were given."""
+    import re
+
+    from kcsp import pagecache
+
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.generation_bump()
+        year = GrantYearFactory(year=2033)
+        bid = BidFactory(grant_year=year, status=S.RECOMMENDED, created_by=make_user(roles.MEMBER))
+        first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+        first.force_login(make_user(roles.CHAIR))
+        second.force_login(make_user(roles.CHAIR))
+    warm = first.get(reverse("grants:queue")).content.decode()
+    assert bid.reference in warm
+    with CaptureQueriesContext(connection) as hit:
+        page = second.get(reverse("grants:queue")).content.decode()
+    assert not any("grants_bidstep" in q["sql"] for q in hit.captured_queries), "the queue was built, not reused"
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert tokens and "csrfslot" not in page
+    url = reverse("grants:queue_decide", args=[bid.pk])
+    refused = second.post(url, {f"bid-{bid.pk}-decision": "approve", "csrfmiddlewaretoken": "x" * 64})
+    assert refused.status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        done = second.post(url, {f"bid-{bid.pk}-decision": "approve", "csrfmiddlewaretoken": tokens[0]})
+    assert done.status_code == 302
+    assert Bid.objects.get(pk=bid.pk).status == S.APPROVED
+    after = second.get(reverse("grants:queue")).content.decode()
+    assert 'data-testid="queue-bid"' not in after, "a decision left the bid in the cached queue"
