@@ -137,22 +137,44 @@ def naive_build(meeting) -> bytes:
     return out.getvalue()
 
 
+def verdict(met: bool) -> str:
+    return "MET" if met else "MISSED"
+
+
+def cold_build(meeting, kind):
+    """A build with the part cache empty and no page's text extents remembered (stamp.py): every part rendered."""
+    from meetings.packbuild import stamp
+    from meetings.packbuild.parts import cache_dir
+    from meetings.packbuild.service import pack_build
+
+    shutil.rmtree(cache_dir(), ignore_errors=True)
+    stamp._EXTENTS.clear()
+    return pack_build(meeting=meeting, kind=kind)
+
+
 def main():
     from meetings.models import Pack, Paper
     from meetings.packbuild.assemble import PackPart, build_pdf, watermark_copy
     from meetings.packbuild.pages import lay_out
     from meetings.packbuild.parts import RenderStats
     from meetings.packbuild.service import pack_build, sources_for
+    from meetings.packbuild.warm import pack_worker_warm_up
 
+    warm_up = pack_worker_warm_up()  # what every worker process does when it starts (kcsp/celery.py)
     meeting = make_meeting(written=8, uploaded=4, upload_pages=5)
-    full, _ = timed(lambda: pack_build(meeting=meeting, kind=Pack.Kind.PUBLIC))
+    full, _ = timed(lambda: cold_build(meeting, Pack.Kind.PUBLIC), rounds=3)
     pack = Pack.objects.get(meeting=meeting, kind="public")
-    naive, _ = timed(lambda: naive_build(meeting))
+    naive, _ = timed(lambda: naive_build(meeting), rounds=3)
     size_kb = Path(pack.file.path).stat().st_size / 1024
     paper = Paper.objects.filter(item__meeting=meeting, format="written").first()
-    paper.summary = "A changed summary."
-    paper.save()
-    rebuild, stats = timed(lambda: pack_build(meeting=meeting, kind=Pack.Kind.PUBLIC))
+    edits = iter(range(100))
+
+    def edit_and_rebuild():
+        paper.summary = f"A changed summary, edit {next(edits)}."
+        paper.save()
+        return pack_build(meeting=meeting, kind=Pack.Kind.PUBLIC)
+
+    rebuild, stats = timed(edit_and_rebuild, rounds=3)
     assert stats.rendered == [f"paper {paper.pk}"], stats
     unchanged, stats = timed(lambda: pack_build(meeting=meeting, kind=Pack.Kind.PUBLIC), rounds=3)
     assert stats.rendered == [], stats
@@ -173,14 +195,18 @@ def main():
     )
 
     print(f"public pack: {pack.page_count} pages (8 written papers, 4 uploaded PDFs of 5 pages), {size_kb:.0f} KB")
-    print(f"full build (cold cache):       {full:6.2f} s")
-    print(f"naive one-document build:      {naive:6.2f} s")
-    print(f"rebuild after one paper edit:  {rebuild:6.2f} s = {naive / rebuild:.1f}x faster than naive (target >= 5x)")
+    print(f"worker warm-up (once per worker process, at its start; done before the figures below): {warm_up:.2f} s")
+    print(f"full build (cold part cache):  {full:6.2f} s (median of 3; with the warm-up {full + warm_up:.2f} s)")
+    print(f"naive one-document build:      {naive:6.2f} s (median of 3)")
+    print(f"rebuild after one paper edit:  {rebuild:6.2f} s (median of 3)")
     print(
         f"merge-only floor:              {floor:6.2f} s; cached rebuild (every part from the cache) "
-        f"{unchanged:.2f} s = {unchanged / floor:.1f}x the floor (target <= 3x); "
-        f"after one edit {rebuild / floor:.1f}x"
+        f"{unchanged:.2f} s = {unchanged / floor:.1f}x the floor; after one edit {rebuild / floor:.1f}x"
     )
+    print("targets:")
+    print(f"  cold build <= 1.2x naive:            {full / naive:5.2f}x  {verdict(full <= 1.2 * naive)}")
+    print(f"  rebuild >= 8x faster than naive:     {naive / rebuild:5.1f}x  {verdict(naive / rebuild >= 8)}")
+    print(f"  cached rebuild <= 3x merge floor:    {unchanged / floor:5.1f}x  {verdict(unchanged <= 3 * floor)}")
 
     restricted = make_meeting(written=0, uploaded=4, upload_pages=5, section="D", reason="prevent")
     pack_build(meeting=restricted, kind=Pack.Kind.RESTRICTED)
@@ -190,8 +216,8 @@ def main():
         lambda: watermark_copy(data, "OFFICIAL-SENSITIVE - downloaded by Mr A Harper on 23 November 2026"), rounds=5
     )
     print(
-        f"restricted download ({restricted_pack.page_count} pages, watermarked per person): {download:.3f} s "
-        "(target <= 0.5 s)"
+        f"  restricted download ({restricted_pack.page_count} pages, watermarked per person) <= 0.5 s: "
+        f"{download:.3f} s  {verdict(download <= 0.5)}"
     )
 
 
@@ -223,7 +249,7 @@ def memory_probe():
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"200-page pack: {pack.page_count} pages, {Path(pack.file.path).stat().st_size / 1024 / 1024:.1f} MB, "
-        f"worker peak memory {peak_mb:.0f} MB (target <= 500 MB)"
+        f"worker peak memory {peak_mb:.0f} MB; target <= 500 MB {verdict(peak_mb <= 500)}"
     )
 
 
@@ -232,10 +258,10 @@ if __name__ == "__main__":
     settings.MEDIA_ROOT = media
     try:
         if "--memory" in sys.argv:
-            with bench_database("kcsp_bench_memory"):
+            with bench_database("kcsp_bench_memory_packs"):
                 memory_probe()
         else:
-            with bench_database("kcsp_bench_pack"):
+            with bench_database("kcsp_bench_pack_packs"):
                 main()
             subprocess.run([sys.executable, __file__, "--memory"], check=True)  # noqa: S603
     finally:

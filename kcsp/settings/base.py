@@ -200,6 +200,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker process warms up for pack builds when it starts (meetings/packbuild/warm.py: a few seconds on a busy
+# machine), longer than Celery's default 4 s wait for a new process.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
+PACK_WORKER_WARM_UP = env.bool("PACK_WORKER_WARM_UP", default=True)
 # A task whose worker died unacknowledged is handed out again after this long (it must exceed the
 # longest countdown, see PACK_REBUILD_DELAY_SECONDS). A worker that only loses a child process
 # re-queues at once (reject on worker lost).

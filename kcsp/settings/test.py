@@ -13,6 +13,8 @@ CELERY_BROKER_URL = REDIS_URL
 # Fault tests start real worker and web processes with these switched by the environment.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 PACK_REBUILD_DELAY_SECONDS = 0
+# Workers started by fault tests start at once; the warm-up only saves time on a worker's first pack build.
+PACK_WORKER_WARM_UP = env.bool("PACK_WORKER_WARM_UP", default=False)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

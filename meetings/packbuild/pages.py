@@ -35,7 +35,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pikepdf
-from pypdf import PdfReader
 
 FRONT = "front"
 BLANK = ""  # the key of a blank page (before a part, or padding a part that got shorter)
@@ -190,7 +189,8 @@ def lay_out(
     for _ in range(MAX_FRONT_SHEET_PASSES):
         layout = page_layout([(FRONT, front_pages), *sizes], plan=plan, published_at=published_at)
         front = render_front_sheet(layout)
-        actual = len(PdfReader(io.BytesIO(front)).pages)
+        with pikepdf.open(io.BytesIO(front)) as doc:
+            actual = len(doc.pages)
         if actual == front_pages:
             return front, layout
         front_pages = actual

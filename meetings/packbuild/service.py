@@ -9,6 +9,7 @@ gives their pages against their item ("Pages 5 - 7, 41 - 42").
 """
 
 import datetime
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -36,6 +37,8 @@ from .withdraw import pack_withdraw
 
 # No build outlives the task's hard time limit: a claim older than that belongs to a dead worker.
 STALE_BUILD = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+# "Paper n of N" is written at most this often (seconds): each write is an UPDATE and a page-cache bump.
+PROGRESS_EVERY = 0.5
 
 
 def items_for(meeting: Meeting, kind: str):
@@ -226,9 +229,11 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
         items = list(items_for(meeting, kind).prefetch_related("papers__sections", "papers__appendices"))
         sources = sources_for(meeting, kind, stats, items=items)
         contents = [holding(item) for item in items] + [row for source in sources for row in source.holds]
-        parts = []
+        parts, shown = [], time.monotonic()
         for n, source in enumerate(sources, start=1):
-            _set(pack, progress=f"Paper {n} of {len(sources)}")
+            if time.monotonic() - shown >= PROGRESS_EVERY:  # a part from the cache takes milliseconds: no write
+                _set(pack, progress=f"Paper {n} of {len(sources)}")
+                shown = time.monotonic()
             parts.append(PackPart(source.key, source.title, source.make(), parent_key=source.parent_key))
         _set(pack, progress="Numbering pages")
         restricted = kind in (Pack.Kind.RESTRICTED, Pack.Kind.DHR)

@@ -56,7 +56,7 @@ def _render(stamps: Sequence[Lines]) -> tuple[dict[Lines, pikepdf.Page], list[pi
 
 
 def _render_now(stamps: Sequence[Lines]) -> bytes:
-    import weasyprint
+    from kcsp.pdf import html_pdf
 
     sections = "".join(
         f"<section><p class='first'>{html.escape(first) or '&nbsp;'}</p>"
@@ -65,7 +65,7 @@ def _render_now(stamps: Sequence[Lines]) -> bytes:
     )
     css = STAMP_CSS % {"w": A4[0], "h": BAND}
     document = f"<html lang='en-GB'><head>{print_fonts()}<style>{css}</style></head><body>{sections}</body></html>"
-    return weasyprint.HTML(string=document).write_pdf()
+    return html_pdf(document)
 
 
 def print_fonts() -> str:
@@ -253,43 +253,60 @@ def stamp_pdf(
     Raises pikepdf.PdfError for a PDF that cannot be read.
     """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        count = len(doc.pages)
-        wanted = []
-        for number in range(1, count + 1):
-            row = []
-            for spec in (top, bottom):
-                lines = spec(number) if callable(spec) else spec
-                row.append(tuple(lines) if lines and any(lines) else None)
-            wanted.append(row)
-        distinct = list(dict.fromkeys(lines for row in wanted for lines in row if lines))
-        if not distinct and finish is None:
+        sources = stamp_doc(doc, top=top, bottom=bottom, fit=fit)  # open until saved: their stamps are copied
+        if sources is None and finish is None:
             return pdf
-        rendered, _sources = _render(distinct)
-        forms: dict[Lines, pikepdf.Object] = {}
-        for index, page in enumerate(doc.pages):
-            view = page_view(page)
-            ops = b""
-            for at_top, lines in zip((True, False), wanted[index], strict=True):
-                if lines is None:
-                    continue
-                if lines not in forms:
-                    source = pikepdf.Page(rendered[lines]).as_form_xobject()
-                    forms[lines] = doc.copy_foreign(source)
-                name = page.add_resource(forms[lines], pikepdf.Name.XObject, prefix="KStamp")
-                ops += _ops(str(name), _placement(view, at_top))
-            in_use = [lines is not None for lines in wanted[index]]
-            shrink = _fit(view, cached_text_extents(page, view.to_display), *in_use) if fit else None
-            before = b"q\n"
-            if shrink:
-                matrix = _mul(_mul(view.to_display, shrink), _inverse(view.to_display))
-                before += b"%s cm\n" % " ".join(f"{v:.4f}" for v in matrix).encode()
-            page.contents_add(pikepdf.Stream(doc, before), prepend=True)
-            page.contents_add(pikepdf.Stream(doc, b"Q\n" + ops))
         if finish is not None:
             finish(doc)
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()
+
+
+def stamp_doc(
+    doc: pikepdf.Pdf,
+    *,
+    top: Callable[[int], Lines] | Lines | None = None,
+    bottom: Callable[[int], Lines] | Lines | None = None,
+    fit: bool = True,
+) -> list[pikepdf.Pdf] | None:
+    """`stamp_pdf` on an open document, changed in place (the pack's merge stamps before its one save).
+
+    Returns the stamps' documents, which must stay open until `doc` is saved (qpdf copies stream data lazily),
+    or None when there was nothing to stamp (the document is then unchanged)."""
+    count = len(doc.pages)
+    wanted = []
+    for number in range(1, count + 1):
+        row = []
+        for spec in (top, bottom):
+            lines = spec(number) if callable(spec) else spec
+            row.append(tuple(lines) if lines and any(lines) else None)
+        wanted.append(row)
+    distinct = list(dict.fromkeys(lines for row in wanted for lines in row if lines))
+    if not distinct:
+        return None
+    rendered, sources = _render(distinct)
+    forms: dict[Lines, pikepdf.Object] = {}
+    for index, page in enumerate(doc.pages):
+        view = page_view(page)
+        ops = b""
+        for at_top, lines in zip((True, False), wanted[index], strict=True):
+            if lines is None:
+                continue
+            if lines not in forms:
+                source = pikepdf.Page(rendered[lines]).as_form_xobject()
+                forms[lines] = doc.copy_foreign(source)
+            name = page.add_resource(forms[lines], pikepdf.Name.XObject, prefix="KStamp")
+            ops += _ops(str(name), _placement(view, at_top))
+        in_use = [lines is not None for lines in wanted[index]]
+        shrink = _fit(view, cached_text_extents(page, view.to_display), *in_use) if fit else None
+        before = b"q\n"
+        if shrink:
+            matrix = _mul(_mul(view.to_display, shrink), _inverse(view.to_display))
+            before += b"%s cm\n" % " ".join(f"{v:.4f}" for v in matrix).encode()
+        page.contents_add(pikepdf.Stream(doc, before), prepend=True)
+        page.contents_add(pikepdf.Stream(doc, b"Q\n" + ops))
+    return sources
 
 
 _BLANK: bytes | None = None
@@ -299,10 +316,10 @@ def blank_page_pdf() -> bytes:
     """An A4 page saying it is intentionally left blank (rendered once per process)."""
     global _BLANK  # noqa: PLW0603 - a per-process cache of a constant page
     if _BLANK is None:
-        import weasyprint
+        from kcsp.pdf import html_pdf
 
         style = "@page { size: A4; margin: 0 } body { margin: 0; font-size: 11pt }"
         body = f"<p style='margin-top: 410pt; text-align: center'>{BLANK_TEXT}</p>"
         document = f"<html lang='en-GB'><head>{print_fonts()}<style>{style}</style></head><body>{body}</body></html>"
-        _BLANK = weasyprint.HTML(string=document).write_pdf()
+        _BLANK = html_pdf(document)
     return _BLANK
