@@ -18,6 +18,8 @@ PACK_WORKER_WARM_UP = env.bool("PACK_WORKER_WARM_UP", default=False)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# bench/load.py and bench/profile.py serve their signed-in floor from bench/urls.py (the product's URLs plus it).
+ROOT_URLCONF = env("BENCH_URLCONF", default=ROOT_URLCONF)  # noqa: F405
 # Fault tests give a fresh worker a short visibility timeout, so a killed worker's task comes back quickly.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
