@@ -68,6 +68,9 @@ class HomeView(TemplateView):
         held = roles.role_names(user)
         today = timezone.localdate()
         panels = []
+        # A person who may see DHR material may load DHR rows in any panel (an action of a DHR item): each such view
+        # must reach the DHR gate's log (dhr/gate.py), so their panels are never cached.
+        cache_panels = not roles.may_see_dhr(user)
         for role, title, hint in ROLE_PANELS:
             if role not in held:
                 continue
@@ -78,7 +81,7 @@ class HomeView(TemplateView):
                     panels.append(panel)
                     continue
                 dhr_open(self.request, "Home page: reviews and agency actions waiting")
-            panel["entries"] = panel_entries(role, user, today, cached=role != roles.DHR_CLEARED)
+            panel["entries"] = panel_entries(role, user, today, cached=cache_panels)
             panels.append(panel)
         return super().get_context_data(panels=panels, today=today, **kwargs)
 
@@ -99,7 +102,7 @@ def entry_figures(waiting: WaitingList, user, today) -> dict:
 def panel_entries(role: str, user, today, *, cached: bool) -> list[dict]:
     """The entries of one role's panel, each {"list", "url", **entry_figures}. With `cached`, the figures come from
     a personal fragment (kcsp/fragments.py: this user, their rights, today's date), except LIVE_LISTS', counted
-    afresh; DHR panels are never cached (each view passes the DHR gate and its figures are built behind it)."""
+    afresh. Never `cached` for DHR panels or for a person who may see DHR material (HomeView)."""
     lists = [waiting for waiting in LISTS if waiting.role == role]
 
     def build():

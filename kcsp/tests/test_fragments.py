@@ -148,3 +148,24 @@ def test_home_panels_are_cached_per_person_and_new_papers_stay_live(fragments_on
     download = member.get(reverse("meetings:pack_download", args=[world["published"].pk, "public"]))
     b"".join(download.streaming_content) if download.streaming else download.content
     assert _count(member.get("/").content.decode(), "new-papers") == 0, "a pack read (no generation move) shows"
+
+
+def test_every_view_of_a_dhr_item_is_logged_with_fragments_on(fragments_on, dhr_client):
+    from dhr.models import AccessLog
+
+    meeting = published_meeting(committee=CommitteeFactory(is_public=True))
+    AgendaItemFactory(meeting=meeting, section="D", position=1, title="Review of a death", restriction_reason="dhr")
+    for visit in (1, 2):
+        assert "Review of a death" in dhr_client.get(meeting.get_absolute_url()).content.decode()
+        assert AccessLog.objects.filter(user=dhr_client.user).count() == visit, "each view reaches the DHR log"
+    assert count_home_logs(dhr_client) == 2
+
+
+def count_home_logs(client) -> int:
+    """The home page of a person who may see DHR material: never from a fragment, so every view is logged."""
+    from dhr.models import AccessLog
+
+    before = AccessLog.objects.filter(user=client.user).count()
+    client.get("/")
+    client.get("/")
+    return AccessLog.objects.filter(user=client.user).count() - before

@@ -51,9 +51,10 @@ class MeetingDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        """The agenda and open actions are built only when the template renders them: for a viewer who does not
-        manage meetings they come from the "meeting-agenda" fragment cached per viewer's rights, the meeting and
-        the date (kcsp/fragments.py), so a cached page reads neither."""
+        """The agenda and open actions are built only when the template renders them: for a viewer who neither
+        manages meetings (forms, CSRF tokens) nor may see DHR items (each view of one must load it, so the DHR gate
+        logs it: dhr/gate.py) they come from the "meeting-agenda" fragment cached per viewer's rights, the meeting
+        and the date (kcsp/fragments.py), so a cached page reads neither."""
         meeting, user = self.object, self.request.user
         can_manage = user.has_perm("meetings.manage")
         staff = access.is_staff(user)
@@ -73,6 +74,7 @@ class MeetingDetailView(DetailView):
             exclusion_statement=EXCLUSION_STATEMENT,
             can_set_public_title=roles.may_see_dhr(user),
             can_manage=can_manage,
+            agenda_cached=not can_manage and not roles.may_see_dhr(user),
             deadline_state=meeting.publication_deadline_state() if can_manage else None,
             open_actions=lambda: selectors.open_actions_for(meeting, user),
             packs=selectors.packs_for(meeting, user),
