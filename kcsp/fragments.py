@@ -45,6 +45,7 @@ def viewer_rights(user) -> str:
     if names:
         attended = sorted(
             Attendance.objects.filter(person__user=user, kind__in=access.ATTENDED_KINDS)
+            .order_by()  # no default ordering: it would join meetings and people into the DISTINCT
             .values_list("meeting_id", flat=True)
             .distinct()
         )

@@ -5,6 +5,8 @@
 - DHR panels and lists pass the one DHR gate (dhr.gate.dhr_gate): counted and shown only once the person has
   entered a one-time code this session, and every such request writes its one access-log row. Before the code the
   home page shows only a link to enter it: no count, nothing loaded.
+- The other panels' figures are cached per person, rights and date (kcsp/fragments.py, `panel_entries`), emptied by
+  any committed change; LIVE_LISTS are counted afresh.
 """
 
 from urllib.parse import urlencode
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from . import roles
+from .fragments import cached_for_viewer
 from .home_filters import WaitingFilterForm
 from .home_lists import BY_KEY, LISTS, WaitingList
 from .home_rows import ROWS, deadline_cells
@@ -29,6 +32,9 @@ ROLE_PANELS = (
 )
 FIRST_ROWS = 3  # rows shown on the home page under a count, where the panel shows them
 PANEL_ROWS = {"agendas-to-prepare", "my-meetings", "agendas-to-agree"}
+# Lists that read records whose writes do not move the cache generation (kcsp/pagecache.QUIET_MODELS: the
+# member's own meetings.PackRead, written on every download): counted afresh, never from a cached panel.
+LIVE_LISTS = {"new-papers"}
 
 
 def dhr_open(request, what: str) -> None:
@@ -62,6 +68,9 @@ class HomeView(TemplateView):
         held = roles.role_names(user)
         today = timezone.localdate()
         panels = []
+        # A person who may see DHR material may load DHR rows in any panel (an action of a DHR item): each such view
+        # must reach the DHR gate's log (dhr/gate.py), so their panels are never cached.
+        cache_panels = not roles.may_see_dhr(user)
         for role, title, hint in ROLE_PANELS:
             if role not in held:
                 continue
@@ -72,17 +81,42 @@ class HomeView(TemplateView):
                     panels.append(panel)
                     continue
                 dhr_open(self.request, "Home page: reviews and agency actions waiting")
-            for waiting in (w for w in LISTS if w.role == role):
-                rows = rows_for(waiting, user, today)
-                entry = {"list": waiting, "count": rows.count(), "url": reverse(waiting.url_name)}
-                if waiting.key in PANEL_ROWS and entry["count"]:
-                    entry["headings"] = ROWS[waiting.key][0]
-                    entry["rows"] = row_cells(waiting, rows[:FIRST_ROWS], today)
-                if waiting.key == "bids-to-decide" and entry["count"]:
-                    entry["pots"] = pots_waiting(rows)
-                panel["entries"].append(entry)
+            panel["entries"] = panel_entries(role, user, today, cached=cache_panels)
             panels.append(panel)
         return super().get_context_data(panels=panels, today=today, **kwargs)
+
+
+def entry_figures(waiting: WaitingList, user, today) -> dict:
+    """One list's figures on the home page: {"count": n} and, where its panel shows them, "headings" and "rows"
+    (its first FIRST_ROWS rows' cells) or "pots" (the pots' figures beside the bids waiting)."""
+    rows = rows_for(waiting, user, today)
+    figures = {"count": rows.count()}
+    if waiting.key in PANEL_ROWS and figures["count"]:
+        figures["headings"] = ROWS[waiting.key][0]
+        figures["rows"] = row_cells(waiting, rows[:FIRST_ROWS], today)
+    if waiting.key == "bids-to-decide" and figures["count"]:
+        figures["pots"] = pots_waiting(rows)
+    return figures
+
+
+def panel_entries(role: str, user, today, *, cached: bool) -> list[dict]:
+    """The entries of one role's panel, each {"list", "url", **entry_figures}. With `cached`, the figures come from
+    a personal fragment (kcsp/fragments.py: this user, their rights, today's date), except LIVE_LISTS', counted
+    afresh. Never `cached` for DHR panels or for a person who may see DHR material (HomeView)."""
+    lists = [waiting for waiting in LISTS if waiting.role == role]
+
+    def build():
+        return {w.key: entry_figures(w, user, today) for w in lists if not (cached and w.key in LIVE_LISTS)}
+
+    figures = cached_for_viewer(f"home-panel-{role}", user, [today], build) if cached else build()
+    return [
+        {
+            "list": w,
+            "url": reverse(w.url_name),
+            **(figures[w.key] if w.key in figures else entry_figures(w, user, today)),
+        }
+        for w in lists
+    ]
 
 
 def pots_waiting(bids) -> list:

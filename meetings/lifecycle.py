@@ -217,7 +217,7 @@ def steps_for(meeting: Meeting, user) -> list[Step]:
         steps = [s for s in steps if s.action not in ("reschedule", "postpone")]
     else:
         steps = [s for s in steps if s.action not in ("held", "record-held")]
-    if meeting.replaced_by.exists():
+    if steps and meeting.replaced_by.exists():
         steps = [s for s in steps if s.action not in ("replace", "reschedule")]
     return [s for s in steps if s.action != "approve-minutes"]  # from the minutes page, which needs the minutes
 

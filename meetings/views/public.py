@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView
 from dhr.gate import dhr_gate
 from kcsp import roles
 from kcsp.downloads import Outgoing, Sensitivity, file_send
+from kcsp.fragments import cached_for_viewer
 
 from .. import access, selectors
 from ..agenda_print import EXCLUSION_STATEMENT
@@ -50,39 +51,53 @@ class MeetingDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
+        """The agenda and open actions are built only when the template renders them: for a viewer who neither
+        manages meetings (forms, CSRF tokens) nor may see DHR items (each view of one must load it, so the DHR gate
+        logs it: dhr/gate.py) they come from the "meeting-agenda" fragment cached per viewer's rights, the meeting
+        and the date (kcsp/fragments.py), so a cached page reads neither."""
         meeting, user = self.object, self.request.user
         can_manage = user.has_perm("meetings.manage")
-        membership = selectors.person_membership(meeting, user)
-        visible = Meeting.objects.visible_to(user)
+        staff = access.is_staff(user)
         return super().get_context_data(
             steps=[
                 (step, reverse(f"meetings:{step.url_name}", args=[meeting.pk])) for step in steps_for(meeting, user)
             ],
-            changes=status_changes_for(meeting) if access.is_staff(user) else None,
+            changes=status_changes_for(meeting) if staff else None,
             last_change=meeting.status_changes.filter(action__in=CALLING_OFF).order_by("-at", "-pk").first()
             if meeting.is_called_off
             else None,
-            replaced_by=visible.filter(replaces=meeting).first(),
-            replaces=meeting.replaces
-            if meeting.replaces_id and visible.filter(pk=meeting.replaces_id).exists()
-            else None,
-            sections=selectors.agenda_sections(meeting, user),
+            **cached_for_viewer(
+                "meeting-links", user, [meeting.pk], lambda: related_meetings(meeting, user), shared=True
+            ),
+            sections=lambda: selectors.agenda_sections(meeting, user),
+            today=timezone.localdate(),
             exclusion_statement=EXCLUSION_STATEMENT,
             can_set_public_title=roles.may_see_dhr(user),
             can_manage=can_manage,
+            agenda_cached=not can_manage and not roles.may_see_dhr(user),
             deadline_state=meeting.publication_deadline_state() if can_manage else None,
-            open_actions=selectors.open_actions_for(meeting, user),
+            open_actions=lambda: selectors.open_actions_for(meeting, user),
             packs=selectors.packs_for(meeting, user),
-            attendance=selectors.attendance_for(meeting) if access.is_staff(user) else [],
-            quorum=meeting_quorum(meeting) if access.is_staff(user) and meeting.status not in UNSENT else None,
-            chair_comments=chair_comments(meeting) if access.is_staff(user) else None,
-            agreement_request=agreement_request(meeting) if access.is_staff(user) else None,
-            may_send_apologies=bool(membership)
-            and not meeting.is_called_off
+            attendance=selectors.attendance_for(meeting) if staff else [],
+            quorum=meeting_quorum(meeting) if staff and meeting.status not in UNSENT else None,
+            chair_comments=chair_comments(meeting) if staff else None,
+            agreement_request=agreement_request(meeting) if staff else None,
+            may_send_apologies=not meeting.is_called_off
             and meeting.starts_at > timezone.now()
+            and bool(selectors.person_membership(meeting, user))
             and not selectors.has_sent_apologies(meeting, user),
             **kwargs,
         )
+
+
+def related_meetings(meeting: Meeting, user) -> dict:
+    """{"replaced_by": the visible meeting replacing `meeting` or None, "replaces": the visible one it replaces or
+    None}: one query when it replaces none, two when it does."""
+    visible = Meeting.objects.visible_to(user)
+    links = {"replaced_by": visible.filter(replaces=meeting).first(), "replaces": None}
+    if meeting.replaces_id and visible.filter(pk=meeting.replaces_id).exists():
+        links["replaces"] = meeting.replaces
+    return links
 
 
 class ItemDetailView(DetailView):
