@@ -109,7 +109,7 @@ def test_meeting_pages_have_no_wcag_violations(page, live_server, demo_load):
 
 
 def pack_pages_form(page, live_server, july):
-    """"Print or download pages": the form, and the form refusing a page the pack does not have."""
+    """The "Print or download pages" form, and the form refusing a page the pack does not have."""
     from django.core.files.base import ContentFile
 
     from meetings.models import Pack
