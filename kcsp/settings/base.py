@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -205,6 +206,27 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # re-queues at once (reject on worker lost).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
+
+# Queues by kind of work, so a long run of PDF builds never holds up an e-mail (README, "Deployment": one worker
+# per queue, `celery -A kcsp worker -Q packs`). A worker started without -Q consumes all three. Every task of ours
+# is routed here by name (module globs for modules of one kind); kcsp/tests/test_queues.py fails on a task left
+# out. Beat's scheduled tasks are routed by these same rules when beat sends them.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = (Queue("packs"), Queue("email"), Queue("default"))
+CELERY_TASK_ROUTES = {
+    # "packs": agenda pack builds, and the other PDFs rendered by the same machinery (WeasyPrint).
+    "meetings.tasks.pack_build_task": {"queue": "packs"},
+    "meetings.tasks.signed_minutes_render_task": {"queue": "packs"},
+    "agreement.tasks.plan_pdf_task": {"queue": "packs"},
+    "kcsp.tasks.render_check_task": {"queue": "packs"},
+    # "email": every task whose work is sending e-mail.
+    "notifications.tasks.*": {"queue": "email"},
+    "meetings.tasks.chair_agreement_mail_task": {"queue": "email"},
+    "dhr.tasks.overdue_digest_task": {"queue": "email"},
+    # "default": short housekeeping.
+    "meetings.tasks.packs_resend_task": {"queue": "default"},
+    "kcsp.tasks.kept_copies_expire_task": {"queue": "default"},
+}
 
 # Schedules (exactly one `celery beat` runs them). Notices are idempotent, so a rerun sends nothing twice;
 # pack requests are kept in PostgreSQL and re-sent here if the broker lost or never received them.
