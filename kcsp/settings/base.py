@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
-from kombu import Queue
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -212,7 +212,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # is routed here by name (module globs for modules of one kind); kcsp/tests/test_queues.py fails on a task left
 # out. Beat's scheduled tasks are routed by these same rules when beat sends them.
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = (Queue("packs"), Queue("email"), Queue("default"))
+# Each queue its own direct exchange and routing key (as Celery makes a queue it creates itself): a bare Queue(name)
+# would bind all three to the default exchange with the routing key "default", so a message sent by that exchange
+# would reach every queue.
+CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name), routing_key=name) for name in ("packs", "email", "default"))
 CELERY_TASK_ROUTES = {
     # "packs": agenda pack builds, and the other PDFs rendered by the same machinery (WeasyPrint).
     "meetings.tasks.pack_build_task": {"queue": "packs"},

@@ -54,6 +54,8 @@ def test_every_task_of_ours_is_routed_to_its_intended_queue():
 def test_the_queues_are_declared_so_a_worker_without_q_consumes_them_all():
     assert settings.CELERY_TASK_DEFAULT_QUEUE == "default"
     assert set(celery_app.amqp.queues) == QUEUES
+    for name, queue in celery_app.amqp.queues.items():
+        assert (queue.exchange.name, queue.routing_key) == (name, name), f"queue {name} shares a binding"
     assert set(all_queues().split(",")) == QUEUES, "test workers (kcsp.testing.start_worker) consume every queue"
     assert {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} == QUEUES
 
