@@ -73,9 +73,9 @@ def group_cpu(groups: set[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def build_all(meetings: list, *, workers: int, concurrency: int, logs: Path) -> tuple[float, float]:
+def build_all(meetings: list, *, workers: int, concurrency: int, logs: Path) -> tuple[float, float, int]:
     """(seconds from sending every meeting's public pack request to the last pack ready, CPU seconds the fresh
-    workers used meanwhile)."""
+    workers used meanwhile, most builds running at once)."""
     import redis
 
     from kcsp.testing import stop_process, wait_until
@@ -102,6 +102,12 @@ def build_all(meetings: list, *, workers: int, concurrency: int, logs: Path) -> 
         wait_until(done, timeout=1800, interval=0.05, what="every pack to be built")
         elapsed = time.perf_counter() - started
         cpu = group_cpu(groups) - cpu_before
+        spans = Pack.objects.filter(meeting_id__in=ids).values_list("build_started_at", "built_at")
+        edges = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans], key=lambda e: (e[0], e[1]))
+        running = overlap = 0
+        for _, step in edges:
+            running += step
+            overlap = max(overlap, running)
         # A pack is ready a moment before its task is acknowledged (acks late): stopping the workers sooner would
         # put the message back on the queue for the next round.
         wait_until(lambda: not broker.hlen("unacked"), timeout=60, what="the workers to acknowledge every task")
@@ -112,7 +118,7 @@ def build_all(meetings: list, *, workers: int, concurrency: int, logs: Path) -> 
     assert not failed, f"builds failed: {list(failed)}"
     left = broker.lrange("packs", 0, -1)
     assert not left, f"every request was consumed from the packs queue, not: {left}"
-    return elapsed, cpu
+    return elapsed, cpu, overlap
 
 
 def main():
@@ -148,11 +154,14 @@ def main():
 
     def line(label: str, runs: list) -> str:
         # CPU s / wall s: how many CPUs' worth the workers actually got (at most their number of processes).
-        rounds = ", ".join(f"{wall:.1f} s (workers' CPU {cpu:.1f} s, {cpu / wall:.2f} CPUs)" for wall, cpu in runs)
+        rounds = ", ".join(
+            f"{wall:.1f} s (workers' CPU {cpu:.1f} s, {cpu / wall:.2f} CPUs; at most {most} builds at once)"
+            for wall, cpu, most in runs
+        )
         return f"  {label:<32} {rounds}"
 
-    one = statistics.median(wall for wall, _ in one_runs)
-    two_s = statistics.median(wall for wall, _ in two_runs)
+    one = statistics.median(run[0] for run in one_runs)
+    two_s = statistics.median(run[0] for run in two_runs)
     print(f"Packs of {args.meetings} meetings ({args.papers} written papers each; {min(pages)}-{max(pages)} pages)")
     print(f"CPUs: {os.cpu_count()}; load average {load_before:.1f} before, {load_after:.1f} after")
     print(line("1 worker on -Q packs:", one_runs))
