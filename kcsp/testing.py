@@ -119,8 +119,16 @@ def stop_process(process, sig=None) -> None:
     process.log.close()
 
 
-def start_worker(log_path, **env):
-    """A real Celery worker process (prefork, one child) on the test broker."""
+def all_queues() -> str:
+    """Every queue of CELERY_TASK_QUEUES, as `-Q` takes them: "packs,email,default"."""
+    from django.conf import settings
+
+    return ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES)
+
+
+def start_worker(log_path, *, queues: str = "", concurrency: int = 1, name: str = "", **env):
+    """A real Celery worker process (prefork, `concurrency` children) on the test broker, consuming `queues`
+    (comma-separated; every queue by default, so no task waits for a worker that is not there)."""
     args = [
         "celery",
         "-A",
@@ -129,12 +137,16 @@ def start_worker(log_path, **env):
         "-P",
         "prefork",
         "-c",
-        "1",
+        str(concurrency),
+        "-Q",
+        queues or all_queues(),
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
         "--loglevel=INFO",
     ]
+    if name:
+        args += ["-n", name]
     return start_process(args, child_env(**env), log_path)
 
 

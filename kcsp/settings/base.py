@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -209,6 +210,30 @@ PACK_WORKER_WARM_UP = env.bool("PACK_WORKER_WARM_UP", default=True)
 # re-queues at once (reject on worker lost).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
+
+# Queues by kind of work, so a long run of PDF builds never holds up an e-mail (README, "Deployment": one worker
+# per queue, `celery -A kcsp worker -Q packs`). A worker started without -Q consumes all three. Every task of ours
+# is routed here by name (module globs for modules of one kind); kcsp/tests/test_queues.py fails on a task left
+# out. Beat's scheduled tasks are routed by these same rules when beat sends them.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Each queue its own direct exchange and routing key (as Celery makes a queue it creates itself): a bare Queue(name)
+# would bind all three to the default exchange with the routing key "default", so a message sent by that exchange
+# would reach every queue.
+CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name), routing_key=name) for name in ("packs", "email", "default"))
+CELERY_TASK_ROUTES = {
+    # "packs": agenda pack builds, and the other PDFs rendered by the same machinery (WeasyPrint).
+    "meetings.tasks.pack_build_task": {"queue": "packs"},
+    "meetings.tasks.signed_minutes_render_task": {"queue": "packs"},
+    "agreement.tasks.plan_pdf_task": {"queue": "packs"},
+    "kcsp.tasks.render_check_task": {"queue": "packs"},
+    # "email": every task whose work is sending e-mail.
+    "notifications.tasks.*": {"queue": "email"},
+    "meetings.tasks.chair_agreement_mail_task": {"queue": "email"},
+    "dhr.tasks.overdue_digest_task": {"queue": "email"},
+    # "default": short housekeeping.
+    "meetings.tasks.packs_resend_task": {"queue": "default"},
+    "kcsp.tasks.kept_copies_expire_task": {"queue": "default"},
+}
 
 # Schedules (exactly one `celery beat` runs them). Notices are idempotent, so a rerun sends nothing twice;
 # pack requests are kept in PostgreSQL and re-sent here if the broker lost or never received them.
