@@ -14,10 +14,11 @@ app.autodiscover_tasks()
 
 @worker_process_init.connect
 def _pack_worker_warm_up(**_kwargs):
-    """Every worker process loads the print fonts and page stamps once, at start (meetings/packbuild/warm.py)."""
+    """Each process of a worker consuming the packs queue loads the print fonts and page stamps once, at start
+    (meetings/packbuild/warm.py); e-mail and default workers (`-Q email`, `-Q default`) skip it."""
     from django.conf import settings
 
     from meetings.packbuild.warm import pack_worker_warm_up
 
-    if settings.PACK_WORKER_WARM_UP:
+    if settings.PACK_WORKER_WARM_UP and "packs" in app.amqp.queues.consume_from:
         pack_worker_warm_up()

@@ -2,8 +2,10 @@
 
 import hashlib
 import io
+import os
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +40,7 @@ def _cached(key: str, label: str, make, stats: RenderStats) -> bytes:
         stats.reused.append(label)
         return path.read_bytes()
     data = make()
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # two workers never share one
     tmp.write_bytes(data)
     tmp.replace(path)
     stats.rendered.append(label)
