@@ -27,8 +27,10 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, DateTimeField, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -113,12 +115,21 @@ def search_query(text: str):
     return NormalisedQuery(text)
 
 
-def headline_query(text: str):
-    """The query for snippets: the normalised one, or the words as typed, so a word spelled as the typist spelled it
-    is marked even where its British form's lexeme differs ("organization" typed, and found, as written)."""
-    from django.contrib.postgres.search import SearchQuery
+class ComputedQuery(SearchQuery):
+    """A tsquery already computed (its text, from FullTextResults.query_text): no kcsp_search_query() again."""
 
-    return search_query(text) | SearchQuery(IN_WORD_HYPHEN.sub(" ", text), config=CONFIG, search_type="websearch")
+    def __init__(self, query_text):
+        super().__init__(query_text, search_type="raw")
+        self.function = None
+        self.template = "%(expressions)s::tsquery"
+
+
+def headline_query(text: str, query_text: str | None = None):
+    """The query for snippets: the normalised one (`query_text`, its tsquery already computed, when given), or the
+    words as typed, so a word spelled as the typist spelled it is marked even where its British form's lexeme differs
+    ("organization" typed, and found, as written)."""
+    normalised = search_query(text) if query_text is None else ComputedQuery(query_text)
+    return normalised | SearchQuery(IN_WORD_HYPHEN.sub(" ", text), config=CONFIG, search_type="websearch")
 
 
 def _matching(source: SearchSource, user, text: str, filters: Filters, *, ranked: bool = True):
@@ -137,14 +148,12 @@ def _matching(source: SearchSource, user, text: str, filters: Filters, *, ranked
     if filters.date_to:
         queryset = queryset.filter(search_date__lte=filters.date_to)
     if uses_full_text():
-        from django.contrib.postgres.search import SearchRank
-
-        query = search_query(text)
-        documents = SearchDocument.objects.filter(kind=source.kind)
-        rank = documents.filter(object_id=OuterRef("pk")).annotate(rank=SearchRank(F("vector"), query))
-        queryset = queryset.filter(pk__in=documents.filter(vector=query).values("object_id"))
-        if ranked:
-            queryset = queryset.annotate(search_rank=Subquery(rank.values("rank")[:1]))
+        # the documents matched once, in the WITH of the query that ranks them (_full_text_sql)
+        matched = RawSQL(f"SELECT object_id FROM {MATCHED} WHERE kind = %s", [source.kind])  # noqa: S608, S611
+        queryset = queryset.filter(pk__in=matched)
+        return queryset.annotate(search_kind=Value(source.kind, output_field=TextField())).values_list(
+            "search_kind", "pk", "search_date"
+        )
     else:
         paths = [source.title_field, *(f for f in source.body_fields if isinstance(f, str)), *source.fallback_lookups]
         condition = Q()
@@ -161,9 +170,11 @@ def _matching(source: SearchSource, user, text: str, filters: Filters, *, ranked
     return queryset.values_list("search_kind", "pk", "search_rank", "search_date")
 
 
+MATCHED = "search_matched"  # the WITH query of the documents matching the typed text
+
+
 class Results:
-    """The ranked rows, sliced for a page, and their number counted by a query that ranks nothing (ts_rank reads
-    every match's vector; counting needs only the GIN index and the permission joins)."""
+    """SQLite fallback: the ranked rows, sliced for a page, and their number counted by a second union."""
 
     def __init__(self, ranked, counted):
         self.ranked, self.counted = ranked, counted
@@ -182,10 +193,103 @@ def _union(parts):
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
-def search_rows(user, text: str, filters: Filters = Filters()) -> Results | None:
+class FullTextResults:
+    """PostgreSQL: the ranked (kind, pk, rank, date) rows and their total, a page of them and the total in ONE query
+    (COUNT(*) OVER () on the ranked union, then LIMIT/OFFSET). `window` (offset, limit) is the page the caller will
+    ask for, so that count() - which a Paginator asks first - fetches that page with it; another slice is a query
+    of its own. `query_text` is the typed text's tsquery as text (for the snippets), once a query has run."""
+
+    def __init__(self, sql: str, params: list, window=(0, None)):
+        self.sql, self.params, self.window = sql, params, window
+        self.fetched: dict = {}  # (offset, limit) -> rows
+        self.total: int | None = None
+        self.query_text: str | None = None
+
+    def _fetch(self, offset: int, limit: int | None) -> list:
+        if (offset, limit) not in self.fetched:
+            tail = f" LIMIT {int(limit)}" if limit is not None else ""
+            with connection.cursor() as cursor:
+                cursor.execute(f"{self.sql}{tail} OFFSET {int(offset)}", self.params)
+                found = cursor.fetchall()
+            if found:
+                self.total, self.query_text = found[0][4], found[0][5]
+            elif offset == 0:
+                self.total = 0
+            self.fetched[(offset, limit)] = [row[:4] for row in found]
+        return self.fetched[(offset, limit)]
+
+    def count(self) -> int:
+        if self.total is None:
+            self._fetch(*self.window)
+        if self.total is None:  # the window was past the end: count alone
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM ({self.sql}) AS counted", self.params)  # noqa: S608 - ORM SQL
+                self.total = cursor.fetchone()[0]
+        return self.total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice) and index.step is None:
+            start = index.start or 0
+            limit = None if index.stop is None else max(index.stop - start, 0)
+            for (offset, fetched_limit), rows in self.fetched.items():  # e.g. the Paginator's last page, cut short
+                if offset == start and (
+                    fetched_limit is None or len(rows) < fetched_limit or limit is not None and limit <= fetched_limit
+                ):
+                    return rows if limit is None else rows[:limit]
+            return self._fetch(start, limit)
+        return self._fetch(0, None)[index]
+
+    def __iter__(self):
+        return iter(self._fetch(0, None))
+
+
+ORDER = "search_title_hit DESC, search_date DESC NULLS LAST, search_kind, search_pk DESC"
+
+
+def _full_text_sql(parts: list, kinds: list, text: str) -> tuple[str | None, list | None]:
+    """One query: the typed text's tsquery built once (kcsp_search_query), the documents of the chosen kinds that
+    match it found once through the GIN index (WITH ... MATERIALIZED), each source's visible rows among them (the
+    union of `parts`, each the source's own visible_to(user) queryset), ranked title hits first (the small stored
+    title_vector, never the body's vector), then newest, then kind and pk; with the total and the tsquery's text on
+    every row. (None, None) when no part can hold a row."""
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    branches, params = [], [text, list(kinds)]
+    for part in parts:
+        try:
+            sql, part_params = part.query.sql_with_params()
+        except EmptyResultSet:  # a source this user may open nothing of (e.g. visible_to answered none())
+            continue
+        branches.append(f"({sql})")
+        params.extend(part_params)
+    if not branches:
+        return None, None
+    union = " UNION ALL ".join(branches)
+    sql = (
+        f"WITH search_query AS MATERIALIZED (SELECT kcsp_search_query(%s) AS query), "  # noqa: S608 - ORM SQL
+        f"{MATCHED} AS MATERIALIZED (SELECT document.kind, document.object_id, "
+        "coalesce(document.title_vector @@ search_query.query, false) AS title_hit "
+        f"FROM {table} AS document, search_query "
+        "WHERE document.vector @@ search_query.query AND document.kind = ANY(%s)) "
+        f"SELECT visible.search_kind, visible.search_pk, {MATCHED}.title_hit AS search_title_hit, visible.search_date, "
+        "count(*) OVER (), (SELECT query::text FROM search_query) "
+        f"FROM ({union}) AS visible (search_kind, search_pk, search_date) "
+        f"JOIN {MATCHED} ON {MATCHED}.kind = visible.search_kind AND {MATCHED}.object_id = visible.search_pk "
+        f"ORDER BY {ORDER}"
+    )
+    return sql, params
+
+
+def search_rows(user, text: str, filters: Filters = Filters(), window=(0, None)):
     """Every visible match as ranked (kind, pk, rank, date) rows to slice and a count (None when no source
-    applies to the filters)."""
+    applies to the filters). PostgreSQL: a FullTextResults, rank True for a title hit, False otherwise; `window`
+    (offset, limit) is the slice that will be asked for (see FullTextResults). SQLite: Results, rank 2 or 1."""
     chosen = [source for source in SOURCES if not filters.kinds or source.kind in filters.kinds]
+    if uses_full_text():
+        kept = [(source, rows) for source in chosen if (rows := _matching(source, user, text, filters)) is not None]
+        if not kept:
+            return None
+        sql, params = _full_text_sql([rows for _, rows in kept], [source.kind for source, _ in kept], text)
+        return FullTextResults(sql, params, window) if sql else []
     parts = [rows for source in chosen if (rows := _matching(source, user, text, filters)) is not None]
     if not parts:
         return None
@@ -206,8 +310,9 @@ def _marked_fallback(text: str, body: str, width: int = 240) -> str:
     return ("… " if start else "") + excerpt + (" …" if start + width < len(body) else "")
 
 
-def hits_for(user, text: str, rows) -> list[Hit]:
-    """Load the objects of one page of rows, through the sources' own querysets, with their snippets."""
+def hits_for(user, text: str, rows, query_text: str | None = None) -> list[Hit]:
+    """Load the objects of one page of rows, through the sources' own querysets, with their snippets (`query_text`:
+    the typed text's tsquery already computed, FullTextResults.query_text)."""
     wanted: dict[str, list] = {}
     for kind, pk, _rank, _date in rows:
         wanted.setdefault(kind, []).append(pk)
@@ -221,7 +326,7 @@ def hits_for(user, text: str, rows) -> list[Hit]:
 
             headline = SearchHeadline(
                 body_text(source),
-                headline_query(text),
+                headline_query(text, query_text),
                 config=CONFIG,
                 start_sel=START,
                 stop_sel=STOP,

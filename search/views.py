@@ -27,12 +27,16 @@ class SearchView(TemplateView):
                 date_from=data["date_from"],
                 date_to=data["date_to"],
             )
-            rows = engine.search_rows(user, data["q"], filters)
-            page = Paginator(rows if rows is not None else [], PER_PAGE).get_page(self.request.GET.get("page"))
+            number = self.request.GET.get("page")
+            window = ((max(int(number), 1) - 1) * PER_PAGE if number and number.isdigit() else 0, PER_PAGE)
+            rows = engine.search_rows(user, data["q"], filters, window=window)
+            page = Paginator(rows if rows is not None else [], PER_PAGE).get_page(number)
             context.update(
                 searched=True,
                 query=data["q"],
                 page_obj=page,
-                hits=engine.hits_for(user, data["q"], list(page.object_list)),
+                hits=engine.hits_for(
+                    user, data["q"], list(page.object_list), query_text=getattr(rows, "query_text", None)
+                ),
             )
         return super().get_context_data(**context, **kwargs)
