@@ -197,13 +197,12 @@ class FullTextResults:
     """PostgreSQL: the ranked (kind, pk, rank, date) rows and their total, a page of them and the total in ONE query
     (COUNT(*) OVER () on the ranked union, then LIMIT/OFFSET). `window` (offset, limit) is the page the caller will
     ask for, so that count() - which a Paginator asks first - fetches that page with it; another slice is a query
-    of its own. `query_text` is the typed text's tsquery as text (for the snippets), once a query has run."""
+    of its own. `query_text` is the typed text's tsquery as text (tsquery_text(), also used by the snippets)."""
 
-    def __init__(self, sql: str, params: list, window=(0, None)):
-        self.sql, self.params, self.window = sql, params, window
+    def __init__(self, sql: str, params: list, query_text: str, window=(0, None)):
+        self.sql, self.params, self.query_text, self.window = sql, params, query_text, window
         self.fetched: dict = {}  # (offset, limit) -> rows
         self.total: int | None = None
-        self.query_text: str | None = None
 
     def _fetch(self, offset: int, limit: int | None) -> list:
         if (offset, limit) not in self.fetched:
@@ -212,7 +211,7 @@ class FullTextResults:
                 cursor.execute(f"{self.sql}{tail} OFFSET {int(offset)}", self.params)
                 found = cursor.fetchall()
             if found:
-                self.total, self.query_text = found[0][4], found[0][5]
+                self.total = found[0][4]
             elif offset == 0:
                 self.total = 0
             self.fetched[(offset, limit)] = [row[:4] for row in found]
@@ -246,14 +245,23 @@ class FullTextResults:
 ORDER = "search_title_hit DESC, search_date DESC NULLS LAST, search_kind, search_pk DESC"
 
 
-def _full_text_sql(parts: list, kinds: list, text: str) -> tuple[str | None, list | None]:
-    """One query: the typed text's tsquery built once (kcsp_search_query), the documents of the chosen kinds that
-    match it found once through the GIN index (WITH ... MATERIALIZED), each source's visible rows among them (the
+def tsquery_text(text: str) -> str:
+    """The typed text's tsquery (kcsp_search_query(), migration search/0002) as text: built once per search, by its
+    own small query, so that the planner of the search sees it as a constant (its selectivity estimated from the
+    index statistics; a tsquery computed inside the query is planned as matching a few dozen rows, and ten years'
+    common words then ran through nested loops) and no later query computes it again."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT kcsp_search_query(%s)::text", [text])
+        return cursor.fetchone()[0]
+
+
+def _full_text_sql(parts: list, kinds: list, query_text: str) -> tuple[str | None, list | None]:
+    """One query: the documents of the chosen kinds that match the tsquery (`query_text`, tsquery_text())
+    found once through the GIN index (WITH ... MATERIALIZED), each source's visible rows among them (the
     union of `parts`, each the source's own visible_to(user) queryset), ranked title hits first (the small stored
-    title_vector, never the body's vector), then newest, then kind and pk; with the total and the tsquery's text on
-    every row. (None, None) when no part can hold a row."""
+    title_vector, never the body's vector), then newest, then kind and pk; with the total on every row. (None, None) when no part can hold a row."""
     table = connection.ops.quote_name(SearchDocument._meta.db_table)
-    branches, params = [], [text, list(kinds)]
+    branches, params = [], [query_text, list(kinds)]
     for part in parts:
         try:
             sql, part_params = part.query.sql_with_params()
@@ -265,13 +273,12 @@ def _full_text_sql(parts: list, kinds: list, text: str) -> tuple[str | None, lis
         return None, None
     union = " UNION ALL ".join(branches)
     sql = (
-        f"WITH search_query AS MATERIALIZED (SELECT kcsp_search_query(%s) AS query), "  # noqa: S608 - ORM SQL
-        f"{MATCHED} AS MATERIALIZED (SELECT document.kind, document.object_id, "
+        f"WITH {MATCHED} AS MATERIALIZED (SELECT document.kind, document.object_id, "  # noqa: S608 - ORM SQL
         "coalesce(document.title_vector @@ search_query.query, false) AS title_hit "
-        f"FROM {table} AS document, search_query "
+        f"FROM {table} AS document, (SELECT %s::tsquery AS query) AS search_query "
         "WHERE document.vector @@ search_query.query AND document.kind = ANY(%s)) "
         f"SELECT visible.search_kind, visible.search_pk, {MATCHED}.title_hit AS search_title_hit, visible.search_date, "
-        "count(*) OVER (), (SELECT query::text FROM search_query) "
+        "count(*) OVER () "
         f"FROM ({union}) AS visible (search_kind, search_pk, search_date) "
         f"JOIN {MATCHED} ON {MATCHED}.kind = visible.search_kind AND {MATCHED}.object_id = visible.search_pk "
         f"ORDER BY {ORDER}"
@@ -288,8 +295,9 @@ def search_rows(user, text: str, filters: Filters = Filters(), window=(0, None))
         kept = [(source, rows) for source in chosen if (rows := _matching(source, user, text, filters)) is not None]
         if not kept:
             return None
-        sql, params = _full_text_sql([rows for _, rows in kept], [source.kind for source, _ in kept], text)
-        return FullTextResults(sql, params, window) if sql else []
+        query_text = tsquery_text(text)
+        sql, params = _full_text_sql([rows for _, rows in kept], [source.kind for source, _ in kept], query_text)
+        return FullTextResults(sql, params, query_text, window) if sql else []
     parts = [rows for source in chosen if (rows := _matching(source, user, text, filters)) is not None]
     if not parts:
         return None
