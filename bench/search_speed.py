@@ -1,10 +1,10 @@
 """Search speed in-process at 1 and 10 years of bench/load.py's data, as ratios against floors measured alongside.
 
 Run: .venv/bin/python bench/search_speed.py [--years 10] [--rounds 15] [--keep] [--db NAME]
-(throw-away database kcsp_search_bench by default on the test PostgreSQL; --keep leaves it, and a later --keep run that finds
-it loaded measures only its data). Floors, uncached: public, the static /accessibility/ page; signed in, a minimal
-page behind sign-in (session, user, the base template, nothing else). Targets (issue 18): search >= 0.3 x its floor
-at 10 years, and its p50 at 10 years <= 2 x at 1 year. Queries per page are printed and must be equal.
+(throw-away database kcsp_search_bench by default on the test PostgreSQL; --keep leaves it, and a later --keep run
+that finds it loaded measures only its data). Floors, uncached: public, the static /accessibility/ page; signed in,
+a minimal page behind sign-in (session, user, the base template, nothing else). Targets (issue 18): search >= 0.3 x
+its floor at 10 years, and its p50 at 10 years <= 2 x at 1 year. Queries per page are printed and must be equal.
 """
 
 import argparse

@@ -256,10 +256,11 @@ def tsquery_text(text: str) -> str:
 
 
 def _full_text_sql(parts: list, kinds: list, query_text: str) -> tuple[str | None, list | None]:
-    """One query: the documents of the chosen kinds that match the tsquery (`query_text`, tsquery_text())
-    found once through the GIN index (WITH ... MATERIALIZED), each source's visible rows among them (the
-    union of `parts`, each the source's own visible_to(user) queryset), ranked title hits first (the small stored
-    title_vector, never the body's vector), then newest, then kind and pk; with the total on every row. (None, None) when no part can hold a row."""
+    """One query: the documents of the chosen kinds that match the tsquery (`query_text`, tsquery_text()) found once
+    through the GIN index (WITH ... MATERIALIZED), each source's visible rows among them (the union of `parts`, each
+    the source's own visible_to(user) queryset), ranked title hits first (the small stored title_vector, never the
+    body's vector), then newest, then kind and pk; with the total on every row (COUNT(*) OVER ()).
+    (None, None) when no part can hold a row."""
     table = connection.ops.quote_name(SearchDocument._meta.db_table)
     branches, params = [], [query_text, list(kinds)]
     for part in parts:

@@ -22,7 +22,7 @@ class SearchForm(TypedTextMixin, forms.Form):
     def __init__(self, *args, committees=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(source.kind, source.label) for source in SOURCES]
-        self.fields["committee"].choices = [("", "All committees"), *((c.pk, c.name) for c in committees)]
+        self.fields["committee"].choices = [("", "All committees"), *committees]  # (pk, name)
 
     def clean(self):
         data = super().clean()
