@@ -132,9 +132,10 @@ def headline_query(text: str, query_text: str | None = None):
     return normalised | SearchQuery(IN_WORD_HYPHEN.sub(" ", text), config=CONFIG, search_type="websearch")
 
 
-def _matching(source: SearchSource, user, text: str, filters: Filters, *, ranked: bool = True):
-    """This source's visible rows that match, as (kind, pk, rank, date) rows; (kind, pk) rows when not `ranked`."""
-    queryset = source.queryset(user).order_by()
+def _matching(source: SearchSource, user, text: str, filters: Filters, *, ranked: bool = True, visible=None):
+    """This source's visible rows that match, as (kind, pk, rank, date) rows; (kind, pk) rows when not `ranked`.
+    `visible`: source.queryset(user) if already built."""
+    queryset = (source.queryset(user) if visible is None else visible).order_by()
     if filters.committee_id is not None:
         if not source.committee_field:
             return None
@@ -293,12 +294,21 @@ def search_rows(user, text: str, filters: Filters = Filters(), window=(0, None))
     (offset, limit) is the slice that will be asked for (see FullTextResults). SQLite: Results, rank 2 or 1."""
     chosen = [source for source in SOURCES if not filters.kinds or source.kind in filters.kinds]
     if uses_full_text():
-        kept = [(source, rows) for source in chosen if (rows := _matching(source, user, text, filters)) is not None]
+        visible = {source.kind: source.queryset(user) for source in chosen}
+        kept = [
+            (source, rows)
+            for source in chosen
+            if (rows := _matching(source, user, text, filters, visible=visible[source.kind])) is not None
+        ]
         if not kept:
             return None
         query_text = tsquery_text(text)
         sql, params = _full_text_sql([rows for _, rows in kept], [source.kind for source, _ in kept], query_text)
-        return FullTextResults(sql, params, query_text, window) if sql else []
+        if not sql:
+            return []
+        results = FullTextResults(sql, params, query_text, window)
+        results.visible = visible  # for hits_for: each source's visible_to(user) queryset, built once
+        return results
     parts = [rows for source in chosen if (rows := _matching(source, user, text, filters)) is not None]
     if not parts:
         return None
@@ -319,9 +329,10 @@ def _marked_fallback(text: str, body: str, width: int = 240) -> str:
     return ("… " if start else "") + excerpt + (" …" if start + width < len(body) else "")
 
 
-def hits_for(user, text: str, rows, query_text: str | None = None) -> list[Hit]:
+def hits_for(user, text: str, rows, query_text: str | None = None, visible: dict | None = None) -> list[Hit]:
     """Load the objects of one page of rows, through the sources' own querysets, with their snippets (`query_text`:
-    the typed text's tsquery already computed, FullTextResults.query_text)."""
+    the typed text's tsquery already computed, FullTextResults.query_text; `visible`: {kind: source.queryset(user)}
+    already built for this user in this request, FullTextResults.visible)."""
     wanted: dict[str, list] = {}
     for kind, pk, _rank, _date in rows:
         wanted.setdefault(kind, []).append(pk)
@@ -329,7 +340,8 @@ def hits_for(user, text: str, rows, query_text: str | None = None) -> list[Hit]:
     for source in SOURCES:
         if source.kind not in wanted:
             continue
-        queryset = source.queryset(user).filter(pk__in=wanted[source.kind])
+        base = (visible or {}).get(source.kind)
+        queryset = (source.queryset(user) if base is None else base).filter(pk__in=wanted[source.kind])
         if uses_full_text():
             from django.contrib.postgres.search import SearchHeadline
 

@@ -55,7 +55,13 @@ def _results(user, data: dict, filters: engine.Filters, number) -> tuple[int, in
     window = ((max(int(number), 1) - 1) * PER_PAGE if number and number.isdigit() else 0, PER_PAGE)
     rows = engine.search_rows(user, data["q"], filters, window=window)
     page = Paginator(rows if rows is not None else [], PER_PAGE).get_page(number)
-    hits = engine.hits_for(user, data["q"], list(page.object_list), query_text=getattr(rows, "query_text", None))
+    hits = engine.hits_for(
+        user,
+        data["q"],
+        list(page.object_list),
+        query_text=getattr(rows, "query_text", None),
+        visible=getattr(rows, "visible", None),
+    )
     shown = [ShownHit(hit.source.singular, hit.describe, hit.title, hit.url, hit.snippet) for hit in hits]
     return page.paginator.count, page.number, shown
 
