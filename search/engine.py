@@ -1,16 +1,17 @@
 """Running a search over every registered source: PostgreSQL full-text search on stored documents, or SQLite icontains.
 
 Each source's queryset is the user's own visible_to(user) one, so counts, titles and snippets can only
-come from what the user may open. One UNION of (kind, pk, rank, date) rows is ranked and paginated, and counted by
-a UNION of (kind, pk) that ranks nothing; only the rows of the page shown are loaded, through the same querysets,
-with their snippets.
+come from what the user may open. Only the rows of the page shown are loaded, through the same querysets, with their
+snippets.
 
 PostgreSQL (the vendor check `uses_full_text`): each searchable row has one stored `search.SearchDocument` (kind and
-object id, a tsvector of its title weighted A and its body B, GIN-indexed), written in the same transaction as the
-row or a row feeding its text (search/indexing.py: bounded, never failing; `manage.py search_reindex` rebuilds them
-all). A query finds the matching documents through the GIN index and keeps only the rows of the source's own
-visible_to(user) queryset whose primary key is among them (a semi-join: permissions are exactly the queryset's),
-ranked by SearchRank on the stored vector.
+object id, a tsvector of its title weighted A and its body B, GIN-indexed, and its title's vector alone), written in
+the same transaction as the row or a row feeding its text (search/indexing.py: bounded, never failing;
+`manage.py search_reindex` rebuilds them all). A search is two queries: the typed text's tsquery (tsquery_text),
+then ONE query (_full_text_sql) that finds the matching documents once through the GIN index, keeps the rows of each
+source's own visible_to(user) queryset among them (permissions are exactly the queryset's), ranks them title hits
+first (the small title vector; ts_rank over every match would read every matching body vector) then newest, and
+answers a page of them with the total (COUNT(*) OVER ()).
 Vectors and queries are normalised alike (migration search/0002): vectors are built from kcsp_search_words() (British
 spellings by kcsp_spelling(), then each hyphenated word also joined) in the `kcsp_english` configuration (unaccent,
 then English stemming), and the typed text goes through kcsp_search_query() (in-word hyphens read as spaces, the same
