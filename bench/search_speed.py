@@ -1,10 +1,10 @@
 """Search speed in-process at 1 and 10 years of bench/load.py's data, as ratios against floors measured alongside.
 
-Run: .venv/bin/python bench/search_speed.py [--years 10] [--rounds 15] [--keep]
-(throw-away database kcsp_search_bench on the test PostgreSQL; --keep leaves it, and a later --keep run that finds
-it loaded measures only its data). Floors, uncached: public, the static /accessibility/ page; signed in, a minimal
-page behind sign-in (session, user, the base template, nothing else). Targets (issue 18): search >= 0.3 x its floor
-at 10 years, and its p50 at 10 years <= 2 x at 1 year. Queries per page are printed and must be equal.
+Run: .venv/bin/python bench/search_speed.py [--years 10] [--rounds 15] [--keep] [--db NAME]
+(throw-away database kcsp_search_bench by default on the test PostgreSQL; --keep leaves it, and a later --keep run
+that finds it loaded measures only its data). Floors, uncached: public, the static /accessibility/ page; signed in,
+a minimal page behind sign-in (session, user, the base template, nothing else). Targets (issue 18): search >= 0.3 x
+its floor at 10 years, and its p50 at 10 years <= 2 x at 1 year. Queries per page are printed and must be equal.
 """
 
 import argparse
@@ -133,6 +133,7 @@ def main():
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="keep the database (and reuse it if loaded)")
+    parser.add_argument("--db", default="kcsp_search_bench", help="the throw-away database's name")
     args = parser.parse_args()
     load.ARGS_YEARS[0] = args.years
     settings.ROOT_URLCONF = floor_urls()
@@ -146,7 +147,7 @@ def main():
     from search.indexing import documents_rebuild
 
     setup_test_environment()
-    settings.DATABASES["default"]["TEST"]["NAME"] = "kcsp_search_bench"
+    settings.DATABASES["default"]["TEST"]["NAME"] = args.db
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keep)
     try:
         one = None

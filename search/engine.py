@@ -1,16 +1,17 @@
 """Running a search over every registered source: PostgreSQL full-text search on stored documents, or SQLite icontains.
 
 Each source's queryset is the user's own visible_to(user) one, so counts, titles and snippets can only
-come from what the user may open. One UNION of (kind, pk, rank, date) rows is ranked and paginated, and counted by
-a UNION of (kind, pk) that ranks nothing; only the rows of the page shown are loaded, through the same querysets,
-with their snippets.
+come from what the user may open. Only the rows of the page shown are loaded, through the same querysets, with their
+snippets.
 
 PostgreSQL (the vendor check `uses_full_text`): each searchable row has one stored `search.SearchDocument` (kind and
-object id, a tsvector of its title weighted A and its body B, GIN-indexed), written in the same transaction as the
-row or a row feeding its text (search/indexing.py: bounded, never failing; `manage.py search_reindex` rebuilds them
-all). A query finds the matching documents through the GIN index and keeps only the rows of the source's own
-visible_to(user) queryset whose primary key is among them (a semi-join: permissions are exactly the queryset's),
-ranked by SearchRank on the stored vector.
+object id, a tsvector of its title weighted A and its body B, GIN-indexed, and its title's vector alone), written in
+the same transaction as the row or a row feeding its text (search/indexing.py: bounded, never failing;
+`manage.py search_reindex` rebuilds them all). A search is two queries: the typed text's tsquery (tsquery_text),
+then ONE query (_full_text_sql) that finds the matching documents once through the GIN index, keeps the rows of each
+source's own visible_to(user) queryset among them (permissions are exactly the queryset's), ranks them title hits
+first (the small title vector; ts_rank over every match would read every matching body vector) then newest, and
+answers a page of them with the total (COUNT(*) OVER ()).
 Vectors and queries are normalised alike (migration search/0002): vectors are built from kcsp_search_words() (British
 spellings by kcsp_spelling(), then each hyphenated word also joined) in the `kcsp_english` configuration (unaccent,
 then English stemming), and the typed text goes through kcsp_search_query() (in-word hyphens read as spaces, the same
@@ -27,8 +28,10 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, DateTimeField, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -113,17 +116,27 @@ def search_query(text: str):
     return NormalisedQuery(text)
 
 
-def headline_query(text: str):
-    """The query for snippets: the normalised one, or the words as typed, so a word spelled as the typist spelled it
-    is marked even where its British form's lexeme differs ("organization" typed, and found, as written)."""
-    from django.contrib.postgres.search import SearchQuery
+class ComputedQuery(SearchQuery):
+    """A tsquery already computed (its text, from FullTextResults.query_text): no kcsp_search_query() again."""
 
-    return search_query(text) | SearchQuery(IN_WORD_HYPHEN.sub(" ", text), config=CONFIG, search_type="websearch")
+    def __init__(self, query_text):
+        super().__init__(query_text, search_type="raw")
+        self.function = None
+        self.template = "%(expressions)s::tsquery"
 
 
-def _matching(source: SearchSource, user, text: str, filters: Filters, *, ranked: bool = True):
-    """This source's visible rows that match, as (kind, pk, rank, date) rows; (kind, pk) rows when not `ranked`."""
-    queryset = source.queryset(user).order_by()
+def headline_query(text: str, query_text: str | None = None):
+    """The query for snippets: the normalised one (`query_text`, its tsquery already computed, when given), or the
+    words as typed, so a word spelled as the typist spelled it is marked even where its British form's lexeme differs
+    ("organization" typed, and found, as written)."""
+    normalised = search_query(text) if query_text is None else ComputedQuery(query_text)
+    return normalised | SearchQuery(IN_WORD_HYPHEN.sub(" ", text), config=CONFIG, search_type="websearch")
+
+
+def _matching(source: SearchSource, user, text: str, filters: Filters, *, ranked: bool = True, visible=None):
+    """This source's visible rows that match, as (kind, pk, rank, date) rows; (kind, pk) rows when not `ranked`.
+    `visible`: source.queryset(user) if already built."""
+    queryset = (source.queryset(user) if visible is None else visible).order_by()
     if filters.committee_id is not None:
         if not source.committee_field:
             return None
@@ -137,14 +150,12 @@ def _matching(source: SearchSource, user, text: str, filters: Filters, *, ranked
     if filters.date_to:
         queryset = queryset.filter(search_date__lte=filters.date_to)
     if uses_full_text():
-        from django.contrib.postgres.search import SearchRank
-
-        query = search_query(text)
-        documents = SearchDocument.objects.filter(kind=source.kind)
-        rank = documents.filter(object_id=OuterRef("pk")).annotate(rank=SearchRank(F("vector"), query))
-        queryset = queryset.filter(pk__in=documents.filter(vector=query).values("object_id"))
-        if ranked:
-            queryset = queryset.annotate(search_rank=Subquery(rank.values("rank")[:1]))
+        # the documents matched once, in the WITH of the query that ranks them (_full_text_sql)
+        matched = RawSQL(f"SELECT object_id FROM {MATCHED} WHERE kind = %s", [source.kind])  # noqa: S608, S611
+        queryset = queryset.filter(pk__in=matched)
+        return queryset.annotate(search_kind=Value(source.kind, output_field=TextField())).values_list(
+            "search_kind", "pk", "search_date"
+        )
     else:
         paths = [source.title_field, *(f for f in source.body_fields if isinstance(f, str)), *source.fallback_lookups]
         condition = Q()
@@ -161,9 +172,11 @@ def _matching(source: SearchSource, user, text: str, filters: Filters, *, ranked
     return queryset.values_list("search_kind", "pk", "search_rank", "search_date")
 
 
+MATCHED = "search_matched"  # the WITH query of the documents matching the typed text
+
+
 class Results:
-    """The ranked rows, sliced for a page, and their number counted by a query that ranks nothing (ts_rank reads
-    every match's vector; counting needs only the GIN index and the permission joins)."""
+    """SQLite fallback: the ranked rows, sliced for a page, and their number counted by a second union."""
 
     def __init__(self, ranked, counted):
         self.ranked, self.counted = ranked, counted
@@ -182,10 +195,121 @@ def _union(parts):
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
-def search_rows(user, text: str, filters: Filters = Filters()) -> Results | None:
+class FullTextResults:
+    """PostgreSQL: the ranked (kind, pk, rank, date) rows and their total, a page of them and the total in ONE query
+    (COUNT(*) OVER () on the ranked union, then LIMIT/OFFSET). `window` (offset, limit) is the page the caller will
+    ask for, so that count() - which a Paginator asks first - fetches that page with it; another slice is a query
+    of its own. `query_text` is the typed text's tsquery as text (tsquery_text(), also used by the snippets)."""
+
+    def __init__(self, sql: str, params: list, query_text: str, window=(0, None)):
+        self.sql, self.params, self.query_text, self.window = sql, params, query_text, window
+        self.fetched: dict = {}  # (offset, limit) -> rows
+        self.total: int | None = None
+
+    def _fetch(self, offset: int, limit: int | None) -> list:
+        if (offset, limit) not in self.fetched:
+            tail = f" LIMIT {int(limit)}" if limit is not None else ""
+            with connection.cursor() as cursor:
+                cursor.execute(f"{self.sql}{tail} OFFSET {int(offset)}", self.params)
+                found = cursor.fetchall()
+            if found:
+                self.total = found[0][4]
+            elif offset == 0:
+                self.total = 0
+            self.fetched[(offset, limit)] = [row[:4] for row in found]
+        return self.fetched[(offset, limit)]
+
+    def count(self) -> int:
+        if self.total is None:
+            self._fetch(*self.window)
+        if self.total is None:  # the window was past the end: count alone
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM ({self.sql}) AS counted", self.params)  # noqa: S608 - ORM SQL
+                self.total = cursor.fetchone()[0]
+        return self.total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice) and index.step is None:
+            start = index.start or 0
+            limit = None if index.stop is None else max(index.stop - start, 0)
+            for (offset, fetched_limit), rows in self.fetched.items():  # e.g. the Paginator's last page, cut short
+                if offset == start and (
+                    fetched_limit is None or len(rows) < fetched_limit or limit is not None and limit <= fetched_limit
+                ):
+                    return rows if limit is None else rows[:limit]
+            return self._fetch(start, limit)
+        return self._fetch(0, None)[index]
+
+    def __iter__(self):
+        return iter(self._fetch(0, None))
+
+
+ORDER = "search_title_hit DESC, search_date DESC NULLS LAST, search_kind, search_pk DESC"
+
+
+def tsquery_text(text: str) -> str:
+    """The typed text's tsquery (kcsp_search_query(), migration search/0002) as text: built once per search, by its
+    own small query, so that the planner of the search sees it as a constant (its selectivity estimated from the
+    index statistics; a tsquery computed inside the query is planned as matching a few dozen rows, and ten years'
+    common words then ran through nested loops) and no later query computes it again."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT kcsp_search_query(%s)::text", [text])
+        return cursor.fetchone()[0]
+
+
+def _full_text_sql(parts: list, kinds: list, query_text: str) -> tuple[str | None, list | None]:
+    """One query: the documents of the chosen kinds that match the tsquery (`query_text`, tsquery_text()) found once
+    through the GIN index (WITH ... MATERIALIZED), each source's visible rows among them (the union of `parts`, each
+    the source's own visible_to(user) queryset), ranked title hits first (the small stored title_vector, never the
+    body's vector), then newest, then kind and pk; with the total on every row (COUNT(*) OVER ()).
+    (None, None) when no part can hold a row."""
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    branches, params = [], [query_text, list(kinds)]
+    for part in parts:
+        try:
+            sql, part_params = part.query.sql_with_params()
+        except EmptyResultSet:  # a source this user may open nothing of (e.g. visible_to answered none())
+            continue
+        branches.append(f"({sql})")
+        params.extend(part_params)
+    if not branches:
+        return None, None
+    union = " UNION ALL ".join(branches)
+    sql = (
+        f"WITH {MATCHED} AS MATERIALIZED (SELECT document.kind, document.object_id, "  # noqa: S608 - ORM SQL
+        "coalesce(document.title_vector @@ search_query.query, false) AS title_hit "
+        f"FROM {table} AS document, (SELECT %s::tsquery AS query) AS search_query "
+        "WHERE document.vector @@ search_query.query AND document.kind = ANY(%s)) "
+        f"SELECT visible.search_kind, visible.search_pk, {MATCHED}.title_hit AS search_title_hit, visible.search_date, "
+        "count(*) OVER () "
+        f"FROM ({union}) AS visible (search_kind, search_pk, search_date) "
+        f"JOIN {MATCHED} ON {MATCHED}.kind = visible.search_kind AND {MATCHED}.object_id = visible.search_pk "
+        f"ORDER BY {ORDER}"
+    )
+    return sql, params
+
+
+def search_rows(user, text: str, filters: Filters = Filters(), window=(0, None)):
     """Every visible match as ranked (kind, pk, rank, date) rows to slice and a count (None when no source
-    applies to the filters)."""
+    applies to the filters). PostgreSQL: a FullTextResults, rank True for a title hit, False otherwise; `window`
+    (offset, limit) is the slice that will be asked for (see FullTextResults). SQLite: Results, rank 2 or 1."""
     chosen = [source for source in SOURCES if not filters.kinds or source.kind in filters.kinds]
+    if uses_full_text():
+        visible = {source.kind: source.queryset(user) for source in chosen}
+        kept = [
+            (source, rows)
+            for source in chosen
+            if (rows := _matching(source, user, text, filters, visible=visible[source.kind])) is not None
+        ]
+        if not kept:
+            return None
+        query_text = tsquery_text(text)
+        sql, params = _full_text_sql([rows for _, rows in kept], [source.kind for source, _ in kept], query_text)
+        if not sql:
+            return []
+        results = FullTextResults(sql, params, query_text, window)
+        results.visible = visible  # for hits_for: each source's visible_to(user) queryset, built once
+        return results
     parts = [rows for source in chosen if (rows := _matching(source, user, text, filters)) is not None]
     if not parts:
         return None
@@ -206,8 +330,10 @@ def _marked_fallback(text: str, body: str, width: int = 240) -> str:
     return ("… " if start else "") + excerpt + (" …" if start + width < len(body) else "")
 
 
-def hits_for(user, text: str, rows) -> list[Hit]:
-    """Load the objects of one page of rows, through the sources' own querysets, with their snippets."""
+def hits_for(user, text: str, rows, query_text: str | None = None, visible: dict | None = None) -> list[Hit]:
+    """Load the objects of one page of rows, through the sources' own querysets, with their snippets (`query_text`:
+    the typed text's tsquery already computed, FullTextResults.query_text; `visible`: {kind: source.queryset(user)}
+    already built for this user in this request, FullTextResults.visible)."""
     wanted: dict[str, list] = {}
     for kind, pk, _rank, _date in rows:
         wanted.setdefault(kind, []).append(pk)
@@ -215,13 +341,14 @@ def hits_for(user, text: str, rows) -> list[Hit]:
     for source in SOURCES:
         if source.kind not in wanted:
             continue
-        queryset = source.queryset(user).filter(pk__in=wanted[source.kind])
+        base = (visible or {}).get(source.kind)
+        queryset = (source.queryset(user) if base is None else base).filter(pk__in=wanted[source.kind])
         if uses_full_text():
             from django.contrib.postgres.search import SearchHeadline
 
             headline = SearchHeadline(
                 body_text(source),
-                headline_query(text),
+                headline_query(text, query_text),
                 config=CONFIG,
                 start_sel=START,
                 stop_sel=STOP,

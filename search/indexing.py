@@ -7,7 +7,8 @@ up by `documents_refresh_rows` where the code does them (meetings/agenda_setup.p
 `manage.py search_reindex`, which rebuilds every document (`documents_rebuild`).
 
 Bounds (PostgreSQL refuses a tsvector over 1 MB and keeps at most 256 positions a word and positions up to 16,383):
-the title's first TITLE_LIMIT characters, each body part's first PART_LIMIT and all of them together BODY_LIMIT
+the title's first TITLE_LIMIT characters (also stored alone as `title_vector`, which ranks: search/engine.py),
+each body part's first PART_LIMIT and all of them together BODY_LIMIT
 (under 0.5 MB of vector for any text). A row whose document still cannot be built is indexed by its title alone,
 or left without a document, and logged: one row never fails a save, a rebuild or a search.
 """
@@ -55,8 +56,12 @@ def body_text(source: SearchSource, parts=None):
     return Left(joined, BODY_LIMIT)
 
 
+def _title_vector(source: SearchSource):
+    return SearchVector(_words(Left(Cast(source.title_field, TextField()), TITLE_LIMIT)), weight="A", config=CONFIG)
+
+
 def _vector(source: SearchSource, *, with_body: bool = True):
-    title = SearchVector(_words(Left(Cast(source.title_field, TextField()), TITLE_LIMIT)), weight="A", config=CONFIG)
+    title = _title_vector(source)
     if not with_body:
         return title
     return title + SearchVector(_words(body_text(source)), weight="B", config=CONFIG)
@@ -76,16 +81,17 @@ def _upsert(source: SearchSource, pks, *, with_body: bool = True) -> None:
         indexable(source, pks)
         .order_by()
         .annotate(doc_kind=Value(source.kind, output_field=TextField()))
-        .annotate(doc_vector=_vector(source, with_body=with_body))
-        .values_list("doc_kind", "pk", "doc_vector")
+        .annotate(doc_vector=_vector(source, with_body=with_body), doc_title=_title_vector(source))
+        .values_list("doc_kind", "pk", "doc_vector", "doc_title")
     )
     select, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(SearchDocument._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (kind, object_id, vector, updated_at) "  # noqa: S608 - our own table and ORM SQL
+            f"INSERT INTO {table} (kind, object_id, vector, title_vector, updated_at) "  # noqa: S608 - ORM SQL
             f"SELECT doc.*, now() FROM ({select}) AS doc "
-            "ON CONFLICT (kind, object_id) DO UPDATE SET vector = EXCLUDED.vector, updated_at = EXCLUDED.updated_at",
+            "ON CONFLICT (kind, object_id) DO UPDATE SET vector = EXCLUDED.vector, "
+            "title_vector = EXCLUDED.title_vector, updated_at = EXCLUDED.updated_at",
             params,
         )
 
