@@ -145,3 +145,19 @@ def test_a_visitors_csrf_token_is_never_served_to_another_from_the_page_cache(pa
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     response = second.post(url, {"csrfmiddlewaretoken": token, "email": "nobody@test.example"})
     assert response.status_code != 403, "the cached form's token does not work for the visitor given it"
+
+
+def test_made_up_search_page_numbers_do_not_each_store_a_page_of_results(fragments_on):
+    """A page of search results is cached per typed text, filters and page; a page number nobody could be shown
+    ("0", "007", 5000, junk) must not make an entry of its own, nor must the order of the kind boxes."""
+    meeting = published_meeting(committee=CommitteeFactory(is_public=True))
+    AgendaItemFactory(meeting=meeting, section="B", position=1, title="Road safety update")
+    public = Client()
+    search = reverse("search:search")
+    pattern = f"fragment:{pagecache._generation()}:search:*"
+    for page in ["", "1", "abc", "x1", "0", "007", "5000", "99999999999", "-1"]:
+        assert public.get(search, {"q": "road safety", "page": page}).status_code == 200
+    assert stored_keys(pattern) == 2, "no page (junk reads as none) and page 1: the two pages shown"
+    public.get(search, {"q": "road", "kind": ["item", "paper"]})
+    public.get(search, {"q": "road", "kind": ["paper", "item"]})
+    assert stored_keys(pattern) == 3
