@@ -9,12 +9,12 @@ organisation or a status the reader could not find on the unfiltered page.
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from crispy_forms_gds.layout import Submit
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -209,18 +209,50 @@ def _chart(rows: list[dict], totals: dict) -> str:
     )
 
 
-def fragment_vary(params, today: datetime.date) -> str | None:
-    """What the plan page's body depends on besides the version and the reader's rights, as one string: the
-    filters and view in the query string (in a fixed order, anything else left out) and today's date. None (the
-    body is built, not cached) when a value is not one the page offers could be (a short number or word), so
-    made-up query strings cannot fill the cache."""
-    chosen = {name: params.get(name) for name in (*FILTERS, "view") if params.get(name)}
-    if not all(_VARY_VALUE.fullmatch(value) for value in chosen.values()):
-        return None
+def fragment_vary(params, today: datetime.date, version: PlanVersion, user) -> str | None:
+    """What the plan page's body depends on besides the version and the reader's rights, as one string: today's
+    date and the filters and view as the page reads them (in a fixed order, anything else left out; a ticked box is
+    "on", a view other than compact none). None (the body is built, not cached) when a filter's value is not one the
+    page offers this reader (`offered_values`), so made-up query strings cannot fill the cache (issue 18)."""
+    from kcsp.fragments import fragment_seconds
+
+    if fragment_seconds() <= 0:
+        return today.isoformat()  # nothing is cached: the value only has to be there (no query spent on it)
+    chosen = {}
+    for name in (*FILTERS, "view"):
+        value = params.get(name)
+        if not value:
+            continue
+        if name in ("overdue", "grant"):  # as forms.BooleanField reads a box
+            if value.lower() not in ("false", "0"):
+                chosen[name] = "on"
+        elif name == "view":
+            if value == COMPACT:
+                chosen[name] = COMPACT
+        elif name == "rag":
+            if value not in RAG_BY_KEY:
+                return None
+            chosen[name] = value
+        elif value not in offered_values(version, user).get(name, ()):
+            return None
+        else:
+            chosen[name] = value
     return f"{today.isoformat()}?{urlencode(chosen)}"
 
 
-_VARY_VALUE = re.compile(r"[0-9a-z]{1,12}")
+def offered_values(version: PlanVersion, user) -> dict[str, frozenset]:
+    """{"priority" | "lead" | "theme": the values its filter offers `user` on `version`}: the unfiltered page's
+    choices, cached for readers with the same rights until any change (kcsp/fragments.py)."""
+    from kcsp.fragments import cached_for_viewer
+
+    def build():
+        form = plan_page(version, user, QueryDict())["form"]
+        return {name: frozenset(value for value, _ in form.fields[name].choices if value) for name in FILTER_CHOICES}
+
+    return cached_for_viewer("plan-filter-values", user, [version.pk], build, shared=True)
+
+
+FILTER_CHOICES = ("priority", "lead", "theme")
 
 
 def plan_page(version: PlanVersion, user, params, today: datetime.date | None = None) -> dict:

@@ -83,7 +83,7 @@ class VersionDetailView(DetailView):
         today = timezone.localdate()
         return super().get_context_data(
             page=SimpleLazyObject(lambda: plan_view.plan_page(version, user, params, today=today)),
-            plan_vary=plan_view.fragment_vary(params, today),
+            plan_vary=plan_view.fragment_vary(params, today, version, user),
             summary=version.plan.layout == ActionPlan.Layout.SUMMARY,
             rags=plan_view.RAGS,
             can_edit=user.has_perm("agreement.edit_plan") and not version.is_frozen,

@@ -2,9 +2,11 @@
 
 A page of results (the total, the page number and the hits as shown) is cached per viewer (kcsp/fragments.py
 `cached_for_viewer`: keyed on the page cache's generation, which any committed change moves on, the viewer's rights
-and account) and on the typed text, the filters and the page asked for; so is the committee filter's list, per
-viewer's rights. With FRAGMENT_CACHE_SECONDS = 0 (tests) every search runs afresh."""
+and account) and on the typed text, the filters and the page asked for (none, junk read as none, or 1-999: any other
+number is searched afresh, never stored); so is the committee filter's list, per viewer's rights. With
+FRAGMENT_CACHE_SECONDS = 0 (tests) every search runs afresh."""
 
+import re
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -18,6 +20,7 @@ from . import engine
 from .forms import SearchForm
 
 PER_PAGE = 20
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")  # the page numbers a cached page of results may be asked for
 
 
 @dataclass(frozen=True)
@@ -77,16 +80,20 @@ class SearchView(TemplateView):
         if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
             data = form.cleaned_data
             filters = engine.Filters(
-                kinds=tuple(data["kind"]),
+                kinds=tuple(sorted(data["kind"])),  # one cache key whatever order the boxes came in
                 committee_id=data["committee"],
                 date_from=data["date_from"],
                 date_to=data["date_to"],
             )
-            number = self.request.GET.get("page")
-            vary = (data["q"], filters, number)
-            total, shown_number, hits = cached_for_viewer(
-                "search", user, vary, lambda: _results(user, data, filters, number)
-            )
+            number = self.request.GET.get("page", "")
+            number = None if not number.isdigit() else number  # junk reads as no page: the first
+            if number is None or PAGE_NUMBER.fullmatch(number):
+                vary = (data["q"], filters, number)
+                total, shown_number, hits = cached_for_viewer(
+                    "search", user, vary, lambda: _results(user, data, filters, number)
+                )
+            else:  # "0", "007", past 999: built, never cached, so made-up page numbers cannot fill the cache
+                total, shown_number, hits = _results(user, data, filters, number)
             context.update(
                 searched=True,
                 query=data["q"],
