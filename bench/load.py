@@ -3,10 +3,13 @@
 Run: .venv/bin/python bench/load.py [--seconds 6] [--users 20] [--workers 4] [--years 10]
 (throw-away database kcsp_bench_load on the test PostgreSQL, the test Redis, temporary media; nothing else touched)
 
-Two gunicorn servers on loopback with the bench URLconf (bench/urls.py: the product's URLs plus the signed-in
-floor): "uncached" (PAGE_CACHE_SECONDS=0) and "cached" (PAGE_CACHE_SECONDS=60), both with the signed-in pages'
-fragment cache on (FRAGMENT_CACHE_SECONDS=300, as in production). Each page is driven alone by `--users` locust
-users for `--seconds` (after a few warming requests), at 1 year of data and again at N years (bench/loaddata.py).
+Three gunicorn servers on loopback with the bench URLconf (bench/urls.py: the product's URLs plus the signed-in
+floor): "uncached" (PAGE_CACHE_SECONDS=0) and "cached" (PAGE_CACHE_SECONDS=60), both with the pages' fragment
+cache on (FRAGMENT_CACHE_SECONDS=300, as in production), and "built" with both off: every page, and search (whose
+bench query repeats, so the fragment cache would answer it), made from the database on every request, its rows
+labelled ", built" and judged by the same targets against floors run on that server. Each page is driven alone
+by `--users` locust users for `--seconds` (after a few warming requests), at 1 year of data and again at N years
+(bench/loaddata.py).
 Floors (requests/s of):
 - public: the static accessibility page, uncached; public pages are compared with it;
 - cached: the same page from the page cache; public pages served through the page cache are compared with it;
@@ -38,7 +41,13 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-SERVERS = {"uncached": {"PAGE_CACHE_SECONDS": 0}, "cached": {"PAGE_CACHE_SECONDS": 60}}
+# As served: fragments of pages on (FRAGMENT_CACHE_SECONDS=300, production's setting), page cache off or on; and
+# "built": both off, so every page (and search, whose bench query repeats) is made from the database each time.
+SERVERS = {
+    "uncached": {"PAGE_CACHE_SECONDS": 0, "FRAGMENT_CACHE_SECONDS": 300},
+    "cached": {"PAGE_CACHE_SECONDS": 60, "FRAGMENT_CACHE_SECONDS": 300},
+    "built": {"PAGE_CACHE_SECONDS": 0, "FRAGMENT_CACHE_SECONDS": 0},
+}
 TARGET_FLOOR = {"public": 0.5, "cached": 0.9, "signed in": 0.5, "search": 0.3}
 TARGET_GROWTH = {"search": 2.0, "other": 1.2}
 
@@ -53,10 +62,13 @@ def rows_of(floors, page_list) -> list[tuple[str, object, str, str | None]]:
         (floors["public"], "uncached", [(p.label, p) for p in public]),
         (floors["signed in"], "uncached", [(p.label, p) for p in signed_in]),
         (floors["cached"], "cached", [(f"{p.label}, page cache", p) for p in public if not p.search]),
+        (floors["public"], "built", [(f"{p.label}, built", p) for p in public]),
+        (floors["signed in"], "built", [(f"{p.label}, built", p) for p in signed_in]),
     ):
-        rows.append((f"{floor.label} {AGAIN[0]}", floor, server, None))
-        rows += [(label, page, server, floor.label) for label, page in group]
-        rows.append((f"{floor.label} {AGAIN[1]}", floor, server, None))
+        suffix = ", built" if server == "built" else ""
+        rows.append((f"{floor.label}{suffix} {AGAIN[0]}", floor, server, None))
+        rows += [(label, page, server, f"{floor.label}{suffix}") for label, page in group]
+        rows.append((f"{floor.label}{suffix} {AGAIN[1]}", floor, server, None))
     return rows
 
 
@@ -179,7 +191,7 @@ def main():
                         ports[name] = free_port()
                         servers[name] = start_web(
                             ports[name], Path(media) / f"web-{name}.log", workers=args.workers, CONN_MAX_AGE=60,
-                            MEDIA_ROOT=media, FRAGMENT_CACHE_SECONDS=300, BENCH_URLCONF="bench.urls", **env,
+                            MEDIA_ROOT=media, BENCH_URLCONF="bench.urls", **env,
                         )  # fmt: skip
                 rows = rows_of(floors, page_list)
                 for n, (label, page, server, _) in enumerate(rows):
@@ -189,7 +201,7 @@ def main():
         finally:
             for process in servers.values():
                 stop_process(process)
-        print(f"{args.users} users; two gunicorn servers with {args.workers} workers each; each page {args.seconds} "
+        print(f"{args.users} users; three gunicorn servers with {args.workers} workers each; each page {args.seconds} "
               f"s alone at each data size; ratio = a page's requests/s over its floor's")  # fmt: skip
         report(rows, results, counts, args.years)
     print(f"total time {time.monotonic() - started:.0f} s")

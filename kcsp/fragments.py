@@ -77,10 +77,13 @@ def fragment_seconds() -> int:
     return getattr(settings, "FRAGMENT_CACHE_SECONDS", 300)
 
 
-def cached_for_viewer(name: str, user, vary_on, make, *, shared: bool = False):
+def cached_for_viewer(name: str, user, vary_on, make, *, shared: bool = False, when_repeated: bool = False):
     """`make()`'s value, cached under `fragment_key`; `make()` is called afresh when the cache is off or down.
 
     The value must be picklable and must be what this viewer may see (build it from `visible_to(user)`).
+    `when_repeated`: for values keyed on free text (a search): the first request only leaves a marker of a few bytes
+    and the value is stored when the same key is asked for again within FRAGMENT_CACHE_SECONDS, so made-up texts
+    cannot fill the cache with pages of results (tests/test_issue18_attack.py).
     """
     if fragment_seconds() <= 0:
         return make()
@@ -93,6 +96,8 @@ def cached_for_viewer(name: str, user, vary_on, make, *, shared: bool = False):
     if value is None:
         value = make()
         try:
+            if when_repeated and cache.add(f"{key}:asked", 1, timeout=fragment_seconds()):
+                return value  # first time asked: marked, not stored
             cache.set(key, value, timeout=fragment_seconds())
         except CACHE_DOWN:
             log.warning("Fragment %s could not be cached", name, exc_info=True)

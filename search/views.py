@@ -3,8 +3,9 @@
 A page of results (the total, the page number and the hits as shown) is cached per viewer (kcsp/fragments.py
 `cached_for_viewer`: keyed on the page cache's generation, which any committed change moves on, the viewer's rights
 and account) and on the typed text, the filters and the page asked for (none, junk read as none, or 1-999: any other
-number is searched afresh, never stored); so is the committee filter's list, per viewer's rights. With
-FRAGMENT_CACHE_SECONDS = 0 (tests) every search runs afresh."""
+number is searched afresh, never stored), and only once the same search is asked for a second time (a first one
+leaves a marker of a few bytes), so made-up texts cannot fill the cache; so is the committee filter's list, per
+viewer's rights. With FRAGMENT_CACHE_SECONDS = 0 (tests) every search runs afresh."""
 
 import re
 from dataclasses import dataclass
@@ -90,7 +91,7 @@ class SearchView(TemplateView):
             if number is None or PAGE_NUMBER.fullmatch(number):
                 vary = (data["q"], filters, number)
                 total, shown_number, hits = cached_for_viewer(
-                    "search", user, vary, lambda: _results(user, data, filters, number)
+                    "search", user, vary, lambda: _results(user, data, filters, number), when_repeated=True
                 )
             else:  # "0", "007", past 999: built, never cached, so made-up page numbers cannot fill the cache
                 total, shown_number, hits = _results(user, data, filters, number)

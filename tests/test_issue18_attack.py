@@ -48,9 +48,10 @@ def text(response) -> str:
 
 
 def stored_keys(pattern: str) -> int:
-    """How many keys of the cache's Redis database match `pattern` (a Django cache key, before make_key)."""
+    """How many values (markers of a first asking aside) of the cache's Redis database match `pattern` (a Django
+    cache key, before make_key)."""
     client = cache._cache.get_client()
-    return len(client.keys(cache.make_key(pattern)))
+    return len([key for key in client.keys(cache.make_key(pattern)) if not key.endswith(b":asked")])
 
 
 @pytest.fixture
@@ -155,9 +156,28 @@ def test_made_up_search_page_numbers_do_not_each_store_a_page_of_results(fragmen
     public = Client()
     search = reverse("search:search")
     pattern = f"fragment:{pagecache._generation()}:search:*"
-    for page in ["", "1", "abc", "x1", "0", "007", "5000", "99999999999", "-1"]:
-        assert public.get(search, {"q": "road safety", "page": page}).status_code == 200
+    for _ in range(2):  # a page of results is stored when asked for again
+        for page in ["", "1", "abc", "x1", "0", "007", "5000", "99999999999", "-1"]:
+            assert public.get(search, {"q": "road safety", "page": page}).status_code == 200
     assert stored_keys(pattern) == 2, "no page (junk reads as none) and page 1: the two pages shown"
     public.get(search, {"q": "road", "kind": ["item", "paper"]})
     public.get(search, {"q": "road", "kind": ["paper", "item"]})
     assert stored_keys(pattern) == 3
+
+
+def test_made_up_search_texts_leave_markers_not_pages_of_results(fragments_on):
+    """Every different text is a different search: asked once, it leaves only a marker of a few bytes, so a stream
+    of made-up texts cannot fill the cache with pages of results; a search asked again is stored."""
+    meeting = published_meeting(committee=CommitteeFactory(is_public=True))
+    AgendaItemFactory(meeting=meeting, section="B", position=1, title="Road safety update")
+    public = Client()
+    search = reverse("search:search")
+    pattern = f"fragment:{pagecache._generation()}:search:*"
+    for n in range(25):
+        assert public.get(search, {"q": f"road safety {n}x"}).status_code == 200
+    assert stored_keys(pattern) == 0
+    client = cache._cache.get_client()
+    markers = client.keys(cache.make_key(pattern))
+    assert len(markers) == 25 and all(len(client.get(key) or b"") < 16 for key in markers)
+    public.get(search, {"q": "road safety 3x"})
+    assert stored_keys(pattern) == 1
