@@ -39,6 +39,7 @@ def test_readers_with_other_rights_never_share_the_cached_plan(plan, make_user, 
     assert shown(public.get(url)) == []  # cached for the public first
     assert shown(member.get(url)) == ["1.1"], "members see the internal red, not the public's copy"
     assert shown(public.get(url)) == [], "and the public still does not"
+    assert "{#" not in public.get(url).content.decode(), "no template note printed on the page"
 
 
 def test_a_cached_plan_makes_fewer_queries_and_as_many_however_big(plan, make_user, fragments_on):

@@ -71,6 +71,7 @@ def test_the_whole_round_is_recorded_and_each_mail_goes_to_the_right_person(worl
     body = mail.outbox[0].body
     assert "Kestrel moved to D at the police's ask" in body and "Olive Officer" in body
     assert f"/meetings/{meeting.pk}/agree/" in body and "must be published by" in body
+    assert ".." not in body, "the time ends 'a.m.' or 'p.m.': no second full stop after it"
     for title in ("Action plan update", "Operation Kestrel", "DHR Smith family"):
         assert title not in body  # no item's title leaves the site by e-mail
 
