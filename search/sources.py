@@ -15,6 +15,21 @@ from django.db.models.functions import Cast, Coalesce, Left
 from django.urls import reverse
 
 
+class JsonListText(Func):
+    """A JSON list of strings (a plan item's actions or measures) as its strings, one per line, so snippets read as
+    the plan does (not '["Undertake DHRs", ...]'); any other JSON value as its JSON text, so no row can fail."""
+
+    template = (
+        "CASE WHEN jsonb_typeof(%(expressions)s::jsonb) = 'array' "
+        "THEN array_to_string(ARRAY(SELECT jsonb_array_elements_text(%(expressions)s::jsonb)), E'\\n') "
+        "ELSE %(expressions)s::text END"
+    )
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return Cast(self.source_expressions[0], TextField()).as_sql(compiler, connection)
+
+
 @dataclass(frozen=True)
 class SearchSource:
     kind: str  # used in the query string and the kind filter
@@ -263,7 +278,7 @@ for _source in (
         singular="Action plan item",
         queryset=_plan_items,
         title_field="objective",
-        body_fields=(Cast("actions", TextField()), Cast("measures", TextField()), "lead_text", "timescale"),
+        body_fields=(JsonListText("actions"), JsonListText("measures"), "lead_text", "timescale"),
         title=lambda i: f"{i.number} {i.objective[:120]}",
         url=lambda i: i.get_absolute_url(),
         date_field="updated_at",
