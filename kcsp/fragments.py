@@ -77,10 +77,12 @@ def fragment_seconds() -> int:
     return getattr(settings, "FRAGMENT_CACHE_SECONDS", 300)
 
 
-def cached_for_viewer(name: str, user, vary_on, make, *, shared: bool = False):
+def cached_for_viewer(name: str, user, vary_on, make, *, shared: bool = False, fresh=None):
     """`make()`'s value, cached under `fragment_key`; `make()` is called afresh when the cache is off or down.
 
     The value must be picklable and must be what this viewer may see (build it from `visible_to(user)`).
+    `fresh(value) -> bool`, if given, is asked of a cached value: False builds and stores it again (for content
+    that turns stale at a moment it knows, e.g. when the next "upcoming" meeting starts).
     """
     if fragment_seconds() <= 0:
         return make()
@@ -90,7 +92,7 @@ def cached_for_viewer(name: str, user, vary_on, make, *, shared: bool = False):
     except CACHE_DOWN:
         log.warning("Fragment cache unavailable; building %s", name, exc_info=True)
         return make()
-    if value is None:
+    if value is None or (fresh is not None and not fresh(value)):
         value = make()
         try:
             cache.set(key, value, timeout=fragment_seconds())
