@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from kcsp.fragment_pages import BodyFragmentMixin
@@ -39,8 +40,8 @@ class YearListView(TemplateView):
 class YearDetailView(BodyFragmentMixin, DetailView):
     """A grant year's page. Its body is the "grant-year" fragment for every viewer, shared by viewers with the same
     rights (everything it shows is the year's records and what the viewer's roles allow; no form): a warm page
-    reads nothing from the database (kcsp/fragment_pages.py). The summary, funded bids and history are callables,
-    read only when it is built."""
+    reads nothing from the database (kcsp/fragment_pages.py). The summary, funded bids and history are lazy
+    (a lazy object, querysets): read only when it is built."""
 
     template_name = "grants/year_detail.html"
     body_fragment = "grant-year"
@@ -55,17 +56,17 @@ class YearDetailView(BodyFragmentMixin, DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            summary=lambda: year_summaries([self.object])[0],
-            funded=lambda: selectors.funded_bids(self.object),
+            summary=SimpleLazyObject(lambda: year_summaries([self.object])[0]),
+            funded=selectors.funded_bids(self.object),
             can_manage=user.has_perm("grants.manage_grant"),
             can_view_bids=user.has_perm("grants.view_bids"),
             can_submit=user.has_perm("grants.submit_bid") and not self.object.is_closed,
             can_decide=user.has_perm("grants.decide_bid"),
             can_export=user.has_perm("grants.export_bids"),
             steps=steps_in(self.object),
-            history=lambda: (
-                self.object.history.select_related("history_user")[:20] if user.has_perm("grants.manage_grant") else []
-            ),
+            history=self.object.history.select_related("history_user")[:20]
+            if user.has_perm("grants.manage_grant")
+            else [],
             **kwargs,
         )
 

@@ -145,8 +145,7 @@ class MeetingDetailView(BodyFragmentMixin, DetailView):
             agreement_request=agreement_request(meeting) if staff else None,
             may_send_apologies=not meeting.is_called_off
             and meeting.starts_at > timezone.now()
-            and bool(selectors.person_membership(meeting, user))
-            and not selectors.has_sent_apologies(meeting, user),
+            and selectors.may_send_apologies(meeting, user),
             **kwargs,
         )
 
