@@ -111,8 +111,8 @@ class MeetingDetailView(BodyFragmentMixin, DetailView):
         CSRF tokens) nor may see DHR items (each view of one must load it, so the DHR gate logs it: dhr/gate.py)
         the packs, agenda and actions come from the "meeting-body" fragment cached per viewer's rights, the
         meeting and the date (kcsp/fragments.py); for such a viewer who is not staff either (staff see the chair's
-        comments and the deadline) the header comes from the "meeting-head" fragment too. So an anonymous visitor's
-        warm page reads the meeting alone."""
+        comments and the deadline) the header comes from the "meeting-head" fragment too. (An anonymous visitor's
+        whole body is one fragment, built here with none nested: `building_body`.)"""
         meeting, user = self.object, self.request.user
         can_manage = user.has_perm("meetings.manage")
         staff = access.is_staff(user)
