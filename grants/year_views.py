@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
+from kcsp.fragment_pages import BodyFragmentMixin
 from kcsp.locking import RecordLockMixin
 from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
@@ -35,16 +37,26 @@ class YearListView(TemplateView):
         )
 
 
-class YearDetailView(DetailView):
+class YearDetailView(BodyFragmentMixin, DetailView):
+    """A grant year's page. Its body is the "grant-year" fragment for every viewer, shared by viewers with the same
+    rights (everything it shows is the year's records and what the viewer's roles allow; no form): a warm page
+    reads nothing from the database (kcsp/fragment_pages.py). The summary, funded bids and history are lazy
+    (a lazy object, querysets): read only when it is built."""
+
     template_name = "grants/year_detail.html"
+    body_fragment = "grant-year"
+    body_template = "grants/includes/year_body.html"
     slug_field = slug_url_kwarg = "year"
     context_object_name = "grant_year"
     queryset = GrantYear.objects.all()
 
+    def page_title(self, grant_year) -> str:
+        return str(grant_year)
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            summary=year_summaries([self.object])[0],
+            summary=SimpleLazyObject(lambda: year_summaries([self.object])[0]),
             funded=selectors.funded_bids(self.object),
             can_manage=user.has_perm("grants.manage_grant"),
             can_view_bids=user.has_perm("grants.view_bids"),

@@ -77,10 +77,12 @@ def fragment_seconds() -> int:
     return getattr(settings, "FRAGMENT_CACHE_SECONDS", 300)
 
 
-def cached_for_viewer(name: str, user, vary_on, make, *, shared: bool = False, when_repeated: bool = False):
+def cached_for_viewer(name: str, user, vary_on, make, *, shared: bool = False, fresh=None, when_repeated: bool = False):
     """`make()`'s value, cached under `fragment_key`; `make()` is called afresh when the cache is off or down.
 
     The value must be picklable and must be what this viewer may see (build it from `visible_to(user)`).
+    `fresh(value) -> bool`, if given, is asked of a cached value: False builds and stores it again (for content
+    that turns stale at a moment it knows, e.g. when the next "upcoming" meeting starts).
     `when_repeated`: for values keyed on free text (a search): the first request only leaves a marker of a few bytes
     and the value is stored when the same key is asked for again within FRAGMENT_CACHE_SECONDS, so made-up texts
     cannot fill the cache with pages of results (tests/test_issue18_attack.py).
@@ -93,7 +95,7 @@ def cached_for_viewer(name: str, user, vary_on, make, *, shared: bool = False, w
     except CACHE_DOWN:
         log.warning("Fragment cache unavailable; building %s", name, exc_info=True)
         return make()
-    if value is None:
+    if value is None or (fresh is not None and not fresh(value)):
         value = make()
         try:
             if when_repeated and cache.add(f"{key}:asked", 1, timeout=fragment_seconds()):

@@ -1,6 +1,6 @@
 """Reads for the meeting pages, each starting from a permission-aware queryset."""
 
-from django.db.models import Case, Prefetch, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Value, When
 
 from . import access
 from .agenda_print import PrintSection, listed_items, print_sections
@@ -82,17 +82,19 @@ def attendance_for(meeting: Meeting):
     )
 
 
-def person_membership(meeting: Meeting, user):
-    """The signed-in user's current membership of the meeting's body, if any."""
-    person = getattr(user, "person", None) if user.is_authenticated else None
-    if person is None:
-        return None
-    return Membership.objects.current(meeting.date).filter(committee_id=meeting.committee_id, person=person).first()
-
-
-def has_sent_apologies(meeting: Meeting, user) -> bool:
-    person = getattr(user, "person", None) if user.is_authenticated else None
-    return bool(person) and Attendance.objects.filter(meeting=meeting, person=person, kind="apologies").exists()
+def may_send_apologies(meeting: Meeting, user) -> bool:
+    """True when the user's person is a current member of the meeting's body on its date and has not yet sent
+    apologies for it (the meeting page's "Send apologies" button); one query, none for a visitor who is not signed
+    in."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    sent = Attendance.objects.filter(meeting=meeting, person=OuterRef("person"), kind="apologies")
+    return (
+        Membership.objects.current(meeting.date)
+        .filter(committee_id=meeting.committee_id, person__user=user)
+        .filter(~Exists(sent))
+        .exists()
+    )
 
 
 def item_quorum_rows(meeting: Meeting, user) -> list:

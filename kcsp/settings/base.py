@@ -103,7 +103,8 @@ AUTH_USER_MODEL = "kcsp.User"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out sign-in is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
+    # django-rules, deciding its own permissions alone (kcsp/rules_backend.py); ModelBackend for the rest.
+    "kcsp.rules_backend.RuleDecidesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

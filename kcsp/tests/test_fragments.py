@@ -169,3 +169,105 @@ def count_home_logs(client) -> int:
     client.get("/")
     client.get("/")
     return AccessLog.objects.filter(user=client.user).count() - before
+
+
+# Public pages from fragments (issue 18): the anonymous meeting page, the calendar and the grant year.
+
+
+PAST_HEADING = '<h2 class="govuk-heading-l">Past meetings</h2>'
+
+
+def body_of(user, url: str) -> str:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_the_anonymous_meeting_page_is_one_fragment_never_a_members_and_gone_once_hidden(
+    fragments_on, restricted_agenda, django_capture_on_commit_callbacks
+):
+    from kcsp.testing import count_queries
+    from meetings.models import Meeting
+
+    meeting, member = restricted_agenda
+    url = meeting.get_absolute_url()
+    assert SECRET in body_of(member, url), "the member first: their header and agenda fragments"
+    count_queries(Client(), url)
+    assert count_queries(Client(), url) == 0, "another visitor's page comes whole from the shared fragment"
+    shown = body_of(None, url)
+    assert "Road safety update" in shown
+    assert SECRET not in shown
+    assert SECRET in body_of(member, url), "and the visitor's fragment never reaches the member"
+    with django_capture_on_commit_callbacks(execute=True):
+        Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED, published_at=None)
+    assert Client().get(url).status_code == 404, "a committed change hiding the meeting shows at once"
+
+
+def test_the_packs_panel_shows_a_status_written_by_update_at_once(
+    fragments_on, restricted_agenda, django_capture_on_commit_callbacks
+):
+    from meetings.models import Pack
+
+    meeting, member = restricted_agenda
+    pack = Pack.objects.create(meeting=meeting, kind=Pack.Kind.PUBLIC, status=Pack.Status.READY)
+    for viewer in (member, None):
+        assert 'data-testid="pack-public" data-state="ready"' in body_of(viewer, meeting.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        Pack.objects.filter(pk=pack.pk).update(status=Pack.Status.FAILED)
+    for viewer in (member, None):
+        assert 'data-testid="pack-public" data-state="failed"' in body_of(viewer, meeting.get_absolute_url())
+
+
+def test_the_calendar_is_shared_per_rights_and_moves_on_when_a_meeting_starts(
+    fragments_on, make_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from kcsp.testing import count_queries
+
+    now = timezone.now()
+    private, public = CommitteeFactory(is_public=False, name="Private board"), CommitteeFactory(name="Open board")
+    member = member_of(private, make_user)
+    soon = published_meeting(committee=public, starts_at=now + datetime.timedelta(hours=1))
+    published_meeting(committee=private, starts_at=now + datetime.timedelta(days=2))
+    for viewer in (member, None, member, None):
+        assert ("Private board" in body_of(viewer, "/meetings/")) == (viewer is member)
+    assert count_queries(Client(), "/meetings/") == 0, "warm: from the shared fragment"
+    upcoming, past = body_of(None, "/meetings/").split(PAST_HEADING)
+    assert soon.get_absolute_url() in upcoming
+
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(hours=2))
+    upcoming, past = body_of(None, "/meetings/").split(PAST_HEADING)
+    assert soon.get_absolute_url() in past, "once it starts, the cached calendar is built again"
+    assert soon.get_absolute_url() not in upcoming
+
+    with django_capture_on_commit_callbacks(execute=True):
+        later = published_meeting(committee=public, starts_at=now + datetime.timedelta(days=9))
+    assert later.get_absolute_url() in body_of(None, "/meetings/"), "a committed change shows at once"
+    assert Client().get("/meetings/?page=9").status_code == 404
+    assert Client().get("/meetings/?page=junk").status_code == 404
+
+
+def test_the_grant_year_is_shared_per_rights_and_a_change_shows_at_once(
+    fragments_on, make_user, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from grants.models import GrantYear
+    from grants.tests.factories import GrantYearFactory
+    from kcsp.testing import count_queries
+
+    year = GrantYearFactory(year=2031)
+    officer, url = make_user(roles.OFFICER), year.get_absolute_url()
+    for viewer in (officer, None, officer, None):
+        assert ("Change the grant year" in body_of(viewer, url)) == (viewer is officer)
+    assert count_queries(Client(), url) == 0, "warm: from the shared fragment"
+    with django_capture_on_commit_callbacks(execute=True):
+        GrantYear.objects.filter(pk=year.pk).update(amount_granted=Decimal("54321.00"))
+    assert "£54,321" in body_of(None, url)
+    assert Client().get("/grants/1999/").status_code == 404
