@@ -207,12 +207,17 @@ def people_make() -> list:
 
 
 def loaded() -> dict:
-    """After a load: rebuild the search documents (bulk_create sent no signals, as after a restore) and move the
-    page-cache generation on, so no page or fragment cached before the load is served after it."""
+    """After a load: rebuild the search documents (bulk_create sent no signals, as after a restore), gather the
+    planner's statistics and move the page-cache generation on, so no page or fragment cached before the load is
+    served after it."""
+    from django.db import connection
+
     from kcsp.pagecache import generation_bump
     from search.indexing import documents_rebuild
 
     written = documents_rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # statistics, as autovacuum or the ANALYZE after a restore gives a real database
     generation_bump()  # in autocommit: runs at once
     return written
 
