@@ -152,3 +152,23 @@ def dhr_client(client, make_user):
     otp_verify(client, user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def fragments_on(settings, django_capture_on_commit_callbacks):
+    """Fragments cached (kcsp/fragments.py), starting from none any other test stored (the generation moves on)."""
+    from kcsp import pagecache
+
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.generation_bump()
+
+
+@pytest.fixture
+def page_cache_on(settings, django_capture_on_commit_callbacks):
+    """The public page cache on (kcsp/pagecache.py), starting from no stored page."""
+    from kcsp import pagecache
+
+    settings.PAGE_CACHE_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.generation_bump()

@@ -22,20 +22,6 @@ pytestmark = pytest.mark.django_db
 SECRET = "Exploitation of a named child"
 
 
-@pytest.fixture
-def fragments_on(settings, django_capture_on_commit_callbacks):
-    settings.FRAGMENT_CACHE_SECONDS = 60
-    with django_capture_on_commit_callbacks(execute=True):
-        pagecache.generation_bump()  # start from fragments no other test stored
-
-
-@pytest.fixture
-def page_cache_on(settings, django_capture_on_commit_callbacks):
-    settings.PAGE_CACHE_SECONDS = 60
-    with django_capture_on_commit_callbacks(execute=True):
-        pagecache.generation_bump()
-
-
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)

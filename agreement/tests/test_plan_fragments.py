@@ -19,14 +19,6 @@ pytestmark = pytest.mark.django_db
 plan = test_plan_view.plan  # the fixture
 
 
-@pytest.fixture
-def fragments_on(settings):
-    settings.FRAGMENT_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_readers_with_other_rights_never_share_the_cached_plan(plan, make_user, fragments_on):
     published, item = plan["published_version"], plan["published_item"]
     services.progress_add(item=item, user=plan["officer"], year=2022, quarter=1, status="green", narrative="Public")

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django_otp.middleware import is_verified
 
-from kcsp import pagecache, roles
+from kcsp import roles
 from kcsp.fragments import fragment_key
 from kcsp.testing import otp_verify
 from kcsp.tests.factories import PersonFactory
@@ -20,13 +20,6 @@ from meetings.tests.factories import AgendaItemFactory, CommitteeFactory, Member
 pytestmark = pytest.mark.django_db
 
 SECRET = "Exploitation of a named child"
-
-
-@pytest.fixture
-def fragments_on(settings, django_capture_on_commit_callbacks):
-    settings.FRAGMENT_CACHE_SECONDS = 300
-    with django_capture_on_commit_callbacks(execute=True):
-        pagecache.generation_bump()  # start from fragments no other test (or earlier run) stored
 
 
 def member_of(committee, make_user):

@@ -2,7 +2,6 @@
 never get another's copy, any committed change is seen at once, and a cached page makes no search queries."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from kcsp import roles
@@ -12,14 +11,6 @@ from meetings.tests.factories import AgendaItemFactory
 from .test_search import URL, result_count, world  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fragments_on(settings):
-    settings.FRAGMENT_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def titles(response) -> list[str]:
