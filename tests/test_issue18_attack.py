@@ -13,13 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from kcsp import pagecache, roles
-from kcsp.tests.factories import PersonFactory
-from meetings.tests.factories import AgendaItemFactory, CommitteeFactory, MembershipFactory, published_meeting
+from kcsp import pagecache
+from kcsp.tests.test_fragments import SECRET, restricted_agenda  # noqa: F401 - the fixture
+from meetings.models import Membership
+from meetings.tests.factories import AgendaItemFactory, CommitteeFactory, published_meeting
 
 pytestmark = pytest.mark.django_db
-
-SECRET = "Exploitation of a named child"
 
 
 def signed_in(user) -> Client:
@@ -40,27 +39,18 @@ def stored_keys(pattern: str) -> int:
     return len([key for key in client.keys(cache.make_key(pattern)) if not key.endswith(b":asked")])
 
 
-@pytest.fixture
-def restricted_agenda(make_user):
-    meeting = published_meeting(committee=CommitteeFactory(is_public=True))
-    AgendaItemFactory(meeting=meeting, section="B", position=1, title="Road safety update")
-    AgendaItemFactory(
-        meeting=meeting, section="D", position=1, title=SECRET, restriction_reason="exploitation", title_withheld=True
-    )
-    member = make_user(roles.MEMBER)
-    membership = MembershipFactory(committee=meeting.committee, person=PersonFactory(user=member))
-    return meeting, member, membership
-
-
 # --- Rights that change with time alone, with no write to move the generation on ---------------------------------
 
 
 def test_a_membership_ending_at_midnight_closes_the_cached_restricted_agenda(
-    fragments_on, restricted_agenda, monkeypatch
+    fragments_on,
+    restricted_agenda,  # noqa: F811 - the fixture
+    monkeypatch,
 ):
     """Membership.objects.current() reads today's date: the day after ends_on the member's rights differ though
     nothing was written, so the cached agenda (keyed on their rights then) must not be served."""
-    meeting, member, membership = restricted_agenda
+    meeting, member = restricted_agenda
+    membership = Membership.objects.get(person__user=member, committee=meeting.committee)
     today = timezone.localdate()
     membership.ends_on = today
     membership.save()
@@ -74,9 +64,11 @@ def test_a_membership_ending_at_midnight_closes_the_cached_restricted_agenda(
 
 
 def test_a_role_taken_away_closes_the_cached_agenda_at_once(
-    fragments_on, restricted_agenda, django_capture_on_commit_callbacks
+    fragments_on,
+    restricted_agenda,  # noqa: F811 - the fixture
+    django_capture_on_commit_callbacks,
 ):
-    meeting, member, _ = restricted_agenda
+    meeting, member = restricted_agenda
     client = signed_in(member)
     assert SECRET in text(client.get(meeting.get_absolute_url()))
     with django_capture_on_commit_callbacks(execute=True):

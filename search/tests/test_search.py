@@ -118,23 +118,27 @@ def test_safe_snippet_escapes_before_marking():
     assert str(engine.safe_snippet(marked)) == "a &lt;i&gt;<mark>x&amp;y</mark>&lt;/i&gt; unclosed"
 
 
+def docx_of(*runs: str) -> bytes:
+    """The smallest Word document whose one paragraph holds these runs of text (uploads whose text is indexed)."""
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        text = "".join(f"<w:r><w:t>{run}</w:t></w:r>" for run in runs)
+        document = f'<w:document xmlns:w="{ns}"><w:body><w:p>{text}</w:p></w:body></w:document>'
+        archive.writestr("word/document.xml", document)
+    return docx.getvalue()
+
+
 def test_written_sections_and_uploaded_text_are_searched(client, officer_client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     item = AgendaItemFactory(meeting=published_meeting(), section="B", position=1)
     written = Paper.objects.create(item=item, format="written", subject="Written")
     PaperSection.objects.create(paper=written, position=1, heading="Background", body="The axolotl programme.")
-    docx = io.BytesIO()
-    with zipfile.ZipFile(docx, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-        archive.writestr(
-            "word/document.xml",
-            f'<w:document xmlns:w="{ns}"><w:body><w:p><w:r><w:t>Narwhal </w:t></w:r>'
-            "<w:r><w:t>outreach</w:t></w:r></w:p></w:body></w:document>",
-        )
+    docx = docx_of("Narwhal ", "outreach")
     response = officer_client.post(
         f"/meetings/items/{item.pk}/papers/upload/",
-        {"subject": "Uploaded", "upload": SimpleUploadedFile("report.docx", docx.getvalue())},
+        {"subject": "Uploaded", "upload": SimpleUploadedFile("report.docx", docx)},
     )
     assert response.status_code == 302
     uploaded = Paper.objects.get(subject="Uploaded")

@@ -2,9 +2,6 @@
 joined word finds its spaced and hyphenated forms, vectors and queries normalised alike; restricted uploads' text is
 found only by those who may open them."""
 
-import io
-import zipfile
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +11,7 @@ from kcsp.tests.factories import PersonFactory
 from meetings.models import Paper
 from meetings.tests.factories import AgendaItemFactory, MembershipFactory, published_meeting
 from search import engine
+from search.tests.test_search import docx_of
 
 pytestmark = pytest.mark.django_db
 URL = "/search/"
@@ -104,18 +102,10 @@ def test_an_uploaded_paper_of_a_restricted_item_is_found_by_its_text_only_by_tho
     restricted = AgendaItemFactory(meeting=meeting, section="D", position=1, title="Case", restriction_reason="crime")
     member, outsider = make_user(roles.MEMBER), make_user(roles.MEMBER)
     MembershipFactory(committee=meeting.committee, person=PersonFactory(user=member))
-    docx = io.BytesIO()
-    with zipfile.ZipFile(docx, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-        archive.writestr(
-            "word/document.xml",
-            f'<w:document xmlns:w="{ns}"><w:body><w:p><w:r><w:t>Wolverine organization network</w:t></w:r>'
-            "</w:p></w:body></w:document>",
-        )
+    docx = docx_of("Wolverine organization network")
     response = officer_client.post(
         f"/meetings/items/{restricted.pk}/papers/upload/",
-        {"subject": "Operation notes", "upload": SimpleUploadedFile("notes.docx", docx.getvalue())},
+        {"subject": "Operation notes", "upload": SimpleUploadedFile("notes.docx", docx)},
     )
     assert response.status_code == 302 and Paper.objects.get(subject="Operation notes").extracted_text
     for user, expected in ((None, 0), (outsider, 0), (member, 1)):
