@@ -70,6 +70,7 @@ class Source:
     make: object
     parent_key: str | None = None
     holds: list[PackContent] = field(default_factory=list)  # its rows in the pack's manifest
+    uploaded: bool = False  # a file an officer uploaded: its own bookmarks are kept
 
 
 def sources_for(meeting: Meeting, kind: str, stats: RenderStats, items: list[AgendaItem] | None = None) -> list[Source]:
@@ -113,6 +114,7 @@ def _paper_sources(item: AgendaItem, paper: Paper, stats: RenderStats) -> list[S
             f"{item.code} {paper.subject}",
             lambda p=paper: _paper_part(p, stats),
             holds=[holding(paper, item=item)],
+            uploaded=paper.format == Paper.Format.UPLOADED,
         )
     ]
     for appendix in paper.appendices.all():
@@ -126,6 +128,7 @@ def _paper_sources(item: AgendaItem, paper: Paper, stats: RenderStats) -> list[S
                 ),
                 parent_key=paper_key,
                 holds=[holding(appendix, item=item)],
+                uploaded=True,
             )
         )
     return sources
@@ -234,7 +237,8 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
             if time.monotonic() - shown >= PROGRESS_EVERY:  # a part from the cache takes milliseconds: no write
                 _set(pack, progress=f"Paper {n} of {len(sources)}")
                 shown = time.monotonic()
-            parts.append(PackPart(source.key, source.title, source.make(), parent_key=source.parent_key))
+            part = PackPart(source.key, source.title, source.make(), source.parent_key, source.uploaded)
+            parts.append(part)
         _set(pack, progress="Numbering pages")
         restricted = kind in (Pack.Kind.RESTRICTED, Pack.Kind.DHR)
         item_keys = _item_keys(sources)

@@ -1,0 +1,261 @@
+"""One logical structure tree for a pack merged from its parts' trees (tagged PDF: ISO 32000-1 14.7 and 14.8;
+PDF/UA-1, ISO 14289-1).
+
+Merging pages drops each part's /StructTreeRoot, so a merged pack would be untagged. `StructureMerge` rebuilds it:
+
+- One /StructTreeRoot whose /Document element holds one /Part per part in page order (front sheet, each paper,
+  its appendices), each titled (/T) with the part's bookmark title. A part's own /Document element becomes that
+  /Part (its children kept as they are); any other top level is wrapped in a new /Part.
+- /StructParents of every page and form XObject, and /StructParent of every annotation, are moved up by an
+  offset per part so keys never clash, and one /ParentTree is built with the moved keys (a number tree written
+  by qpdf, so /Nums, /Kids and /Limits are valid); /ParentTreeNextKey follows the last key.
+- /RoleMap and /ClassMap are merged: a name a part maps differently from an earlier part is renamed for that
+  part (its elements' /S or /C follow). /IDTree is merged; an ID already taken is prefixed "p<n>-".
+- A part with no tree (an untagged upload) cannot be made readable: each of its pages' content is marked as a
+  /Figure whose /Alt says so, and its links are tagged /Link, so the pack stays one well-formed tagged file
+  whose reading order announces the paper and its pages. Pages with no part (blank pages) are artifacts.
+
+The parts' pages must be in the pack (doc.pages) before `add_part` copies the tree: qpdf's copy of a foreign
+object maps each page it references to the copy already made, so /Pg keys point at the pack's pages.
+"""
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from .tags import is_tagged
+
+UNTAGGED_ALT = (
+    "Page {label}: “{title}” was uploaded without accessibility tags, so its text cannot be read here. "
+    "Ask the contact officer on the agenda for an accessible copy."
+)
+
+
+def _kids(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, Array) else [value]
+
+
+def _is_element(value) -> bool:
+    """A structure element (not a marked-content or object reference, nor an MCID)."""
+    return isinstance(value, Dictionary) and "/S" in value and value.get("/Type") not in (Name.MCR, Name.OBJR)
+
+
+def elements(top: list) -> list[Dictionary]:
+    """Every structure element under `top` (a list of elements), each once, in document order."""
+    found, seen, pending = [], set(), list(reversed(top))
+    while pending:
+        element = pending.pop()
+        if not _is_element(element):
+            continue
+        key = element.objgen if element.is_indirect else id(element)
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(element)
+        pending.extend(reversed(_kids(element.get("/K"))))
+    return found
+
+
+def _offset_struct_parents(page: pikepdf.Page, offset: int, seen: set) -> None:
+    """Move /StructParents of the page and of its form XObjects, and /StructParent of its annotations."""
+    obj = page.obj
+    if "/StructParents" in obj:
+        obj.StructParents = int(obj.StructParents) + offset
+    for annotation in _kids(obj.get("/Annots")):
+        if isinstance(annotation, Dictionary) and "/StructParent" in annotation:
+            if annotation.is_indirect and annotation.objgen in seen:
+                continue
+            if annotation.is_indirect:
+                seen.add(annotation.objgen)
+            annotation.StructParent = int(annotation.StructParent) + offset
+    pending = [page.obj.get("/Resources")]
+    while pending:
+        resources = pending.pop()
+        xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
+        if not isinstance(xobjects, Dictionary):
+            continue
+        for xobject in xobjects.values():
+            if not isinstance(xobject, pikepdf.Stream) or xobject.objgen in seen:
+                continue
+            seen.add(xobject.objgen)
+            if "/StructParents" in xobject:
+                xobject.StructParents = int(xobject.StructParents) + offset
+            pending.append(xobject.get("/Resources"))
+
+
+class StructureMerge:
+    """The pack's structure tree, built part by part; `finish` writes it into the document's catalogue."""
+
+    def __init__(self, doc: pikepdf.Pdf, *, lang: str):
+        self.doc = doc
+        self.lang = lang
+        self.root = doc.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        self.document = doc.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root, K=Array()))
+        self.root.K = Array([self.document])
+        self.parents: dict[int, pikepdf.Object] = {}
+        self.next_key = 0
+        self.role_map: dict[str, pikepdf.Object] = {}
+        self.class_map: dict[str, pikepdf.Object] = {}
+        self.ids: dict[bytes, pikepdf.Object] = {}
+        self.parts = 0
+        self.untagged: list[str] = []  # titles of parts with no structure of their own
+
+    def add_part(self, source: pikepdf.Pdf, pages: list[pikepdf.Page], *, title: str, labels: list[str]) -> Dictionary:
+        """Add `source`'s structure for its `pages` as they are in the pack (same order, already added), under a
+        /Part titled `title`. `labels` are the pages' printed labels (for an untagged part's /Alt). Returns the
+        /Part element (a bookmark may point at it with /SE)."""
+        self.parts += 1
+        if not is_tagged(source):
+            self.untagged.append(title)
+            return self._add_untagged(pages, title=title, labels=labels)
+        tree = self.doc.copy_foreign(source.Root.StructTreeRoot)
+        offset = self.next_key
+        seen: set = set()
+        for page in pages:
+            _offset_struct_parents(page, offset, seen)
+        parent_tree = tree.get("/ParentTree")
+        if parent_tree is not None:
+            for key, value in pikepdf.NumberTree(parent_tree).items():
+                self.parents[int(key) + offset] = value
+                self.next_key = max(self.next_key, int(key) + offset + 1)
+        self.next_key = max(self.next_key, offset + int(tree.get("/ParentTreeNextKey", 0)))
+        top = [kid for kid in _kids(tree.get("/K")) if _is_element(kid)]
+        members = elements(top)
+        self._merge_maps(tree, members)
+        self._merge_ids(tree)
+        if len(top) == 1 and str(top[0].S) == "/Document":
+            part = top[0]
+            part.S = Name.Part
+        else:
+            part = self.doc.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, K=Array(top)))
+            for kid in top:
+                kid.P = part
+        part.P = self.document
+        part.T = String(title)
+        lang = source.Root.get("/Lang")
+        if lang is not None and str(lang) != self.lang and "/Lang" not in part:
+            part.Lang = lang
+        self.document.K.append(part)
+        return part
+
+    def _merge_maps(self, tree: Dictionary, members: list[Dictionary]) -> None:
+        """Join this part's /RoleMap and /ClassMap to the pack's; rename a name that clashes, in this part only."""
+        for key, merged, attribute in (("/RoleMap", self.role_map, "/S"), ("/ClassMap", self.class_map, "/C")):
+            own = tree.get(key)
+            if not isinstance(own, Dictionary):
+                continue
+            renames = {}
+            for name, value in own.items():
+                if name in merged and repr(merged[name]) != repr(value):
+                    renames[name] = f"{name}_p{self.parts}"
+                    merged[renames[name]] = value
+                else:
+                    merged[name] = value
+            if renames:
+                self._rename(members, attribute, renames)
+
+    @staticmethod
+    def _rename(members: list[Dictionary], attribute: str, renames: dict[str, str]) -> None:
+        for element in members:
+            value = element.get(attribute)
+            if isinstance(value, Name) and str(value) in renames:
+                element[attribute] = Name(renames[str(value)])
+            elif isinstance(value, Array):
+                element[attribute] = Array(
+                    [Name(renames[str(v)]) if isinstance(v, Name) and str(v) in renames else v for v in value]
+                )
+
+    def _merge_ids(self, tree: Dictionary) -> None:
+        id_tree = tree.get("/IDTree")
+        if id_tree is None:
+            return
+        for key, element in pikepdf.NameTree(id_tree).items():
+            name = key.encode() if isinstance(key, str) else bytes(key)
+            if name in self.ids:
+                name = f"p{self.parts}-".encode() + name
+                if isinstance(element, Dictionary):
+                    element.ID = String(name)
+            self.ids[name] = element
+
+    def _add_untagged(self, pages: list[pikepdf.Page], *, title: str, labels: list[str]) -> Dictionary:
+        """Each page's content as one /Figure saying the paper is not accessible; its links as /Link."""
+        part = self.doc.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.Part, P=self.document, K=Array(), T=String(title))
+        )
+        for page, label in zip(pages, labels, strict=True):
+            key = self._new_key()
+            figure = self.doc.make_indirect(
+                Dictionary(
+                    Type=Name.StructElem,
+                    S=Name.Figure,
+                    P=part,
+                    Pg=page.obj,
+                    K=Array([0]),
+                    Alt=String(UNTAGGED_ALT.format(label=label, title=title)),
+                )
+            )
+            part.K.append(figure)
+            marked = [figure]
+            page.contents_add(pikepdf.Stream(self.doc, b"/Figure <</MCID 0>> BDC q\n"), prepend=True)
+            page.contents_add(pikepdf.Stream(self.doc, b"Q EMC\n"))
+            page.obj.StructParents = key
+            self.parents[key] = Array(marked)
+            for annotation in _kids(page.obj.get("/Annots")):
+                if isinstance(annotation, Dictionary) and annotation.is_indirect:
+                    self._tag_annotation(part, page, annotation)
+            page.obj.Tabs = Name.S
+        self.document.K.append(part)
+        return part
+
+    def _tag_annotation(self, part: Dictionary, page: pikepdf.Page, annotation: Dictionary) -> None:
+        kind = Name.Link if annotation.get("/Subtype") == Name.Link else Name.Annot
+        key = self._new_key()
+        element = self.doc.make_indirect(Dictionary(Type=Name.StructElem, S=kind, P=part, Pg=page.obj))
+        element.K = Array([Dictionary(Type=Name.OBJR, Obj=annotation, Pg=page.obj)])
+        annotation.StructParent = key
+        if kind == Name.Link and "/Contents" not in annotation:
+            annotation.Contents = String("Link")
+        self.parents[key] = element
+        part.K.append(element)
+
+    def _new_key(self) -> int:
+        key = self.next_key
+        self.next_key += 1
+        return key
+
+    def finish(self, *, title: str) -> None:
+        """Write the tree, /MarkInfo, /Lang, /ViewerPreferences /DisplayDocTitle and the title (Info and XMP,
+        with the PDF/UA identification) into the document."""
+        doc = self.doc
+        parent_tree = pikepdf.NumberTree.new(doc)
+        for key in sorted(self.parents):
+            parent_tree[key] = self.parents[key]
+        self.root.ParentTree = parent_tree.obj
+        self.root.ParentTreeNextKey = self.next_key
+        if self.role_map:
+            self.root.RoleMap = Dictionary({name: value for name, value in self.role_map.items()})
+        if self.class_map:
+            self.root.ClassMap = Dictionary({name: value for name, value in self.class_map.items()})
+        if self.ids:
+            id_tree = pikepdf.NameTree.new(doc)
+            for name, element in sorted(self.ids.items()):
+                id_tree[name.decode("latin-1")] = element
+            self.root.IDTree = id_tree.obj
+        doc.Root.StructTreeRoot = self.root
+        doc.Root.MarkInfo = Dictionary(Marked=True)
+        doc.Root.Lang = String(self.lang)
+        doc.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        doc.docinfo[Name.Title] = title
+        with doc.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["dc:title"] = title
+            meta["pdfuaid:part"] = "1"
+
+
+def artifact_pages(doc: pikepdf.Pdf) -> pikepdf.Pdf:
+    """`doc` with all of each page's content marked as an artifact (the blank page's "intentionally left blank":
+    page furniture, not content). Changed in place and returned."""
+    for page in doc.pages:
+        page.contents_add(pikepdf.Stream(doc, b"/Artifact BMC q\n"), prepend=True)
+        page.contents_add(pikepdf.Stream(doc, b"Q EMC\n"))
+    return doc
