@@ -73,19 +73,26 @@ def pages_text(indexes: list[int], labels: list[str]) -> str:
 
 
 def pages_extract(pdf: bytes, indexes: list[int], labels: list[str]) -> bytes:
-    """A PDF of the pages `indexes` (0-based) of `pdf`, in that order, exactly as built (marking included), with
-    /PageLabels giving each page its pack number, so a viewer shows "Page 23" for the pack's page 23."""
-    with pikepdf.open(io.BytesIO(pdf)) as source, pikepdf.new() as out:
-        for index in indexes:
-            out.pages.append(source.pages[index])
+    """A PDF of the pages `indexes` (0-based, ascending: pages_parse's order) of `pdf`, exactly as built (marking
+    included), with /PageLabels giving each page its pack number, so a viewer shows "Page 23" for the pack's
+    page 23. The pages left out are deleted from the pack's own document, so what is kept stays tagged (its
+    structure, title, language and bookmarks pruned to the pages kept: packbuild.structure.structure_keep_pages)."""
+    from .packbuild.structure import structure_keep_pages
+
+    keep = set(indexes)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        if keep and max(keep) >= len(doc.pages):
+            raise IndexError(f"The file has {len(doc.pages)} pages, not {max(keep) + 1}.")
+        for index in range(len(doc.pages) - 1, -1, -1):
+            if index not in keep:
+                del doc.pages[index]
+        structure_keep_pages(doc)
         nums = []
-        for position, index in enumerate(indexes):
+        for position, index in enumerate(sorted(keep)):
             nums += [position, pikepdf.Dictionary(P=pikepdf.String(labels[index]))]
-        out.Root.PageLabels = out.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
-        if "/Lang" in source.Root:
-            out.Root.Lang = pikepdf.String(str(source.Root.Lang))
+        doc.Root.PageLabels = doc.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
         buffer = io.BytesIO()
-        out.save(buffer)
+        doc.save(buffer)
         return buffer.getvalue()
 
 

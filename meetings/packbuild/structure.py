@@ -259,3 +259,91 @@ def artifact_pages(doc: pikepdf.Pdf) -> pikepdf.Pdf:
         page.contents_add(pikepdf.Stream(doc, b"/Artifact BMC q\n"), prepend=True)
         page.contents_add(pikepdf.Stream(doc, b"Q EMC\n"))
     return doc
+
+
+def _on_kept_page(kid, page, kept: set) -> bool:
+    target = kid.get("/Pg", page) if isinstance(kid, Dictionary) else page
+    return isinstance(target, Dictionary) and target.objgen in kept
+
+
+def _prune(element: Dictionary, page, kept: set, live: set) -> bool:
+    """Drop from `element` the content on pages not `kept`; True if it still holds content (or never held any)."""
+    page = element.get("/Pg", page)
+    kids = _kids(element.get("/K"))
+    left = []
+    for kid in kids:
+        if _is_element(kid):
+            if _prune(kid, page, kept, live):
+                left.append(kid)
+        elif isinstance(kid, (int, Dictionary)):  # an MCID, or a marked-content or object reference
+            if _on_kept_page(kid, page, kept):
+                left.append(kid)
+        else:
+            left.append(kid)
+    if "/Pg" in element and not _on_kept_page(element, None, kept):
+        del element["/Pg"]
+    if kids:
+        element.K = Array(left)
+    if left or not kids:
+        live.add(element.objgen if element.is_indirect else id(element))
+        return True
+    return False
+
+
+def structure_keep_pages(doc: pikepdf.Pdf) -> None:
+    """After pages were deleted from a tagged `doc`, drop the structure, ParentTree keys, IDs and bookmarks of
+    the pages that went, so the copy is still one valid tagged file and carries nothing of the pages left out
+    (qpdf writes every object still referenced: a /Pg or a bookmark would bring a dropped page back)."""
+    kept = {page.obj.objgen for page in doc.pages}
+    root = doc.Root.get("/StructTreeRoot")
+    if is_tagged(doc):
+        live: set = set()
+        top = [kid for kid in _kids(root.K) if _is_element(kid) and _prune(kid, None, kept, live)]
+        root.K = Array(top)
+        keys = []
+        for page in doc.pages:
+            keys += [page.obj.get("/StructParents")]
+            keys += [a.get("/StructParent") for a in _kids(page.obj.get("/Annots")) if isinstance(a, Dictionary)]
+        old = pikepdf.NumberTree(root.ParentTree)
+        parents = pikepdf.NumberTree.new(doc)
+        for key in sorted({int(k) for k in keys if k is not None}):
+            if key in old:
+                parents[key] = old[key]
+        root.ParentTree = parents.obj
+        if "/IDTree" in root:
+            ids = pikepdf.NameTree.new(doc)
+            for name, element in pikepdf.NameTree(root.IDTree).items():
+                if isinstance(element, Dictionary) and element.objgen in live:
+                    ids[name] = element
+            root.IDTree = ids.obj
+    for page in doc.pages:
+        for annotation in _kids(page.obj.get("/Annots")):
+            if not isinstance(annotation, Dictionary):
+                continue
+            action = annotation.get("/A")
+            for holder, key in ((annotation, "/Dest"), (action, "/D")):
+                target = holder.get(key) if isinstance(holder, Dictionary) else None
+                if isinstance(target, Array) and len(target) and not _on_kept_page(target[0], None, kept):
+                    del holder[key]
+            if isinstance(annotation.get("/P"), Dictionary) and not _on_kept_page(annotation.P, None, kept):
+                del annotation["/P"]
+    _keep_bookmarks(doc, kept)
+
+
+def _keep_bookmarks(doc: pikepdf.Pdf, kept: set) -> None:
+    def keep(items) -> list:
+        out = []
+        for item in items:
+            children = keep(list(item.children))
+            target = item.destination
+            if "/SE" in item.obj:
+                del item.obj["/SE"]
+            if isinstance(target, Array) and len(target) and _on_kept_page(target[0], None, kept):
+                item.children[:] = children
+                out.append(item)
+            else:
+                out.extend(children)  # a bookmark whose page went: its kept children move up
+        return out
+
+    with doc.open_outline() as outline:
+        outline.root[:] = keep(list(outline.root))

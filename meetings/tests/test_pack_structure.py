@@ -226,3 +226,23 @@ def test_a_word_paper_converted_by_libreoffice_keeps_its_tags_in_the_pack(tmp_pa
     assert str(part.T) == "1 Word paper" and str(part.Lang) == "en-US", "LibreOffice's own language is kept"
     assert "/RoleMap" in doc.Root.StructTreeRoot
     assert marked_content(doc) == reached(doc)
+
+
+def test_the_pdf_of_chosen_pages_stays_tagged_and_carries_nothing_of_the_pages_left_out(merged):
+    from meetings.pack_pages import pages_extract
+
+    out = io.BytesIO()
+    merged.save(out)
+    labels = [str(n) for n in range(1, len(merged.pages) + 1)]
+    uploaded_pages = [n for n, page in enumerate(merged.pages) if n >= 4][:2]
+    chosen = sorted([0, *uploaded_pages])
+    extract = pikepdf.open(io.BytesIO(pages_extract(out.getvalue(), chosen, labels)))
+    assert len(extract.pages) == 3
+    assert is_tagged(extract) and extract.Root.MarkInfo.Marked is True
+    assert sum(1 for obj in extract.objects if isinstance(obj, Dictionary) and obj.get("/Type") == "/Page") == 3
+    assert marked_content(extract) == reached(extract)
+    kept_titles = [str(part.T) for part in part_elements(extract)]
+    assert kept_titles[0] == "Agenda" and "1 Written paper" not in kept_titles
+    with extract.open_outline() as outline:
+        for item in outline.root:
+            assert item.destination[0].objgen in {page.obj.objgen for page in extract.pages}
