@@ -7,7 +7,6 @@ passes); `struct_outline(pdf)` prints the structure tree. The rules are the mach
 number tree that every page, form XObject and annotation resolves in; every page's marked content reached from the
 tree (and back through the ParentTree); page furniture marked as artifact; headings in order; figures with
 alternative text; links tagged. pikepdf only, one pass over the tree and the pages.
-
 """
 
 import io
@@ -27,7 +26,7 @@ def structure_problems(pdf: bytes) -> list[str]:
     try:
         doc = pikepdf.open(io.BytesIO(pdf))
     except (pikepdf.PdfError, ValueError, OSError) as error:
-        return [f"Not a readable PDF: {error}."]
+        return [f"Not a readable PDF: qpdf cannot open it ({str(error).split(': ', 1)[-1]})."]
     with doc:
         problems = _catalog_problems(doc)
         pages = {page.objgen: number for number, page in enumerate(doc.pages, start=1)}
@@ -190,6 +189,14 @@ def _kids(node: pikepdf.Dictionary) -> list:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
+def _mcids(mcids: list[int]) -> str:
+    """ "MCID 4" or "MCIDs 0, 1, 2, 3, 4, … (12 in all)": one sentence a page, however many there are."""
+    if len(mcids) == 1:
+        return f"MCID {mcids[0]}"
+    shown = ", ".join(str(mcid) for mcid in mcids[:5])
+    return f"MCIDs {shown}{f', … ({len(mcids)} in all)' if len(mcids) > 5 else ''}"
+
+
 def _same(one, other) -> bool:
     """True if both are the same indirect object (structure elements are indirect: ISO 32000-1 14.7.2)."""
     return (
@@ -244,17 +251,23 @@ def _content_problems(doc: pikepdf.Pdf, tree: _Tree) -> list[str]:
         if not own(key, what):
             return
         parents = tree.parent_tree[int(key)]
+        unreached, misfiled = [], []
         for mcid in marked.mcids:
             element = tree.reached.get((container.objgen, mcid))
             if element is None:
-                problems.append(
-                    f"Marked content: MCID {mcid} on {what} is not reached from the structure tree (PDF/UA-1 7.1)."
-                )
+                unreached.append(mcid)
             elif not (isinstance(parents, pikepdf.Array) and mcid < len(parents) and _same(parents[mcid], element)):
-                problems.append(
-                    f"ParentTree: entry {int(key)}[{mcid}] for {what} is not the element holding that MCID "
-                    "(ISO 32000-1 14.7.4.4)."
-                )
+                misfiled.append(mcid)
+        if unreached:
+            problems.append(
+                f"Marked content on {what}: {_mcids(unreached)} {'is' if len(unreached) == 1 else 'are'} not reached "
+                "from the structure tree (PDF/UA-1 7.1)."
+            )
+        if misfiled:
+            problems.append(
+                f"ParentTree: on {what}, the entries of key {int(key)} for {_mcids(misfiled)} are not the elements "
+                "holding them (ISO 32000-1 14.7.4.4)."
+            )
 
     for number, page in enumerate(doc.pages, start=1):
         what = f"page {number}"

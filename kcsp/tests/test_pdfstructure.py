@@ -125,8 +125,7 @@ def test_a_parent_tree_entry_pointing_at_the_wrong_element(tagged):
         parents = doc.Root.StructTreeRoot.ParentTree.Nums[1]
         parents[0], parents[1] = parents[1], parents[0]
 
-    problems = structure_problems(changed(tagged, change))
-    assert problems and all("is not the element holding that MCID" in problem for problem in problems), problems
+    one_problem(changed(tagged, change), "ParentTree: on page 1, the entries of key 0 for MCIDs 0, 1 are not")
 
 
 def test_a_heading_skip(tagged):
@@ -178,7 +177,13 @@ def test_marked_content_the_tree_does_not_reach(tagged):
         span = elements(doc, "/H1")[0].K[0]
         span.K = pikepdf.Array([])
 
-    one_problem(changed(tagged, change), "MCID 0 on page 1 is not reached from the structure tree")
+    one_problem(changed(tagged, change), "Marked content on page 1: MCID 0 is not reached from the structure tree")
+
+    def cut_the_tree(doc):
+        doc.Root.StructTreeRoot.K = pikepdf.Dictionary({"/S": pikepdf.Name("/Document")})
+
+    problems = structure_problems(changed(tagged, cut_the_tree))
+    assert "Marked content on page 1: MCIDs 0, 1, 2, 3, 4, … (11 in all) are not reached" in problems[0], problems
 
 
 def test_a_figure_without_alt(tagged):
