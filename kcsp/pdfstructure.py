@@ -7,6 +7,20 @@ passes); `struct_outline(pdf)` prints the structure tree. The rules are the mach
 number tree that every page, form XObject and annotation resolves in; every page's marked content reached from the
 tree (and back through the ParentTree); page furniture marked as artifact; headings in order; figures with
 alternative text; links tagged. pikepdf only, one pass over the tree and the pages.
+
+The `pdfua` package (PyPI 0.1.3, "machine-checkable subset of PDF/UA-1 built on pikepdf") was tried as the
+maintained checker issue 19 asks about and is not used: it is not sound for packs. (1) Its heading rule UA-14-001
+raises "ValueError: pikepdf.Object is not a Dictionary or Stream: cannot get key '/is_integer' on object of type
+array" on every WeasyPrint PDF/UA-1 document (a /K array under a heading) and the validator files the rule as
+skipped, not failed: a report with no findings does not mean the headings were checked. (2) It warns on a valid
+WeasyPrint table (UA-15-003 "Table has 2 header cell(s) but none carry /Scope or /Headers"), as it looks for
+/Headers on the TH cells while WeasyPrint puts them on the TD cells, where ISO 32000-1 14.8.5.7 has them. (3) It
+passes broken copies: two pages sharing a /StructParents key, a ParentTree key removed, marked content the tree
+does not reach, an H1 followed by an H3, a link annotation outside any /Link element, a path or text painted in
+a /Span sequence with no MCID, and an XMP packet whose pdfuaid:part was removed (it only looks for the text
+"pdfuaid" or "pdf/ua" anywhere in the packet, and the namespace declaration stays). (4) It reads a path only, so
+pack bytes would go through a temporary file. What it does catch (MarkInfo, Lang, DisplayDocTitle, text outside
+marked content, a Figure with no /Alt) is checked here too.
 """
 
 import io
