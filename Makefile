@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUNTIME_DEBS := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation fonts-noto-core fonts-noto-cjk libreoffice-writer-nogui
-TEST_DEBS := chromium
+TEST_DEBS := chromium poppler-utils
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | head -n 1)
 
 .PHONY: run test lint system-packages test-system-packages python-packages test-python-packages assets services clean

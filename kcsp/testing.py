@@ -218,3 +218,19 @@ def run_production(command: list[str], timeout: int = 120, **env):
         text=True,
         timeout=timeout,
     )
+
+
+def pdfinfo(pdf: bytes, *options: str) -> str:
+    """What poppler's `pdfinfo` (Debian poppler-utils, in the Makefile's TEST_DEBS) prints for the PDF bytes."""
+    import shutil
+    import subprocess
+
+    command = [shutil.which("pdfinfo") or "/usr/bin/pdfinfo", *options, "-"]
+    done = subprocess.run(command, input=pdf, capture_output=True, timeout=60, check=True)  # noqa: S603 (fixed arguments)
+    return done.stdout.decode()
+
+
+def pdfinfo_struct(pdf: bytes) -> str:
+    """`pdfinfo -struct`: the PDF's structure tree as poppler reads it, an element a line, indented two spaces
+    a level ("Document", "  H1 (block)"); empty for an untagged PDF."""
+    return pdfinfo(pdf, "-struct")

@@ -296,6 +296,9 @@ CACHES = {
 # Packs rebuild this long after the last change to a published agenda (debounce).
 PACK_REBUILD_DELAY_SECONDS = env.int("PACK_REBUILD_DELAY_SECONDS", default=20)
 
+# When true, every pack built is read back and checked (kcsp.pdfstructure); the tests turn it on.
+PACK_STRUCTURE_CHECK = False
+
 # Told to the user on start and on the system status page.
 KCSP_DATABASE_NOTE = env("KCSP_DATABASE_NOTE", default="")
 

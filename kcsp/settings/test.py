@@ -13,6 +13,8 @@ CELERY_BROKER_URL = REDIS_URL
 # Fault tests start real worker and web processes with these switched by the environment.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 PACK_REBUILD_DELAY_SECONDS = 0
+# Every pack a test builds is read back and checked for PDF/UA structure (kcsp.pdfstructure, issue 19).
+PACK_STRUCTURE_CHECK = True
 # Workers started by fault tests start at once; the warm-up only saves time on a worker's first pack build.
 PACK_WORKER_WARM_UP = env.bool("PACK_WORKER_WARM_UP", default=False)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
