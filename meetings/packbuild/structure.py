@@ -121,8 +121,7 @@ class StructureMerge:
                 self.next_key = max(self.next_key, int(key) + offset + 1)
         self.next_key = max(self.next_key, offset + int(tree.get("/ParentTreeNextKey", 0)))
         top = [kid for kid in _kids(tree.get("/K")) if _is_element(kid)]
-        members = elements(top)
-        self._merge_maps(tree, members)
+        self._merge_maps(tree, top)
         self._merge_ids(tree)
         if len(top) == 1 and str(top[0].S) == "/Document":
             part = top[0]
@@ -139,8 +138,9 @@ class StructureMerge:
         self.document.K.append(part)
         return part
 
-    def _merge_maps(self, tree: Dictionary, members: list[Dictionary]) -> None:
-        """Join this part's /RoleMap and /ClassMap to the pack's; rename a name that clashes, in this part only."""
+    def _merge_maps(self, tree: Dictionary, top: list[Dictionary]) -> None:
+        """Join this part's /RoleMap and /ClassMap to the pack's; rename a name that clashes, in this part only
+        (its elements are walked only then)."""
         for key, merged, attribute in (("/RoleMap", self.role_map, "/S"), ("/ClassMap", self.class_map, "/C")):
             own = tree.get(key)
             if not isinstance(own, Dictionary):
@@ -153,7 +153,7 @@ class StructureMerge:
                 else:
                     merged[name] = value
             if renames:
-                self._rename(members, attribute, renames)
+                self._rename(elements(top), attribute, renames)
 
     @staticmethod
     def _rename(members: list[Dictionary], attribute: str, renames: dict[str, str]) -> None:
