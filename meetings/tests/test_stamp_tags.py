@@ -5,10 +5,11 @@ import io
 
 import pikepdf
 import pytest
+from pypdf import PdfReader
 
 from kcsp.pdf import print_pdf
 from meetings.packbuild.assemble import watermark_copy
-from meetings.packbuild.stamp import stamp_pdf
+from meetings.packbuild.stamp import BLANK_TEXT, blank_page_pdf, stamp_pdf
 from meetings.packbuild.tags import is_tagged, pdf_tagged
 from meetings.signedpdf import signed_minutes_pdf
 
@@ -74,6 +75,29 @@ def stamp_placements(data: bytes) -> list[list[tuple[str, list]]]:
     return pages
 
 
+DRAWING = "Tj TJ ' \" Do f F f* B B* b b* S s sh BI"
+
+
+def drawn_outside(data: bytes) -> list[tuple[int, str]]:
+    """(page, operator) of everything drawn neither in the structure (marked content with an MCID) nor as an
+    /Artifact: content a screen reader would meet untagged (PDF/UA-1 7.1)."""
+    loose = []
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            stack = []
+            for operands, operator in pikepdf.parse_content_stream(page, "BDC BMC EMC " + DRAWING):
+                op = str(operator)
+                if op in ("BDC", "BMC"):
+                    properties = operands[1] if op == "BDC" else None
+                    mcid = isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties
+                    stack.append(mcid or str(operands[0]) == "/Artifact")
+                elif op == "EMC":
+                    stack.pop()
+                elif not any(stack):
+                    loose.append((number, op))
+    return loose
+
+
 def assert_stamps_are_artifacts(data: bytes, per_page: int) -> None:
     pages = stamp_placements(data)
     assert pages and all(len(found) == per_page for found in pages), [len(found) for found in pages]
@@ -104,6 +128,7 @@ def test_stamp_pdf_keeps_the_tags_and_stamps_as_artifacts(margin):
     assert stamped != original
     assert tag_facts(stamped) == tag_facts(original)
     assert_stamps_are_artifacts(stamped, per_page=2)
+    assert drawn_outside(stamped) == drawn_outside(original) == [], "all drawn is tagged or an artifact"
     with pikepdf.open(io.BytesIO(stamped)) as doc:
         shrunk = b" cm" in doc.pages[0].obj.Contents[0].read_bytes()  # the stream stamp_doc put first
     assert shrunk == (margin == "0")
@@ -114,6 +139,7 @@ def test_watermark_copy_at_download_keeps_the_tags_and_adds_an_artifact():
     copy = watermark_copy(built, WATERMARK)
     assert tag_facts(copy) == tag_facts(built)
     assert_stamps_are_artifacts(copy, per_page=3)  # the built top and bottom, and the downloader's watermark
+    assert drawn_outside(copy) == []
     assert pdf_tagged(watermark_copy(copy, "downloaded again"))
 
 
@@ -131,3 +157,14 @@ def test_signed_minutes_are_tagged_through_signing_stamps_and_the_readers_downlo
         served = handle.read()
     assert tag_facts(response.content) == tag_facts(served), "file_send's watermark keeps the tags"
     assert_stamps_are_artifacts(response.content, per_page=3)
+    assert drawn_outside(rendered) == drawn_outside(response.content) == []
+
+
+def test_the_blank_page_is_all_artifact_and_still_says_so():
+    blank = blank_page_pdf()
+    assert drawn_outside(blank) == [] and not pdf_tagged(blank)
+    with pikepdf.open(io.BytesIO(blank)) as doc:
+        assert not _mcids(doc.pages[0])
+    stamped = stamp_pdf(blank, bottom=lambda number: ("", f"Page {number}"))
+    assert drawn_outside(stamped) == []
+    assert " ".join(BLANK_TEXT.split()) in " ".join(PdfReader(io.BytesIO(stamped)).pages[0].extract_text().split())
