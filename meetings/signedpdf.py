@@ -12,6 +12,7 @@ at the top and foot, with the top band's second line kept free for the downloade
 
 import hashlib
 import io
+import logging
 import re
 
 from django.core.exceptions import ValidationError
@@ -23,8 +24,11 @@ from kcsp.pdf import render_pdf
 
 from .models import SignedMinutes
 from .packbuild.stamp import stamp_pdf
+from .packbuild.tags import pdf_tagged
 
+logger = logging.getLogger(__name__)
 TEMPLATE = "meetings/pdf/minutes.html"
+RETAG_REASON = "Tagged for accessibility (PDF/UA-1)"
 
 
 def signed_minutes_title(content: dict) -> str:
@@ -96,3 +100,40 @@ def signed_minutes_render_pending() -> int:
 
     pending = SignedMinutes.objects.filter(first_sha256="").values_list("pk", flat=True)
     return sum(send(signed_minutes_render_task, (pk,)) for pk in pending)
+
+
+def _served_tagged(record: SignedMinutes) -> bool:
+    """Whether the file served for `record` is tagged; a served file storage has lost counts as untagged."""
+    try:
+        with record.pdf.open("rb") as handle:
+            return pdf_tagged(handle.read())
+    except (OSError, ValueError):
+        return False
+
+
+def signed_minutes_retag(*, reason: str = RETAG_REASON, refused: list | None = None) -> list[SignedMinutes]:
+    """Re-render, from its frozen content, every signed part whose served file is not tagged (packbuild.tags).
+
+    Parts with no first file yet are skipped (signed_minutes_render_pending makes it, tagged). Each part is
+    checked again under its row lock, so two runs at once make one rendition. A part whose new rendition is
+    refused (its words differ from the first file's: signed_minutes_render) or whose first file cannot be read
+    is left as it is: logged, added to `refused` as (record, message) if a list is given, and the run goes on.
+    Returns the parts given a new rendition, in id order; a second run returns [].
+    """
+    done = []
+    pending = SignedMinutes.objects.exclude(first_sha256="").order_by("pk").only("pk", "pdf", "meeting", "kind")
+    for record in pending.iterator():
+        if _served_tagged(record):
+            continue
+        try:
+            with transaction.atomic():
+                locked = SignedMinutes.objects.select_for_update().only("pk", "pdf").get(pk=record.pk)
+                if _served_tagged(locked):
+                    continue  # another run tagged it meanwhile
+                done.append(signed_minutes_render(record=locked, reason=reason))
+        except (ValidationError, OSError) as error:
+            message = " ".join(error.messages) if isinstance(error, ValidationError) else f"unreadable file: {error}"
+            logger.warning("Signed minutes %s of meeting %s not retagged: %s", record.kind, record.meeting_id, message)
+            if refused is not None:
+                refused.append((record, message))
+    return done

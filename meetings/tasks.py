@@ -51,6 +51,15 @@ def signed_minutes_render_task(record_id: int) -> str:
 
 
 @shared_task
+def signed_minutes_retag_task() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): a tagged rendition of every signed part whose served PDF is untagged
+    (meetings/signedpdf.py signed_minutes_retag). Returns how many were re-rendered."""
+    from .signedpdf import signed_minutes_retag
+
+    return len(signed_minutes_retag())
+
+
+@shared_task
 def packs_resend_task() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): re-send pack requests the broker never got or a dead worker held, and
     the first rendering of signed minutes still without their PDF."""

@@ -225,6 +225,7 @@ CELERY_TASK_ROUTES = {
     # "packs": agenda pack builds, and the other PDFs rendered by the same machinery (WeasyPrint).
     "meetings.tasks.pack_build_task": {"queue": "packs"},
     "meetings.tasks.signed_minutes_render_task": {"queue": "packs"},
+    "meetings.tasks.signed_minutes_retag_task": {"queue": "packs"},
     "agreement.tasks.plan_pdf_task": {"queue": "packs"},
     "kcsp.tasks.render_check_task": {"queue": "packs"},
     # "email": every task whose work is sending e-mail.
@@ -240,6 +241,10 @@ CELERY_TASK_ROUTES = {
 # pack requests are kept in PostgreSQL and re-sent here if the broker lost or never received them.
 CELERY_BEAT_SCHEDULE = {
     "packs-resend-pending": {"task": "meetings.tasks.packs_resend_task", "schedule": 300.0},
+    "signed-minutes-retag": {
+        "task": "meetings.tasks.signed_minutes_retag_task",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "reader-copies-expire": {"task": "kcsp.tasks.kept_copies_expire_task", "schedule": crontab(hour=3, minute=30)},
     "action-reminders": {
         "task": "notifications.tasks.action_reminders_task",

@@ -14,6 +14,7 @@ from kcsp.testing import all_queues
 INTENDED = {
     "meetings.tasks.pack_build_task": "packs",
     "meetings.tasks.signed_minutes_render_task": "packs",
+    "meetings.tasks.signed_minutes_retag_task": "packs",
     "agreement.tasks.plan_pdf_task": "packs",
     "kcsp.tasks.render_check_task": "packs",
     "notifications.tasks.pack_published_task": "email",

@@ -313,7 +313,8 @@ _BLANK: bytes | None = None
 
 
 def blank_page_pdf() -> bytes:
-    """An A4 page saying it is intentionally left blank (rendered once per process)."""
+    """An A4 page saying it is intentionally left blank (rendered once per process), its whole content a
+    pagination artifact: page furniture a tagged pack keeps out of the reading order, like the stamps."""
     global _BLANK  # noqa: PLW0603 - a per-process cache of a constant page
     if _BLANK is None:
         from kcsp.pdf import html_pdf
@@ -321,5 +322,11 @@ def blank_page_pdf() -> bytes:
         style = "@page { size: A4; margin: 0 } body { margin: 0; font-size: 11pt }"
         body = f"<p style='margin-top: 410pt; text-align: center'>{BLANK_TEXT}</p>"
         document = f"<html lang='en-GB'><head>{print_fonts()}<style>{style}</style></head><body>{body}</body></html>"
-        _BLANK = html_pdf(document)
+        with pikepdf.open(io.BytesIO(html_pdf(document))) as doc:
+            page = doc.pages[0]
+            page.contents_add(pikepdf.Stream(doc, b"/Artifact <</Type /Pagination>> BDC\n"), prepend=True)
+            page.contents_add(pikepdf.Stream(doc, b"\nEMC\n"))
+            out = io.BytesIO()
+            doc.save(out)
+        _BLANK = out.getvalue()
     return _BLANK
