@@ -12,7 +12,7 @@ import pikepdf
 
 from .pages import BLANK, FRONT, Layout, page_labels_write
 from .stamp import blank_page_pdf, stamp_doc
-from .structure import StructureMerge, artifact_pages
+from .structure import StructureMerge
 
 FRONT_TITLE = "Agenda"
 MAX_OWN_BOOKMARKS = 2000  # an uploaded paper's bookmarks kept, at most (deeper or more are dropped)
@@ -54,7 +54,7 @@ def build_pdf(
     an uploaded file's own bookmarks (`keep_bookmarks`) are kept under it. When settings.PACK_STRUCTURE_CHECK is
     on (the tests), the file is read back and checked (kcsp.pdfstructure); PackStructureError if it fails.
     """
-    blank = artifact_pages(pikepdf.open(io.BytesIO(blank_page_pdf())))
+    blank = pikepdf.open(io.BytesIO(blank_page_pdf()))  # an artifact as a whole (stamp.blank_page_pdf)
     front_doc = pikepdf.open(io.BytesIO(front))
     by_key = {part.key: part for part in parts}
     labels = layout.labels

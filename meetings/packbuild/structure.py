@@ -13,7 +13,7 @@ Merging pages drops each part's /StructTreeRoot, so a merged pack would be untag
   part (its elements' /S or /C follow). /IDTree is merged; an ID already taken is prefixed "p<n>-".
 - A part with no tree (an untagged upload) cannot be made readable: each of its pages' content is marked as a
   /Figure whose /Alt says so, and its links are tagged /Link, so the pack stays one well-formed tagged file
-  whose reading order announces the paper and its pages. Pages with no part (blank pages) are artifacts.
+  whose reading order announces the paper and its pages. Blank pages are artifacts (stamp.blank_page_pdf).
 
 The parts' pages must be in the pack (doc.pages) before `add_part` copies the tree: qpdf's copy of a foreign
 object maps each page it references to the copy already made, so /Pg keys point at the pack's pages.
@@ -250,15 +250,6 @@ class StructureMerge:
         with doc.open_metadata(set_pikepdf_as_editor=False) as meta:
             meta["dc:title"] = title
             meta["pdfuaid:part"] = "1"
-
-
-def artifact_pages(doc: pikepdf.Pdf) -> pikepdf.Pdf:
-    """`doc` with all of each page's content marked as an artifact (the blank page's "intentionally left blank":
-    page furniture, not content). Changed in place and returned."""
-    for page in doc.pages:
-        page.contents_add(pikepdf.Stream(doc, b"/Artifact BMC q\n"), prepend=True)
-        page.contents_add(pikepdf.Stream(doc, b"Q EMC\n"))
-    return doc
 
 
 def _on_kept_page(kid, page, kept: set) -> bool:
