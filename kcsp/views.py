@@ -18,7 +18,17 @@ from .services import render_check_request
 
 
 class AccessibilityView(TemplateView):
+    """The accessibility statement: what is tagged PDF, and the papers of the packs this reader may see that are
+    not (meetings/packbuild/untagged.py: recorded by each build, no PDF opened here; one query)."""
+
     template_name = "kcsp/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        from meetings.packbuild.untagged import TEAM_EMAIL, statement_rows
+
+        return super().get_context_data(
+            untagged_packs=statement_rows(self.request.user), team_email=TEAM_EMAIL, **kwargs
+        )
 
 
 class AccountView(RolePermissionMixin, TemplateView):

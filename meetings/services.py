@@ -29,7 +29,7 @@ from .models import (
 from .numbering import meeting_lock, minutes_renumber
 from .packbuild.requests import packs_refresh_if_published
 from .packbuild.withdraw import packs_withdraw_holding, packs_withdraw_public_listing
-from .uploads import extract_text
+from .uploads import extract_text, upload_untagged
 
 
 def _notify_on_commit(task_name: str, object_id: int) -> None:
@@ -297,12 +297,16 @@ def meeting_mark_held(*, meeting: Meeting, user: User | None = None) -> Meeting:
 @transaction.atomic
 def paper_save(*, paper: Paper, user: User | None = None) -> Paper:
     """Papers added once the agenda is out are supplementary. A paper moved to another item is withdrawn
-    from every pack holding it, in this transaction (the other item may be seen by other people)."""
+    from every pack holding it, in this transaction (the other item may be seen by other people). A new uploaded
+    paper's stored file (saved to the field before this) is checked for tags: `untagged` (uploads.upload_untagged)."""
     is_new = paper.pk is None
     if is_new:  # supplementary once the agenda has gone out, even while the meeting is postponed
         published = Meeting.objects.filter(pk=paper.item.meeting_id, published_at__isnull=False)
         paper.is_supplementary = published.exists()
         paper.created_by = user
+        if paper.format == Paper.Format.UPLOADED and paper.file:
+            with paper.file.open("rb") as stored:
+                paper.untagged = upload_untagged(stored, paper.file_kind)
     else:
         was_on = Paper.objects.filter(pk=paper.pk).values_list("item_id", flat=True).first()
         if was_on != paper.item_id:
@@ -316,6 +320,8 @@ def paper_save(*, paper: Paper, user: User | None = None) -> Paper:
 
 @transaction.atomic
 def appendix_add(*, paper: Paper, title: str, file, original_name: str, file_kind: str) -> Appendix:
+    """The paper's next lettered appendix from the cleaned upload `file` ("pdf" or "docx" `file_kind`), its text
+    kept for search and an untagged PDF marked `untagged` (uploads.upload_untagged); published packs rebuilt."""
     Paper.objects.select_for_update().get(pk=paper.pk)
     letter = chr(ord("A") + paper.appendices.count())
     packs_refresh_if_published(paper.item.meeting)
@@ -327,6 +333,7 @@ def appendix_add(*, paper: Paper, title: str, file, original_name: str, file_kin
         original_name=original_name,
         file_kind=file_kind,
         extracted_text=extract_text(file, file_kind),
+        untagged=upload_untagged(file, file_kind),
     )
 
 

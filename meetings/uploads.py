@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from lxml import etree
 
 from .docx_clean import clean_docx
+from .packbuild.tags import pdf_tagged
 from .pdf_clean import NEEDS_PASSWORD, NOT_A_PDF, PDF_BOMB, clean_pdf
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -213,6 +214,19 @@ def check_upload(upload) -> CheckedUpload:
     return CheckedUpload(
         kind, original_name, ContentFile(data, name=original_name), tuple(removed), document_title(data, kind)
     )
+
+
+def upload_untagged(upload, kind: str) -> bool:
+    """True for a stored (cleaned) PDF upload with no structure tags: screen-reader users cannot read it and nothing
+    can tag it for them (issue 19; the test is meetings/packbuild/tags.py). A Word document never is: the pack
+    converts it tagged (meetings/packbuild/parts.py docx_to_pdf). `upload` is a file or field file, read whole."""
+    if kind != "pdf":
+        return False
+    upload.seek(0)
+    try:
+        return not pdf_tagged(upload.read())
+    finally:
+        upload.seek(0)
 
 
 MAX_EXTRACTED_CHARS = 1_000_000

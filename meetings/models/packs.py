@@ -72,6 +72,13 @@ class Pack(models.Model):
         help_text="Where each part of the pack sat when it was first built after publication, so that a rebuild "
         "keeps every page where it was (meetings/packbuild/pages.py).",
     )
+    untagged_parts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='The parts of the built file that are not tagged PDF, in pack order: [{"key": "paper-12", "title": '
+        '"B2 Working Group Update"}, …] (meetings/packbuild/tags.py; set by the build with the file). The front sheet '
+        "and the accessibility statement name them.",
+    )
 
     class Meta:
         ordering = ["meeting", "kind"]

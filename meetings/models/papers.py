@@ -55,6 +55,12 @@ class Paper(DhrContent, models.Model):
     original_name = models.CharField(max_length=255, blank=True)
     file_kind = models.CharField(max_length=10, blank=True)
     extracted_text = models.TextField(blank=True, editable=False, help_text="The uploaded file's text, for search.")
+    untagged = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The uploaded PDF has no structure tags (meetings/packbuild/tags.py): screen-reader users cannot "
+        "read it. Word files never: they are converted tagged.",
+    )
     is_supplementary = models.BooleanField(default=False, help_text="Added after the agenda was published.")
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -126,6 +132,12 @@ class Appendix(DhrContent, models.Model):
     original_name = models.CharField(max_length=255)
     file_kind = models.CharField(max_length=10)
     extracted_text = models.TextField(blank=True, editable=False, help_text="The uploaded file's text, for search.")
+    untagged = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The uploaded PDF has no structure tags (meetings/packbuild/tags.py): screen-reader users cannot "
+        "read it. Word files never: they are converted tagged.",
+    )
 
     history = HistoricalRecords()
 

@@ -16,6 +16,9 @@ from django.template.loader import render_to_string
 from kcsp.pdf import print_pdf
 
 TEMPLATE_VERSION = "2"  # bump when the print templates change, so cached parts are rendered again
+# LibreOffice's PDF export with tags (writer_pdf_Export's UseTaggedPDF, the JSON filter options LibreOffice 7.4 reads):
+# a converted Word paper keeps its headings, paragraphs and tables for screen readers (issue 19).
+TAGGED_PDF_EXPORT = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 
 
 class PackBuildError(Exception):
@@ -81,7 +84,8 @@ def checked_pdf(data: bytes, name: str) -> bytes:
 
 
 def docx_to_pdf(data: bytes, name: str) -> bytes:
-    """Convert with LibreOffice headless, in a private profile so parallel workers do not collide."""
+    """Convert with LibreOffice headless, in a private profile so parallel workers do not collide, exported tagged
+    (TAGGED_PDF_EXPORT). PackBuildError naming `name` if LibreOffice fails."""
     with tempfile.TemporaryDirectory() as work:
         source = Path(work) / "paper.docx"
         source.write_bytes(data)
@@ -92,7 +96,7 @@ def docx_to_pdf(data: bytes, name: str) -> bytes:
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            TAGGED_PDF_EXPORT,
             "--outdir",
             work,
             str(source),
@@ -108,12 +112,13 @@ def docx_to_pdf(data: bytes, name: str) -> bytes:
 
 
 def uploaded_part(field_file, kind: str, name: str, stats: RenderStats) -> bytes:
-    """An uploaded paper or appendix as PDF: PDFs as they are, Word documents converted (and cached)."""
+    """An uploaded paper or appendix as PDF: PDFs as they are, Word documents converted tagged (and cached; the key
+    is not the untagged conversions' of before issue 19, so none of those is reused)."""
     try:
         with field_file.open("rb") as handle:
             data = handle.read()
     except OSError as error:
         raise PackBuildError(f"{name} is missing from storage.") from error
     if kind == "docx":
-        data = _cached(_digest("docx", data), name, lambda: docx_to_pdf(data, name), stats)
+        data = _cached(_digest("docx-tagged", data), name, lambda: docx_to_pdf(data, name), stats)
     return checked_pdf(data, name)

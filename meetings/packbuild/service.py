@@ -33,6 +33,7 @@ from .assemble import PackPart, build_pdf
 from .manifest import contents_record, holding, stale_reason
 from .pages import Layout, lay_out
 from .parts import PackBuildError, RenderStats, rendered_part, uploaded_part
+from .untagged import TEAM_EMAIL, front_sheet_untagged, untagged_parts
 from .withdraw import pack_withdraw
 
 # No build outlives the task's hard time limit: a claim older than that belongs to a dead worker.
@@ -240,6 +241,7 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
             part = PackPart(source.key, source.title, source.make(), source.parent_key, source.uploaded)
             parts.append(part)
         _set(pack, progress="Numbering pages")
+        untagged = untagged_parts(parts)  # recorded with the file, named on the front sheet (untagged.py)
         restricted = kind in (Pack.Kind.RESTRICTED, Pack.Kind.DHR)
         item_keys = _item_keys(sources)
         elsewhere = (
@@ -259,6 +261,8 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
                 "in_supplementary_pack": elsewhere,
                 "unused_pages": layout.unused_text(),
                 "marking": MARKING if restricted else "",
+                "untagged": front_sheet_untagged(untagged, layout),
+                "team_email": TEAM_EMAIL,
             }
             return rendered_part(
                 "meetings/pdf/front_sheet.html",
@@ -283,7 +287,7 @@ def pack_build(*, meeting: Meeting, kind: str, claim: str = "") -> RenderStats:
         reason = str(error) if isinstance(error, PackBuildError) else f"Unexpected error: {type(error).__name__}"
         _set(pack, status=Pack.Status.FAILED, progress="", failure=reason)
         raise
-    _swap_in(pack, pdf, layout, contents)
+    _swap_in(pack, pdf, layout, contents, untagged=untagged)
     return stats
 
 
@@ -317,8 +321,9 @@ def _place(contents: list[PackContent], sources: list[Source], layout: Layout) -
             row.first_page, row.last_page = spans[row.item_id]
 
 
-def _swap_in(pack: Pack, pdf: bytes, layout: Layout, contents: list[PackContent]) -> None:
-    """Write the new file completely, then point the pack at it with its manifest, page labels and page plan; the
+def _swap_in(pack: Pack, pdf: bytes, layout: Layout, contents: list[PackContent], *, untagged: list[dict]) -> None:
+    """Write the new file completely, then point the pack at it with its manifest, page labels, page plan and
+    untagged parts (untagged.py); the
     old file goes only after commit. A withdrawal made after this build started stays (the build may predate the
     change), and so does one the new manifest itself shows is still due; a removed pack stays removed."""
     storage = pack.file.storage
@@ -341,6 +346,7 @@ def _swap_in(pack: Pack, pdf: bytes, layout: Layout, contents: list[PackContent]
                 page_count=layout.total,
                 page_labels=layout.labels,
                 page_plan=layout.plan,
+                untagged_parts=untagged,
                 built_at=timezone.now(),
             )
             started = locked.build_started_at

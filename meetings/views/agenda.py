@@ -17,6 +17,7 @@ from .. import services
 from ..change_forms import PublishForm
 from ..forms import AgendaItemForm, AppendixForm, MeetingForm, UploadedPaperForm, WrittenPaperForm
 from ..models import AgendaItem, Meeting, Paper, PaperSection
+from ..packbuild.tags import UNTAGGED_WARNING
 from ..section_forms import SectionForm, SectionPreviewForm
 from ..uploads import extract_text
 from .base import ConfirmActionView, FormPageMixin, MeetingPageMixin, OfficerMixin
@@ -243,6 +244,8 @@ class PaperUploadView(PaperCreateMixin, CreateView):
             paper.file.save(form.checked.original_name, form.cleaned_data["upload"], save=False)
             services.paper_save(paper=paper, user=self.request.user)
         messages.success(self.request, f"{paper.original_name} uploaded.{form.checked.removal_note()}")
+        if paper.untagged:  # it still uploads: the officer is told, here and on the paper's page (issue 19)
+            messages.warning(self.request, UNTAGGED_WARNING)
         return redirect(paper)
 
 
@@ -353,4 +356,6 @@ class AppendixCreateView(OfficerMixin, FormPageMixin, CreateView):
             file_kind=form.checked.kind,
         )
         messages.success(self.request, f"Appendix {appendix.letter} added.{form.checked.removal_note()}")
+        if appendix.untagged:
+            messages.warning(self.request, f"Appendix {appendix.letter}: {UNTAGGED_WARNING}")
         return redirect(self.paper)

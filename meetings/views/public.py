@@ -26,6 +26,7 @@ from ..changes import status_changes_for
 from ..errata import erratum_signatory
 from ..lifecycle import CALLING_OFF, steps_for
 from ..models import Action, AgendaItem, Appendix, Erratum, Meeting, MinuteAmendment, Paper, SignedMinutes
+from ..packbuild.tags import UNTAGGED_WARNING
 from ..quorum import meeting_quorum
 from ..record import minutes_records
 from ..signing import notes_item_to_minute
@@ -209,7 +210,10 @@ class PaperDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_manage=self.request.user.has_perm("meetings.manage"), **kwargs)
+        # Officers see UNTAGGED_WARNING against an uploaded PDF (paper or appendix) while it has no tags (issue 19).
+        return super().get_context_data(
+            can_manage=self.request.user.has_perm("meetings.manage"), untagged_warning=UNTAGGED_WARNING, **kwargs
+        )
 
 
 def uploaded_outgoing(upload, item: AgendaItem, what: str) -> Outgoing:
