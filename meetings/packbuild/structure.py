@@ -99,7 +99,6 @@ class StructureMerge:
         self.class_map: dict[str, pikepdf.Object] = {}
         self.ids: dict[bytes, pikepdf.Object] = {}
         self.parts = 0
-        self.untagged: list[str] = []  # titles of parts with no structure of their own
 
     def add_part(self, source: pikepdf.Pdf, pages: list[pikepdf.Page], *, title: str, labels: list[str]) -> Dictionary:
         """Add `source`'s structure for its `pages` as they are in the pack (same order, already added), under a
@@ -107,7 +106,6 @@ class StructureMerge:
         /Part element (a bookmark may point at it with /SE)."""
         self.parts += 1
         if not is_tagged(source):
-            self.untagged.append(title)
             return self._add_untagged(pages, title=title, labels=labels)
         tree = self.doc.copy_foreign(source.Root.StructTreeRoot)
         offset = self.next_key
