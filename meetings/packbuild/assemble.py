@@ -165,8 +165,11 @@ def own_bookmarks(source: pikepdf.Pdf, doc: pikepdf.Pdf, first_index: int) -> li
             out.append(new)
         return out
 
-    with source.open_outline() as outline:
-        return convert(outline.root, 1)
+    try:
+        with source.open_outline() as outline:
+            return convert(outline.root, 1)
+    except (pikepdf.PdfError, pikepdf.OutlineStructureError, RecursionError, ValueError, TypeError, KeyError):
+        return []  # bookmarks qpdf or pikepdf cannot follow (a loop, a broken tree): the part's own bookmark only
 
 
 def watermark_copy(pdf: bytes, text: str) -> bytes:

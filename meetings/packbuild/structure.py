@@ -6,9 +6,10 @@ Merging pages drops each part's /StructTreeRoot, so a merged pack would be untag
 - One /StructTreeRoot whose /Document element holds one /Part per part in page order (front sheet, each paper,
   its appendices), each titled (/T) with the part's bookmark title. A part's own /Document element becomes that
   /Part (its children kept as they are); any other top level is wrapped in a new /Part.
-- /StructParents of every page and form XObject, and /StructParent of every annotation, are moved up by an
-  offset per part so keys never clash, and one /ParentTree is built with the moved keys (a number tree written
-  by qpdf, so /Nums, /Kids and /Limits are valid); /ParentTreeNextKey follows the last key.
+- /StructParents of every page and form XObject, and /StructParent of every annotation, are renumbered to the
+  pack's next keys part by part, so keys never clash (a key the part's ParentTree does not hold is dropped), and
+  one /ParentTree is built with them (a number tree written by qpdf, so /Nums, /Kids and /Limits are valid);
+  /ParentTreeNextKey follows the last key.
 - /RoleMap and /ClassMap are merged: a name a part maps differently from an earlier part is renamed for that
   part (its elements' /S or /C follow). /IDTree is merged; an ID already taken is prefixed "p<n>-".
 - A part with no tree (an untagged upload) cannot be made readable: each of its pages' content is marked as a
@@ -57,31 +58,39 @@ def elements(top: list) -> list[Dictionary]:
     return found
 
 
-def _offset_struct_parents(page: pikepdf.Page, offset: int, seen: set) -> None:
-    """Move /StructParents of the page and of its form XObjects, and /StructParent of its annotations."""
-    obj = page.obj
-    if "/StructParents" in obj:
-        obj.StructParents = int(obj.StructParents) + offset
-    for annotation in _kids(obj.get("/Annots")):
-        if isinstance(annotation, Dictionary) and "/StructParent" in annotation:
-            if annotation.is_indirect and annotation.objgen in seen:
+def _as_key(value) -> int | None:
+    """A ParentTree key as an int (pikepdf gives PDF integers as int), or None for anything else."""
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _struct_parent_holders(pages: list[pikepdf.Page]) -> list[tuple[Dictionary, str]]:
+    """Every (object, key name) holding a ParentTree key on `pages`: the page's /StructParents, its annotations'
+    /StructParent and its form XObjects' /StructParents (nested forms too), each object once."""
+    found, seen = [], set()
+    for page in pages:
+        obj = page.obj
+        if "/StructParents" in obj:
+            found.append((obj, "/StructParents"))
+        for annotation in _kids(obj.get("/Annots")):
+            if isinstance(annotation, Dictionary) and "/StructParent" in annotation:
+                key = annotation.objgen if annotation.is_indirect else id(annotation)
+                if key not in seen:
+                    seen.add(key)
+                    found.append((annotation, "/StructParent"))
+        pending = [obj.get("/Resources")]
+        while pending:
+            resources = pending.pop()
+            xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
+            if not isinstance(xobjects, Dictionary):
                 continue
-            if annotation.is_indirect:
-                seen.add(annotation.objgen)
-            annotation.StructParent = int(annotation.StructParent) + offset
-    pending = [page.obj.get("/Resources")]
-    while pending:
-        resources = pending.pop()
-        xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
-        if not isinstance(xobjects, Dictionary):
-            continue
-        for xobject in xobjects.values():
-            if not isinstance(xobject, pikepdf.Stream) or xobject.objgen in seen:
-                continue
-            seen.add(xobject.objgen)
-            if "/StructParents" in xobject:
-                xobject.StructParents = int(xobject.StructParents) + offset
-            pending.append(xobject.get("/Resources"))
+            for xobject in xobjects.values():
+                if not isinstance(xobject, pikepdf.Stream) or xobject.objgen in seen:
+                    continue
+                seen.add(xobject.objgen)
+                if "/StructParents" in xobject:
+                    found.append((xobject, "/StructParents"))
+                pending.append(xobject.get("/Resources"))
+    return found
 
 
 class StructureMerge:
@@ -108,16 +117,7 @@ class StructureMerge:
         if not is_tagged(source):
             return self._add_untagged(pages, title=title, labels=labels)
         tree = self.doc.copy_foreign(source.Root.StructTreeRoot)
-        offset = self.next_key
-        seen: set = set()
-        for page in pages:
-            _offset_struct_parents(page, offset, seen)
-        parent_tree = tree.get("/ParentTree")
-        if parent_tree is not None:
-            for key, value in pikepdf.NumberTree(parent_tree).items():
-                self.parents[int(key) + offset] = value
-                self.next_key = max(self.next_key, int(key) + offset + 1)
-        self.next_key = max(self.next_key, offset + int(tree.get("/ParentTreeNextKey", 0)))
+        self._renumber(tree, pages)
         top = [kid for kid in _kids(tree.get("/K")) if _is_element(kid)]
         self._merge_maps(tree, top)
         self._merge_ids(tree)
@@ -135,6 +135,26 @@ class StructureMerge:
             part.Lang = lang
         self.document.K.append(part)
         return part
+
+    def _renumber(self, tree: Dictionary, pages: list[pikepdf.Page]) -> None:
+        """Give this part's ParentTree keys the pack's next numbers, in their order, on its pages, annotations and
+        forms; a key its ParentTree does not hold (or that is not an integer) is dropped rather than left dangling."""
+        own: dict[int, pikepdf.Object] = {}
+        parent_tree = tree.get("/ParentTree")
+        if isinstance(parent_tree, Dictionary):
+            for key, value in pikepdf.NumberTree(parent_tree).items():
+                if _as_key(key) is not None:
+                    own[int(key)] = value
+        new_key = {old: self.next_key + n for n, old in enumerate(sorted(own))}
+        for old, value in own.items():
+            self.parents[new_key[old]] = value
+        self.next_key += len(own)
+        for holder, name in _struct_parent_holders(pages):
+            old = _as_key(holder.get(name))
+            if old in new_key:
+                holder[name] = new_key[old]
+            else:
+                del holder[name]
 
     def _merge_maps(self, tree: Dictionary, top: list[Dictionary]) -> None:
         """Join this part's /RoleMap and /ClassMap to the pack's; rename a name that clashes, in this part only
@@ -255,28 +275,42 @@ def _on_kept_page(kid, page, kept: set) -> bool:
     return isinstance(target, Dictionary) and target.objgen in kept
 
 
-def _prune(element: Dictionary, page, kept: set, live: set) -> bool:
-    """Drop from `element` the content on pages not `kept`; True if it still holds content (or never held any)."""
-    page = element.get("/Pg", page)
-    kids = _kids(element.get("/K"))
-    left = []
-    for kid in kids:
-        if _is_element(kid):
-            if _prune(kid, page, kept, live):
-                left.append(kid)
-        elif isinstance(kid, (int, Dictionary)):  # an MCID, or a marked-content or object reference
-            if _on_kept_page(kid, page, kept):
-                left.append(kid)
-        else:
-            left.append(kid)
-    if "/Pg" in element and not _on_kept_page(element, None, kept):
-        del element["/Pg"]
-    if kids:
-        element.K = Array(left)
-    if left or not kids:
-        live.add(element.objgen if element.is_indirect else id(element))
-        return True
-    return False
+def _key(element: Dictionary):
+    return element.objgen if element.is_indirect else id(element)
+
+
+def _prune(top: list, kept: set) -> tuple[list, set]:
+    """Drop from the elements under `top` the content on pages not `kept` (post-order, without recursion; a /K
+    that loops back to an ancestor is cut). Returns the top elements still holding content (or that never held
+    any) and the keys of every element kept."""
+    holds: dict = {}  # element key -> still holds content
+    stack = [(element, None, False) for element in reversed(top) if _is_element(element)]
+    while stack:
+        element, page, expanded = stack.pop()
+        key = _key(element)
+        if not expanded:
+            if key in holds:
+                continue
+            holds[key] = None  # being pruned: a loop back to it is cut
+            page = element.get("/Pg", page)
+            stack.append((element, page, True))
+            stack.extend((kid, page, False) for kid in reversed(_kids(element.get("/K"))) if _is_element(kid))
+            continue
+        kids = _kids(element.get("/K"))
+        left = []
+        for kid in kids:
+            if _is_element(kid):
+                if holds.get(_key(kid)):
+                    left.append(kid)
+            elif isinstance(kid, (int, Dictionary)) and _on_kept_page(kid, page, kept):
+                left.append(kid)  # an MCID, or a marked-content or object reference, on a page kept
+        if "/Pg" in element and not _on_kept_page(element, None, kept):
+            del element["/Pg"]
+        if kids:
+            element.K = Array(left)
+        holds[key] = bool(left) or not kids
+    kept_top = [element for element in top if _is_element(element) and holds.get(_key(element))]
+    return kept_top, {key for key, held in holds.items() if held}
 
 
 def structure_keep_pages(doc: pikepdf.Pdf) -> None:
@@ -286,8 +320,7 @@ def structure_keep_pages(doc: pikepdf.Pdf) -> None:
     kept = {page.obj.objgen for page in doc.pages}
     root = doc.Root.get("/StructTreeRoot")
     if is_tagged(doc):
-        live: set = set()
-        top = [kid for kid in _kids(root.K) if _is_element(kid) and _prune(kid, None, kept, live)]
+        top, live = _prune(_kids(root.K), kept)
         root.K = Array(top)
         keys = []
         for page in doc.pages:
