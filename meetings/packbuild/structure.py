@@ -134,7 +134,26 @@ class StructureMerge:
         if lang is not None and str(lang) != self.lang and "/Lang" not in part:
             part.Lang = lang
         self.document.K.append(part)
+        self._tag_loose_annotations(part, pages)
         return part
+
+    def _tag_loose_annotations(self, part: Dictionary, pages: list[pikepdf.Page]) -> None:
+        """Tag the annotations the part's own tree leaves out (no key, or a key whose element does not hold it by
+        an OBJR: PDF/UA-1 7.18.1), under the part; pop-ups belong to their parent annotation and are left."""
+        for page in pages:
+            for annotation in _kids(page.obj.get("/Annots")):
+                if not isinstance(annotation, Dictionary) or not annotation.is_indirect:
+                    continue
+                if annotation.get("/Subtype") == Name.Popup:
+                    continue
+                element = self.parents.get(_as_key(annotation.get("/StructParent")))
+                holds = isinstance(element, Dictionary) and any(
+                    isinstance(kid, Dictionary) and kid.get("/Obj") is not None and kid.Obj.objgen == annotation.objgen
+                    for kid in _kids(element.get("/K"))
+                )
+                if not holds:
+                    self._tag_annotation(part, page, annotation)
+                    page.obj.Tabs = Name.S
 
     def _renumber(self, tree: Dictionary, pages: list[pikepdf.Page]) -> None:
         """Give this part's ParentTree keys the pack's next numbers, in their order, on its pages, annotations and
@@ -149,12 +168,36 @@ class StructureMerge:
         for old, value in own.items():
             self.parents[new_key[old]] = value
         self.next_key += len(own)
+        lost = []
         for holder, name in _struct_parent_holders(pages):
             old = _as_key(holder.get(name))
             if old in new_key:
                 holder[name] = new_key[old]
             else:
                 del holder[name]
+                if name == "/StructParents" and holder.get("/Type") == Name.Page:
+                    lost.append(holder)
+        if lost:
+            self._rebuild_entries(tree, lost)
+
+    def _rebuild_entries(self, tree: Dictionary, lost: list[Dictionary]) -> None:
+        """Give pages whose ParentTree entry was missing a new one, read from the tree: for each MCID an element
+        holds on that page (its /Pg, or an MCR's), that element. Only for broken files: it walks every element."""
+        wanted = {page.objgen: {} for page in lost}
+        for element in elements(_kids(tree.get("/K"))):
+            page = element.get("/Pg")
+            for kid in _kids(element.get("/K")):
+                target, mcid = page, kid
+                if isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
+                    target, mcid = kid.get("/Pg", page), kid.get("/MCID")
+                if isinstance(target, Dictionary) and target.objgen in wanted and _as_key(mcid) is not None:
+                    wanted[target.objgen][int(mcid)] = element
+        for page in lost:
+            found = wanted[page.objgen]
+            if found and max(found) < 100_000:
+                key = self._new_key()
+                page.StructParents = key
+                self.parents[key] = Array([found.get(n) for n in range(max(found) + 1)])
 
     def _merge_maps(self, tree: Dictionary, top: list[Dictionary]) -> None:
         """Join this part's /RoleMap and /ClassMap to the pack's; rename a name that clashes, in this part only

@@ -247,3 +247,20 @@ def test_the_pdf_of_chosen_pages_stays_tagged_and_carries_nothing_of_the_pages_l
     with extract.open_outline() as outline:
         for item in outline.root:
             assert item.destination[0].objgen in {page.obj.objgen for page in extract.pages}
+
+
+def test_links_a_tagged_uploads_tree_leaves_out_are_tagged_and_a_lost_page_entry_is_rebuilt():
+    def loosen(doc):
+        page = doc.pages[0]
+        for annotation in page.obj.Annots:
+            del annotation["/StructParent"]  # a writer that tags text but not links
+        doc.pages[0].obj.StructParents = -7  # a key its ParentTree does not hold
+
+    loose = with_tree_changes(tagged("Loose"), loosen)
+    doc = pack([PackPart("paper-1", "1 Loose", loose)])
+    page = next(p for p in doc.pages if any(a.Subtype == "/Link" for a in p.obj.get("/Annots", [])))
+    parents = dict(pikepdf.NumberTree(doc.Root.StructTreeRoot.ParentTree).items())
+    for annotation in page.obj.Annots:
+        element = parents[int(annotation.StructParent)]
+        assert str(element.S) == "/Link" and element.K[0].Obj.objgen == annotation.objgen
+    assert marked_content(doc) == reached(doc), "a page whose key resolved nowhere gets its entry from the tree"
