@@ -76,8 +76,8 @@ def pages_extract(pdf: bytes, indexes: list[int], labels: list[str]) -> bytes:
     """A PDF of the pages `indexes` (0-based, ascending: pages_parse's order) of `pdf`, exactly as built (marking
     included), with /PageLabels giving each page its pack number, so a viewer shows "Page 23" for the pack's
     page 23. The pages left out are deleted from the pack's own document, so what is kept stays tagged (its
-    structure, title, language and bookmarks pruned to the pages kept: packbuild.structure.structure_keep_pages)."""
-    from .packbuild.structure import structure_keep_pages
+    structure, title, language and bookmarks pruned to the pages kept: packbuild.keep_pages.structure_keep_pages)."""
+    from .packbuild.keep_pages import structure_keep_pages
 
     keep = set(indexes)
     with pikepdf.open(io.BytesIO(pdf)) as doc:

@@ -31,13 +31,14 @@ UNTAGGED_ALT = (
 )
 
 
-def _kids(value) -> list:
+def kids_of(value) -> list:
+    """A /K (or /Annots) value as a list: [] for none, its items for an array, else the one value."""
     if value is None:
         return []
     return list(value) if isinstance(value, Array) else [value]
 
 
-def _is_element(value) -> bool:
+def is_element(value) -> bool:
     """A structure element (not a marked-content or object reference, nor an MCID)."""
     return isinstance(value, Dictionary) and "/S" in value and value.get("/Type") not in (Name.MCR, Name.OBJR)
 
@@ -47,14 +48,14 @@ def elements(top: list) -> list[Dictionary]:
     found, seen, pending = [], set(), list(reversed(top))
     while pending:
         element = pending.pop()
-        if not _is_element(element):
+        if not is_element(element):
             continue
         key = element.objgen if element.is_indirect else id(element)
         if key in seen:
             continue
         seen.add(key)
         found.append(element)
-        pending.extend(reversed(_kids(element.get("/K"))))
+        pending.extend(reversed(kids_of(element.get("/K"))))
     return found
 
 
@@ -71,7 +72,7 @@ def _struct_parent_holders(pages: list[pikepdf.Page]) -> list[tuple[Dictionary, 
         obj = page.obj
         if "/StructParents" in obj:
             found.append((obj, "/StructParents"))
-        for annotation in _kids(obj.get("/Annots")):
+        for annotation in kids_of(obj.get("/Annots")):
             if isinstance(annotation, Dictionary) and "/StructParent" in annotation:
                 key = annotation.objgen if annotation.is_indirect else id(annotation)
                 if key not in seen:
@@ -118,7 +119,7 @@ class StructureMerge:
             return self._add_untagged(pages, title=title, labels=labels)
         tree = self.doc.copy_foreign(source.Root.StructTreeRoot)
         self._renumber(tree, pages)
-        top = [kid for kid in _kids(tree.get("/K")) if _is_element(kid)]
+        top = [kid for kid in kids_of(tree.get("/K")) if is_element(kid)]
         self._merge_maps(tree, top)
         self._merge_ids(tree)
         if len(top) == 1 and str(top[0].S) == "/Document":
@@ -141,7 +142,7 @@ class StructureMerge:
         """Tag the annotations the part's own tree leaves out (no key, or a key whose element does not hold it by
         an OBJR: PDF/UA-1 7.18.1), under the part; pop-ups belong to their parent annotation and are left."""
         for page in pages:
-            for annotation in _kids(page.obj.get("/Annots")):
+            for annotation in kids_of(page.obj.get("/Annots")):
                 if not isinstance(annotation, Dictionary) or not annotation.is_indirect:
                     continue
                 if annotation.get("/Subtype") == Name.Popup:
@@ -149,7 +150,7 @@ class StructureMerge:
                 element = self.parents.get(_as_key(annotation.get("/StructParent")))
                 holds = isinstance(element, Dictionary) and any(
                     isinstance(kid, Dictionary) and kid.get("/Obj") is not None and kid.Obj.objgen == annotation.objgen
-                    for kid in _kids(element.get("/K"))
+                    for kid in kids_of(element.get("/K"))
                 )
                 if not holds:
                     self._tag_annotation(part, page, annotation)
@@ -184,9 +185,9 @@ class StructureMerge:
         """Give pages whose ParentTree entry was missing a new one, read from the tree: for each MCID an element
         holds on that page (its /Pg, or an MCR's), that element. Only for broken files: it walks every element."""
         wanted = {page.objgen: {} for page in lost}
-        for element in elements(_kids(tree.get("/K"))):
+        for element in elements(kids_of(tree.get("/K"))):
             page = element.get("/Pg")
-            for kid in _kids(element.get("/K")):
+            for kid in kids_of(element.get("/K")):
                 target, mcid = page, kid
                 if isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
                     target, mcid = kid.get("/Pg", page), kid.get("/MCID")
@@ -262,7 +263,7 @@ class StructureMerge:
             page.contents_add(pikepdf.Stream(self.doc, b"Q EMC\n"))
             page.obj.StructParents = key
             self.parents[key] = Array(marked)
-            for annotation in _kids(page.obj.get("/Annots")):
+            for annotation in kids_of(page.obj.get("/Annots")):
                 if isinstance(annotation, Dictionary) and annotation.is_indirect:
                     self._tag_annotation(part, page, annotation)
             page.obj.Tabs = Name.S
@@ -311,104 +312,3 @@ class StructureMerge:
         with doc.open_metadata(set_pikepdf_as_editor=False) as meta:
             meta["dc:title"] = title
             meta["pdfuaid:part"] = "1"
-
-
-def _on_kept_page(kid, page, kept: set) -> bool:
-    target = kid.get("/Pg", page) if isinstance(kid, Dictionary) else page
-    return isinstance(target, Dictionary) and target.objgen in kept
-
-
-def _key(element: Dictionary):
-    return element.objgen if element.is_indirect else id(element)
-
-
-def _prune(top: list, kept: set) -> tuple[list, set]:
-    """Drop from the elements under `top` the content on pages not `kept` (post-order, without recursion; a /K
-    that loops back to an ancestor is cut). Returns the top elements still holding content (or that never held
-    any) and the keys of every element kept."""
-    holds: dict = {}  # element key -> still holds content
-    stack = [(element, None, False) for element in reversed(top) if _is_element(element)]
-    while stack:
-        element, page, expanded = stack.pop()
-        key = _key(element)
-        if not expanded:
-            if key in holds:
-                continue
-            holds[key] = None  # being pruned: a loop back to it is cut
-            page = element.get("/Pg", page)
-            stack.append((element, page, True))
-            stack.extend((kid, page, False) for kid in reversed(_kids(element.get("/K"))) if _is_element(kid))
-            continue
-        kids = _kids(element.get("/K"))
-        left = []
-        for kid in kids:
-            if _is_element(kid):
-                if holds.get(_key(kid)):
-                    left.append(kid)
-            elif isinstance(kid, (int, Dictionary)) and _on_kept_page(kid, page, kept):
-                left.append(kid)  # an MCID, or a marked-content or object reference, on a page kept
-        if "/Pg" in element and not _on_kept_page(element, None, kept):
-            del element["/Pg"]
-        if kids:
-            element.K = Array(left)
-        holds[key] = bool(left) or not kids
-    kept_top = [element for element in top if _is_element(element) and holds.get(_key(element))]
-    return kept_top, {key for key, held in holds.items() if held}
-
-
-def structure_keep_pages(doc: pikepdf.Pdf) -> None:
-    """After pages were deleted from a tagged `doc`, drop the structure, ParentTree keys, IDs and bookmarks of
-    the pages that went, so the copy is still one valid tagged file and carries nothing of the pages left out
-    (qpdf writes every object still referenced: a /Pg or a bookmark would bring a dropped page back)."""
-    kept = {page.obj.objgen for page in doc.pages}
-    root = doc.Root.get("/StructTreeRoot")
-    if is_tagged(doc):
-        top, live = _prune(_kids(root.K), kept)
-        root.K = Array(top)
-        keys = []
-        for page in doc.pages:
-            keys += [page.obj.get("/StructParents")]
-            keys += [a.get("/StructParent") for a in _kids(page.obj.get("/Annots")) if isinstance(a, Dictionary)]
-        old = pikepdf.NumberTree(root.ParentTree)
-        parents = pikepdf.NumberTree.new(doc)
-        for key in sorted({int(k) for k in keys if k is not None}):
-            if key in old:
-                parents[key] = old[key]
-        root.ParentTree = parents.obj
-        if "/IDTree" in root:
-            ids = pikepdf.NameTree.new(doc)
-            for name, element in pikepdf.NameTree(root.IDTree).items():
-                if isinstance(element, Dictionary) and element.objgen in live:
-                    ids[name] = element
-            root.IDTree = ids.obj
-    for page in doc.pages:
-        for annotation in _kids(page.obj.get("/Annots")):
-            if not isinstance(annotation, Dictionary):
-                continue
-            action = annotation.get("/A")
-            for holder, key in ((annotation, "/Dest"), (action, "/D")):
-                target = holder.get(key) if isinstance(holder, Dictionary) else None
-                if isinstance(target, Array) and len(target) and not _on_kept_page(target[0], None, kept):
-                    del holder[key]
-            if isinstance(annotation.get("/P"), Dictionary) and not _on_kept_page(annotation.P, None, kept):
-                del annotation["/P"]
-    _keep_bookmarks(doc, kept)
-
-
-def _keep_bookmarks(doc: pikepdf.Pdf, kept: set) -> None:
-    def keep(items) -> list:
-        out = []
-        for item in items:
-            children = keep(list(item.children))
-            target = item.destination
-            if "/SE" in item.obj:
-                del item.obj["/SE"]
-            if isinstance(target, Array) and len(target) and _on_kept_page(target[0], None, kept):
-                item.children[:] = children
-                out.append(item)
-            else:
-                out.extend(children)  # a bookmark whose page went: its kept children move up
-        return out
-
-    with doc.open_outline() as outline:
-        outline.root[:] = keep(list(outline.root))
