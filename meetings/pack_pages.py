@@ -92,7 +92,7 @@ def pages_extract(pdf: bytes, indexes: list[int], labels: list[str]) -> bytes:
             nums += [position, pikepdf.Dictionary(P=pikepdf.String(labels[index]))]
         doc.Root.PageLabels = doc.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
         buffer = io.BytesIO()
-        doc.save(buffer)
+        doc.save(buffer, min_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return buffer.getvalue()
 
 

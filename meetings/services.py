@@ -1,6 +1,7 @@
 """Multi-step writes of committee business: agendas, the meeting's status, papers and minutes."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -318,6 +319,15 @@ def paper_save(*, paper: Paper, user: User | None = None) -> Paper:
     return paper
 
 
+APPENDIX_PREFIX = re.compile(r"^\s*appendix\s+[a-z0-9]{1,3}\s*(?:[:.\-–—)]\s*|\s+)(?=\S)", re.IGNORECASE)
+
+
+def appendix_title(title: str) -> str:
+    """`title` without an "Appendix B:" the officer typed: the app numbers appendices itself ("Appendix B: Plan"),
+    so the typed one would print twice. A title that is only "Appendix B" is kept as typed."""
+    return APPENDIX_PREFIX.sub("", title.strip(), count=1)
+
+
 @transaction.atomic
 def appendix_add(*, paper: Paper, title: str, file, original_name: str, file_kind: str) -> Appendix:
     """The paper's next lettered appendix from the cleaned upload `file` ("pdf" or "docx" `file_kind`), its text
@@ -328,7 +338,7 @@ def appendix_add(*, paper: Paper, title: str, file, original_name: str, file_kin
     return Appendix.objects.create(
         paper=paper,
         letter=letter,
-        title=title,
+        title=appendix_title(title),
         file=file,
         original_name=original_name,
         file_kind=file_kind,

@@ -6,13 +6,14 @@ The merge, the stamps and the labels are done in one pikepdf (qpdf) document sav
 quicker than merging with pypdf and stamping a second copy (bench/pack.py's merge-only floor)."""
 
 import io
+import warnings
 from dataclasses import dataclass, field
 
 import pikepdf
 
 from .pages import BLANK, FRONT, Layout, page_labels_write
 from .stamp import blank_page_pdf, stamp_doc
-from .structure import StructureMerge
+from .structure import StructureMerge, kids_of
 
 FRONT_TITLE = "Agenda"
 MAX_OWN_BOOKMARKS = 2000  # an uploaded paper's bookmarks kept, at most (deeper or more are dropped)
@@ -67,7 +68,9 @@ def build_pdf(
                 continue
             source = front_doc if key == FRONT else by_key[key].doc
             placed.append((by_key.get(key), source, len(doc.pages), count))
-            doc.pages.extend(source.pages)
+            with warnings.catch_warnings():  # named destinations: links_resolve points each link at its page
+                warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
+                doc.pages.extend(source.pages)
         structure = StructureMerge(doc, lang="en-GB")
         bookmarks: list[tuple[PackPart, int, pikepdf.Dictionary]] = []
         for part, source, first, count in placed:
@@ -75,6 +78,7 @@ def build_pdf(
             element = structure.add_part(
                 source, pages, title=part.outline_title if part else FRONT_TITLE, labels=labels[first : first + count]
             )
+            links_resolve(source, pages)
             if part is not None:
                 bookmarks.append((part, first, element))
         with doc.open_outline() as outline:
@@ -93,7 +97,8 @@ def build_pdf(
         stamps = stamp_doc(doc, top=top, bottom=lambda number: (marking, f"Page {labels[number - 1]}"))
         page_labels_write(doc, labels)
         out = io.BytesIO()
-        doc.save(out)
+        # PDF/UA-1 is built on PDF 1.7; object streams hold the structure's many small objects (a third the size)
+        doc.save(out, min_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.generate)
         del stamps  # open until the save: qpdf copies their streams then
     data = out.getvalue()
     _check(data, title)
@@ -126,6 +131,32 @@ def _named_destinations(source: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
     if isinstance(names, pikepdf.Dictionary) and "/Dests" in names:
         named.update(pikepdf.NameTree(names.Dests).items())
     return named
+
+
+def links_resolve(source: pikepdf.Pdf, pages: list[pikepdf.Page]) -> None:
+    """Point links to named destinations (WeasyPrint writes every link within a paper so, `/Dest (c3)`) at the
+    page and view they name: the names live in the part's catalogue, which merging pages does not carry over.
+    `pages` are `source`'s pages as added to the pack, in order. A name that cannot be resolved is left."""
+    named: dict | None = None
+    page_at = {page.obj.objgen: pages[n].obj for n, page in enumerate(source.pages)}
+    for page in pages:
+        for annotation in kids_of(page.obj.get("/Annots")):
+            if not isinstance(annotation, pikepdf.Dictionary):
+                continue
+            action = annotation.get("/A")
+            goto = isinstance(action, pikepdf.Dictionary) and action.get("/S") == "/GoTo"
+            for holder, key in ((annotation, "/Dest"), (action if goto else None, "/D")):
+                target = holder.get(key) if holder is not None else None
+                if not isinstance(target, (pikepdf.String, pikepdf.Name)):
+                    continue
+                if named is None:
+                    named = _named_destinations(source)
+                explicit = named.get(str(target).removeprefix("/") if isinstance(target, pikepdf.Name) else str(target))
+                if isinstance(explicit, pikepdf.Dictionary):
+                    explicit = explicit.get("/D")
+                page = explicit[0] if isinstance(explicit, pikepdf.Array) and len(explicit) else None
+                if isinstance(page, pikepdf.Dictionary) and page.objgen in page_at:
+                    holder[key] = pikepdf.Array([page_at[page.objgen], *list(explicit)[1:]])
 
 
 def own_bookmarks(source: pikepdf.Pdf, doc: pikepdf.Pdf, first_index: int) -> list[pikepdf.OutlineItem]:

@@ -11,6 +11,10 @@ from .tags import is_tagged
 
 
 def _on_kept_page(kid, page, kept: set) -> bool:
+    """Whether `kid` (a page itself, an MCID on `page`, or a reference or element with its own /Pg) is on a page
+    kept."""
+    if isinstance(kid, Dictionary) and kid.get("/Type") == "/Page":
+        return kid.objgen in kept
     target = kid.get("/Pg", page) if isinstance(kid, Dictionary) else page
     return isinstance(target, Dictionary) and target.objgen in kept
 

@@ -264,3 +264,20 @@ def test_links_a_tagged_uploads_tree_leaves_out_are_tagged_and_a_lost_page_entry
         element = parents[int(annotation.StructParent)]
         assert str(element.S) == "/Link" and element.K[0].Obj.objgen == annotation.objgen
     assert marked_content(doc) == reached(doc), "a page whose key resolved nowhere gets its entry from the tree"
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("Appendix B: untagged scan", "untagged scan"),
+        ("appendix 2 - Plan", "Plan"),
+        ("Appendix C. Budget", "Budget"),
+        ("Appendix B", "Appendix B"),
+        ("Appendix Budget", "Appendix Budget"),
+        ("Appendices list", "Appendices list"),
+    ],
+)
+def test_an_appendix_title_typed_with_its_letter_prints_the_letter_once(typed, kept):
+    from meetings.services import appendix_title
+
+    assert appendix_title(typed) == kept
