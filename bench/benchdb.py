@@ -20,6 +20,7 @@ def bench_database(name: str):
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
+    settings.PACK_STRUCTURE_CHECK = False  # as in production: the tests read every pack back, a worker does not
     settings.DATABASES["default"]["TEST"]["NAME"] = name
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
