@@ -4,7 +4,7 @@ A tagged upload's structure tree is copied into every pack that holds it (meetin
 the "chosen pages" PDF is cut from that pack (meetings/pack_pages.py), so a tree that is not a tree breaks them:
 an element reached twice (a /K pointing back at an ancestor) or nested deeper than any document needs, a
 /StructParents or /StructParent that is not a non-negative integer, an /IDTree with keys that are not strings,
-a ParentTree that is not a valid number tree or misses keys, marked content the tree does not reach. Such a file
+a ParentTree that is not a valid number tree or misses keys, an MCID that is not one. Such a file
 would make a pack that is not a valid tagged document (kcsp.pdfstructure), or fail to build, so the officer is
 asked for a fresh export. A file with no tags at all is not judged here: it is flagged as untagged instead
 (meetings/uploads.py upload_untagged). Also refused: more bookmarks than any paper has (reading them all is slow).
@@ -26,9 +26,10 @@ TOO_MANY_BOOKMARKS = "The selected PDF has more than {limit:,} bookmarks: save i
 MAX_DEPTH = 100  # levels of structure elements; Word, LibreOffice and WeasyPrint nest a few dozen at most
 MAX_BOOKMARKS = 10_000
 MAX_KEY = 2**31 - 1  # a ParentTree key (ISO 32000-1 Annex C: integers are 32-bit)
-# The checker's sentences about the tree itself (kcsp.pdfstructure); headings and alternative text are the
-# author's choices, carried into the pack as they are.
-STRUCTURAL = ("StructTreeRoot:", "ParentTree:", "Structure tree:", "Marked content", "Content:")
+# The checker's sentences about the tree itself (kcsp.pdfstructure). Not these: headings, alternative text and
+# links are the author's choices, and marked content the tree does not reach is common in good files (WeasyPrint
+# writes some): they are carried into the pack as they are.
+STRUCTURAL = ("StructTreeRoot:", "ParentTree:", "Structure tree:", "Content:")
 
 
 def _kids(value) -> list:
@@ -58,8 +59,9 @@ def _tree_damage(root: Dictionary) -> str | None:
                 return "a structure element is reached twice, so the tree loops"
             seen.add(element.objgen)
         for kid in _kids(element.get("/K")):
-            if isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR" and not _key_ok(kid.get("/MCID")):
-                return "a marked-content reference has no valid MCID"
+            is_mcr = isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR"
+            if (is_mcr and not _key_ok(kid.get("/MCID"))) or (isinstance(kid, int) and not _key_ok(kid)):
+                return "a structure element names marked content with no valid MCID"
             pending.append((kid, depth + 1))
     return None
 
