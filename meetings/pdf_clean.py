@@ -21,6 +21,7 @@ from pikepdf import Array, Dictionary, Name
 
 from .docx_clean import plural
 from .image_clean import jpeg_without_metadata
+from .pdf_structure_check import structure_refusal
 
 NOT_A_PDF = "The selected file is not a PDF: it may be damaged or a different type of file renamed."
 NEEDS_PASSWORD = (
@@ -210,7 +211,8 @@ def labels(removed: dict[str, int]) -> list[str]:
 def clean_pdf(upload) -> tuple[bytes, list[str]]:
     """The stored copy of a checked PDF (decrypted, active content and authorship removed, freshly saved).
 
-    Returns (bytes, what was removed, for the officer); raises ValidationError for a PDF that needs a password.
+    Returns (bytes, what was removed, for the officer); raises ValidationError for a PDF that needs a password,
+    or whose accessibility tags are damaged or bookmarks too many (pdf_structure_check.structure_refusal).
     """
     upload.seek(0)
     data = upload.read()
@@ -233,6 +235,9 @@ def clean_pdf(upload) -> tuple[bytes, list[str]]:
                 object_stream_mode=pikepdf.ObjectStreamMode.preserve,  # as uploaded: no bigger
                 stream_decode_level=pikepdf.StreamDecodeLevel.none,
             )
+            refusal = structure_refusal(pdf, out.getvalue())
+            if refusal:
+                raise ValidationError(refusal)
     except pikepdf.PasswordError as error:
         raise ValidationError(NEEDS_PASSWORD) from error
     except (pikepdf.PdfError, RecursionError, ValueError, KeyError, TypeError) as error:
