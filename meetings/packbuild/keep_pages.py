@@ -6,7 +6,7 @@ destination or a bookmark would bring a dropped page back)."""
 import pikepdf
 from pikepdf import Array, Dictionary
 
-from .structure import is_element, kids_of
+from .structure import is_element, kids_of, tree_write
 from .tags import is_tagged
 
 
@@ -71,17 +71,15 @@ def structure_keep_pages(doc: pikepdf.Pdf) -> None:
             keys += [page.obj.get("/StructParents")]
             keys += [a.get("/StructParent") for a in kids_of(page.obj.get("/Annots")) if isinstance(a, Dictionary)]
         old = pikepdf.NumberTree(root.ParentTree)
-        parents = pikepdf.NumberTree.new(doc)
-        for key in sorted({int(k) for k in keys if k is not None}):
-            if key in old:
-                parents[key] = old[key]
-        root.ParentTree = parents.obj
+        wanted = {int(k) for k in keys if isinstance(k, int)}
+        root.ParentTree = doc.make_indirect(tree_write(doc, {k: old[k] for k in wanted if k in old}, "/Nums"))
         if "/IDTree" in root:
-            ids = pikepdf.NameTree.new(doc)
-            for name, element in pikepdf.NameTree(root.IDTree).items():
-                if isinstance(element, Dictionary) and element.objgen in live:
-                    ids[name] = element
-            root.IDTree = ids.obj
+            ids = {
+                name.encode("utf-8", "surrogateescape"): element
+                for name, element in pikepdf.NameTree(root.IDTree).items()
+                if isinstance(element, Dictionary) and element.objgen in live
+            }
+            root.IDTree = doc.make_indirect(tree_write(doc, ids, "/Names"))
     for page in doc.pages:
         for annotation in kids_of(page.obj.get("/Annots")):
             if not isinstance(annotation, Dictionary):

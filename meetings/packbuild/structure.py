@@ -94,6 +94,37 @@ def _struct_parent_holders(pages: list[pikepdf.Page]) -> list[tuple[Dictionary, 
     return found
 
 
+TREE_FAN = 256  # entries a leaf, kids a node, of the number and name trees written here
+
+
+def tree_write(doc: pikepdf.Pdf, entries: dict, kind: str) -> Dictionary:
+    """A number tree (`kind` "/Nums": int keys) or name tree ("/Names": bytes keys) holding `entries`, written
+    by hand (ISO 32000-1 7.9.6, 7.9.7): keys ascending, TREE_FAN a leaf, /Limits on every node but the root.
+    Not pikepdf.NumberTree/NameTree: filled in key order, qpdf 12.4 leaves a node's /Limits stale at some sizes
+    (8,513 keys: tests/test_issue19_attack.py)."""
+    pairs = sorted(entries.items())
+
+    def key(value):
+        return value if kind == "/Nums" else String(value)
+
+    if len(pairs) <= TREE_FAN:
+        return Dictionary({kind: Array([item for k, v in pairs for item in (key(k), v)])})
+    nodes = []
+    for start in range(0, len(pairs), TREE_FAN):
+        chunk = pairs[start : start + TREE_FAN]
+        leaf = Dictionary({kind: Array([item for k, v in chunk for item in (key(k), v)])})
+        leaf.Limits = Array([key(chunk[0][0]), key(chunk[-1][0])])
+        nodes.append((chunk[0][0], chunk[-1][0], doc.make_indirect(leaf)))
+    while len(nodes) > TREE_FAN:
+        parents = []
+        for start in range(0, len(nodes), TREE_FAN):
+            chunk = nodes[start : start + TREE_FAN]
+            node = Dictionary(Kids=Array([n for _, _, n in chunk]), Limits=Array([key(chunk[0][0]), key(chunk[-1][1])]))
+            parents.append((chunk[0][0], chunk[-1][1], doc.make_indirect(node)))
+        nodes = parents
+    return Dictionary(Kids=Array([n for _, _, n in nodes]))
+
+
 class StructureMerge:
     """The pack's structure tree, built part by part; `finish` writes it into the document's catalogue."""
 
@@ -230,10 +261,14 @@ class StructureMerge:
 
     def _merge_ids(self, tree: Dictionary) -> None:
         id_tree = tree.get("/IDTree")
-        if id_tree is None:
+        if not isinstance(id_tree, Dictionary):
             return
-        for key, element in pikepdf.NameTree(id_tree).items():
-            name = key.encode() if isinstance(key, str) else bytes(key)
+        try:
+            items = list(pikepdf.NameTree(id_tree).items())
+        except (pikepdf.PdfError, TypeError, ValueError):
+            return  # an ID tree qpdf cannot read: IDs are optional (only references by ID would need it)
+        for key, element in items:
+            name = key.encode("utf-8", "surrogateescape") if isinstance(key, str) else bytes(key)
             if name in self.ids:
                 name = f"p{self.parts}-".encode() + name
                 if isinstance(element, Dictionary):
@@ -290,20 +325,14 @@ class StructureMerge:
         """Write the tree, /MarkInfo, /Lang, /ViewerPreferences /DisplayDocTitle and the title (Info and XMP,
         with the PDF/UA identification) into the document."""
         doc = self.doc
-        parent_tree = pikepdf.NumberTree.new(doc)
-        for key in sorted(self.parents):
-            parent_tree[key] = self.parents[key]
-        self.root.ParentTree = parent_tree.obj
+        self.root.ParentTree = doc.make_indirect(tree_write(doc, self.parents, "/Nums"))
         self.root.ParentTreeNextKey = self.next_key
         if self.role_map:
             self.root.RoleMap = Dictionary({name: value for name, value in self.role_map.items()})
         if self.class_map:
             self.root.ClassMap = Dictionary({name: value for name, value in self.class_map.items()})
         if self.ids:
-            id_tree = pikepdf.NameTree.new(doc)
-            for name, element in sorted(self.ids.items()):
-                id_tree[name.decode("latin-1")] = element
-            self.root.IDTree = id_tree.obj
+            self.root.IDTree = doc.make_indirect(tree_write(doc, self.ids, "/Names"))
         doc.Root.StructTreeRoot = self.root
         doc.Root.MarkInfo = Dictionary(Marked=True)
         doc.Root.Lang = String(self.lang)
