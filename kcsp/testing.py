@@ -234,3 +234,16 @@ def pdfinfo_struct(pdf: bytes) -> str:
     """`pdfinfo -struct`: the PDF's structure tree as poppler reads it, an element a line, indented two spaces
     a level ("Document", "  H1 (block)"); empty for an untagged PDF."""
     return pdfinfo(pdf, "-struct")
+
+
+def pdf_changed(pdf: bytes, change) -> bytes:
+    """A copy of `pdf` with `change(doc)` applied by pikepdf (a broken or altered file for a test)."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        change(doc)
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()

@@ -1,15 +1,13 @@
 """The PDF/UA structure checker (kcsp/pdfstructure.py): a WeasyPrint PDF/UA-1 document passes, and each way of
 breaking a copy of it with pikepdf gives the problem that names the broken rule."""
 
-import io
-
 import pikepdf
 import pytest
 
 from kcsp.pdf import html_pdf, print_pdf
 from kcsp.pdfmarked import number_tree_problems
 from kcsp.pdfstructure import struct_outline, structure_problems
-from kcsp.testing import pdfinfo, pdfinfo_struct
+from kcsp.testing import pdf_changed, pdfinfo, pdfinfo_struct
 
 DOT = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5Erk"
@@ -27,15 +25,6 @@ HTML = f"""<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>
 @pytest.fixture(scope="module")
 def tagged() -> bytes:
     return print_pdf(HTML)
-
-
-def changed(pdf: bytes, change) -> bytes:
-    """A copy of `pdf` with `change(doc)` applied by pikepdf."""
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        change(doc)
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
 
 
 def elements(doc: pikepdf.Pdf, role: str) -> list[pikepdf.Dictionary]:
@@ -84,29 +73,29 @@ def test_bytes_that_are_not_a_pdf_are_one_problem():
 
 
 def test_markinfo_removed(tagged):
-    one_problem(changed(tagged, lambda doc: doc.Root.__delitem__("/MarkInfo")), "MarkInfo", "6.2")
+    one_problem(pdf_changed(tagged, lambda doc: doc.Root.__delitem__("/MarkInfo")), "MarkInfo", "6.2")
 
 
 def test_lang_removed(tagged):
-    one_problem(changed(tagged, lambda doc: doc.Root.__delitem__("/Lang")), "Lang:", "7.2")
+    one_problem(pdf_changed(tagged, lambda doc: doc.Root.__delitem__("/Lang")), "Lang:", "7.2")
 
 
 def test_display_doc_title_false(tagged):
     def change(doc):
         doc.Root.ViewerPreferences.DisplayDocTitle = False
 
-    one_problem(changed(tagged, change), "DisplayDocTitle", "7.1")
+    one_problem(pdf_changed(tagged, change), "DisplayDocTitle", "7.1")
 
 
 def test_title_removed_from_info(tagged):
-    one_problem(changed(tagged, lambda doc: doc.trailer.Info.__delitem__("/Title")), "Title:", "Info")
+    one_problem(pdf_changed(tagged, lambda doc: doc.trailer.Info.__delitem__("/Title")), "Title:", "Info")
 
 
 def test_two_pages_sharing_a_struct_parents_key(tagged):
     def change(doc):
         doc.pages[1].obj.StructParents = doc.pages[0].obj.StructParents
 
-    problems = structure_problems(changed(tagged, change))
+    problems = structure_problems(pdf_changed(tagged, change))
     assert any("page 2 and page 1 share the key" in problem for problem in problems), problems
 
 
@@ -117,7 +106,7 @@ def test_a_parent_tree_key_removed(tagged):
         at = [int(n) for n in list(nums)[::2]].index(key)
         del nums[2 * at : 2 * at + 2]
 
-    one_problem(changed(tagged, change), "page 2's key", "is not in the ParentTree")
+    one_problem(pdf_changed(tagged, change), "page 2's key", "is not in the ParentTree")
 
 
 def test_a_parent_tree_entry_pointing_at_the_wrong_element(tagged):
@@ -125,21 +114,21 @@ def test_a_parent_tree_entry_pointing_at_the_wrong_element(tagged):
         parents = doc.Root.StructTreeRoot.ParentTree.Nums[1]
         parents[0], parents[1] = parents[1], parents[0]
 
-    one_problem(changed(tagged, change), "ParentTree: on page 1, the entries of key 0 for MCIDs 0, 1 are not")
+    one_problem(pdf_changed(tagged, change), "ParentTree: on page 1, the entries of key 0 for MCIDs 0, 1 are not")
 
 
 def test_a_heading_skip(tagged):
     def change(doc):
         elements(doc, "/H2")[0].S = pikepdf.Name("/H3")
 
-    one_problem(changed(tagged, change), "Headings:", "H3 (page 1) follows an H1")
+    one_problem(pdf_changed(tagged, change), "Headings:", "H3 (page 1) follows an H1")
 
 
 def test_a_first_heading_that_is_not_h1(tagged):
     def change(doc):
         elements(doc, "/H1")[0].S = pikepdf.Name("/H2")
 
-    one_problem(changed(tagged, change), "the first heading is H2")
+    one_problem(pdf_changed(tagged, change), "the first heading is H2")
 
 
 def test_a_role_mapped_heading_is_read_as_its_standard_type(tagged):
@@ -147,14 +136,14 @@ def test_a_role_mapped_heading_is_read_as_its_standard_type(tagged):
         doc.Root.StructTreeRoot.RoleMap = pikepdf.Dictionary({"/Subhead": pikepdf.Name("/H3")})
         elements(doc, "/H2")[0].S = pikepdf.Name("/Subhead")
 
-    one_problem(changed(tagged, change), "H3 (page 1) follows an H1")
+    one_problem(pdf_changed(tagged, change), "H3 (page 1) follows an H1")
 
 
 def test_text_outside_any_marked_content(tagged):
     def change(doc):
         doc.pages[1].contents_add(pikepdf.Stream(doc, b"BT /F1 12 Tf (x) Tj ET"))
 
-    one_problem(changed(tagged, change), "Untagged content on page 2")
+    one_problem(pdf_changed(tagged, change), "Untagged content on page 2")
 
 
 def test_text_marked_as_artifact_passes(tagged):
@@ -162,14 +151,14 @@ def test_text_marked_as_artifact_passes(tagged):
         doc.pages[1].contents_add(pikepdf.Stream(doc, b"/Artifact BMC BT /F1 12 Tf (x) Tj ET EMC"))
         doc.pages[0].contents_add(pikepdf.Stream(doc, b"/Artifact <</Type /Pagination>> BDC 0 0 5 5 re f EMC"))
 
-    assert structure_problems(changed(tagged, change)) == []
+    assert structure_problems(pdf_changed(tagged, change)) == []
 
 
 def test_a_path_in_marked_content_with_no_mcid_is_untagged(tagged):
     def change(doc):
         doc.pages[0].contents_add(pikepdf.Stream(doc, b"/Span BMC 0 0 5 5 re f EMC"))
 
-    one_problem(changed(tagged, change), "Untagged content on page 1")
+    one_problem(pdf_changed(tagged, change), "Untagged content on page 1")
 
 
 def test_marked_content_the_tree_does_not_reach(tagged):
@@ -177,12 +166,12 @@ def test_marked_content_the_tree_does_not_reach(tagged):
         span = elements(doc, "/H1")[0].K[0]
         span.K = pikepdf.Array([])
 
-    one_problem(changed(tagged, change), "Marked content on page 1: MCID 0 is not reached from the structure tree")
+    one_problem(pdf_changed(tagged, change), "Marked content on page 1: MCID 0 is not reached from the structure tree")
 
     def cut_the_tree(doc):
         doc.Root.StructTreeRoot.K = pikepdf.Dictionary({"/S": pikepdf.Name("/Document")})
 
-    problems = structure_problems(changed(tagged, cut_the_tree))
+    problems = structure_problems(pdf_changed(tagged, cut_the_tree))
     assert "Marked content on page 1: MCIDs 0, 1, 2, 3, 4, … (11 in all) are not reached" in problems[0], problems
 
 
@@ -190,21 +179,21 @@ def test_a_figure_without_alt(tagged):
     def change(doc):
         del elements(doc, "/Figure")[0].Alt
 
-    one_problem(changed(tagged, change), "Figure:", "neither /Alt nor /ActualText", "7.3")
+    one_problem(pdf_changed(tagged, change), "Figure:", "neither /Alt nor /ActualText", "7.3")
 
 
 def test_a_link_annotation_not_in_a_link_element(tagged):
     def change(doc):
         elements(doc, "/Link")[0].S = pikepdf.Name("/Span")
 
-    one_problem(changed(tagged, change), "Link:", "page 1", "OBJR")
+    one_problem(pdf_changed(tagged, change), "Link:", "page 1", "OBJR")
 
 
 def test_parent_tree_next_key_not_above_the_keys(tagged):
     def change(doc):
         doc.Root.StructTreeRoot.ParentTreeNextKey = 1
 
-    one_problem(changed(tagged, change), "/ParentTreeNextKey 1")
+    one_problem(pdf_changed(tagged, change), "/ParentTreeNextKey 1")
 
 
 def test_the_shape_of_a_number_tree():
@@ -234,7 +223,7 @@ def test_a_broken_parent_tree_shape_fails_the_document(tagged):
         tree.Kids = pikepdf.Array([pikepdf.Dictionary({"/Nums": tree.Nums, "/Limits": pikepdf.Array([0, 0])})])
         del tree.Nums
 
-    problems = structure_problems(changed(tagged, change))
+    problems = structure_problems(pdf_changed(tagged, change))
     assert any("ParentTree: a node holding keys" in problem for problem in problems), problems
 
 

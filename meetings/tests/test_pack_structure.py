@@ -7,6 +7,7 @@ import pytest
 from pikepdf import Array, Dictionary, Name, String
 
 from kcsp.pdf import html_pdf, print_pdf
+from kcsp.testing import pdf_changed
 from meetings.packbuild.assemble import PackPart, build_pdf
 from meetings.packbuild.pages import lay_out
 from meetings.packbuild.structure import UNTAGGED_ALT, elements
@@ -37,14 +38,6 @@ def pack(parts: list[PackPart], front: bytes | None = None, title: str = "Public
 def part_elements(doc: pikepdf.Pdf) -> list[Dictionary]:
     document = doc.Root.StructTreeRoot.K[0]
     return [kid for kid in document.K if isinstance(kid, Dictionary)]
-
-
-def with_tree_changes(data: bytes, change) -> bytes:
-    with pikepdf.open(io.BytesIO(data)) as doc:
-        change(doc)
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
 
 
 def marked_content(doc: pikepdf.Pdf) -> set[tuple[int, int]]:
@@ -170,8 +163,8 @@ def test_clashing_role_maps_class_maps_and_ids_are_renamed_in_the_later_part_onl
 
         return change
 
-    one = with_tree_changes(tagged("One"), custom("/P", "/Block", b"x1"))
-    two = with_tree_changes(tagged("Two"), custom("/H1", "/Inline", b"x1"))
+    one = pdf_changed(tagged("One"), custom("/P", "/Block", b"x1"))
+    two = pdf_changed(tagged("Two"), custom("/H1", "/Inline", b"x1"))
     doc = pack([PackPart("paper-1", "1 One", one), PackPart("paper-2", "2 Two", two)])
     root = doc.Root.StructTreeRoot
     assert root.RoleMap["/Clerk"] == Name.P
@@ -256,7 +249,7 @@ def test_links_a_tagged_uploads_tree_leaves_out_are_tagged_and_a_lost_page_entry
             del annotation["/StructParent"]  # a writer that tags text but not links
         doc.pages[0].obj.StructParents = -7  # a key its ParentTree does not hold
 
-    loose = with_tree_changes(tagged("Loose"), loosen)
+    loose = pdf_changed(tagged("Loose"), loosen)
     doc = pack([PackPart("paper-1", "1 Loose", loose)])
     page = next(p for p in doc.pages if any(a.Subtype == "/Link" for a in p.obj.get("/Annots", [])))
     parents = dict(pikepdf.NumberTree(doc.Root.StructTreeRoot.ParentTree).items())
