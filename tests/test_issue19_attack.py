@@ -166,7 +166,7 @@ def test_the_chosen_pages_of_a_restricted_pack_carry_nothing_of_the_pages_left_o
 
 def built(stored: bytes) -> bytes:
     front = print_pdf("<html lang='en-GB'><head><title>Agenda</title></head><body><h1>Agenda</h1></body></html>")
-    part = PackPart("item-1", "1 Stored before the check", stored, keep_bookmarks=True)
+    part = PackPart("item-1", "1 Stored before the check", stored, uploaded=True)
     front_pdf, layout = lay_out(lambda layout: front, [(part.key, part.page_count)], plan={}, published_at=None)
     return build_pdf(front=front_pdf, layout=layout, parts=[part], title="Public agenda pack"), layout.labels
 

@@ -28,7 +28,7 @@ class PackPart:
     outline_title: str
     pdf: bytes
     parent_key: str | None = None  # appendices nest under their paper in the bookmarks
-    keep_bookmarks: bool = False  # an uploaded file's own bookmarks go under its bookmark
+    uploaded: bool = False  # an uploaded file: its own bookmarks go under its bookmark, its pictures described
     _doc: pikepdf.Pdf | None = field(default=None, repr=False)
 
     @property
@@ -52,7 +52,7 @@ def build_pdf(
 
     A restricted pack reserves its top band for the marking and the downloader's watermark (`watermark_copy`).
     Each part gets one bookmark (pointing at its /Part structure element too), an appendix's under its paper's;
-    an uploaded file's own bookmarks (`keep_bookmarks`) are kept under it. When settings.PACK_STRUCTURE_CHECK is
+    an uploaded file's own bookmarks (`uploaded`) are kept under it. When settings.PACK_STRUCTURE_CHECK is
     on (the tests), the file is read back and checked (kcsp.pdfstructure); PackStructureError if it fails.
     """
     blank = pikepdf.open(io.BytesIO(blank_page_pdf()))  # an artifact as a whole (stamp.blank_page_pdf)
@@ -75,8 +75,10 @@ def build_pdf(
         bookmarks: list[tuple[PackPart, int, pikepdf.Dictionary]] = []
         for part, source, first, count in placed:
             pages = [doc.pages[n] for n in range(first, first + count)]
+            part_title = part.outline_title if part else FRONT_TITLE
+            uploaded = part is not None and part.uploaded
             element = structure.add_part(
-                source, pages, title=part.outline_title if part else FRONT_TITLE, labels=labels[first : first + count]
+                source, pages, title=part_title, labels=labels[first : first + count], uploaded=uploaded
             )
             links_resolve(source, pages)
             if part is not None:
@@ -86,7 +88,7 @@ def build_pdf(
             for part, first_index, element in bookmarks:
                 item = pikepdf.OutlineItem(part.outline_title, first_index, structure_element=element)
                 items[part.key] = item
-                if part.keep_bookmarks:
+                if part.uploaded:
                     item.children.extend(own_bookmarks(part.doc, doc, first_index))
                 parent = items.get(part.parent_key)
                 (parent.children if parent is not None else outline.root).append(item)

@@ -91,10 +91,10 @@ def structure_keep_pages(doc: pikepdf.Pdf) -> None:
                     del holder[key]
             if isinstance(annotation.get("/P"), Dictionary) and not _on_kept_page(annotation.P, None, kept):
                 del annotation["/P"]
-    _keep_bookmarks(doc, kept)
+    _bookmarks_keep(doc, kept)
 
 
-def _keep_bookmarks(doc: pikepdf.Pdf, kept: set) -> None:
+def _bookmarks_keep(doc: pikepdf.Pdf, kept: set) -> None:
     def keep(items) -> list:
         out = []
         for item in items:

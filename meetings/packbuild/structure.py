@@ -31,6 +31,9 @@ UNTAGGED_ALT = (
 )
 
 
+NO_DESCRIPTION = "A picture in “{title}” that its author gave no description."
+
+
 def kids_of(value) -> list:
     """A /K (or /Annots) value as a list: [] for none, its items for an array, else the one value."""
     if value is None:
@@ -141,10 +144,13 @@ class StructureMerge:
         self.ids: dict[bytes, pikepdf.Object] = {}
         self.parts = 0
 
-    def add_part(self, source: pikepdf.Pdf, pages: list[pikepdf.Page], *, title: str, labels: list[str]) -> Dictionary:
+    def add_part(
+        self, source: pikepdf.Pdf, pages: list[pikepdf.Page], *, title: str, labels: list[str], uploaded: bool = False
+    ) -> Dictionary:
         """Add `source`'s structure for its `pages` as they are in the pack (same order, already added), under a
-        /Part titled `title`. `labels` are the pages' printed labels (for an untagged part's /Alt). Returns the
-        /Part element (a bookmark may point at it with /SE)."""
+        /Part titled `title`. `labels` are the pages' printed labels (for an untagged part's /Alt). An `uploaded`
+        file's pictures that its author left without a description are given one saying so (PDF/UA-1 7.3).
+        Returns the /Part element (a bookmark may point at it with /SE)."""
         self.parts += 1
         if not is_tagged(source):
             return self._add_untagged(pages, title=title, labels=labels)
@@ -152,6 +158,8 @@ class StructureMerge:
         self._renumber(tree, pages)
         top = [kid for kid in kids_of(tree.get("/K")) if is_element(kid)]
         self._merge_maps(tree, top)
+        if uploaded:
+            self._describe_figures(tree, top, title)
         self._merge_ids(tree)
         if len(top) == 1 and str(top[0].S) == "/Document":
             part = top[0]
@@ -186,6 +194,14 @@ class StructureMerge:
                 if not holds:
                     self._tag_annotation(part, page, annotation)
                     page.obj.Tabs = Name.S
+
+    def _describe_figures(self, tree: Dictionary, top: list[Dictionary], title: str) -> None:
+        role_map = tree.get("/RoleMap")
+        roles = role_map.items() if isinstance(role_map, Dictionary) else []
+        figures = {"/Figure"} | {str(name) for name, role in roles if role == "/Figure"}
+        for element in elements(top):
+            if str(element.S) in figures and "/Alt" not in element and "/ActualText" not in element:
+                element.Alt = String(NO_DESCRIPTION.format(title=title))
 
     def _renumber(self, tree: Dictionary, pages: list[pikepdf.Page]) -> None:
         """Give this part's ParentTree keys the pack's next numbers, in their order, on its pages, annotations and

@@ -57,11 +57,11 @@ def build(parts: list[PackPart]) -> bytes:
 
 @pytest.fixture(scope="module")
 def pack_pdf():
-    return build([PackPart("paper-1", "1 Uploaded paper", explicit(chapters("Uploaded", 3)), keep_bookmarks=True)])
+    return build([PackPart("paper-1", "1 Uploaded paper", explicit(chapters("Uploaded", 3)), uploaded=True)])
 
 
 def test_a_link_to_a_named_destination_still_goes_there_in_the_pack():
-    data = build([PackPart("paper-1", "1 Uploaded paper", chapters("Uploaded", 3), keep_bookmarks=True)])
+    data = build([PackPart("paper-1", "1 Uploaded paper", chapters("Uploaded", 3), uploaded=True)])
     with pikepdf.open(io.BytesIO(data)) as doc:
         names = doc.Root.get("/Names")
         named = dict(pikepdf.NameTree(names.Dests).items()) if names is not None and "/Dests" in names else {}
@@ -138,7 +138,7 @@ def footnoted(tmp_path_factory) -> bytes:
 
 def test_a_pack_with_a_libreoffice_paper_with_footnotes_passes_the_checker(footnoted, settings):
     settings.PACK_STRUCTURE_CHECK = False  # read the problems here rather than as PackStructureError
-    data = build([PackPart("paper-1", "1 Paper with footnotes", footnoted, keep_bookmarks=True)])
+    data = build([PackPart("paper-1", "1 Paper with footnotes", footnoted, uploaded=True)])
     assert structure_problems(data) == [], "every link annotation (the footnote's back-link too) is tagged /Link"
 
 

@@ -74,8 +74,8 @@ def reached(doc: pikepdf.Pdf) -> set[tuple[int, int]]:
 def merged():
     parts = [
         PackPart("paper-1", "1 Written paper", tagged("Written", 2)),
-        PackPart("paper-2", "2 Uploaded tagged paper", tagged("Uploaded", 2, lang="cy"), keep_bookmarks=True),
-        PackPart("appendix-1", "Appendix A: scanned", html_pdf(html("Scanned")), "paper-2", keep_bookmarks=True),
+        PackPart("paper-2", "2 Uploaded tagged paper", tagged("Uploaded", 2, lang="cy"), uploaded=True),
+        PackPart("appendix-1", "Appendix A: scanned", html_pdf(html("Scanned")), "paper-2", uploaded=True),
     ]
     return pack(parts)
 
@@ -215,7 +215,7 @@ def test_a_word_paper_converted_by_libreoffice_keeps_its_tags_in_the_pack(tmp_pa
     )
     converted = (tmp_path / "paper.pdf").read_bytes()
     assert pdf_tagged(converted)
-    doc = pack([PackPart("paper-1", "1 Word paper", converted, keep_bookmarks=True)])
+    doc = pack([PackPart("paper-1", "1 Word paper", converted, uploaded=True)])
     part = part_elements(doc)[1]
     assert str(part.T) == "1 Word paper" and str(part.Lang) == "en-US", "LibreOffice's own language is kept"
     assert "/RoleMap" in doc.Root.StructTreeRoot
@@ -274,3 +274,17 @@ def test_an_appendix_title_typed_with_its_letter_prints_the_letter_once(typed, k
     from meetings.services import appendix_title
 
     assert appendix_title(typed) == kept
+
+
+def test_an_uploaded_picture_its_author_left_undescribed_is_described_as_such():
+    def undescribe(doc):
+        root = doc.Root.StructTreeRoot
+        top = list(root.K) if isinstance(root.K, Array) else [root.K]
+        paragraph = next(e for e in elements(top) if str(e.S) == "/P")
+        paragraph.S = Name.Figure  # a picture with neither /Alt nor /ActualText
+
+    upload = pdf_changed(tagged("Pictures"), undescribe)
+    doc = pack([PackPart("paper-1", "1 Pictures", upload, uploaded=True)])
+    figures = [e for e in elements(part_elements(doc)[1:]) if str(e.S) == "/Figure"]
+    described = "A picture in “1 Pictures” that its author gave no description."
+    assert figures and all(str(figure.Alt) == described for figure in figures)

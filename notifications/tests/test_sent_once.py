@@ -32,7 +32,11 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 6, 25)  # in the last fortnight of a quarter, so every schedule has work
 PREFERENCES = "http://testserver.example/account/notifications/"
 # Scheduled tasks that send no mail at all (they are still run twice).
-NOT_MAIL = {"meetings.tasks.packs_resend_task", "kcsp.tasks.kept_copies_expire_task"}  # housekeeping: no notices
+NOT_MAIL = {  # housekeeping: no notices
+    "meetings.tasks.packs_resend_task",
+    "kcsp.tasks.kept_copies_expire_task",
+    "meetings.tasks.signed_minutes_retag_task",
+}
 
 
 def task_named(name: str):
