@@ -196,6 +196,7 @@ def main():
 
     from kcsp.pdfstructure import structure_problems
 
+    pack.refresh_from_db()  # rebuilt since: its file is a new one
     pack_bytes = Path(pack.file.path).read_bytes()
     check, problems = timed(lambda: structure_problems(pack_bytes), rounds=3)
     print(f"public pack: {pack.page_count} pages (8 written papers, 4 uploaded PDFs of 5 pages), {size_kb:.0f} KB")
