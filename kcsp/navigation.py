@@ -34,6 +34,7 @@ NAV_ITEMS = [
     NavItem("Directory", "organisation_list", permission="kcsp.view_directory"),
     NavItem("Your account", "account", permission="kcsp.view_account"),
     NavItem("System status", "system_status", permission="kcsp.view_system_status"),
+    NavItem("Data map", "data_map", permission="kcsp.view_data_map"),
     NavItem("Administration", "admin:index", permission="kcsp.use_admin"),
     NavItem("Sign in", "login", anonymous_only=True),
 ]

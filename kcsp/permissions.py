@@ -16,3 +16,5 @@ rules.add_perm("kcsp.manage_directory", is_officer)
 rules.add_perm("kcsp.view_home_officer", is_officer)
 rules.add_perm("kcsp.view_home_chair", is_chair)
 rules.add_perm("kcsp.view_home_member", is_member)
+# The data map (kcsp/datamap.py, issue 20): which fields hold personal data, for the DPO through the admin role.
+rules.add_perm("kcsp.view_data_map", is_admin)

@@ -78,6 +78,8 @@ urlpatterns = [
     *directory_urls,
     path("system/", views.SystemStatusView.as_view(), name="system_status"),
     path("system/render-checks/<int:pk>.pdf", views.RenderCheckDownloadView.as_view(), name="render_check_pdf"),
+    path("system/data-map/", views.DataMapView.as_view(), name="data_map"),
+    path("system/data-map.csv", views.DataMapExportView.as_view(), name="data_map_csv"),
     path("meetings/", include("meetings.urls")),
     path("agreement/", include("agreement.urls")),
     path("grants/", include("grants.urls")),

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.generic import FormView, TemplateView, View
 from django_otp import user_has_device
 
-from . import roles
+from . import datamap, roles
 from .backupcodes import backup_codes_left, signed_in_with_backup_code
 from .downloads import Outgoing, Sensitivity, file_send
+from .exports import table_csv
 from .forms import RenderCheckForm
 from .mixins import RolePermissionMixin
 from .models import RenderCheck
@@ -111,6 +112,30 @@ class RenderCheckDownloadView(RolePermissionMixin, View):
             ),
             pk=kwargs["pk"],
         )
+
+
+class DataMapView(RolePermissionMixin, TemplateView):
+    """For administrators: the data map (kcsp/datamap.py), one table per app, a row per personal field."""
+
+    permission_required = "kcsp.view_data_map"
+    template_name = "kcsp/data_map.html"
+
+    def get_context_data(self, **kwargs):
+        groups: dict[str, list] = {}
+        for row in datamap.data_map_rows():
+            groups.setdefault(row[0], []).append(row)
+        return super().get_context_data(groups=groups, headers=datamap.HEADERS[1:], **kwargs)
+
+
+class DataMapExportView(RolePermissionMixin, View):
+    """The data map as CSV (kcsp.exports.table_csv): it describes fields and holds no one's personal data."""
+
+    permission_required = "kcsp.view_data_map"
+
+    def get(self, request, *args, **kwargs):
+        data = table_csv(datamap.HEADERS, datamap.data_map_rows())
+        outgoing = Outgoing("kcsp-data-map.csv", "csv", data, sensitivity=Sensitivity.PRIVATE)
+        return file_send(request, None, lambda _: outgoing)
 
 
 def locked_out(request, original_response=None, credentials=None):

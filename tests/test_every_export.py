@@ -43,6 +43,8 @@ LOCAL_DAY, UTC_DAY = "2023-07-01", "2023-06-30"
 FORMATS = ("csv", "xlsx")
 NOT_TYPED = (models.EmailField, models.SlugField, models.URLField, models.GenericIPAddressField, models.FilePathField)
 FORMULA_START = ("=", "+", "-", "@")
+# Exports written from the code, holding no row's typed text (still read back for formulas and control characters).
+NO_TYPED_TEXT = ("/system/data-map.csv",)  # the data map: kcsp/datamap.py declarations
 
 
 def typed_text_fields(model) -> list:
@@ -96,10 +98,13 @@ def _overwrite_rows(hostile) -> int:
                 with transaction.atomic():
                     changed += model._default_manager.filter(pk=pk).update(**values)
             except IntegrityError:  # a constraint between fields (an end after a start): keep the text at least
-                with transaction.atomic():
-                    changed += model._default_manager.filter(pk=pk).update(
-                        **{k: v for k, v in values.items() if v is not LATE_EVENING_UTC}
-                    )
+                try:
+                    with transaction.atomic():
+                        changed += model._default_manager.filter(pk=pk).update(
+                            **{k: v for k, v in values.items() if v is not LATE_EVENING_UTC}
+                        )
+                except IntegrityError:  # a key made of typed text (search's kind and row): the row stays as it is
+                    continue
     return changed
 
 
@@ -170,7 +175,8 @@ def test_every_export_guards_typed_text_drops_control_characters_and_shows_local
         read[url] = values = cells(response.content, fmt)
         failures += [f"{url}: {problem}" for value, kind in values for problem in problems_in(value, kind, fmt)]
         texts = [v for v, _ in values if isinstance(v, str)]
-        if not any(t.startswith("'") and t[1:].lstrip(" \t\r\n").startswith(FORMULA_START) for t in texts):
+        guarded = any(t.startswith("'") and t[1:].lstrip(" \t\r\n").startswith(FORMULA_START) for t in texts)
+        if url not in NO_TYPED_TEXT and not guarded:
             failures.append(f"{url}: no hostile typed text reached the file, so the test proves nothing")
     assert not failures, "\n".join(failures[:40])
     found = {url.rsplit("/", 1)[-1] for url in exports}

@@ -50,6 +50,7 @@ FILES = {
     "meetings:ical": FileRoute("ics", PUBLIC),
     "tokens:private_ical": FileRoute("ics", PRIVATE),
     "render_check_pdf": FileRoute("pdf", PRIVATE),
+    "data_map_csv": FileRoute("csv", PRIVATE),
     "agreement:plan_export": FileRoute("xlsx", PUBLIC, signed_in=PRIVATE),
     "agreement:plan_pdf": FileRoute("pdf", PUBLIC),
     "grants:bid_export": FileRoute("xlsx", PRIVATE),

@@ -241,6 +241,8 @@ ROUTES = {
     "person_edit": Route(OFFICER, kwargs="person"),
     "system_status": Route(ADMIN_ROLE),
     "render_check_pdf": Route(ADMIN_ROLE, kwargs="render_check"),
+    "data_map": Route(ADMIN_ROLE),
+    "data_map_csv": Route(ADMIN_ROLE),
     "meetings:calendar": Route(EVERYONE),
     "meetings:ical": Route(EVERYONE),
     "meetings:meeting_create": Route(OFFICER),

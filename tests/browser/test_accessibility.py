@@ -241,7 +241,7 @@ def test_action_plan_pages_have_no_wcag_violations(page, live_server, demo_load)
 def test_signed_in_pages_have_no_wcag_violations(page, live_server, demo_load):
     demo_load()
     sign_in(page, live_server.url, "admin@kcsp.example")
-    for path in ("/", "/account/", "/directory/", "/system/", "/account/password/change/"):
+    for path in ("/", "/account/", "/directory/", "/system/", "/system/data-map/", "/account/password/change/"):
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
     page.goto(f"{live_server.url}/directory/")
