@@ -24,6 +24,7 @@ EXPECTED_NAV = {
         "Directory",
         "Your account",
         "System status",
+        "Data map",
         "Administration",
         "Sign out",
     ],
