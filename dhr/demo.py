@@ -162,8 +162,9 @@ def _authenticator(spec: dict) -> list[str]:
 def demo_dhr_load(today: datetime.date | None = None) -> dict[str, list[str]]:
     """Load the fictional cases, funding and lessons; returns, per DHR login's e-mail, how to sign in as it.
 
-    Two logins have authenticators: the DHR-cleared user, and the DHR clerk (an officer who is also
-    DHR-cleared, the only kind of user who writes the minutes of DHR items).
+    Three logins have authenticators: the DHR-cleared user, the DHR clerk (an officer who is also
+    DHR-cleared, the only kind of user who writes the minutes of DHR items) and the data protection officer
+    (DHR-cleared, so that DHR records reach the disposal and subject-access pages once a code is entered).
     """
     data = json.loads(DATA.read_text(encoding="utf-8"))
     today = today or timezone.localdate()  # the cases' dates are counted back from it (`*_days_ago`)
@@ -184,4 +185,4 @@ def demo_dhr_load(today: datetime.date | None = None) -> dict[str, list[str]]:
             | {"held_on": datetime.date.fromisoformat(row["held_on"])},
         )
         event.cases.set([cases[name] for name in row["cases"]])
-    return {spec["email"]: _authenticator(spec) for spec in (data["totp"], data["clerk_totp"])}
+    return {spec["email"]: _authenticator(spec) for spec in (data["totp"], data["clerk_totp"], data["dpo_totp"])}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import models
 
-OUR_APPS = ("kcsp", "meetings", "agreement", "grants", "dhr", "search", "notifications", "api")
+OUR_APPS = ("kcsp", "governance", "meetings", "agreement", "grants", "dhr", "search", "notifications", "api")
 
 # Categories in plain words (the data map's "Category" column).
 IDENTITY = "Identity"
@@ -64,6 +64,8 @@ RETENTION_KEYS = {
     "notification": "Notifications sent and preferences",
     "session": "Sessions, sign-in and enrolment records",
     "api_token": "API tokens and calendar feeds",
+    "subject_access": "Subject-access packages",
+    "governance": "Legal holds, disposal lists and disposal records",
 }
 
 PERSONAL_NAME = re.compile(r"name|e_?mail|phone|telephone|mobile|address|postcode|birth|dob")

@@ -8,7 +8,8 @@ OFFICER = "officer"
 CHAIR = "chair"
 DHR_CLEARED = "dhr_cleared"
 ADMIN = "admin"
-ALL_ROLES = (MEMBER, OFFICER, CHAIR, DHR_CLEARED, ADMIN)
+DPO = "dpo"
+ALL_ROLES = (MEMBER, OFFICER, CHAIR, DHR_CLEARED, ADMIN, DPO)
 
 ROLE_LABELS = {
     MEMBER: "Member",
@@ -16,6 +17,7 @@ ROLE_LABELS = {
     CHAIR: "Chair",
     DHR_CLEARED: "DHR-cleared",
     ADMIN: "Administrator",
+    DPO: "Data protection officer",
 }
 ROLE_DESCRIPTIONS = {
     MEMBER: "Partner organisation representative: reads packs, sends apologies, declares interests",
@@ -23,6 +25,9 @@ ROLE_DESCRIPTIONS = {
     CHAIR: "Agrees agendas, decides grant bids, signs approved minutes",
     DHR_CLEARED: "May see Domestic Homicide Review cases (a small named list)",
     ADMIN: "Manages users, roles and reference data",
+    DPO: (
+        "Runs retention, disposal and subject access; sees DHR records there only when also DHR-cleared, with a code"
+    ),
 }
 
 # Models whose reference data the admin role looks after in the Django admin.
@@ -84,6 +89,11 @@ def is_admin(user):
     return has_role(user, ADMIN)
 
 
+@rules.predicate
+def is_dpo(user):
+    return has_role(user, DPO)
+
+
 def is_verified(user) -> bool:
     """Signed in with a second factor in this session (django-otp's middleware sets `is_verified`)."""
     check = getattr(user, "is_verified", None)
@@ -98,6 +108,12 @@ def may_see_dhr(user) -> bool:
 @rules.predicate
 def is_dhr_verified(user):
     return may_see_dhr(user)
+
+
+def dpo_sees_dhr(user) -> bool:
+    """The data protection officer sees DHR records on the disposal and subject-access pages only when also
+    DHR-cleared and verified with a one-time code this session (issue 20)."""
+    return has_role(user, DPO) and may_see_dhr(user)
 
 
 def may_write_dhr_records(user) -> bool:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "kcsp.apps.KcspConfig",
+    "kcsp.governance.apps.GovernanceConfig",
     "meetings",
     "agreement",
     "grants",
