@@ -80,6 +80,8 @@ urlpatterns = [
     path("system/render-checks/<int:pk>.pdf", views.RenderCheckDownloadView.as_view(), name="render_check_pdf"),
     path("system/data-map/", views.DataMapView.as_view(), name="data_map"),
     path("system/data-map.csv", views.DataMapExportView.as_view(), name="data_map_csv"),
+    path("system/governance/", include("kcsp.governance.urls")),
+    path("system/subject-access/", include("kcsp.governance.sar_urls")),
     path("meetings/", include("meetings.urls")),
     path("agreement/", include("agreement.urls")),
     path("grants/", include("grants.urls")),

@@ -8,3 +8,10 @@ class GovernanceConfig(AppConfig):
     label = "governance"
     verbose_name = "Information governance"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import permissions  # noqa: F401  (registers the rules)
+
+        autodiscover_modules("retention")  # each app's record types (kcsp/governance/record_types.py)
