@@ -9,15 +9,14 @@ of meetings whose minutes were never signed the name as recorded becomes "Former
 
 import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, Max, OuterRef, Q
-from django.db.models.functions import Greatest, TruncDate, TruncMonth
+from django.db.models.functions import Greatest, TruncDate
 
 from kcsp.governance.erase import history_date, history_erase, rows_delete
 from kcsp.governance.models import Action, Trigger
-from kcsp.governance.record_types import DisposalRefused, Disposed, Due, register
-from kcsp.governance.typebase import ModelRecordType
+from kcsp.governance.record_types import DisposalRefused, Disposed, register
+from kcsp.governance.typebase import ModelRecordType, MonthRecordType
 
 from .models import EnrolmentCode, Organisation, Person
 
@@ -26,13 +25,15 @@ FORMER = "Former member {id}"
 
 def account_close(user) -> int:
     """Deactivate an account and scrub it: e-mail "former-account-<id>@invalid.example", no name, no usable
-    password, no two-factor devices or enrolment codes, its sessions and sign-in records (django-axes) removed,
-    the history rows holding its old values erased. Returns the history rows removed."""
+    password, no two-factor devices, enrolment codes or notice preferences, its sessions and sign-in records
+    (django-axes) removed, the history rows holding its old values erased. Returns the history rows removed."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.sessions.models import Session
     from django.utils import timezone
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from notifications.models import Preference
 
     User = get_user_model()
     old_email = user.email
@@ -44,11 +45,13 @@ def account_close(user) -> int:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     EnrolmentCode.objects.filter(user=user).delete()
+    preferences = list(Preference.objects.filter(user=user).values_list("pk", flat=True))
+    Preference.objects.filter(pk__in=preferences).delete()
     user.set_unusable_password()
     User.objects.filter(pk=user.pk).update(
         email=f"former-account-{user.pk}@invalid.example", full_name="", is_active=False, password=user.password
     )
-    return history_erase(User, [user.pk])
+    return history_erase(User, [user.pk]) + history_erase(Preference, preferences)
 
 
 def _open_membership() -> Q:
@@ -154,44 +157,15 @@ class OrganisationRecords(ModelRecordType):
         return rows_delete(self.rows().filter(pk=object_id))
 
 
-def month_key(day: datetime.date) -> int:
-    """202403 for any day of March 2024: the object id of a month's records (log-like record types)."""
-    return day.year * 100 + day.month
-
-
-def month_of(key: int) -> tuple[datetime.date, datetime.date]:
-    """The first day of the month `key` names and of the month after."""
-    first = datetime.date(key // 100, key % 100, 1)
-    return first, first + relativedelta(months=1)
-
-
-def months_due(querysets_fields, rule, as_of: datetime.date) -> list[tuple[int, datetime.date]]:
-    """(month key, due date) of each month holding rows of any (queryset, date field) pair, whose period, counted
-    from the month's end, ended on or before `as_of`; one query per pair."""
-    if rule.period_months is None:
-        return []
-    months = set()
-    for queryset, field in querysets_fields:
-        found = queryset.annotate(m=TruncMonth(field)).order_by().values_list("m", flat=True).distinct()
-        months.update(month_key(m.date() if isinstance(m, datetime.datetime) else m) for m in found if m)
-    due = []
-    for key in sorted(months):
-        due_on = month_of(key)[1] - datetime.timedelta(days=1) + relativedelta(months=rule.period_months)
-        if due_on <= as_of:
-            due.append((key, due_on))
-    return due
-
-
-class SessionRecords(ModelRecordType):
+class SessionRecords(MonthRecordType):
     """Sign-in records (django-axes attempts, failures and sign-ins), enrolment codes used or expired, and expired
     sessions, kept per calendar month: the object id is the month (202403 for March 2024), from the month's end.
     delete removes that month's records."""
 
     key = "session"
-    triggers = (Trigger.CREATED,)
-    actions = (Action.KEEP, Action.REVIEW, Action.DELETE)
+    noun = "Sign-in records"
 
-    def _sources(self):
+    def sources(self):
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
         from django.contrib.sessions.models import Session
         from django.utils import timezone
@@ -204,23 +178,6 @@ class SessionRecords(ModelRecordType):
             (EnrolmentCode.objects.filter(Q(used_at__isnull=False) | Q(expires_at__lte=now)), "created_at"),
             (Session.objects.filter(expire_date__lte=now), "expire_date"),
         ]
-
-    def due(self, rule, as_of):
-        return [Due(key, self.label(key), due_on) for key, due_on in months_due(self._sources(), rule, as_of)]
-
-    def label(self, object_id):
-        first, _ = month_of(object_id)
-        return f"Sign-in records of {first:%B %Y}"
-
-    def dispose(self, object_id, action):
-        if action not in self.actions:
-            raise DisposalRefused(f"Sign-in records cannot be disposed of with the action {action!r}.")
-        if action != Action.DELETE:
-            return Disposed()
-        first, after = month_of(object_id)
-        for queryset, field in self._sources():
-            queryset.filter(**{f"{field}__date__gte": first, f"{field}__date__lt": after}).delete()
-        return Disposed()
 
 
 register(PersonRecords())

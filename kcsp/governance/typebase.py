@@ -12,8 +12,12 @@ says what was decided (archiving to another store, where a partner has one, is o
 
 import datetime
 
-from .erase import due_rows
-from .models import Action
+from dateutil.relativedelta import relativedelta
+from django.db import models
+from django.db.models.functions import TruncMonth
+
+from .erase import due_rows, history_erase
+from .models import Action, Trigger
 from .record_types import DisposalRefused, Disposed, Due, RecordType
 
 REMOVED = "(already removed)"
@@ -78,3 +82,67 @@ class ModelRecordType(RecordType):
 # Two models under one key (memberships and office terms; API tokens and calendar feeds): the second model's rows
 # are numbered SECOND_OFFSET + their id, so one (record_type, object_id) names one row.
 SECOND_OFFSET = 1_000_000_000_000
+
+
+def month_key(day: datetime.date) -> int:
+    """202403 for any day of March 2024: the object id of a month's records (MonthRecordType)."""
+    return day.year * 100 + day.month
+
+
+def month_of(key: int) -> tuple[datetime.date, datetime.date]:
+    """The first day of the month `key` names and of the month after."""
+    first = datetime.date(key // 100, key % 100, 1)
+    return first, first + relativedelta(months=1)
+
+
+class MonthRecordType(RecordType):
+    """Log-like records (sign-ins, notices sent, the DHR access log) kept per calendar month: the object id is the
+    month (202403 for March 2024), the period runs from the month's end, and disposing deletes that month's rows.
+
+    A subclass sets `noun` ("Sign-in records") and defines `sources()`: (queryset, date or datetime field) pairs."""
+
+    noun = ""
+    triggers = (Trigger.CREATED,)
+    actions = (Action.KEEP, Action.REVIEW, Action.DELETE)
+
+    def sources(self) -> list[tuple]:
+        raise NotImplementedError
+
+    def due(self, rule, as_of: datetime.date) -> list[Due]:
+        """One query per source: the months holding rows, then month end + period <= as_of in Python."""
+        if rule.period_months is None:
+            return []
+        months = set()
+        for queryset, field in self.sources():
+            found = queryset.annotate(m=TruncMonth(field)).order_by().values_list("m", flat=True).distinct()
+            months.update(month_key(m.date() if isinstance(m, datetime.datetime) else m) for m in found if m)
+        due = []
+        for key in sorted(months):
+            due_on = month_of(key)[1] - datetime.timedelta(days=1) + relativedelta(months=rule.period_months)
+            if due_on <= as_of:
+                due.append(Due(key, self.label(key), due_on, self.is_dhr))
+        return due
+
+    def label(self, object_id: int) -> str:
+        return f"{self.noun} of {month_of(object_id)[0]:%B %Y}"
+
+    def month_rows(self, object_id: int):
+        """The (queryset, field) pairs narrowed to the month `object_id`."""
+        first, after = month_of(object_id)
+        for queryset, field in self.sources():
+            if isinstance(queryset.model._meta.get_field(field), models.DateTimeField):
+                yield queryset.filter(**{f"{field}__date__gte": first, f"{field}__date__lt": after}), field
+            else:
+                yield queryset.filter(**{f"{field}__gte": first, f"{field}__lt": after}), field
+
+    def dispose(self, object_id: int, action: str) -> Disposed:
+        if action not in self.actions:
+            raise DisposalRefused(f"{self.noun} cannot be disposed of with the action {action!r}.")
+        if action != Action.DELETE:
+            return Disposed()
+        done = Disposed()
+        for rows, _ in self.month_rows(object_id):
+            ids = list(rows.values_list("pk", flat=True))
+            rows.model._base_manager.filter(pk__in=ids).delete()
+            done.history_rows_removed += history_erase(rows.model, ids)
+        return done
