@@ -177,20 +177,13 @@ def months_after(expression, months: int):
 def due_rows(queryset, *, trigger, months: int | None, as_of: datetime.date):
     """`queryset` annotated with `due_on` (the trigger expression + `months`), only the rows due on or before
     `as_of`; none when `months` is None (kept permanently) or the trigger date is unknown (NULL)."""
-    if months is None:
-        return queryset.none()
-    return (
+    rows = (
         queryset.annotate(trigger_on=trigger)
         .filter(trigger_on__isnull=False)
-        .annotate(due_on=months_after(F("trigger_on"), months))
+        .annotate(due_on=months_after(F("trigger_on"), months or 0))
         .filter(due_on__lte=as_of)
     )
-
-
-def due_list(rows, label, *, is_dhr=False) -> list[Due]:
-    """Due rows from `values()` dicts holding "pk" and "due_on"; `label(row)` names one; `is_dhr` a bool or a
-    function of the row."""
-    return [Due(row["pk"], label(row), row["due_on"], is_dhr(row) if callable(is_dhr) else is_dhr) for row in rows]
+    return rows.none() if months is None else rows
 
 
 def history_date(model, *, first: bool):
