@@ -25,7 +25,7 @@ from django.db.models import F, Func
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Cast
 
-from .record_types import DisposalRefused, Disposed, Due
+from .record_types import DisposalRefused, Disposed
 
 
 def history_erase(model, ids) -> int:
