@@ -11,12 +11,12 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, Max, OuterRef, Q
-from django.db.models.functions import Greatest, TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 
-from kcsp.governance.erase import history_date, history_erase, rows_delete
+from kcsp.governance.erase import due_rows, history_date, history_erase, rows_delete
 from kcsp.governance.models import Action, Trigger
-from kcsp.governance.record_types import DisposalRefused, Disposed, register
-from kcsp.governance.typebase import ModelRecordType, MonthRecordType
+from kcsp.governance.record_types import DisposalRefused, Disposed, Due, register
+from kcsp.governance.typebase import REMOVED, SECOND_OFFSET, ModelRecordType, MonthRecordType
 
 from .models import EnrolmentCode, Organisation, Person
 
@@ -64,10 +64,14 @@ def _open_membership() -> Q:
 
 
 class PersonRecords(ModelRecordType):
-    """A person in the directory with their user account. Never listed while they hold an open membership or
-    office term. anonymise: see the module docstring. delete: the person and their account's personal data (the
-    account itself stays, deactivated and scrubbed, as the anchor of what it did); refused while records refer to
-    the person (attendance, actions …): anonymise them instead."""
+    """A person in the directory with their user account (object id: the person's id), and an account with no
+    person (SECOND_OFFSET + the account's id, "Account 12", from its last sign-in or, never signed in, its making).
+
+    A person is never listed while they hold an open membership or office term. anonymise: see the module
+    docstring. delete: the person, and their account's personal data (the account itself stays, deactivated and
+    scrubbed by `account_close`, as the anchor of what it did: downloads, access-log rows, changes); refused while
+    records refer to the person (attendance, actions …): anonymise them instead. For an account with no person
+    both actions close the account."""
 
     key = "person"
     model = Person
@@ -90,6 +94,34 @@ class PersonRecords(ModelRecordType):
 
     def label_of(self, values):
         return f"Person {values['pk']}"
+
+    def _accounts(self):
+        """Accounts with no person, not yet closed."""
+        User = get_user_model()
+        return User.objects.filter(person__isnull=True).exclude(email__endswith="@invalid.example")
+
+    def due(self, rule, as_of):
+        found = super().due(rule, as_of)
+        if rule.trigger == Trigger.MEMBERSHIP_END:
+            return found
+        last = TruncDate(Coalesce("last_login", "date_joined"))
+        trigger = TruncDate("date_joined") if rule.trigger == Trigger.CREATED else last
+        rows = due_rows(self._accounts(), trigger=trigger, months=rule.period_months, as_of=as_of)
+        for pk, due_on in rows.values_list("pk", "due_on"):
+            found.append(Due(SECOND_OFFSET + pk, f"Account {pk}", due_on))
+        return found
+
+    def label(self, object_id):
+        if object_id > SECOND_OFFSET:
+            pk = object_id - SECOND_OFFSET
+            return f"Account {pk}" if get_user_model().objects.filter(pk=pk).exists() else REMOVED
+        return super().label(object_id)
+
+    def dispose(self, object_id, action):
+        if object_id <= SECOND_OFFSET or action not in (Action.ANONYMISE, Action.DELETE):
+            return super().dispose(object_id, action)
+        user = get_user_model().objects.filter(pk=object_id - SECOND_OFFSET).first()
+        return Disposed(history_rows_removed=account_close(user)) if user else Disposed()
 
     def _names_forget(self, person_id: int) -> int:
         """Names as recorded in records of meetings whose minutes were never signed; returns history rows removed."""

@@ -132,3 +132,19 @@ def test_sign_in_records_per_month(django_capture_on_commit_callbacks):
     dispose("session", 201505, capture=django_capture_on_commit_callbacks)
     assert not AccessLog.objects.filter(pk=old.pk).exists()
     assert AccessAttempt.objects.filter(pk=recent.pk).exists()
+
+
+def test_account_without_a_person_due_and_closed(make_user, django_capture_on_commit_callbacks):
+    from kcsp.governance.typebase import SECOND_OFFSET
+
+    idle = make_user(roles.OFFICER, email="idle.officer@kent.example", full_name="Idle Officer")
+    User.objects.filter(pk=idle.pk).update(last_login=LONG_AGO, date_joined=LONG_AGO)
+    busy = make_user(roles.OFFICER)
+    assert SECOND_OFFSET + idle.pk in due_ids("person")
+    assert SECOND_OFFSET + busy.pk not in due_ids("person")
+    assert record_type("person").label(SECOND_OFFSET + idle.pk) == f"Account {idle.pk}"
+    dispose("person", SECOND_OFFSET + idle.pk, "anonymise", capture=django_capture_on_commit_callbacks)
+    idle.refresh_from_db()
+    assert not idle.is_active and idle.full_name == "" and "idle" not in idle.email
+    assert not User.history.filter(full_name="Idle Officer").exists()
+    assert SECOND_OFFSET + idle.pk not in due_ids("person")

@@ -227,3 +227,20 @@ def test_memberships_and_office_terms_from_their_end(django_capture_on_commit_ca
     assert not Membership.objects.filter(pk=ended.pk).exists() and Membership.objects.filter(pk=open_.pk).exists()
     assert not OfficeTerm.objects.filter(pk=term.pk).exists()
     assert history_count(Membership, [ended.pk]) == 0 and history_count(OfficeTerm, [term.pk]) == 0
+
+
+def test_paper_deleted_from_a_built_pack_withdraws_it(media, make_user, django_capture_on_commit_callbacks):
+    from kcsp import roles
+
+    business = committee_business(member_user=make_user(roles.MEMBER))
+    paper, pack = business["restricted_paper"], business["restricted_pack"]
+    Meeting.objects.filter(pk=business["published"].pk).update(starts_at=OLD)
+    pack_file = pack.file.name
+    kept = media / "reader-copies" / f"pack-{pack.pk}"
+    kept.mkdir(parents=True)
+    (kept / "1-x.pdf").write_bytes(PDF_BYTES)
+    assert paper.pk in due_ids("paper")
+    done = dispose("paper", paper.pk, capture=django_capture_on_commit_callbacks)
+    pack.refresh_from_db()
+    assert pack.withdrawn_at is not None and not pack.file and gone(pack_file, media) and not kept.exists()
+    assert done.files_removed == 2  # the paper's file and the pack built with it

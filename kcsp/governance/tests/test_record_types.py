@@ -1,4 +1,6 @@
-"""The governance app's own record types (kcsp/governance/retention.py) and the registry as a whole."""
+"""The record-type registry as a whole (every RETENTION_KEYS key declared) and the governance app's own types
+(kcsp/governance/retention.py). Each app's types are tested beside this file: test_meeting_types, test_core_types,
+test_plan_grant_types, test_log_types, test_dhr_types."""
 
 import datetime
 
