@@ -244,3 +244,17 @@ def test_paper_deleted_from_a_built_pack_withdraws_it(media, make_user, django_c
     pack.refresh_from_db()
     assert pack.withdrawn_at is not None and not pack.file and gone(pack_file, media) and not kept.exists()
     assert done.files_removed == 2  # the paper's file and the pack built with it
+
+
+def test_signed_meeting_anonymised_keeps_the_signature(make_user, django_capture_on_commit_callbacks):
+    from kcsp import roles
+
+    chair = make_user(roles.CHAIR)
+    PersonFactory(user=chair)
+    business = committee_business(member_user=make_user(roles.MEMBER), chair_user=chair)
+    signed = business["signed"]
+    signed.refresh_from_db()
+    signature = signed.minutes_signed_name
+    dispose("meeting", signed.pk, "anonymise", capture=django_capture_on_commit_callbacks)
+    signed.refresh_from_db()
+    assert signed.contact_name == "Democratic Services" and signed.minutes_signed_name == signature
