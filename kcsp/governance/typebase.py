@@ -13,7 +13,7 @@ says what was decided (archiving to another store, where a partner has one, is o
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import TruncMonth
 
 from .erase import due_rows, history_erase
@@ -25,6 +25,8 @@ CHANGES = (Action.DELETE, Action.ANONYMISE)
 
 
 class ModelRecordType(RecordType):
+    """A record type whose object ids are one model's primary keys (module docstring)."""
+
     model = None
     label_values: dict = {}
 
@@ -68,9 +70,8 @@ class ModelRecordType(RecordType):
         if not self.rows().filter(pk=object_id).exists():
             return Disposed()
         self.refuse(object_id, action)
-        if action == Action.DELETE:
-            return self.delete(object_id)
-        return self.anonymise(object_id)
+        with transaction.atomic():  # a refusal part-way (a protected link) leaves nothing half done
+            return self.delete(object_id) if action == Action.DELETE else self.anonymise(object_id)
 
     def delete(self, object_id: int) -> Disposed:
         raise NotImplementedError

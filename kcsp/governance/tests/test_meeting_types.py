@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 
 from kcsp.governance.record_types import DisposalRefused, record_type
@@ -258,3 +259,17 @@ def test_signed_meeting_anonymised_keeps_the_signature(make_user, django_capture
     dispose("meeting", signed.pk, "anonymise", capture=django_capture_on_commit_callbacks)
     signed.refresh_from_db()
     assert signed.contact_name == "Democratic Services" and signed.minutes_signed_name == signature
+
+
+def test_a_refusal_part_way_leaves_the_packs_as_they_were(make_user, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from kcsp import roles
+
+    business = committee_business(member_user=make_user(roles.MEMBER))
+    paper, pack = business["restricted_paper"], business["restricted_pack"]
+    refused = mock.patch("meetings.retention.business.rows_delete", side_effect=DisposalRefused("linked"))
+    with refused, pytest.raises(DisposalRefused), transaction.atomic():
+        record_type("paper").dispose(paper.pk, "delete")
+    pack.refresh_from_db()
+    assert pack.withdrawn_at is None and pack.file
