@@ -13,7 +13,7 @@ from django.db import connection
 from dhr.timescales import add_months
 from kcsp import roles
 from kcsp.governance import record_types
-from kcsp.governance.record_types import Disposed, DisposalRefused, Due, RecordType
+from kcsp.governance.record_types import DisposalRefused, Disposed, Due, RecordType
 from kcsp.testing import otp_verify
 
 
