@@ -87,12 +87,21 @@ def hold_label(key: str, object_id: int) -> str:
         return f"{RETENTION_KEYS.get(key, key)} {object_id}"
 
 
-def _dhr_check(user, key: str) -> None:
+def is_dhr_key(key: str) -> bool:
+    """True when the record type's rows are DHR material (its RecordType says; the dhr_ keys when undeclared)."""
     try:
-        is_dhr = record_types.record_type(key).is_dhr
+        return record_types.record_type(key).is_dhr
     except KeyError:
-        is_dhr = key.startswith("dhr")
-    if is_dhr and not dpo_sees_dhr(user):
+        return key.startswith("dhr")
+
+
+def dhr_keys() -> list[str]:
+    """The RETENTION_KEYS keys whose rows are DHR material."""
+    return [key for key in RETENTION_KEYS if is_dhr_key(key)]
+
+
+def _dhr_check(user, key: str) -> None:
+    if is_dhr_key(key) and not dpo_sees_dhr(user):
         raise PermissionDenied(
             "A hold on a DHR record is placed only by a DHR-cleared data protection officer who has entered a "
             "one-time code"

@@ -25,6 +25,7 @@ EXPECTED_NAV = {
         "Your account",
         "System status",
         "Data map",
+        "Retention schedule",
         "Administration",
         "Sign out",
     ],
