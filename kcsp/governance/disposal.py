@@ -32,8 +32,10 @@ NOTE_CHARS = 300
 def dhr_log_disposal():
     """Let the DHR access-log trigger allow DELETE inside this block (PostgreSQL; nothing on SQLite).
 
-    Must run inside a transaction: SET LOCAL ends with it, and the block sets it back to 'off' on the way out
-    so nothing later in the same transaction (a test's, or a caller's) may delete log rows."""
+    Use it inside its own transaction or savepoint (`transaction.atomic()`): SET LOCAL lasts until that ends. On
+    the way out the setting goes back to 'off', so nothing later in the same transaction (a caller's, a test's)
+    may delete log rows; when the block raises, the savepoint's rollback undoes the SET LOCAL with everything
+    else (a failed statement leaves PostgreSQL refusing any other until then, so it is not reset by hand)."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -41,11 +43,9 @@ def dhr_log_disposal():
         raise RuntimeError("dhr_log_disposal must run inside the disposal's transaction")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL kcsp.disposal = 'on'")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL kcsp.disposal = 'off'")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL kcsp.disposal = 'off'")
 
 
 def rule_text(rule: RetentionRule) -> str:

@@ -162,3 +162,27 @@ def test_the_monthly_task_is_scheduled_early_on_the_first_and_makes_a_list(notic
     assert len(schedule.hour) == 1 and min(schedule.hour) < 7 and len(schedule.minute) == 1
     assert disposal_list_make_task.apply().get() == 1
     assert DisposalCandidate.objects.get().object_id == notice.pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_a_refused_dhr_disposal_leaves_the_log_append_only(dhr_dpo, log_type, monkeypatch):
+    from kcsp.governance.record_types import DisposalRefused
+
+    row = _log_row(dhr_dpo)
+
+    def refuse(object_id, action):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM dhr_accesslog WHERE id = %s", [object_id])
+        raise DisposalRefused("The case is under review")
+
+    monkeypatch.setattr(log_type, "dispose", refuse)
+    RetentionRule.objects.filter(record_type="dhr_access_log").update(period_months=12)
+    candidate = disposal_list_make(TODAY).candidates.get(record_type="dhr_access_log")
+    candidate.status, candidate.decided_at = Status.APPROVED, timezone.now()
+    candidate.save()
+    assert record_dispose(candidate, dhr_dpo).status == Status.FAILED
+    from dhr.models import AccessLog
+
+    assert AccessLog.objects.filter(pk=row.pk).exists(), "the refusal's savepoint undid the delete"
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM dhr_accesslog WHERE id = %s", [row.pk])
