@@ -35,6 +35,8 @@ NAV_ITEMS = [
     NavItem("Your account", "account", permission="kcsp.view_account"),
     NavItem("System status", "system_status", permission="kcsp.view_system_status"),
     NavItem("Data map", "data_map", permission="kcsp.view_data_map"),
+    NavItem("Retention schedule", "governance:retention_schedule", permission="governance.view_retention_schedule"),
+    NavItem("Disposal", "governance:disposal_lists", permission="governance.review_disposal"),
     NavItem("Administration", "admin:index", permission="kcsp.use_admin"),
     NavItem("Sign in", "login", anonymous_only=True),
 ]

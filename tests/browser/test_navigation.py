@@ -15,6 +15,15 @@ EXPECTED_NAV = {
     "dhr_cleared": [*SIGNED_IN_NAV[:4], "Reviews", *SIGNED_IN_NAV[4:]],
     # The DHR clerk (an officer who is DHR-cleared) has an authenticator app too.
     "DHR clerk": [*SIGNED_IN_NAV[:4], "Reviews", *SIGNED_IN_NAV[4:]],
+    # The data protection officer (DHR-cleared, with an authenticator app): the retention schedule and disposal.
+    "Data protection officer (DHR-cleared)": [
+        *SIGNED_IN_NAV[:4],
+        "Reviews",
+        *SIGNED_IN_NAV[4:-1],
+        "Retention schedule",
+        "Disposal",
+        "Sign out",
+    ],
     "admin": [
         "Home",
         "Meetings",
@@ -25,6 +34,7 @@ EXPECTED_NAV = {
         "Your account",
         "System status",
         "Data map",
+        "Retention schedule",
         "Administration",
         "Sign out",
     ],
