@@ -78,12 +78,12 @@ class BidRecords(ModelRecordType):
 
 
 class BidAttachmentRecords(ModelRecordType):
-    """A file sent with a bid whose course has ended, from the bid's decision or the upload. delete removes the
-    file from storage with its row, download records and history."""
+    """A file sent with a bid whose course has ended, from the end of the bid's grant (financial) year, the bid's
+    decision or the upload. delete removes the file from storage with its row, download records and history."""
 
     key = "bid_attachment"
     model = BidAttachment
-    triggers = (Trigger.DECISION, Trigger.CREATED)
+    triggers = (Trigger.YEAR_END, Trigger.DECISION, Trigger.CREATED)
     actions = (Action.KEEP, Action.REVIEW, Action.DELETE)
     label_values = {
         "l_year": F("bid__grant_year__year"),
@@ -95,6 +95,8 @@ class BidAttachmentRecords(ModelRecordType):
         return self.rows().filter(bid__status__in=ENDED)
 
     def trigger_on(self, trigger):
+        if trigger == Trigger.YEAR_END:
+            return financial_year_end(F("bid__grant_year__year"))
         if trigger == Trigger.CREATED:
             return TruncDate("uploaded_at")
         return _decided_on("bid__")

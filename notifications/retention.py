@@ -5,6 +5,7 @@ the account they belong to (kcsp.retention.account_close, when a person is anony
 A SentNotice row is also what stops the same notice being sent twice for its period: delete a month only once
 no task will look at that period again (the default period is years, well past any reminder's window)."""
 
+from kcsp.governance.models import Trigger
 from kcsp.governance.record_types import register
 from kcsp.governance.typebase import MonthRecordType
 
@@ -16,6 +17,7 @@ class NotificationRecords(MonthRecordType):
 
     key = "notification"
     noun = "Notices sent"
+    triggers = (Trigger.SENT,)  # counted from the end of the month they were sent in
 
     def sources(self):
         return [(SentNotice.objects.all(), "sent_at")]

@@ -86,17 +86,18 @@ def record_dispose(candidate: DisposalCandidate, approver) -> DisposalCandidate:
         return _finish(candidate, DisposalCandidate.Status.FAILED, "No part of the system declares this record type")
     rule = RetentionRule.objects.get(record_type=candidate.record_type)
     is_dhr = declared.is_dhr or candidate.is_dhr
+    action = declared.approved_action(candidate.action)  # a "review" rule's record: the DPO decided to dispose of it
     try:
         # the savepoint: a refusal undoes whatever the record type had done
         with transaction.atomic(), dhr_log_disposal() if is_dhr else contextlib.nullcontext():
-            disposed = declared.dispose(candidate.object_id, candidate.action)
+            disposed = declared.dispose(candidate.object_id, action)
     except DisposalRefused as refused:
         return _finish(candidate, DisposalCandidate.Status.FAILED, str(refused))
     DisposalRecord.objects.create(
         record_type=candidate.record_type,
         object_id=candidate.object_id,
         label=candidate.label,
-        action=candidate.action,
+        action=action,
         rule=rule_text(rule),
         approved_by=approver.get_username() if approver is not None else "",
         approved_at=candidate.decided_at or timezone.now(),

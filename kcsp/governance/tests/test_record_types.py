@@ -86,3 +86,21 @@ def test_lifted_holds_and_old_lists_go_disposal_records_stay(make_user, django_c
     assert DisposalRecord.objects.filter(pk=record.pk).exists()
     with pytest.raises(DisposalRefused, match="still in force"):
         dispose("governance", active.pk, capture=django_capture_on_commit_callbacks)
+
+
+def test_every_default_rule_uses_a_trigger_and_action_its_record_type_allows():
+    """The schedule's edit page offers only the type's triggers and actions: a default outside them could not be
+    shown or saved as it stands (kcsp/governance/retention_defaults.json)."""
+    import json
+    from pathlib import Path
+
+    from kcsp.governance import record_types
+
+    defaults = json.loads((Path(record_types.__file__).parent / "retention_defaults.json").read_text())
+    wrong = [
+        key
+        for key, rule in defaults.items()
+        if rule["trigger"] not in record_types.record_type(key).triggers
+        or rule["action"] not in record_types.record_type(key).actions
+    ]
+    assert wrong == []
