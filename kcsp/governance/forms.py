@@ -69,7 +69,10 @@ class HoldForm(GdsFormMixin, forms.Form):
     )
     object_id = forms.IntegerField(
         label="Record number",
-        help_text="The number in the record's address, for example 42 in /meetings/42/.",
+        help_text=(
+            "The number in the record's address, for example 42 in /meetings/42/. For records kept by month "
+            "(sign-in records, notices sent, the DHR access log) the month, like 202403 for March 2024."
+        ),
         min_value=1,
         max_value=OBJECT_ID_MAX,
         error_messages={

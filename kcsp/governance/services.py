@@ -12,9 +12,14 @@ from kcsp.roles import dpo_sees_dhr
 
 from . import record_types
 from .models import Action, LegalHold, RetentionRule, Trigger
+from .typebase import REMOVED
 
 RULE_FIELDS = ("period_months", "trigger", "action", "source", "confirm_with_dpo")
 REASON_LENGTH = 2000  # characters of a hold's reason or lift reason
+NO_SUCH_RECORD = (
+    "There is no record of {type} with this number: use the number in the record's address, or for records kept "
+    "by month the month, like 202403 for March 2024"
+)
 
 
 def _allowed(key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -114,7 +119,9 @@ def legal_hold_place(user, record_type: str, object_id: int, reason: str) -> Leg
 
     `record_type` a RETENTION_KEYS key, `object_id` the record's id, `reason` required (why it must be kept:
     a claim, an inquiry, a request under the Freedom of Information Act …). A record already under an active
-    hold is refused. DHR record types only by a DPO who sees DHR (kcsp.roles.dpo_sees_dhr). Raises
+    hold is refused, and so is a number that names no record of the type (its record type labels it "(already
+    removed)": a row that does not exist, a month number like 5 instead of 202403). DHR record types only by a
+    DPO who sees DHR (kcsp.roles.dpo_sees_dhr). Raises
     ValidationError (nothing saved) or PermissionDenied."""
     if not user.has_perm("governance.place_legal_hold"):
         raise PermissionDenied("Only the data protection officer places legal holds")
@@ -131,10 +138,13 @@ def legal_hold_place(user, record_type: str, object_id: int, reason: str) -> Leg
     )
     if active.exists():
         raise ValidationError({"object_id": "This record is already under a legal hold"})
+    label = hold_label(record_type, object_id)
+    if label == REMOVED:
+        raise ValidationError({"object_id": NO_SUCH_RECORD.format(type=RETENTION_KEYS[record_type].lower())})
     hold = LegalHold(
         record_type=record_type,
         object_id=object_id,
-        label=hold_label(record_type, object_id),
+        label=label,
         reason=reason,
         placed_by=user,
     )

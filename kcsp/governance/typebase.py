@@ -90,8 +90,15 @@ def month_key(day: datetime.date) -> int:
     return day.year * 100 + day.month
 
 
+def is_month_key(key: int) -> bool:
+    """True when `key` names a month as month_key writes it (202403), years 1900 to 9998."""
+    return 190001 <= key <= 999812 and 1 <= key % 100 <= 12
+
+
 def month_of(key: int) -> tuple[datetime.date, datetime.date]:
-    """The first day of the month `key` names and of the month after."""
+    """The first day of the month `key` names and of the month after; ValueError when it names none."""
+    if not is_month_key(key):
+        raise ValueError(f"{key} does not name a month: write it like 202403 for March 2024")
     first = datetime.date(key // 100, key % 100, 1)
     return first, first + relativedelta(months=1)
 
@@ -125,6 +132,9 @@ class MonthRecordType(RecordType):
         return due
 
     def label(self, object_id: int) -> str:
+        """ "Sign-in records of March 2024" for 202403; REMOVED when the number names no month."""
+        if not is_month_key(object_id):
+            return REMOVED
         return f"{self.noun} of {month_of(object_id)[0]:%B %Y}"
 
     def month_rows(self, object_id: int):

@@ -124,3 +124,10 @@ def test_the_navigation_has_the_schedule_for_admin_and_dpo_and_disposal_for_the_
     labels = [item["label"] for item in client.get("/").context["nav_items"]]
     assert "Retention schedule" in labels and "Disposal" not in labels
     assert labels.index("Data map") < labels.index("Retention schedule") < labels.index("Administration")
+
+
+def test_a_hold_on_a_month_number_that_is_no_month_is_a_clear_error_not_a_500(dpo_client):
+    data = {"record_type": "session", "object_id": "5", "reason": "x"}
+    page = dpo_client.post(reverse("governance:hold_place"), data)
+    assert page.status_code == 200
+    assert "like 202403 for March 2024" in page.content.decode() and not LegalHold.objects.exists()
