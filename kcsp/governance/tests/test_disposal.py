@@ -186,3 +186,19 @@ def test_a_refused_dhr_disposal_leaves_the_log_append_only(dhr_dpo, log_type, mo
     assert AccessLog.objects.filter(pk=row.pk).exists(), "the refusal's savepoint undid the delete"
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM dhr_accesslog WHERE id = %s", [row.pk])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_the_dhr_access_log_cannot_be_truncated_by_hand(dhr_dpo):
+    """Found trying it: the row trigger refused DELETE, but `TRUNCATE dhr_accesslog` in a shell emptied the log
+    (dhr migration 0005 refuses it), even with the disposal service's setting on."""
+    from dhr.models import AccessLog
+
+    row = _log_row(dhr_dpo)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks: TRUNCATE would wait on them
+    for statement in ("TRUNCATE dhr_accesslog", "TRUNCATE dhr_accesslog CASCADE", "TRUNCATE dhr_case CASCADE"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL kcsp.disposal = 'on'")
+            cursor.execute(statement)
+    assert AccessLog.objects.filter(pk=row.pk).exists()
