@@ -27,6 +27,11 @@ from .views import errors_to_form
 Status = DisposalCandidate.Status
 
 
+def records(count: int) -> str:
+    """ "1 record", "3 records"."""
+    return f"{count} record" if count == 1 else f"{count} records"
+
+
 class ReviewMixin(RolePermissionMixin):
     permission_required = "governance.review_disposal"
 
@@ -69,7 +74,7 @@ class DisposalListMakeView(ReviewMixin, ConfirmActionView):
 
     def act(self):
         self.made = disposal_list_make(timezone.localdate())
-        messages.success(self.request, f"{self.made.candidates.count()} records listed for review.")
+        messages.success(self.request, f"{records(self.made.candidates.count())} listed for review.")
 
     def get_success_url(self):
         made = getattr(self, "made", None)
@@ -149,7 +154,7 @@ class DisposalApproveView(ReviewMixin, FormPageMixin, FormView):
             text = " ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
             messages.error(self.request, text)
             return redirect(self.get_back_url())
-        messages.success(self.request, f"{len(approved)} records approved for disposal.")
+        messages.success(self.request, f"{records(len(approved))} approved for disposal.")
         return redirect(self.get_back_url())
 
 

@@ -16,6 +16,7 @@ from .typebase import REMOVED
 
 RULE_FIELDS = ("period_months", "trigger", "action", "source", "confirm_with_dpo")
 REASON_LENGTH = 2000  # characters of a hold's reason or lift reason
+SOURCE_LENGTH = 2000  # characters of a rule's source (the longest default is under 400)
 NO_SUCH_RECORD = (
     "There is no record of {type} with this number: use the number in the record's address, or for records kept "
     "by month the month, like 202403 for March 2024"
@@ -37,7 +38,7 @@ def retention_rule_check(rule: RetentionRule) -> None:
     - keep permanently has no period; every other action needs a period of at least one month;
     - the trigger and the action are ones the record type allows (its RecordType's `triggers` and `actions`,
       kcsp.governance.record_types; all of them when no app declares the type yet);
-    - the source (the law or guidance, as text) is required.
+    - the source (the law or guidance, as text) is required, up to SOURCE_LENGTH characters.
     """
     errors = {}
     triggers, actions = _allowed(rule.record_type)
@@ -55,6 +56,8 @@ def retention_rule_check(rule: RetentionRule) -> None:
         errors["action"] = f"This record type allows only these actions: {allowed}"
     if not (rule.source or "").strip():
         errors["source"] = "Enter the law or guidance the rule follows, or “to confirm with your DPO”"
+    elif len(rule.source) > SOURCE_LENGTH:
+        errors["source"] = f"Source must be {SOURCE_LENGTH} characters or fewer"
     if errors:
         raise ValidationError(errors)
 

@@ -75,8 +75,10 @@ def test_approving_shows_what_will_go_then_disposes_of_it(
     confirm = dpo_client.get(approve, {"candidate": [candidate.pk]})
     assert confirm.status_code == 200 and f"Notice {candidate.object_id}" in confirm.content.decode()
     assert "Deleted" in confirm.content.decode()
+    assert "1 record listed for review." in confirm.content.decode()  # the first page shown since: was "1 records"
     with django_capture_on_commit_callbacks(execute=True):
-        dpo_client.post(approve, {"candidate": [candidate.pk]})
+        done = dpo_client.post(approve, {"candidate": [candidate.pk]}, follow=True).content.decode()
+    assert "1 record approved for disposal." in done  # was "1 records"
     candidate.refresh_from_db()
     assert candidate.status == Status.DISPOSED and not SentNotice.objects.exists()
     records = dpo_client.get(reverse("governance:disposal_records")).content.decode()

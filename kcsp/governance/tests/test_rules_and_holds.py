@@ -26,6 +26,7 @@ def test_rule_validation_names_each_rule_and_saves_nothing(make_user, notices_ty
     assert "period_months" in errors(lambda: retention_rule_change(admin, rule(), period_months=None))
     assert "period_months" in errors(lambda: retention_rule_change(admin, rule(), action=Action.KEEP))
     assert "source" in errors(lambda: retention_rule_change(admin, rule(), source="   "))
+    assert "2000 characters" in errors(lambda: retention_rule_change(admin, rule(), source="x" * 2001))["source"][0]
     # the test record type allows only "sent" and delete/keep
     assert "trigger" in errors(lambda: retention_rule_change(admin, rule(), trigger="meeting"))
     assert "action" in errors(lambda: retention_rule_change(admin, rule(), action=Action.ANONYMISE))
