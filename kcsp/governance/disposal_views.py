@@ -19,6 +19,7 @@ from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
 from kcsp.roles import dpo_sees_dhr
 
+from . import record_types
 from .forms import ApproveForm, KeepForm
 from .lists import candidate_keep, disposal_approve, disposal_list_make
 from .models import DisposalCandidate, DisposalList, DisposalRecord
@@ -30,6 +31,14 @@ Status = DisposalCandidate.Status
 def records(count: int) -> str:
     """ "1 record", "3 records"."""
     return f"{count} record" if count == 1 else f"{count} records"
+
+
+def record_url(candidate: DisposalCandidate) -> str:
+    """The address of the candidate's record page from its record type; "" when it has none or is undeclared."""
+    try:
+        return record_types.record_type(candidate.record_type).url(candidate.object_id)
+    except KeyError:
+        return ""
 
 
 class ReviewMixin(RolePermissionMixin):
@@ -92,6 +101,8 @@ class DisposalListView(ReviewMixin, DetailView):
         user = self.request.user
         candidates = self.object.candidates.select_related("decided_by").order_by("record_type", "due_on", "pk")
         shown = list(candidates if dpo_sees_dhr(user) else candidates.filter(is_dhr=False))
+        for candidate in shown:  # a link to the record's own page while it waits for review ("Person 42" says little)
+            candidate.record_url = candidate.status == Status.LISTED and record_url(candidate) or ""
         groups = [
             {"label": rows[0].get_record_type_display(), "key": key, "rows": rows}
             for key, rows in ((key, list(rows)) for key, rows in groupby(shown, key=lambda c: c.record_type))

@@ -29,6 +29,7 @@ class ModelRecordType(RecordType):
 
     model = None
     label_values: dict = {}
+    url_name = ""  # the URL name of a row's page, reversed with its id (RecordType.url); "" when it has none
 
     def rows(self):
         """Every row of the record type (the base manager: no visibility filter, DHR rows too)."""
@@ -58,6 +59,13 @@ class ModelRecordType(RecordType):
     def label(self, object_id: int) -> str:
         row = self.rows().filter(pk=object_id).values("pk", **self.label_values).first()
         return self.label_of(row) if row else REMOVED
+
+    def url(self, object_id: int) -> str:
+        if not self.url_name or object_id >= SECOND_OFFSET:  # a second model's rows (SECOND_OFFSET) have no page here
+            return ""
+        from django.urls import reverse
+
+        return reverse(self.url_name, args=[object_id])
 
     def refuse(self, object_id: int, action: str) -> None:
         """Raise DisposalRefused when the row may not be disposed of with `action`; nothing by default."""

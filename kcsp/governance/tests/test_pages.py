@@ -133,3 +133,19 @@ def test_a_hold_on_a_month_number_that_is_no_month_is_a_clear_error_not_a_500(dp
     page = dpo_client.post(reverse("governance:hold_place"), data)
     assert page.status_code == 200
     assert "like 202403 for March 2024" in page.content.decode() and not LegalHold.objects.exists()
+
+
+def test_a_listed_record_links_to_its_own_page_where_it_has_one(dpo_client):
+    """Found trying it: the list said only "Person 14", with no way to see who that is before approving."""
+    from kcsp.models import Person
+
+    person = Person.objects.create(forenames="Listed", surname="Person")
+    listed = disposal_list_make(TODAY + datetime.timedelta(days=3660))  # ten years on: past the six-year rule
+    candidate = listed.candidates.get(record_type="person", object_id=person.pk)
+    page = dpo_client.get(reverse("governance:disposal_list", args=[listed.pk])).content.decode()
+    link = reverse("person_detail", args=[person.pk])
+    assert f'href="{link}">{candidate.label}' in page
+    assert dpo_client.get(link).status_code == 200, "the DPO may open the page linked"
+    candidate.status = Status.KEPT
+    candidate.save()
+    assert link not in dpo_client.get(reverse("governance:disposal_list", args=[listed.pk])).content.decode()
