@@ -121,7 +121,9 @@ def _selected(request) -> list[int]:
 
 
 class DisposalApproveView(ReviewMixin, FormPageMixin, FormView):
-    """GET (from the list's "Approve selected"): what will be deleted or anonymised; POST: approve them."""
+    """The list's "Approve selected" (a POST without `confirm`, or a GET): what will be deleted or anonymised,
+    changing nothing; this page's POST (`confirm=yes`): approve them. The selection is POSTed because a GET of a
+    few hundred ids was longer than gunicorn's request line (4094 bytes): a bare "400 Bad Request"."""
 
     form_class = ApproveForm
     template_name = "governance/disposal_approve.html"
@@ -148,8 +150,20 @@ class DisposalApproveView(ReviewMixin, FormPageMixin, FormView):
             return redirect(self.get_back_url())
         return super().get(request, *args, **kwargs)
 
+    def confirming(self) -> bool:
+        return self.request.method == "POST" and self.request.POST.get("confirm") == "yes"
+
+    def post(self, request, *args, **kwargs):
+        if not self.confirming():
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "candidates": self.candidates, "initial": {"candidate": self.ids}}
+        kwargs = super().get_form_kwargs()
+        if not self.confirming():  # the confirmation page: a fresh form holding the selection, no errors
+            kwargs.pop("data", None)
+            kwargs.pop("files", None)
+        return {**kwargs, "candidates": self.candidates, "initial": {"candidate": self.ids, "confirm": "yes"}}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(candidates=self.candidates, **kwargs)

@@ -136,6 +136,8 @@ class ApproveForm(GdsFormMixin, forms.Form):
     submit_label = "Approve disposal"
 
     candidate = forms.TypedMultipleChoiceField(coerce=int, widget=forms.MultipleHiddenInput, choices=())
+    # "yes" from this page; the list's "Approve selected" posts without it and gets this page (no change)
+    confirm = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
