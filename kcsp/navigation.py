@@ -35,6 +35,7 @@ NAV_ITEMS = [
     NavItem("Your account", "account", permission="kcsp.view_account"),
     NavItem("System status", "system_status", permission="kcsp.view_system_status"),
     NavItem("Data map", "data_map", permission="kcsp.view_data_map"),
+    NavItem("Subject access", "subject_access:list", permission="governance.make_subject_access"),
     NavItem("Administration", "admin:index", permission="kcsp.use_admin"),
     NavItem("Sign in", "login", anonymous_only=True),
 ]
