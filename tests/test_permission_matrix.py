@@ -19,6 +19,7 @@ from conftest import user_make
 from dhr.tests.factories import dhr_world
 from grants.tests.factories import grants_world
 from kcsp import roles
+from kcsp.governance.subject_access import subject_access_package_make
 from kcsp.home_lists import LISTS as HOME_LISTS
 from kcsp.models import Organisation, RenderCheck
 from kcsp.services import render_check_run
@@ -50,6 +51,7 @@ DHR_READERS = frozenset({roles.DHR_CLEARED})
 BID_READERS = frozenset({roles.MEMBER, roles.OFFICER, roles.CHAIR})
 BID_WRITERS = frozenset({roles.MEMBER, roles.OFFICER})
 OFFICER_OR_CHAIR = frozenset({roles.OFFICER, roles.CHAIR})
+DPO = frozenset({roles.DPO})
 
 
 # The public JSON API: open to everyone (tokens, not sessions, widen what it shows: see api/tests).
@@ -137,6 +139,7 @@ KWARGS = {
     **{f"api_{name}": (lambda o, key=key: {"pk": str(o[key].pk)}) for name, key in API_OBJECTS.items()},
     "api_person": lambda o: {"pk": str(o["membership"].person_id)},
     "own_api_token": lambda o: {"pk": o["own_api_token"].pk},
+    "subject_access_package": lambda o: {"pk": o["subject_access_package"].pk},
     **{
         name: (lambda o, name=name: {"pk": o[name].pk})
         for name in (
@@ -243,6 +246,11 @@ ROUTES = {
     "render_check_pdf": Route(ADMIN_ROLE, kwargs="render_check"),
     "data_map": Route(ADMIN_ROLE),
     "data_map_csv": Route(ADMIN_ROLE),
+    # Subject-access packages: the data protection officer alone; the admin role is refused like everyone else.
+    "subject_access:list": Route(DPO),
+    "subject_access:make": Route(DPO),
+    "subject_access:detail": Route(DPO, kwargs="subject_access_package"),
+    "subject_access:download": Route(DPO, kwargs="subject_access_package"),
     "meetings:calendar": Route(EVERYONE),
     "meetings:ical": Route(EVERYONE),
     "meetings:meeting_create": Route(OFFICER),
@@ -513,9 +521,11 @@ def matrix_world_build() -> dict:
         )
         for name in ("member_note", "spare_note")
     }
-    names = [*business, *plan, *grants, *tokens, *reviews, *notes]
+    # made by the data protection officer (no one-time code here: DHR records not searched) for the member
+    sar = {"subject_access_package": subject_access_package_make(users[roles.DPO], person=users[roles.MEMBER].person)}
+    names = [*business, *plan, *grants, *tokens, *reviews, *notes, *sar]
     assert len(names) == len(set(names)), "object names must not collide"
-    return {"users": users, "objects": {**core, **business, **plan, **grants, **tokens, **reviews, **notes}}
+    return {"users": users, "objects": {**core, **business, **plan, **grants, **tokens, **reviews, **notes, **sar}}
 
 
 @pytest.fixture

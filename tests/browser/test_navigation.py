@@ -15,6 +15,15 @@ EXPECTED_NAV = {
     "dhr_cleared": [*SIGNED_IN_NAV[:4], "Reviews", *SIGNED_IN_NAV[4:]],
     # The DHR clerk (an officer who is DHR-cleared) has an authenticator app too.
     "DHR clerk": [*SIGNED_IN_NAV[:4], "Reviews", *SIGNED_IN_NAV[4:]],
+    # The data protection officer is DHR-cleared with an authenticator app: Reviews after its code, and its own
+    # Subject access pages (after where Data map stands for the admin).
+    "Data protection officer (DHR-cleared)": [
+        *SIGNED_IN_NAV[:4],
+        "Reviews",
+        *SIGNED_IN_NAV[4:-1],
+        "Subject access",
+        "Sign out",
+    ],
     "admin": [
         "Home",
         "Meetings",
