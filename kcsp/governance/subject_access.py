@@ -73,7 +73,8 @@ def subject_find(*, person: Person | None = None, email: str = "") -> Subject:
 
     From `person`: that Person, its account and their e-mail addresses. From `email` (matched without regard to
     case): every account and every directory entry with that address, and the accounts of those entries.
-    Names searched: each person's "Forenames Surname" and "Title Initials Surname", and each account's full name.
+    Names searched: each person's "Forenames Surname", "Title Initials Surname" and "Title Surname", and each
+    account's full name.
     """
     email = (email or "").strip().lower()
     people = {person.pk: person} if person is not None else {}
@@ -91,6 +92,7 @@ def subject_find(*, person: Person | None = None, email: str = "") -> Subject:
     names = []
     for p in people.values():
         names += [f"{p.forenames} {p.surname}" if p.forenames else "", p.display_name]
+        names += [f"{p.title} {p.surname}" if p.title else ""]  # as minutes name people: "Ms Brinson said …"
     names += [u.full_name for u in users.values() if u.full_name and "@" not in u.full_name]
     names = [re.sub(r"\s+", " ", n).strip() for n in names]
     names = list(dict.fromkeys(n for n in names if len(n) >= SHORTEST_NAME))

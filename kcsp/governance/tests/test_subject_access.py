@@ -319,3 +319,33 @@ def test_the_form_names_the_rule_keeps_what_was_typed_and_changes_nothing(world)
     assert "No packages have been made yet." in client.get(reverse("subject_access:list")).content.decode()
     response = client.post(reverse("subject_access:make"), {"person": "", "email": "nobody@nowhere.example"})
     assert response.status_code == 302 and SubjectAccessPackage.objects.get().dhr_cases_for_review == []
+
+
+@pytest.mark.django_db
+def test_the_package_of_a_demo_person_has_their_records_and_no_dhr_case_content(settings, tmp_path):
+    """`manage.py demo` (as kcsp/tests/test_demo.py loads it): the member login's person, Mr A Harper, and Ms S
+    Brinson, whom the demo minutes name ("Ms Brinson outlined …")."""
+    from django.core.management import call_command
+
+    from dhr.demo import DATA as DHR_DEMO_DATA
+    from kcsp.models import Person, User
+
+    settings.DEBUG, settings.MEDIA_ROOT = True, tmp_path
+    call_command("demo")
+    member = User.objects.get(email="member@kcsp.example")
+    dpo = User.objects.get(email="dpo@kcsp.example")
+    dpo.is_verified = lambda: True  # its authenticator's code entered
+    package = subject_access_package_make(dpo, person=member.person)
+    files = unzip(package)
+    data = json.loads(files["data.json"])
+    assert data["package"]["dhr_records_searched"] is True
+    for key in ("account", "roles", "person", "memberships", "attendance", "actions"):
+        assert package.counts[key] >= 1, key
+    brinson = subject_access_package_make(dpo, person=Person.objects.get(surname="Brinson"))
+    assert brinson.counts["public_record"] >= 1 and "Ms Brinson" in unzip(brinson)["data.json"]
+    assert "Mr A Harper" in files["index.html"] and "member@kcsp.example" in files["index.html"]
+    whole = "\n".join(files.values()).lower()
+    for case in json.loads(DHR_DEMO_DATA.read_text(encoding="utf-8"))["cases"]:
+        for field in ("victim_summary", "perpetrator_summary", "decision_rationale"):
+            if case.get(field):
+                assert case[field].lower() not in whole, (case["pseudonym"], field)
