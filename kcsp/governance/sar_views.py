@@ -91,6 +91,7 @@ class PackageDetailView(DpoMixin, DetailView):
         return super().get_context_data(
             counts=counts,
             sees_dhr=sees_dhr,
+            found=sum(row["count"] for row in counts) + len(package.dhr_cases_for_review),
             holds_dhr=package_holds_dhr(package),
             dhr_note=DHR_NOT_SEARCHED,
             **kwargs,

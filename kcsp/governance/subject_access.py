@@ -209,6 +209,7 @@ def package_zip(*, label: str, made_at, made_by: str, scope: Scope, sections, dh
             "made_by": made_by,
             "sections": shown,
             "dhr_searched": scope.dhr,
+            "found": sum(len(section.rows) for section in sections) + len(dhr_cases),
             "dhr_note": data["package"]["dhr_note"],
             "dhr_cases": dhr_cases,
             "marking": OFFICIAL_SENSITIVE,

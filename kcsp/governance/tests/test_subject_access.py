@@ -235,7 +235,7 @@ def test_an_email_address_finds_the_account_and_person_and_one_matching_nobody_s
     nobody = subject_access_package_make(dhr_dpo(), email="nobody@nowhere.example")
     counts = {key: value for key, value in nobody.counts.items() if key != "dhr_records_searched"}
     assert set(counts.values()) == {0}
-    assert "Nothing found." in unzip(nobody)["index.html"]
+    assert "Nothing was found" in unzip(nobody)["index.html"]
 
 
 def test_only_the_data_protection_officer_makes_a_package_and_one_of_person_or_email_is_required(world):
@@ -319,6 +319,7 @@ def test_the_form_names_the_rule_keeps_what_was_typed_and_changes_nothing(world)
     assert "No packages have been made yet." in client.get(reverse("subject_access:list")).content.decode()
     response = client.post(reverse("subject_access:make"), {"person": "", "email": "nobody@nowhere.example"})
     assert response.status_code == 302 and SubjectAccessPackage.objects.get().dhr_cases_for_review == []
+    assert "Nothing was found" in client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.django_db
