@@ -214,20 +214,28 @@ def dhr_access_log(subject: Subject, scope: Scope) -> Section:
     return Section("dhr_access_log", "Domestic Homicide Review access log (their own access)", rows, note)
 
 
-CASE_TEXT = (
-    "victim_summary",
-    "perpetrator_summary",
-    "decision_rationale",
-    "extensions__reason",
-    "related_reviews__notes",
-    "recommendations__text",
-    "recommendations__actions__action",
-    "recommendations__actions__owner",
-    "recommendations__actions__updates__text",
-    "escalations__escalated_to",
-    "escalations__reason",
-    "escalations__outcome",
+CASE_TEXT = ("victim_summary", "perpetrator_summary", "decision_rationale")
+# The case's other records whose text may name someone: (model of dhr.models, path to the case, text fields).
+RELATED_TEXT = (
+    ("Extension", "case", ("reason",)),
+    ("RelatedReview", "case", ("notes",)),
+    ("Recommendation", "case", ("text",)),
+    ("AgencyAction", "recommendation__case", ("action", "owner")),
+    ("ActionUpdate", "action__recommendation__case", ("text",)),
+    ("Escalation", "case", ("escalated_to", "reason", "outcome")),
 )
+
+
+def _named_in_records(terms) -> Q:
+    """Cases whose own text, or a related record's, holds one of `terms`: one subquery per related model (ids
+    only), never a join across all of them."""
+    from dhr import models as dhr_models
+
+    condition = _names_q(CASE_TEXT, terms)
+    for model_name, path, fields in RELATED_TEXT:
+        related = getattr(dhr_models, model_name).objects.filter(_names_q(fields, terms))
+        condition |= Q(pk__in=related.values(path))
+    return condition
 
 
 def dhr_cases_naming(subject: Subject, scope: Scope) -> list[dict]:
@@ -235,7 +243,7 @@ def dhr_cases_naming(subject: Subject, scope: Scope) -> list[dict]:
 
     Matched on a panel member's name, the independent chair (the report's author), and the case's text (summaries,
     reasons, recommendations, actions and their owners, updates, escalations) holding one of the subject's names or
-    e-mail addresses. Read with values_list only: no case row is loaded, nothing of the case leaves but its
+    e-mail addresses. Read as ids and values only: no case row is loaded, nothing of the case leaves but its
     pseudonym and year. Empty unless the scope allows DHR records.
     """
     from dhr.models import Case
@@ -244,17 +252,18 @@ def dhr_cases_naming(subject: Subject, scope: Scope) -> list[dict]:
     if not scope.dhr or not terms:
         return []
     reasons = (
-        ("Panel member", ["panel__name"]),
-        ("Independent chair and author", ["chair"]),
-        ("Named in the case's records", list(CASE_TEXT)),
+        ("Panel member", _names_q(["panel__name"], terms)),
+        ("Independent chair and author", _names_q(["chair"], terms)),
+        ("Named in the case's records", _named_in_records(terms)),
     )
     found: dict[int, dict] = {}
-    for why, paths in reasons:
-        rows = Case.objects.filter(_names_q(paths, terms)).order_by("year", "pseudonym").distinct()
-        for pk, pseudonym, year in rows.values_list("pk", "pseudonym", "year"):
-            entry = found.setdefault(pk, {"case": f"{pseudonym}/{year}", "why": []})
+    for why, condition in reasons:
+        rows = Case.objects.filter(condition).distinct().values_list("pk", "pseudonym", "year")
+        for pk, pseudonym, year in rows:
+            entry = found.setdefault(pk, {"case": f"{pseudonym}/{year}", "why": [], "order": (year, pseudonym)})
             entry["why"].append(why)
-    return [{"case": entry["case"], "why": "; ".join(entry["why"])} for entry in found.values()]
+    ordered = sorted(found.values(), key=lambda entry: entry["order"])
+    return [{"case": entry["case"], "why": "; ".join(entry["why"])} for entry in ordered]
 
 
 RECORD_COLLECTORS = {

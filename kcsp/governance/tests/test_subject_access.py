@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from api.models import ApiToken, CalendarFeed
 from conftest import user_make
-from dhr.models import AccessLog, PanelMember
+from dhr.models import AccessLog, AgencyAction, PanelMember, Recommendation
 from dhr.tests.factories import make_case
 from grants.tests.factories import BidFactory, GrantYearFactory
 from kcsp import roles
@@ -61,6 +61,7 @@ DHR_SECRETS = (
     "Dhractionsecret",
 )
 PSEUDONYM = "Hawthorn/2022"
+NAMED = {"case": "Blackthorn/2020", "why": "Named in the case's records"}  # an agency action's owner
 
 
 def dhr_dpo(verified: bool = True):
@@ -149,6 +150,16 @@ def world(db, settings, tmp_path):
         chair="Dr Chairsecret",
     )
     PanelMember.objects.create(case=case, name="Rosalind Quenby", role_on_panel="Police representative")
+    named = make_case(pseudonym="Blackthorn", year=2020, victim_summary="Victimsecret")
+    recommendation = Recommendation.objects.create(case=named, number=1, level="local", text="Rationalesecret")
+    AgencyAction.objects.create(
+        recommendation=recommendation,
+        organisation=person.organisation,
+        owner="Ms R Quenby",
+        action="Perpsecret",
+        set_on=datetime.date(2023, 1, 1),
+        due_on=datetime.date(2023, 2, 1),
+    )
     make_case(pseudonym="Unrelated", year=2021, victim_summary="Nobody we know")
     AccessLog.objects.create(user=user, action="view", case=case, what="Whatsecret page", path="/reviews/1/")
     return {
@@ -175,8 +186,8 @@ def test_the_package_holds_every_kind_of_record_and_no_dhr_case_content(world):
     assert [section["key"] for section in data["sections"]] == list(ORDER)
     empty = [key for key in ORDER if not counts[key]]
     assert not empty, f"sections with nothing found: {empty}"
-    assert package.counts == {**counts, "dhr_cases": 1, "dhr_records_searched": True}
-    assert data["dhr_cases_for_review"] == [{"case": PSEUDONYM, "why": "Panel member"}]
+    assert package.counts == {**counts, "dhr_cases": 2, "dhr_records_searched": True}
+    assert data["dhr_cases_for_review"] == [NAMED, {"case": PSEUDONYM, "why": "Panel member"}]
     assert package.dhr_cases_for_review == data["dhr_cases_for_review"]
     index = files["index.html"]
     for expected in (
@@ -224,14 +235,15 @@ def test_a_dpo_without_dhr_clearance_and_code_gets_no_dhr_records(world):
     assert package.counts["dhr_access_log"] == 0 and package.counts["dhr_records_searched"] is False
     assert package.counts["downloads"] == 1 and package.counts["declarations"] == 1  # the DHR rows left out
     whole = "\n".join(files.values())
-    for secret in (*DHR_SECRETS, "Hawthorn", "Domestic Homicide Review material"):
+    for secret in (*DHR_SECRETS, "Hawthorn", "Blackthorn", "Domestic Homicide Review material"):
         assert secret.lower() not in whole.lower(), secret
 
 
 def test_an_email_address_finds_the_account_and_person_and_one_matching_nobody_still_makes_a_package(world):
     package = subject_access_package_make(dhr_dpo(), email=" R.Quenby@Home.example ")
     assert package.subject_email == "r.quenby@home.example" and package.counts["account"] == 1
-    assert package.counts["bids"] == 1 and package.dhr_cases_for_review == [{"case": PSEUDONYM, "why": "Panel member"}]
+    assert package.counts["bids"] == 1
+    assert package.dhr_cases_for_review == [NAMED, {"case": PSEUDONYM, "why": "Panel member"}]
     nobody = subject_access_package_make(dhr_dpo(), email="nobody@nowhere.example")
     counts = {key: value for key, value in nobody.counts.items() if key != "dhr_records_searched"}
     assert set(counts.values()) == {0}
