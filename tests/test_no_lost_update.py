@@ -20,7 +20,7 @@ from kcsp.locking import VERSION_FIELD
 from tests.test_permission_matrix import ROUTES, _url, matrix_world, objects, sign_in, users  # noqa: F401 (fixtures)
 
 # Whose two sessions drive a page: the first of these roles the page is open to.
-DRIVERS = (roles.OFFICER, roles.DHR_CLEARED, roles.CHAIR, roles.MEMBER, roles.ADMIN)
+DRIVERS = (roles.OFFICER, roles.DHR_CLEARED, roles.CHAIR, roles.MEMBER, roles.ADMIN, roles.DPO)
 
 # Form pages that are not an edit of a record two people may edit. A page whose form is bound to a saved
 # record can never be declared here: it must carry the lock. Pages adding a new record need no entry.
@@ -131,6 +131,10 @@ NOT_AN_EDIT = {
     "history); the service refuses an entry no longer waiting",
     "meetings:forward_plan_accept": "a one-way step: the service refuses an entry already on an agenda",
     "meetings:forward_plan_put_off": "moves the entry on from this meeting (a confirm page, no record form)",
+    "governance:hold_place": "places a new legal hold (a second on the same record is refused)",
+    "governance:hold_lift": "a one-way step the service refuses twice",
+    "governance:candidate_keep": "a one-way step the service refuses twice (a kept record is no longer waiting)",
+    "governance:disposal_list_make": "makes a new disposal list; records already on one are not listed again",
     "organisation_retire": "a one-way step the service refuses twice (reactivating is its own page)",
     "organisation_reactivate": "a one-way step the service refuses twice (retiring is its own page)",
     "meetings:office_end": "ends a term: the service refuses it if the term's end date changed since the page was "

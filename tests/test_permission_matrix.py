@@ -51,7 +51,8 @@ DHR_READERS = frozenset({roles.DHR_CLEARED})
 BID_READERS = frozenset({roles.MEMBER, roles.OFFICER, roles.CHAIR})
 BID_WRITERS = frozenset({roles.MEMBER, roles.OFFICER})
 OFFICER_OR_CHAIR = frozenset({roles.OFFICER, roles.CHAIR})
-DPO = frozenset({roles.DPO})
+SCHEDULE_KEEPERS = ADMIN_ROLE | {roles.DPO}
+DPO_ONLY = frozenset({roles.DPO})
 
 
 # The public JSON API: open to everyone (tokens, not sessions, widen what it shows: see api/tests).
@@ -93,6 +94,8 @@ class Route:
 def dhr_route(kwargs: str | None = None) -> Route:
     return Route(DHR_READERS, kwargs=kwargs, dhr=True)
 
+
+GOVERNANCE_OBJECTS = ("retention_rule", "legal_hold", "disposal_list", "disposal_candidate")
 
 KWARGS = {
     "organisation": lambda o: {"pk": o["organisation"].pk},
@@ -181,6 +184,7 @@ KWARGS = {
     "member_note": lambda o: {"pk": o["member_note"].pk},
     "spare_note": lambda o: {"pk": o["spare_note"].pk},
     "move_down": lambda o: {"pk": o["public_item"].pk, "direction": "down"},
+    **{name: (lambda o, name=name: {"pk": o[name].pk}) for name in GOVERNANCE_OBJECTS},
     "admin_user": lambda o: {"object_id": o["user"].pk},
     "admin_organisation": lambda o: {"object_id": o["organisation"].pk},
     "admin_person": lambda o: {"object_id": o["person"].pk},
@@ -246,11 +250,26 @@ ROUTES = {
     "render_check_pdf": Route(ADMIN_ROLE, kwargs="render_check"),
     "data_map": Route(ADMIN_ROLE),
     "data_map_csv": Route(ADMIN_ROLE),
+    # Issue 20: the retention schedule for the admin role and the data protection officer; disposal, legal holds
+    # and disposal records for the data protection officer alone.
+    "governance:retention_schedule": Route(SCHEDULE_KEEPERS),
+    "governance:rule_detail": Route(SCHEDULE_KEEPERS, kwargs="retention_rule"),
+    "governance:rule_edit": Route(SCHEDULE_KEEPERS, kwargs="retention_rule"),
+    "governance:hold_list": Route(DPO_ONLY),
+    "governance:hold_place": Route(DPO_ONLY),
+    "governance:hold_lift": Route(DPO_ONLY, kwargs="legal_hold"),
+    "governance:disposal_lists": Route(DPO_ONLY),
+    "governance:disposal_list_make": Route(DPO_ONLY),
+    "governance:disposal_list": Route(DPO_ONLY, kwargs="disposal_list"),
+    # Its GET comes from the list's checkboxes; with none ticked it goes back to the list.
+    "governance:disposal_approve": Route(DPO_ONLY, kwargs="disposal_list", ok=frozenset({302})),
+    "governance:candidate_keep": Route(DPO_ONLY, kwargs="disposal_candidate"),
+    "governance:disposal_records": Route(DPO_ONLY),
     # Subject-access packages: the data protection officer alone; the admin role is refused like everyone else.
-    "subject_access:list": Route(DPO),
-    "subject_access:make": Route(DPO),
-    "subject_access:detail": Route(DPO, kwargs="subject_access_package"),
-    "subject_access:download": Route(DPO, kwargs="subject_access_package"),
+    "subject_access:list": Route(DPO_ONLY),
+    "subject_access:make": Route(DPO_ONLY),
+    "subject_access:detail": Route(DPO_ONLY, kwargs="subject_access_package"),
+    "subject_access:download": Route(DPO_ONLY, kwargs="subject_access_package"),
     "meetings:calendar": Route(EVERYONE),
     "meetings:ical": Route(EVERYONE),
     "meetings:meeting_create": Route(OFFICER),
@@ -521,11 +540,37 @@ def matrix_world_build() -> dict:
         )
         for name in ("member_note", "spare_note")
     }
+    governance = governance_world(users[roles.DPO])
     # made by the data protection officer (no one-time code here: DHR records not searched) for the member
-    sar = {"subject_access_package": subject_access_package_make(users[roles.DPO], person=users[roles.MEMBER].person)}
-    names = [*business, *plan, *grants, *tokens, *reviews, *notes, *sar]
+    governance["subject_access_package"] = subject_access_package_make(
+        users[roles.DPO], person=users[roles.MEMBER].person
+    )
+    names = [*business, *plan, *grants, *tokens, *reviews, *notes, *governance]
     assert len(names) == len(set(names)), "object names must not collide"
-    return {"users": users, "objects": {**core, **business, **plan, **grants, **tokens, **reviews, **notes, **sar}}
+    objects = {**core, **business, **plan, **grants, **tokens, **reviews, **notes, **governance}
+    return {"users": users, "objects": objects}
+
+
+def governance_world(dpo) -> dict:
+    """A retention rule, an active legal hold and a disposal list with one record waiting (issue 20)."""
+    from kcsp.governance.models import DisposalCandidate, DisposalList, LegalHold, RetentionRule
+
+    disposal_list = DisposalList.objects.create(as_of=datetime.date(2030, 1, 1))
+    return {
+        "retention_rule": RetentionRule.objects.get(record_type="notification"),
+        "legal_hold": LegalHold.objects.create(
+            record_type="notification", object_id=2, label="Notice 2", reason="A claim", placed_by=dpo
+        ),
+        "disposal_list": disposal_list,
+        "disposal_candidate": DisposalCandidate.objects.create(
+            disposal_list=disposal_list,
+            record_type="notification",
+            object_id=1,
+            label="Notice 1",
+            due_on=datetime.date(2029, 12, 1),
+            action="delete",
+        ),
+    }
 
 
 @pytest.fixture

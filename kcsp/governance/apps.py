@@ -10,8 +10,12 @@ class GovernanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
         from django.utils.module_loading import autodiscover_modules
 
         from . import permissions  # noqa: F401  (registers the rules)
 
         autodiscover_modules("retention")  # each app's record types (kcsp/governance/record_types.py)
+        from .defaults import retention_rules_create_missing
+
+        post_migrate.connect(retention_rules_create_missing, sender=self, dispatch_uid="governance_rules")

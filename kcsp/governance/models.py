@@ -161,6 +161,29 @@ class DisposalCandidate(models.Model):
     def __str__(self):
         return f"{self.get_record_type_display()}: {self.label}"
 
+    @property
+    def approved_action(self) -> str:
+        """The Action approval carries out (record_types.RecordType.approved_action: a "review" rule's record is
+        deleted, or anonymised where it cannot be deleted)."""
+        from .record_types import record_type
+
+        try:
+            return record_type(self.record_type).approved_action(self.action)
+        except KeyError:
+            return self.action
+
+    @property
+    def outcome_text(self) -> str:
+        """What approval does, as the confirmation page says it: "Deleted", "Anonymised", "Deleted after review",
+        "Recorded as archived (the transfer to an archive is outside the system)"."""
+        action = self.approved_action
+        text = {
+            Action.DELETE: "Deleted",
+            Action.ANONYMISE: "Anonymised",
+            Action.ARCHIVE: "Recorded as archived (the transfer to an archive is outside the system)",
+        }.get(action, "Kept")
+        return f"{text} after review" if self.action == Action.REVIEW and action != Action.KEEP else text
+
 
 class DisposalRecord(models.Model):
     """What was disposed of, under which rule, approved by whom and when. Holds no personal data of the record:

@@ -56,6 +56,14 @@ class RecordType:
     actions: tuple[str, ...] = ()
     is_dhr: bool = False
 
+    def approved_action(self, action: str) -> str:
+        """What approving a listed record does under a rule's `action`: a "review" rule listed it for the DPO to
+        decide, and approval is the decision to dispose of it (delete where the type allows, else anonymise);
+        other actions are carried out as they are. Keep it otherwise ("Keep" on the list)."""
+        if action != "review":
+            return action
+        return next((a for a in ("delete", "anonymise") if a in self.actions), "keep")
+
     def due(self, rule, as_of: datetime.date) -> Iterable[Due]:
         """Rows whose period under `rule` (a RetentionRule: period_months, trigger) ended on or before `as_of`."""
         raise NotImplementedError

@@ -236,6 +236,8 @@ CELERY_TASK_ROUTES = {
     # "default": short housekeeping.
     "meetings.tasks.packs_resend_task": {"queue": "default"},
     "kcsp.tasks.kept_copies_expire_task": {"queue": "default"},
+    "kcsp.governance.tasks.disposal_list_make_task": {"queue": "default"},
+    "kcsp.governance.tasks.disposal_run": {"queue": "default"},
 }
 
 # Schedules (exactly one `celery beat` runs them). Notices are idempotent, so a rerun sends nothing twice;
@@ -262,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
     "dhr-overdue-digest": {
         "task": "dhr.tasks.overdue_digest_task",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    # Issue 20: the records past their retention period, listed for the data protection officer's review.
+    "disposal-list-make": {
+        "task": "kcsp.governance.tasks.disposal_list_make_task",
+        "schedule": crontab(day_of_month=1, hour=4, minute=15),
     },
 }
 

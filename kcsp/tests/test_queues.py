@@ -27,6 +27,8 @@ INTENDED = {
     "dhr.tasks.overdue_digest_task": "email",
     "meetings.tasks.packs_resend_task": "default",
     "kcsp.tasks.kept_copies_expire_task": "default",
+    "kcsp.governance.tasks.disposal_list_make_task": "default",
+    "kcsp.governance.tasks.disposal_run": "default",
 }
 QUEUES = {"packs", "email", "default"}
 

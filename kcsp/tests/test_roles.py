@@ -11,6 +11,7 @@ PREDICATES = {
     roles.CHAIR: roles.is_chair,
     roles.DHR_CLEARED: roles.is_dhr_cleared,
     roles.ADMIN: roles.is_admin,
+    roles.DPO: roles.is_dpo,
 }
 
 
@@ -62,3 +63,18 @@ def test_migrate_creates_every_role_group_and_admin_gets_reference_data_permissi
     assert {"change_organisation", "add_person", "view_user"} <= admin_perms
     for other in (roles.MEMBER, roles.OFFICER, roles.CHAIR, roles.DHR_CLEARED):
         assert not Group.objects.get(name=other).permissions.exists()
+
+
+@pytest.mark.django_db
+def test_the_dpo_sees_dhr_records_only_when_also_cleared_and_verified(make_user):
+    """Issue 20: disposal lists and subject-access packages show DHR records only to a DHR-cleared DPO with a code."""
+    dpo, cleared = make_user(roles.DPO), make_user(roles.DHR_CLEARED)
+    both = make_user(roles.DPO)
+    both.groups.add(*cleared.groups.all())
+    both._kcsp_role_names = None
+    for user in (dpo, cleared, both):
+        user.is_verified = lambda: True
+    assert roles.dpo_sees_dhr(both)
+    assert not roles.dpo_sees_dhr(dpo) and not roles.dpo_sees_dhr(cleared)
+    both.is_verified = lambda: False
+    assert not roles.dpo_sees_dhr(both)

@@ -36,6 +36,7 @@ NOT_MAIL = {  # housekeeping: no notices
     "meetings.tasks.packs_resend_task",
     "kcsp.tasks.kept_copies_expire_task",
     "meetings.tasks.signed_minutes_retag_task",
+    "kcsp.governance.tasks.disposal_list_make_task",
 }
 
 

@@ -1,5 +1,6 @@
 """axe-core finds no WCAG 2.2 A/AA violation on the main pages, signed out and signed in."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -247,6 +248,67 @@ def test_signed_in_pages_have_no_wcag_violations(page, live_server, demo_load):
     page.goto(f"{live_server.url}/directory/")
     page.get_by_role("link", name="Kent County Council").click()
     assert violations(page) == [], "organisation page"
+
+
+def test_governance_pages_have_no_wcag_violations(page, live_server, demo_load):
+    """The retention schedule as the admin sees it; disposal lists, holds and records as the DHR-cleared data
+    protection officer sees them, with a record of each kind waiting (issue 20)."""
+    from kcsp.governance.models import DisposalCandidate, DisposalList, LegalHold, RetentionRule
+    from kcsp.models import User
+
+    demo_load()
+    rule = RetentionRule.objects.get(record_type="notification")
+    sign_in(page, live_server.url, "admin@kcsp.example")
+    for path in ("/system/governance/retention/", f"/system/governance/retention/{rule.pk}/"):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_label("E-mail address").fill("dpo@kcsp.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/two-factor/code/**")
+    page.get_by_label("Code from your authenticator app").fill(
+        totp_now(TOTPDevice.objects.get(user__email="dpo@kcsp.example"))
+    )
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{live_server.url}/")
+    listed = DisposalList.objects.create(as_of=datetime.date(2030, 1, 1))
+    candidate = DisposalCandidate.objects.create(
+        disposal_list=listed,
+        record_type="notification",
+        object_id=1,
+        label="Notice 1",
+        due_on=listed.as_of,
+        action="delete",
+    )
+    hold = LegalHold.objects.create(
+        record_type="notification",
+        object_id=2,
+        label="Notice 2",
+        reason="A claim",
+        placed_by=User.objects.get(email="dpo@kcsp.example"),
+    )
+    paths = [
+        "/system/governance/retention/",
+        f"/system/governance/retention/{rule.pk}/edit/",
+        "/system/governance/disposal/",
+        "/system/governance/disposal/make/",
+        f"/system/governance/disposal/{listed.pk}/",
+        "/system/governance/disposal/records/",
+        "/system/governance/holds/",
+        "/system/governance/holds/new/",
+        f"/system/governance/holds/{hold.pk}/lift/",
+        f"/system/governance/disposal/candidates/{candidate.pk}/keep/",
+        f"/system/governance/disposal/{listed.pk}/approve/?candidate={candidate.pk}",
+    ]
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    page.goto(f"{live_server.url}/system/governance/holds/new/")
+    page.get_by_role("button", name="Place legal hold").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert violations(page) == [], "legal hold form with errors"
 
 
 def test_directory_pages_officers_keep_have_no_wcag_violations(page, live_server, demo_load):

@@ -15,12 +15,14 @@ EXPECTED_NAV = {
     "dhr_cleared": [*SIGNED_IN_NAV[:4], "Reviews", *SIGNED_IN_NAV[4:]],
     # The DHR clerk (an officer who is DHR-cleared) has an authenticator app too.
     "DHR clerk": [*SIGNED_IN_NAV[:4], "Reviews", *SIGNED_IN_NAV[4:]],
-    # The data protection officer is DHR-cleared with an authenticator app: Reviews after its code, and its own
-    # Subject access pages (after where Data map stands for the admin).
+    # The data protection officer (DHR-cleared, with an authenticator app): the retention schedule, disposal and
+    # subject access.
     "Data protection officer (DHR-cleared)": [
         *SIGNED_IN_NAV[:4],
         "Reviews",
         *SIGNED_IN_NAV[4:-1],
+        "Retention schedule",
+        "Disposal",
         "Subject access",
         "Sign out",
     ],
@@ -34,6 +36,7 @@ EXPECTED_NAV = {
         "Your account",
         "System status",
         "Data map",
+        "Retention schedule",
         "Administration",
         "Sign out",
     ],

@@ -1,0 +1,25 @@
+"""Background work of information governance: the monthly disposal list and the approved disposals."""
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task
+def disposal_list_make_task() -> int:
+    """Monthly (1st of the month, early morning: CELERY_BEAT_SCHEDULE): list the records past their period.
+    Returns the number of candidates listed. Sends no mail."""
+    from .lists import disposal_list_make
+
+    return disposal_list_make(timezone.localdate()).candidates.count()
+
+
+@shared_task
+def disposal_run(candidate_ids: list[int], approver_id: int) -> dict:
+    """Dispose of approved candidates, each in its own transaction (kcsp.governance.disposal.record_dispose).
+    Returns {status: count}."""
+    from kcsp.models import User
+
+    from .disposal import candidates_dispose
+
+    approver = User.objects.filter(pk=approver_id).first()
+    return candidates_dispose(candidate_ids, approver)
