@@ -28,6 +28,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ics": "text/calendar; charset=utf-8",
+    "zip": "application/zip",  # a subject-access package: restricted, recorded, sent as made (never watermarked)
 }
 
 
@@ -122,6 +123,8 @@ def _marked(outgoing: Outgoing, user) -> bytes:
     if outgoing.kind in ("csv", "xlsx"):
         if not outgoing.stamped:  # the exporter writes the marking (kcsp.exports, marking=); never added afterwards
             raise ValueError("a restricted spreadsheet must be written by kcsp.exports with its marking")
+        return data
+    if outgoing.kind == "zip":  # a subject-access package: its index and README carry the marking; never rewritten
         return data
     return data  # a Word original to an officer: the record and no-store still apply
 

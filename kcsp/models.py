@@ -315,6 +315,7 @@ class FileDownload(models.Model):
             "csv": "Spreadsheet, marked",
             "xlsx": "Spreadsheet, marked",
             "docx": "Word original, not marked or named",
+            "zip": "Subject-access package, marked inside",
         }.get(extension, "")
 
 

@@ -5,6 +5,7 @@ A route found answering with a file that is missing from FILES, or not sent by f
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 
 import pdfplumber
@@ -35,7 +36,7 @@ PUBLIC, PRIVATE, RESTRICTED = Sensitivity.PUBLIC, Sensitivity.PRIVATE, Sensitivi
 
 @dataclass(frozen=True)
 class FileRoute:
-    kind: str  # pdf, csv, xlsx, docx, ics
+    kind: str  # pdf, csv, xlsx, docx, ics, zip
     sensitivity: str
     signed_in: str | None = None  # a different sensitivity for signed-in readers (what they see is theirs)
 
@@ -59,11 +60,12 @@ FILES = {
     "dhr:document_download": FileRoute("pdf", RESTRICTED),
     "dhr:access_log_export": FileRoute("csv", RESTRICTED),
     "dhr:published_report": FileRoute("pdf", PUBLIC),
+    "subject_access:download": FileRoute("zip", RESTRICTED),  # recorded; sent as made, its index marked inside
 }
 # Pages whose form, answered in the query string, sends a file: walked with their answer.
 QUERIES = {"meetings:pack_pages": "pages=1"}
 PAGE_TYPES = ("text/html", "text/javascript", "application/json", "application/problem+json", "application/schema+json")
-PREFERRED = (roles.DHR_CLEARED, roles.ADMIN, roles.OFFICER, roles.CHAIR, roles.MEMBER)
+PREFERRED = (roles.DHR_CLEARED, roles.ADMIN, roles.OFFICER, roles.CHAIR, roles.MEMBER, roles.DPO)
 
 
 def is_file(response) -> bool:
@@ -131,6 +133,10 @@ def check_marked(data: bytes, kind: str, user) -> str | None:
         book = load_workbook(io.BytesIO(data))
         first = [sheet.cell(row=1, column=1).value for sheet in book.worksheets]
         return None if all(cell == MARKING for cell in first) else f"first cells are {first}"
+    if kind == "zip":  # a subject-access package: never rewritten on the way out; its index and README carry it
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            missing = [name for name in ("index.html", "README.txt") if MARKING not in archive.read(name).decode()]
+        return f"{missing} lack the marking" if missing else None
     return f"no marking rule for {kind}"
 
 

@@ -19,6 +19,7 @@ from conftest import user_make
 from dhr.tests.factories import dhr_world
 from grants.tests.factories import grants_world
 from kcsp import roles
+from kcsp.governance.subject_access import subject_access_package_make
 from kcsp.home_lists import LISTS as HOME_LISTS
 from kcsp.models import Organisation, RenderCheck
 from kcsp.services import render_check_run
@@ -141,6 +142,7 @@ KWARGS = {
     **{f"api_{name}": (lambda o, key=key: {"pk": str(o[key].pk)}) for name, key in API_OBJECTS.items()},
     "api_person": lambda o: {"pk": str(o["membership"].person_id)},
     "own_api_token": lambda o: {"pk": o["own_api_token"].pk},
+    "subject_access_package": lambda o: {"pk": o["subject_access_package"].pk},
     **{
         name: (lambda o, name=name: {"pk": o[name].pk})
         for name in (
@@ -263,6 +265,11 @@ ROUTES = {
     "governance:disposal_approve": Route(DPO_ONLY, kwargs="disposal_list", ok=frozenset({302})),
     "governance:candidate_keep": Route(DPO_ONLY, kwargs="disposal_candidate"),
     "governance:disposal_records": Route(DPO_ONLY),
+    # Subject-access packages: the data protection officer alone; the admin role is refused like everyone else.
+    "subject_access:list": Route(DPO_ONLY),
+    "subject_access:make": Route(DPO_ONLY),
+    "subject_access:detail": Route(DPO_ONLY, kwargs="subject_access_package"),
+    "subject_access:download": Route(DPO_ONLY, kwargs="subject_access_package"),
     "meetings:calendar": Route(EVERYONE),
     "meetings:ical": Route(EVERYONE),
     "meetings:meeting_create": Route(OFFICER),
@@ -534,6 +541,10 @@ def matrix_world_build() -> dict:
         for name in ("member_note", "spare_note")
     }
     governance = governance_world(users[roles.DPO])
+    # made by the data protection officer (no one-time code here: DHR records not searched) for the member
+    governance["subject_access_package"] = subject_access_package_make(
+        users[roles.DPO], person=users[roles.MEMBER].person
+    )
     names = [*business, *plan, *grants, *tokens, *reviews, *notes, *governance]
     assert len(names) == len(set(names)), "object names must not collide"
     objects = {**core, **business, **plan, **grants, **tokens, **reviews, **notes, **governance}
