@@ -42,6 +42,8 @@ def signed_minutes_pdf(content: dict) -> bytes:
     """The PDF of one part of the record, from its content alone (no database read)."""
     data = render_pdf(TEMPLATE, {"record": content}, title=signed_minutes_title(content))
     marking = content.get("marking", "")
+    if marking and content.get("handling"):  # frozen at signing; records signed before issue 20 have none
+        marking = f"{marking} - {content['handling']}"
     return stamp_pdf(data, top=(marking, "") if marking else None, bottom=lambda number: (marking, f"Page {number}"))
 
 
