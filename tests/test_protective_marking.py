@@ -58,13 +58,18 @@ INCLUDED_ONLY = {"footer"}
 
 def world_markers() -> list[str]:
     """Text only restricted or DHR material holds in the matrix world (read from the database, so it follows
-    the world), and the marking itself: a file or page showing any of these must carry the marking."""
+    the world): titles of restricted items the agenda does not list to everyone, restricted papers' subjects, DHR
+    cases' pseudonyms (unless published), summaries and recommendations; and the marking itself. A file or page
+    showing any of these must carry the marking."""
     from dhr.models import Case, Recommendation
+    from meetings.agenda_print import listed_title
     from meetings.models import AgendaItem, Paper
 
     items = AgendaItem.objects.exclude(restriction_reason="")
     cases = Case.objects.exclude(is_listed_publicly=True)
-    markers = {*items.values_list("title", flat=True)}
+    # A restricted item's title is public when the agenda lists it (not withheld, not DHR): not a marker then.
+    rows = items.values_list("restriction_reason", "title_withheld", "public_title", "title")
+    markers = {row[3] for row in rows if listed_title(*row) != row[3]}
     markers |= {*Paper.objects.filter(item__in=items).values_list("subject", flat=True)}
     markers |= {
         *cases.values_list("pseudonym", flat=True),
@@ -89,9 +94,14 @@ def _handled(text: str) -> bool:
 
 
 def pdf_pages(data: bytes) -> list[str]:
+    """Each page's text; a file pypdf cannot read (a test world's stand-in bytes) is one page of its raw bytes."""
     from pypdf import PdfReader
+    from pypdf.errors import PdfReadError, PdfStreamError
 
-    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+    try:
+        return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+    except (PdfReadError, PdfStreamError):
+        return [data.decode("latin-1")]
 
 
 def xlsx_first_rows(data: bytes) -> list[str]:
@@ -121,7 +131,7 @@ def marking_problem(role: str, response, markers) -> str | None:
         if role == ANONYMOUS:
             return "a public visitor's page carries the marking banner" if any(b in page for b in BANNER) else None
         if (marker := _carries(page, markers)) and not (banner and handling_line() in page):
-            return f"shows restricted material ({marker!r}) without the marking banner and handling line"
+            return f"shows {role} restricted material ({marker!r}) without the marking banner and handling line"
         return None
     if kind == "application/pdf":
         pages = pdf_pages(data)

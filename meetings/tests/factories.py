@@ -238,9 +238,8 @@ def committee_business(*, member_user, chair_user=None) -> dict:
     from meetings.packbuild.manifest import contents_record, holding
 
     restricted_pack = Pack(meeting=published, kind="restricted", status="ready", page_count=1)
-    from meetings.packbuild.stamp import stamp_pdf
-
     from kcsp.marking import marking_line
+    from meetings.packbuild.stamp import stamp_pdf
 
     built = stamp_pdf(PDF_BYTES, top=(marking_line(), ""), bottom=(marking_line(), "Page 1"))
     restricted_pack.file.save("pack.pdf", ContentFile(built))  # as a build leaves it: marked, top band reserved
