@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from kcsp import roles
 from kcsp.downloads import MARKING, Sensitivity
+from kcsp.marking import marking_line
 from kcsp.models import FileDownload
 from meetings.models import Paper
 from meetings.tests.test_packs import real_docx
@@ -119,8 +120,8 @@ def check_marked(data: bytes, kind: str, user) -> str | None:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 text = page.extract_text()
-                if MARKING not in text or "downloaded by" not in text:
-                    return f"page {page.page_number} lacks the marking or watermark: {text!r}"
+                if marking_line() not in " ".join(text.split()) or "downloaded by" not in text:
+                    return f"page {page.page_number} lacks the marking line or watermark: {text!r}"
                 name = user.person.display_name if hasattr(user, "person") else user.get_full_name()
                 if name not in text:
                     return f"page {page.page_number} lacks the reader's name {name!r}"
@@ -128,14 +129,16 @@ def check_marked(data: bytes, kind: str, user) -> str | None:
             return f"stamps must be page content, found annotations {annotations}" if annotations else None
     if kind == "csv":
         first = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        return None if first == [MARKING] else f"first row is {first}"
+        return None if first == [marking_line()] else f"first row is {first}"
     if kind == "xlsx":
         book = load_workbook(io.BytesIO(data))
         first = [sheet.cell(row=1, column=1).value for sheet in book.worksheets]
-        return None if all(cell == MARKING for cell in first) else f"first cells are {first}"
+        return None if all(cell == marking_line() for cell in first) else f"first cells are {first}"
     if kind == "zip":  # a subject-access package: never rewritten on the way out; its index and README carry it
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            missing = [name for name in ("index.html", "README.txt") if MARKING not in archive.read(name).decode()]
+            missing = [
+                name for name in ("index.html", "README.txt") if marking_line() not in archive.read(name).decode()
+            ]
         return f"{missing} lack the marking" if missing else None
     return f"no marking rule for {kind}"
 

@@ -636,11 +636,16 @@ def _url(name, route, objects) -> str:
 def test_every_route_answers_every_role_as_the_table_says(objects, users, clients, capsys):
     """Every URL as every role by its own method; then every GET page is also POSTed to (empty) by everyone.
 
+    Each answer a role may open is also checked for its protective marking wherever it shows restricted or DHR
+    material (tests/test_protective_marking.py, `marking_problem`): this walk is that test's walk.
+
     A POST to a page is refused to those refused the page (403/404, or 405 where the page takes no POST);
     those allowed get a form answer, a redirect or 405, never a server error or a refusal. The GETs all
     run first, because an allowed POST may change the objects later routes are built from.
     """
-    failures, checked = [], 0
+    from .test_protective_marking import marking_problem, world_markers
+
+    failures, checked, markers = [], 0, world_markers()
     plan = [(name, route, route.method) for name, route in sorted(ROUTES.items())]
     plan += [(name, route, "post") for name, route in sorted(ROUTES.items()) if route.method == "get"]
     for name, route, method in plan:
@@ -652,6 +657,7 @@ def test_every_route_answers_every_role_as_the_table_says(objects, users, client
             allowed = role in route.who and not (role == ADMIN_NO_2FA and name.startswith("admin:"))
             if allowed and method == route.method:
                 problem = None if status in route.ok else f"{role} should open {method.upper()}, got {status}"
+                problem = problem or marking_problem(role, response, markers)  # issue 20: marked wherever shown
             elif allowed:
                 problem = f"{role} allowed the page but its POST answered {status}" if status in (403, 500) else None
             else:

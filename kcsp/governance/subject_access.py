@@ -25,7 +25,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from kcsp.exports import OFFICIAL_SENSITIVE
+from kcsp.marking import handling_line, marking_line, protective_marking
 from kcsp.models import Person, User
 from kcsp.roles import dpo_sees_dhr
 
@@ -57,15 +57,10 @@ partnership's public record and are not copied here. {dhr}
 Before sending anything to the person, the data protection officer reviews the package: third parties' personal
 data and material under an exemption are removed or withheld.
 
-{marking}: {handling}
+{marking_line}
 """
 DHR_SEARCHED_KEY = "dhr_records_searched"  # in `counts`: the package was made with DHR records searched
 SHORTEST_NAME = 3  # a name shorter than this would match too much text to mean anything
-
-
-def _handling() -> str:
-    default = "Not for onward distribution without the partnership's agreement"
-    return getattr(settings, "PROTECTIVE_MARKING_HANDLING", default)
 
 
 def subject_find(*, person: Person | None = None, email: str = "") -> Subject:
@@ -170,7 +165,8 @@ def package_data(*, label: str, made_at, made_by: str, scope: Scope, sections, d
             "made_by": made_by,
             "dhr_records_searched": scope.dhr,
             "dhr_note": DHR_SEARCHED if scope.dhr else DHR_NOT_SEARCHED,
-            "marking": OFFICIAL_SENSITIVE,
+            "marking": protective_marking(),
+            "handling": handling_line(),
         },
         "sections": [
             {
@@ -212,8 +208,7 @@ def package_zip(*, label: str, made_at, made_by: str, scope: Scope, sections, dh
             "found": sum(len(section.rows) for section in sections) + len(dhr_cases),
             "dhr_note": data["package"]["dhr_note"],
             "dhr_cases": dhr_cases,
-            "marking": OFFICIAL_SENSITIVE,
-            "handling": _handling(),
+            "marking_line": marking_line(),
             "site_url": settings.SITE_URL.rstrip("/"),
         },
     )
@@ -222,8 +217,7 @@ def package_zip(*, label: str, made_at, made_by: str, scope: Scope, sections, dh
         made_at=_shown(made_at),
         made_by=made_by,
         dhr=data["package"]["dhr_note"],
-        marking=OFFICIAL_SENSITIVE,
-        handling=_handling(),
+        marking_line=marking_line(),
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
