@@ -4,6 +4,7 @@ A route found answering with a file that is missing from FILES, or not sent by f
 """
 
 import csv
+import html
 import io
 import zipfile
 from dataclasses import dataclass
@@ -137,7 +138,9 @@ def check_marked(data: bytes, kind: str, user) -> str | None:
     if kind == "zip":  # a subject-access package: never rewritten on the way out; its index and README carry it
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             missing = [
-                name for name in ("index.html", "README.txt") if marking_line() not in archive.read(name).decode()
+                name
+                for name in ("index.html", "README.txt")
+                if marking_line() not in html.unescape(archive.read(name).decode())
             ]
         return f"{missing} lack the marking" if missing else None
     return f"no marking rule for {kind}"
