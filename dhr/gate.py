@@ -24,6 +24,7 @@ from functools import cached_property
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 
+from kcsp.marking import restricted_loaded, restricted_noted
 from kcsp.roles import may_see_dhr
 from meetings.access import DHR_REASON  # the one rule of what a DHR item is: restriction_reason "dhr"
 
@@ -78,6 +79,7 @@ def dhr_gate(request, *, what: str = "", case=None, action: str | None = None) -
         raise Http404
     access = _access(request)
     access.headline = str(what) or access.headline or "DHR content"
+    restricted_noted(access.headline)  # a DHR page or file is marked OFFICIAL-SENSITIVE (kcsp/marking.py)
     if case is not None:
         access.case_id = case.pk
         access.note("", case)
@@ -127,6 +129,7 @@ def dhr_loaded(instance) -> None:
 
 def dhr_record_loaded(what: str) -> None:
     """For rows that are DHR content by a value of their own (a signed record of DHR minutes): mark the request."""
+    restricted_noted(what)
     request = _current.get()
     access = getattr(request, "_dhr_access", None) if request is not None else None
     if access is not None and access.allowed:
@@ -222,4 +225,5 @@ class DhrContent:
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         dhr_loaded(instance)
+        restricted_loaded(instance)  # the same rows mark the page OFFICIAL-SENSITIVE (kcsp/marking.py)
         return instance

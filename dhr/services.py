@@ -109,7 +109,7 @@ def overdue_digest_send(*, today: datetime.date | None = None) -> int:
             "about": user,
             "recipient": user.email,
             "period": f"{year}-W{week:02d}",
-            "subject": f"OFFICIAL-SENSITIVE: {len(cases)} Domestic Homicide Review(s) overdue",
+            "subject": f"{len(cases)} Domestic Homicide Review(s) overdue",  # marked by notice_mail (kinds.MARKED)
             "template": "dhr_overdue",
             "context": {"rows": rows, "today": today},
         }

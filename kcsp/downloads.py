@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 
 from .exports import OFFICIAL_SENSITIVE as MARKING
 from .kept_copies import kept_copy
+from .marking import marking_line
 from .ranges import ByteRange, Unsatisfiable, byte_range, not_modified, quoted
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ics": "text/calendar; charset=utf-8",
+    "zip": "application/zip",  # a subject-access package: restricted, recorded, sent as made (never watermarked)
 }
 
 
@@ -118,10 +120,13 @@ def _marked(outgoing: Outgoing, user) -> bytes:
         watermark = recipient_watermark(user)
         if outgoing.stamped:
             return watermark_copy(data, watermark)
-        return stamp_pdf(data, top=(MARKING, watermark), bottom=(MARKING, ""))
+        line = marking_line(MARKING)  # the marking with its handling line (kcsp/marking.py)
+        return stamp_pdf(data, top=(line, watermark), bottom=(line, ""))
     if outgoing.kind in ("csv", "xlsx"):
         if not outgoing.stamped:  # the exporter writes the marking (kcsp.exports, marking=); never added afterwards
             raise ValueError("a restricted spreadsheet must be written by kcsp.exports with its marking")
+        return data
+    if outgoing.kind == "zip":  # a subject-access package: its index and README carry the marking; never rewritten
         return data
     return data  # a Word original to an officer: the record and no-store still apply
 

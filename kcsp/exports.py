@@ -7,7 +7,9 @@ breaks before one of those. Numbers (int, float, Decimal) stay numbers, negative
 times stay dates and times: an aware datetime is shown in Europe/London (settings.TIME_ZONE), as on the pages.
 An XLSX cell holds at most 32,767 characters; longer text is cut with a visible marker. A protective marking
 (e.g. "OFFICIAL-SENSITIVE") is the first row of a CSV, and the first row, the sheet title and the printed
-header of every XLSX sheet.
+header of every XLSX sheet; the marking row and printed header carry the handling line with it, as one cell
+("OFFICIAL-SENSITIVE - Not for onward distribution without the partnership's agreement", kcsp.marking), so
+table_read still skips it.
 """
 
 import csv
@@ -18,14 +20,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
+from .marking import marking_line
 from .text import text_safe
 
-OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+OFFICIAL_SENSITIVE = settings.PROTECTIVE_MARKING
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
@@ -108,11 +112,12 @@ def xlsx_cell(value):
 
 def table_csv(headers: Sequence[str], rows: Iterable[Sequence], *, marking: str | None = None, bom=True) -> bytes:
     """A CSV file (UTF-8, with a byte-order mark so Excel reads it as UTF-8 unless `bom` is False): the marking
-    alone on the first row if given, then the headers, then `rows`, each cell written by csv_cell()."""
+    with its handling line alone on the first row if given (kcsp.marking.marking_line), then the headers, then
+    `rows`, each cell written by csv_cell()."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     if marking:
-        writer.writerow([marking])
+        writer.writerow([marking_line(marking)])
     writer.writerow([csv_cell(header) for header in headers])
     writer.writerows([csv_cell(value) for value in row] for row in rows)
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
@@ -139,18 +144,21 @@ def sheet_title(title: str, marking: str | None) -> str:
 
 def table_xlsx(*sheets: Sheet, marking: str | None = None) -> bytes:
     """An XLSX workbook of `sheets`: bold frozen headers, wrapped text, each cell written by xlsx_cell();
-    with a marking, it is the first row (bold), the title prefix and the printed header of every sheet."""
+    with a marking, it is the first row (bold) and the printed header and footer of every sheet, with its handling
+    line (kcsp.marking.marking_line), and the prefix of every sheet's title."""
     workbook = Workbook()
     workbook.remove(workbook.active)
+    line = marking_line(marking) if marking else ""
     if marking:
-        workbook.properties.subject = workbook.properties.keywords = marking
+        workbook.properties.subject = line
+        workbook.properties.keywords = marking
     for spec in sheets:
         sheet = workbook.create_sheet(sheet_title(spec.title, marking))
         if marking:
-            sheet.append([marking])
+            sheet.append([line])
             sheet.cell(1, 1).font = Font(bold=True, color="C00000")
-            sheet.oddHeader.center.text = sheet.evenHeader.center.text = marking
-            sheet.oddFooter.center.text = sheet.evenFooter.center.text = marking
+            sheet.oddHeader.center.text = sheet.evenHeader.center.text = line
+            sheet.oddFooter.center.text = sheet.evenFooter.center.text = line
         sheet.append([xlsx_cell(header) for header in spec.headers])
         header_row = sheet.max_row
         for cell in sheet[header_row]:

@@ -9,8 +9,10 @@ meetings/access.py and the other apps' `visible_to` read to decide what a person
 
 So two viewers with different rights never share a fragment (kcsp/tests/test_fragments.py walks the roles),
 and a `shared` fragment is built once for everyone with the same rights. If the cache is down the fragment is
-simply rendered. Shapes: keys are strings under FRAGMENT_PREFIX; FRAGMENT_CACHE_SECONDS (settings, default
-300, 0 switches fragments off) bounds what changes with time alone (e.g. "overdue" as days pass).
+simply rendered. A fragment built from restricted or DHR rows is kept with the marks its building made
+(kcsp.marking.Marked), replayed when it is served, so the page still carries its protective marking.
+Shapes: keys are strings under FRAGMENT_PREFIX; FRAGMENT_CACHE_SECONDS (settings, default 300, 0 switches
+fragments off) bounds what changes with time alone (e.g. "overdue" as days pass).
 """
 
 import hashlib
@@ -21,6 +23,7 @@ from django.core.cache import cache
 from redis.exceptions import RedisError
 
 from . import pagecache, roles
+from .marking import Marked, marks_of, marks_replay
 
 log = logging.getLogger(__name__)
 FRAGMENT_PREFIX = "fragment"
@@ -95,12 +98,15 @@ def cached_for_viewer(name: str, user, vary_on, make, *, shared: bool = False, f
     except CACHE_DOWN:
         log.warning("Fragment cache unavailable; building %s", name, exc_info=True)
         return make()
+    if isinstance(value, Marked):  # built from restricted or DHR rows: the page served from it is marked too
+        marks_replay(value.notes)
+        value = value.value
     if value is None or (fresh is not None and not fresh(value)):
-        value = make()
+        value, notes = marks_of(make)
         try:
             if when_repeated and cache.add(f"{key}:asked", 1, timeout=fragment_seconds()):
                 return value  # first time asked: marked, not stored
-            cache.set(key, value, timeout=fragment_seconds())
+            cache.set(key, Marked(value, notes) if notes else value, timeout=fragment_seconds())
         except CACHE_DOWN:
             log.warning("Fragment %s could not be cached", name, exc_info=True)
     return value

@@ -296,8 +296,12 @@ class FileDownload(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        """A record of a DHR download names DHR material: reading it passes the DHR gate's log like any DHR row."""
+        """A record of a DHR download names DHR material: reading it passes the DHR gate's log like any DHR row.
+        Every download record names restricted material: reading one marks the page (kcsp/marking.py)."""
         instance = super().from_db(db, field_names, values)
+        from .marking import restricted_noted
+
+        restricted_noted(f"Download record {instance.pk}")
         if instance.__dict__.get("dhr"):
             from dhr.gate import dhr_loaded
 
@@ -315,6 +319,7 @@ class FileDownload(models.Model):
             "csv": "Spreadsheet, marked",
             "xlsx": "Spreadsheet, marked",
             "docx": "Word original, not marked or named",
+            "zip": "Subject-access package, marked inside",
         }.get(extension, "")
 
 

@@ -37,6 +37,7 @@ NAV_ITEMS = [
     NavItem("Data map", "data_map", permission="kcsp.view_data_map"),
     NavItem("Retention schedule", "governance:retention_schedule", permission="governance.view_retention_schedule"),
     NavItem("Disposal", "governance:disposal_lists", permission="governance.review_disposal"),
+    NavItem("Subject access", "subject_access:list", permission="governance.make_subject_access"),
     NavItem("Administration", "admin:index", permission="kcsp.use_admin"),
     NavItem("Sign in", "login", anonymous_only=True),
 ]

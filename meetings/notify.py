@@ -77,6 +77,7 @@ def amendment_proposed(amendment) -> int:
         "amendment": amendment,
         "minute": minute,
         "meeting": meeting,
+        "restricted": minute.is_restricted,  # marks the e-mail OFFICIAL-SENSITIVE (notifications.services.notice_mail)
         "url": absolute(reverse("meetings:amendment_decide", args=[amendment.pk])),
     }
     return _on_commit_each(

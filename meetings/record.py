@@ -5,6 +5,7 @@ is frozen in SignedMinutes.content and everything that shows the minutes reads i
 (`minutes_records`). Shape (JSON-serialisable; version 1):
 
     {"version": 1, "kind": "public" | "restricted" | "dhr", "marking": "" | "OFFICIAL-SENSITIVE",
+     "handling": "" | settings.HANDLING_LINE (absent from records signed before issue 20),
      "committee": str, "heading": "NOTES of a meeting of … held online on Thursday, 24 March 2022.",
      "attendance": [{"heading": "PRESENT" | "ALSO PRESENT" | "IN ATTENDANCE" | "APOLOGIES", "names": [str]}],
      "declarations": [{"name": str, "item": "B1" | None, "kind": str, "interest": str}],
@@ -21,6 +22,7 @@ was recorded at the meeting, with its role text.
 from django.utils import timezone
 
 from kcsp.exports import OFFICIAL_SENSITIVE
+from kcsp.marking import handling_line
 
 from . import access
 from .models import Action, Attendance, Meeting, Minute, SignedMinutes
@@ -128,6 +130,7 @@ def minutes_record(meeting: Meeting, kind: str, approval: dict | None = None) ->
         "version": 1,
         "kind": kind,
         "marking": "" if kind == "public" else OFFICIAL_SENSITIVE,
+        "handling": "" if kind == "public" else handling_line(),
         "committee": meeting.committee.name,
         "heading": f"NOTES of a meeting of the {meeting.committee.name} {meeting.where_and_when}.",
         "attendance": attendance_blocks(meeting),

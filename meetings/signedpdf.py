@@ -38,10 +38,17 @@ def signed_minutes_title(content: dict) -> str:
     return f"Notes{title}{part}"
 
 
+def signed_marking(content: dict) -> str:
+    """The stamp line of one part: its frozen marking with the handling line frozen beside it at signing
+    ("OFFICIAL-SENSITIVE - Not for onward …"); records signed before issue 20 have none, and keep their words."""
+    marking = content.get("marking", "")
+    return f"{marking} - {content['handling']}" if marking and content.get("handling") else marking
+
+
 def signed_minutes_pdf(content: dict) -> bytes:
     """The PDF of one part of the record, from its content alone (no database read)."""
     data = render_pdf(TEMPLATE, {"record": content}, title=signed_minutes_title(content))
-    marking = content.get("marking", "")
+    marking = signed_marking(content)
     return stamp_pdf(data, top=(marking, "") if marking else None, bottom=lambda number: (marking, f"Page {number}"))
 
 

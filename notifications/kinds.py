@@ -38,6 +38,10 @@ WORK = {
     AGENDA_RETURNED: "The chair returns an agenda you sent with comments",
 }
 CHOICES = list(KINDS.items()) + list(WORK.items())
+# Notices that always carry restricted or DHR material: sent with the protective marking and handling line
+# (kcsp/marking.py) heading the body and the subject. Any other notice is marked when its context says
+# "restricted" (an action, or an amendment to a minute, of a restricted item).
+MARKED = frozenset({DHR_OVERDUE})
 # Notices only some people can receive, offered on the preferences page to those people only.
 FOR_ROLE = {DHR_OVERDUE: "dhr_cleared"}
 

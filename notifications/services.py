@@ -3,7 +3,7 @@
 Each schedule works out who should hear about what on a given day; `notice_send` records the notice
 and sends it in one transaction, so a rerun (or a second beat) finds the record and sends nothing,
 and a failed send leaves no record so the next run tries again. E-mails carry links, never the
-content of restricted items.
+content of restricted items; those about restricted or DHR material are marked (`notice_mail`).
 """
 
 import datetime
@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kcsp.financial_year import financial_quarter, financial_year, quarter_end
+from kcsp.marking import handling_line, protective_marking
 from kcsp.models import User
 
 from . import kinds
@@ -40,6 +41,23 @@ def wants(email: str, kind: str) -> bool:
     return not Preference.objects.filter(user__email__iexact=email, kind=kind, enabled=False).exists()
 
 
+def notice_mail(*, kind: str, subject: str, template: str, context: dict) -> tuple[str, str]:
+    """The (subject, body) of one notice: the one place notices are rendered.
+
+    A notice of a kind that carries restricted or DHR material (kinds.MARKED), or whose context says
+    `restricted`, starts with the protective marking and the handling line (kcsp/marking.py) and its subject
+    with "OFFICIAL-SENSITIVE: "."""
+    body = render_to_string(
+        f"notifications/email/{template}.txt",
+        {**context, "preferences_url": absolute(reverse("notifications:preferences"))},
+    )
+    if kind in kinds.MARKED or context.get("restricted"):
+        marking = protective_marking()
+        body = "\n".join(filter(None, (marking, handling_line()))) + "\n\n" + body
+        subject = subject if subject.startswith(f"{marking}: ") else f"{marking}: {subject}"
+    return subject, body
+
+
 def notice_send(*, kind: str, about, recipient: str, period: str, subject: str, template: str, context: dict) -> bool:
     """Send one notice unless it was sent before or switched off; True when an e-mail went out."""
     recipient = recipient.strip().lower()
@@ -54,10 +72,7 @@ def notice_send(*, kind: str, about, recipient: str, period: str, subject: str, 
                 recipient=recipient,
                 period=period,
             )
-            body = render_to_string(
-                f"notifications/email/{template}.txt",
-                {**context, "preferences_url": absolute(reverse("notifications:preferences"))},
-            )
+            subject, body = notice_mail(kind=kind, subject=subject, template=template, context=context)
             EmailMessage(subject=subject, body=body, to=[recipient]).send()
     except IntegrityError:
         return False  # sent already: this run is a repeat

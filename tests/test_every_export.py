@@ -188,6 +188,7 @@ def test_every_export_guards_typed_text_drops_control_characters_and_shows_local
         assert any(t == "'" + LONG for url in texts if url.endswith(fmt) for t in texts[url]), f"30,000 in {fmt}"
     for name in ("access-log.csv", "360giving.csv"):
         assert any(t.startswith(LOCAL_DAY) for t in texts[by_name[name]]), f"{name} shows the local date"
-    assert texts[by_name["access-log.csv"]][0] == "OFFICIAL-SENSITIVE", "the DHR log is marked on its first row"
+    marking = "OFFICIAL-SENSITIVE - Not for onward distribution without the partnership's agreement"
+    assert texts[by_name["access-log.csv"]][0] == marking, "the DHR log is marked, with the handling line, first"
     with capsys.disabled():
         print(f"\nevery export: {len(exports)} files read back, {sum(map(len, read.values()))} cells checked")

@@ -4,7 +4,9 @@ A route found answering with a file that is missing from FILES, or not sent by f
 """
 
 import csv
+import html
 import io
+import zipfile
 from dataclasses import dataclass
 
 import pdfplumber
@@ -14,6 +16,7 @@ from openpyxl import load_workbook
 
 from kcsp import roles
 from kcsp.downloads import MARKING, Sensitivity
+from kcsp.marking import marking_line
 from kcsp.models import FileDownload
 from meetings.models import Paper
 from meetings.tests.test_packs import real_docx
@@ -35,7 +38,7 @@ PUBLIC, PRIVATE, RESTRICTED = Sensitivity.PUBLIC, Sensitivity.PRIVATE, Sensitivi
 
 @dataclass(frozen=True)
 class FileRoute:
-    kind: str  # pdf, csv, xlsx, docx, ics
+    kind: str  # pdf, csv, xlsx, docx, ics, zip
     sensitivity: str
     signed_in: str | None = None  # a different sensitivity for signed-in readers (what they see is theirs)
 
@@ -59,11 +62,12 @@ FILES = {
     "dhr:document_download": FileRoute("pdf", RESTRICTED),
     "dhr:access_log_export": FileRoute("csv", RESTRICTED),
     "dhr:published_report": FileRoute("pdf", PUBLIC),
+    "subject_access:download": FileRoute("zip", RESTRICTED),  # recorded; sent as made, its index marked inside
 }
 # Pages whose form, answered in the query string, sends a file: walked with their answer.
 QUERIES = {"meetings:pack_pages": "pages=1"}
 PAGE_TYPES = ("text/html", "text/javascript", "application/json", "application/problem+json", "application/schema+json")
-PREFERRED = (roles.DHR_CLEARED, roles.ADMIN, roles.OFFICER, roles.CHAIR, roles.MEMBER)
+PREFERRED = (roles.DHR_CLEARED, roles.ADMIN, roles.OFFICER, roles.CHAIR, roles.MEMBER, roles.DPO)
 
 
 def is_file(response) -> bool:
@@ -117,8 +121,8 @@ def check_marked(data: bytes, kind: str, user) -> str | None:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 text = page.extract_text()
-                if MARKING not in text or "downloaded by" not in text:
-                    return f"page {page.page_number} lacks the marking or watermark: {text!r}"
+                if marking_line() not in " ".join(text.split()) or "downloaded by" not in text:
+                    return f"page {page.page_number} lacks the marking line or watermark: {text!r}"
                 name = user.person.display_name if hasattr(user, "person") else user.get_full_name()
                 if name not in text:
                     return f"page {page.page_number} lacks the reader's name {name!r}"
@@ -126,11 +130,19 @@ def check_marked(data: bytes, kind: str, user) -> str | None:
             return f"stamps must be page content, found annotations {annotations}" if annotations else None
     if kind == "csv":
         first = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        return None if first == [MARKING] else f"first row is {first}"
+        return None if first == [marking_line()] else f"first row is {first}"
     if kind == "xlsx":
         book = load_workbook(io.BytesIO(data))
         first = [sheet.cell(row=1, column=1).value for sheet in book.worksheets]
-        return None if all(cell == MARKING for cell in first) else f"first cells are {first}"
+        return None if all(cell == marking_line() for cell in first) else f"first cells are {first}"
+    if kind == "zip":  # a subject-access package: never rewritten on the way out; its index and README carry it
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            missing = [
+                name
+                for name in ("index.html", "README.txt")
+                if marking_line() not in html.unescape(archive.read(name).decode())
+            ]
+        return f"{missing} lack the marking" if missing else None
     return f"no marking rule for {kind}"
 
 

@@ -77,6 +77,7 @@ NOT_AN_EDIT = {
     "tokens:calendar_revoke": "a one-way step on the person's own calendar address",
     "tokens:api_token_revoke": "a one-way step on the person's own token",
     "system_status": "queues a render check",
+    "subject_access:make": "makes a new subject-access package; edits no record",
     "meetings:agenda_agree": "a one-way step the service refuses twice; the page carries the fingerprint of the "
     "agenda it showed, and a change since is refused (chair_agreement.agenda_seen_check)",
     "meetings:agenda_send_to_chair": "a one-way step the service refuses twice (the table has no with-the-chair to "

@@ -19,6 +19,7 @@ from conftest import user_make
 from dhr.tests.factories import dhr_world
 from grants.tests.factories import grants_world
 from kcsp import roles
+from kcsp.governance.subject_access import subject_access_package_make
 from kcsp.home_lists import LISTS as HOME_LISTS
 from kcsp.models import Organisation, RenderCheck
 from kcsp.services import render_check_run
@@ -141,6 +142,7 @@ KWARGS = {
     **{f"api_{name}": (lambda o, key=key: {"pk": str(o[key].pk)}) for name, key in API_OBJECTS.items()},
     "api_person": lambda o: {"pk": str(o["membership"].person_id)},
     "own_api_token": lambda o: {"pk": o["own_api_token"].pk},
+    "subject_access_package": lambda o: {"pk": o["subject_access_package"].pk},
     **{
         name: (lambda o, name=name: {"pk": o[name].pk})
         for name in (
@@ -263,6 +265,11 @@ ROUTES = {
     "governance:disposal_approve": Route(DPO_ONLY, kwargs="disposal_list", ok=frozenset({302})),
     "governance:candidate_keep": Route(DPO_ONLY, kwargs="disposal_candidate"),
     "governance:disposal_records": Route(DPO_ONLY),
+    # Subject-access packages: the data protection officer alone; the admin role is refused like everyone else.
+    "subject_access:list": Route(DPO_ONLY),
+    "subject_access:make": Route(DPO_ONLY),
+    "subject_access:detail": Route(DPO_ONLY, kwargs="subject_access_package"),
+    "subject_access:download": Route(DPO_ONLY, kwargs="subject_access_package"),
     "meetings:calendar": Route(EVERYONE),
     "meetings:ical": Route(EVERYONE),
     "meetings:meeting_create": Route(OFFICER),
@@ -534,6 +541,10 @@ def matrix_world_build() -> dict:
         for name in ("member_note", "spare_note")
     }
     governance = governance_world(users[roles.DPO])
+    # made by the data protection officer (no one-time code here: DHR records not searched) for the member
+    governance["subject_access_package"] = subject_access_package_make(
+        users[roles.DPO], person=users[roles.MEMBER].person
+    )
     names = [*business, *plan, *grants, *tokens, *reviews, *notes, *governance]
     assert len(names) == len(set(names)), "object names must not collide"
     objects = {**core, **business, **plan, **grants, **tokens, **reviews, **notes, **governance}
@@ -625,11 +636,16 @@ def _url(name, route, objects) -> str:
 def test_every_route_answers_every_role_as_the_table_says(objects, users, clients, capsys):
     """Every URL as every role by its own method; then every GET page is also POSTed to (empty) by everyone.
 
+    Each answer a role may open is also checked for its protective marking wherever it shows restricted or DHR
+    material (tests/test_protective_marking.py, `marking_problem`): this walk is that test's walk.
+
     A POST to a page is refused to those refused the page (403/404, or 405 where the page takes no POST);
     those allowed get a form answer, a redirect or 405, never a server error or a refusal. The GETs all
     run first, because an allowed POST may change the objects later routes are built from.
     """
-    failures, checked = [], 0
+    from .test_protective_marking import marking_problem, world_markers
+
+    failures, checked, markers = [], 0, world_markers()
     plan = [(name, route, route.method) for name, route in sorted(ROUTES.items())]
     plan += [(name, route, "post") for name, route in sorted(ROUTES.items()) if route.method == "get"]
     for name, route, method in plan:
@@ -641,6 +657,7 @@ def test_every_route_answers_every_role_as_the_table_says(objects, users, client
             allowed = role in route.who and not (role == ADMIN_NO_2FA and name.startswith("admin:"))
             if allowed and method == route.method:
                 problem = None if status in route.ok else f"{role} should open {method.upper()}, got {status}"
+                problem = problem or marking_problem(role, response, markers)  # issue 20: marked wherever shown
             elif allowed:
                 problem = f"{role} allowed the page but its POST answered {status}" if status in (403, 500) else None
             else:

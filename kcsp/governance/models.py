@@ -16,8 +16,22 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from kcsp.datamap import RETENTION_KEYS
+from kcsp.marking import restricted_noted
 
 RECORD_TYPES = list(RETENTION_KEYS.items())
+DHR_RECORD_TYPES = ("dhr_case", "dhr_access_log")
+
+
+class MarkedWhenDhr:
+    """A governance row naming DHR material (its `is_dhr`, or a DHR record type) marks the page it is loaded on
+    OFFICIAL-SENSITIVE with the handling line (kcsp/marking.py), whichever view loads it."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if instance.__dict__.get("is_dhr") or instance.__dict__.get("record_type") in DHR_RECORD_TYPES:
+            restricted_noted(f"DHR {instance._meta.verbose_name} {instance.pk}")
+        return instance
 
 
 def package_upload_to(instance, filename: str) -> str:
@@ -82,7 +96,7 @@ class RetentionRule(models.Model):
         return f"{self.period_months} month{'s' if self.period_months != 1 else ''}"
 
 
-class LegalHold(models.Model):
+class LegalHold(MarkedWhenDhr, models.Model):
     """A hold on one record or case: while it is active (`lifted_at` empty) the record is never listed for
     disposal nor disposed of."""
 
@@ -124,7 +138,7 @@ class DisposalList(models.Model):
         return f"Disposal list of {self.as_of:%-d %B %Y}"
 
 
-class DisposalCandidate(models.Model):
+class DisposalCandidate(MarkedWhenDhr, models.Model):
     """One record on a disposal list, waiting for the DPO's decision."""
 
     class Status(models.TextChoices):
@@ -185,7 +199,7 @@ class DisposalCandidate(models.Model):
         return f"{text} after review" if self.action == Action.REVIEW and action != Action.KEEP else text
 
 
-class DisposalRecord(models.Model):
+class DisposalRecord(MarkedWhenDhr, models.Model):
     """What was disposed of, under which rule, approved by whom and when. Holds no personal data of the record:
     its label is a title or a pseudonym, never a person's name (a person is "Person 42")."""
 
@@ -229,3 +243,10 @@ class SubjectAccessPackage(models.Model):
 
     def __str__(self):
         return f"Subject-access package {self.pk} ({self.made_at:%-d %B %Y})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """A package gathers a person's records, restricted ones among them: its pages are marked (kcsp/marking.py)."""
+        instance = super().from_db(db, field_names, values)
+        restricted_noted(f"Subject-access package {instance.pk}")
+        return instance

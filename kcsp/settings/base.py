@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # One access-log row for every request that touched DHR content, whichever view served it (dhr/gate.py).
     "dhr.gate.DhrAccessLogMiddleware",
+    # The protective marking on every page that loaded restricted or DHR material (kcsp/marking.py).
+    "kcsp.marking.ProtectiveMarkingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -290,6 +292,11 @@ TWO_FACTOR_SLOW_AFTER = env.int("TWO_FACTOR_SLOW_AFTER", default=20)
 TWO_FACTOR_SLOW_DELAY_SECONDS = env.int("TWO_FACTOR_SLOW_DELAY_SECONDS", default=3600)
 # A first authenticator app needs an enrolment code (kcsp/enrolment.py), valid this long.
 ENROLMENT_CODE_HOURS = env.int("ENROLMENT_CODE_HOURS", default=72)
+
+# The protective marking of restricted and Domestic Homicide Review material, and the handling line shown with it
+# on every page, PDF, file, export and e-mail that carries such material (kcsp/marking.py).
+PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
+HANDLING_LINE = env("HANDLING_LINE", default="Not for onward distribution without the partnership's agreement")
 
 # Public pages are kept this long at most for visitors who are not signed in; any change to a record
 # empties the page cache at once (kcsp/pagecache.py). 0 switches the page cache off.

@@ -86,12 +86,17 @@ def test_long_text_fits_an_xlsx_cell_and_is_cut_visibly_only_when_over_the_limit
     assert csv_rows(table_csv(HEADERS, [[over, 1, None, None]]))[1][0] == over, "a CSV keeps the whole text"
 
 
-def test_a_marking_heads_the_csv_and_every_sheet_and_the_reader_skips_it():
+HANDLED = "OFFICIAL-SENSITIVE - Not for onward distribution without the partnership's agreement"
+
+
+def test_a_marking_heads_the_csv_and_every_sheet_with_its_handling_line_and_the_reader_skips_it(settings):
     marked = table_csv(HEADERS, [["=1", 1, None, None]], marking="OFFICIAL-SENSITIVE")
-    assert csv_rows(marked)[:2] == [["OFFICIAL-SENSITIVE"], HEADERS]
+    assert csv_rows(marked)[:2] == [[HANDLED], HEADERS]
     workbook = load_workbook(io.BytesIO(table_xlsx(Sheet("Log: all/any", HEADERS, []), marking="OFFICIAL-SENSITIVE")))
     sheet = workbook.active
-    assert sheet.title == "OFFICIAL-SENSITIVE Log- all-any" and sheet["A1"].value == "OFFICIAL-SENSITIVE"
+    assert sheet.title == "OFFICIAL-SENSITIVE Log- all-any" and sheet["A1"].value == HANDLED
     assert sheet["A2"].value == "Text" and sheet.freeze_panes == "A3"
-    assert "OFFICIAL-SENSITIVE" in sheet.oddHeader.center.text
+    assert HANDLED in sheet.oddHeader.center.text and HANDLED in sheet.oddFooter.center.text
+    settings.HANDLING_LINE = "Partners only"
+    assert csv_rows(table_csv(HEADERS, [], marking="OFFICIAL-SENSITIVE"))[0] == ["OFFICIAL-SENSITIVE - Partners only"]
     assert table_read(SimpleUploadedFile("log.csv", marked)) == [HEADERS, ["=1", "1", "", ""]]

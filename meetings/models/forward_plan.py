@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from kcsp.marking import restricted_noted
 from kcsp.models import Person
 
 from .. import access
@@ -123,6 +124,14 @@ class ForwardPlanEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:forward_plan_entry", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Loading a restricted entry marks the page OFFICIAL-SENSITIVE (kcsp/marking.py)."""
+        instance = super().from_db(db, field_names, values)
+        if instance.__dict__.get("restriction_reason"):
+            restricted_noted(f"Restricted forward plan entry {instance.pk}")
+        return instance
 
     @property
     def is_restricted(self) -> bool:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from kcsp.marking import restricted_noted
+
 from .meetings import AgendaItem, Meeting
 from .minutes import Minute
 from .papers import Appendix, Paper
@@ -86,6 +88,14 @@ class Pack(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.meeting}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Loading a restricted or DHR pack marks the page OFFICIAL-SENSITIVE (kcsp/marking.py)."""
+        instance = super().from_db(db, field_names, values)
+        if instance.__dict__.get("kind") in (cls.Kind.RESTRICTED, cls.Kind.DHR):
+            restricted_noted(f"Restricted pack of meeting {instance.__dict__.get('meeting_id')}")
+        return instance
 
     @property
     def is_restricted(self) -> bool:

@@ -11,6 +11,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from dhr.gate import DhrContent, dhr_record_loaded
+from kcsp.marking import restricted_noted
 from kcsp.models import Person
 
 from .. import access
@@ -56,8 +57,11 @@ class SignedMinutes(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        """Loading the signed record of DHR minutes marks the request for the DHR access log (dhr/gate.py)."""
+        """Loading the signed record of DHR minutes marks the request for the DHR access log (dhr/gate.py); that
+        of restricted minutes marks the page OFFICIAL-SENSITIVE (kcsp/marking.py)."""
         instance = super().from_db(db, field_names, values)
+        if instance.__dict__.get("kind") == cls.Kind.RESTRICTED:
+            restricted_noted(f"Signed restricted minutes of meeting {instance.__dict__.get('meeting_id')}")
         if instance.__dict__.get("kind") == cls.Kind.DHR:
             dhr_record_loaded(f"Signed DHR minutes of meeting {instance.__dict__.get('meeting_id')}")
         return instance

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from kcsp.marking import marking_line
+
 from .pages import BLANK, FRONT, Layout, page_labels_write
 from .stamp import blank_page_pdf, stamp_doc
 from .structure import StructureMerge, kids_of
@@ -47,8 +49,8 @@ def build_pdf(
     *, front: bytes, layout: Layout, parts: list[PackPart], title: str, marking: str = "", watermark: str = ""
 ) -> bytes:
     """The pack: front sheet, parts and blank pages in `layout`'s order, with bookmarks, "Page <label>" on every
-    page and the labels as /PageLabels, and the marking when restricted; tagged (PDF/UA-1) with the parts'
-    structure merged in page order (structure.py).
+    page and the labels as /PageLabels, and the marking with its handling line when restricted; tagged
+    (PDF/UA-1) with the parts' structure merged in page order (structure.py).
 
     A restricted pack reserves its top band for the marking and the downloader's watermark (`watermark_copy`).
     Each part gets one bookmark (pointing at its /Part structure element too), an appendix's under its paper's;
@@ -95,8 +97,9 @@ def build_pdf(
         structure.finish(title=title)
         doc.docinfo[pikepdf.Name.Author] = "Kent Community Safety Partnership"
         doc.Root.PageMode = pikepdf.Name.UseOutlines
-        top = (marking, watermark) if marking or watermark else None
-        stamps = stamp_doc(doc, top=top, bottom=lambda number: (marking, f"Page {labels[number - 1]}"))
+        line = marking_line(marking)  # the marking with its handling line (kcsp/marking.py), or "" when public
+        top = (line, watermark) if line or watermark else None
+        stamps = stamp_doc(doc, top=top, bottom=lambda number: (line, f"Page {labels[number - 1]}"))
         page_labels_write(doc, labels)
         out = io.BytesIO()
         # PDF/UA-1 is built on PDF 1.7; object streams hold the structure's many small objects (a third the size)

@@ -238,9 +238,10 @@ def committee_business(*, member_user, chair_user=None) -> dict:
     from meetings.packbuild.manifest import contents_record, holding
 
     restricted_pack = Pack(meeting=published, kind="restricted", status="ready", page_count=1)
+    from kcsp.marking import marking_line
     from meetings.packbuild.stamp import stamp_pdf
 
-    built = stamp_pdf(PDF_BYTES, top=("OFFICIAL-SENSITIVE", ""), bottom=("OFFICIAL-SENSITIVE", "Page 1"))
+    built = stamp_pdf(PDF_BYTES, top=(marking_line(), ""), bottom=(marking_line(), "Page 1"))
     restricted_pack.file.save("pack.pdf", ContentFile(built))  # as a build leaves it: marked, top band reserved
     contents_record(restricted_pack, [holding(restricted_item), holding(restricted_paper)])
     terms = TermsOfReference.objects.create(committee=committee, agreed_on=datetime.date(2022, 7, 14), text="Terms")

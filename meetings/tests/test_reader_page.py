@@ -59,7 +59,9 @@ def test_restricted_reader_is_marked_never_stored_and_only_for_those_entitled(cl
     meeting = world["meeting"]
     answer = reader(client, world["member"], meeting, "restricted")
     assert answer.status_code == 200 and answer["Cache-Control"] == "private, no-store"
-    assert "X-Pack-Public" not in answer and answer.content.decode().count("OFFICIAL-SENSITIVE") == 2
+    page = answer.content.decode()  # the reader's own marking, top and foot, and the page's banner (kcsp/marking.py)
+    assert "X-Pack-Public" not in answer and page.count("OFFICIAL-SENSITIVE") == 4
+    assert page.count('data-testid="marking-') == 2 and page.count('data-testid="protective-marking-') == 2
     assert reader(client, world["outsider"], meeting, "restricted").status_code == 404
     assert reader(client, make_user(roles.MEMBER), meeting, "dhr").status_code == 404
     assert reader(client, world["member"], meeting, "minutes").status_code == 404

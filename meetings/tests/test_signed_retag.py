@@ -18,6 +18,7 @@ from meetings.signedpdf import (
     RETAG_REASON,
     TEMPLATE,
     pdf_words,
+    signed_marking,
     signed_minutes_pdf,
     signed_minutes_render,
     signed_minutes_retag,
@@ -38,7 +39,7 @@ def read(field_file) -> bytes:
 def untagged_pdf(content: dict) -> bytes:
     """The part as it was rendered before tagging: the same template and stamps, WeasyPrint without pdf/ua-1."""
     html = render_to_string(TEMPLATE, {"record": content, "pdf_title": signed_minutes_title(content)})
-    marking = content.get("marking", "")
+    marking = signed_marking(content)
     top = (marking, "") if marking else None
     return stamp_pdf(html_pdf(html), top=top, bottom=lambda number: (marking, f"Page {number}"))
 

@@ -467,3 +467,37 @@ def test_pack_reader_has_no_wcag_violations(page, live_server, make_user, settin
         page.goto(f"{live_server.url}/meetings/{world['meeting'].pk}/packs/{kind}/read/")
         first_page_painted(page)
         assert violations(page) == [], kind
+
+
+def test_subject_access_pages_have_no_wcag_violations(page, live_server, demo_load):
+    """The data protection officer's subject-access pages: the empty list, the form, its errors, a package."""
+    from kcsp.governance.models import SubjectAccessPackage
+
+    demo_load()
+    sign_in_with_code(page, live_server.url, "dpo@kcsp.example")
+    for path in ("/system/subject-access/", "/system/subject-access/new/"):
+        page.goto(f"{live_server.url}{path}")
+        assert violations(page) == [], path
+    page.get_by_role("button", name="Make the package").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert violations(page) == [], "subject-access form with errors"
+    page.get_by_label("E-mail address (optional if you chose a person)").fill("member@kcsp.example")
+    page.get_by_role("button", name="Make the package").click()
+    package = SubjectAccessPackage.objects.get()
+    page.wait_for_url(f"{live_server.url}/system/subject-access/{package.pk}/")
+    assert violations(page) == [], "a subject-access package"
+    page.goto(f"{live_server.url}/system/subject-access/")
+    assert violations(page) == [], "the list of packages"
+
+
+def sign_in_with_code(page, base_url, email):
+    """Sign in as a demo login with an authenticator app, typing the code it shows now."""
+    page.goto(f"{base_url}/account/sign-in/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/two-factor/code/**")
+    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+    page.get_by_label("Code from your authenticator app").fill(totp_now(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{base_url}/")

@@ -15,13 +15,15 @@ EXPECTED_NAV = {
     "dhr_cleared": [*SIGNED_IN_NAV[:4], "Reviews", *SIGNED_IN_NAV[4:]],
     # The DHR clerk (an officer who is DHR-cleared) has an authenticator app too.
     "DHR clerk": [*SIGNED_IN_NAV[:4], "Reviews", *SIGNED_IN_NAV[4:]],
-    # The data protection officer (DHR-cleared, with an authenticator app): the retention schedule and disposal.
+    # The data protection officer (DHR-cleared, with an authenticator app): the retention schedule, disposal and
+    # subject access.
     "Data protection officer (DHR-cleared)": [
         *SIGNED_IN_NAV[:4],
         "Reviews",
         *SIGNED_IN_NAV[4:-1],
         "Retention schedule",
         "Disposal",
+        "Subject access",
         "Sign out",
     ],
     "admin": [

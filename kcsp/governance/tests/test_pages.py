@@ -116,6 +116,7 @@ def test_dhr_candidates_are_shown_only_to_a_dhr_cleared_dpo(client, dpo, dhr_dpo
     otp_verify(client, dhr_dpo)
     page = client.get(url).content.decode()
     assert candidate.label in page and "DHR record is on this list" not in page
+    assert 'data-testid="protective-marking-top"' in page, "a page naming DHR records is marked (kcsp/marking.py)"
 
 
 def test_the_navigation_has_the_schedule_for_admin_and_dpo_and_disposal_for_the_dpo(client, make_user, dpo_client):
