@@ -28,8 +28,11 @@ def _flush_by_delete():
     truncate = DatabaseOperations.sql_flush
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences or not tables:
+        if not tables:
             return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if reset_sequences:  # triggers off here too: the DHR access log refuses TRUNCATE (dhr migration 0005)
+            truncates = truncate(self, style, tables, reset_sequences=True, allow_cascade=allow_cascade)
+            return [f"{ROLE}replica", *truncates, f"{ROLE}DEFAULT"]
         deletes = [f"DELETE FROM {self.quote_name(table)}" for table in tables]  # noqa: S608  (Django's table names)
         return [f"{ROLE}replica", *deletes, f"{ROLE}DEFAULT"]
 

@@ -50,6 +50,7 @@ class IndicatorRecords(ModelRecordType):
 
     key = "indicator"
     model = Indicator
+    url_name = "agreement:indicator_detail"
     triggers = (Trigger.ENDED,)
     actions = (Action.KEEP, Action.ARCHIVE, Action.REVIEW, Action.DELETE)
     label_values = {"l_name": F("name")}

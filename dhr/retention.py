@@ -60,6 +60,7 @@ class CaseRecords(ModelRecordType):
 
     key = "dhr_case"
     model = Case
+    url_name = "dhr:case_detail"  # opened through the DHR gate: the DPO's view is logged
     is_dhr = True
     triggers = (Trigger.CASE_CLOSED,)
     actions = (Action.KEEP, Action.ARCHIVE, Action.REVIEW, Action.DELETE)

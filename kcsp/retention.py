@@ -75,6 +75,7 @@ class PersonRecords(ModelRecordType):
 
     key = "person"
     model = Person
+    url_name = "person_detail"
     triggers = (Trigger.LAST_ACTIVITY, Trigger.MEMBERSHIP_END, Trigger.CREATED)
     actions = (Action.KEEP, Action.REVIEW, Action.ANONYMISE, Action.DELETE)
     label_values = {}
@@ -172,6 +173,7 @@ class OrganisationRecords(ModelRecordType):
 
     key = "organisation"
     model = Organisation
+    url_name = "organisation_detail"
     triggers = (Trigger.LAST_ACTIVITY, Trigger.CREATED)
     actions = (Action.KEEP, Action.REVIEW, Action.DELETE)
     label_values = {"l_name": F("name")}

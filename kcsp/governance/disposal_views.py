@@ -19,12 +19,26 @@ from kcsp.mixins import RolePermissionMixin
 from kcsp.pages import ConfirmActionView, FormPageMixin
 from kcsp.roles import dpo_sees_dhr
 
+from . import record_types
 from .forms import ApproveForm, KeepForm
 from .lists import candidate_keep, disposal_approve, disposal_list_make
 from .models import DisposalCandidate, DisposalList, DisposalRecord
 from .views import errors_to_form
 
 Status = DisposalCandidate.Status
+
+
+def records(count: int) -> str:
+    """ "1 record", "3 records"."""
+    return f"{count} record" if count == 1 else f"{count} records"
+
+
+def record_url(candidate: DisposalCandidate) -> str:
+    """The address of the candidate's record page from its record type; "" when it has none or is undeclared."""
+    try:
+        return record_types.record_type(candidate.record_type).url(candidate.object_id)
+    except KeyError:
+        return ""
 
 
 class ReviewMixin(RolePermissionMixin):
@@ -69,7 +83,7 @@ class DisposalListMakeView(ReviewMixin, ConfirmActionView):
 
     def act(self):
         self.made = disposal_list_make(timezone.localdate())
-        messages.success(self.request, f"{self.made.candidates.count()} records listed for review.")
+        messages.success(self.request, f"{records(self.made.candidates.count())} listed for review.")
 
     def get_success_url(self):
         made = getattr(self, "made", None)
@@ -87,6 +101,8 @@ class DisposalListView(ReviewMixin, DetailView):
         user = self.request.user
         candidates = self.object.candidates.select_related("decided_by").order_by("record_type", "due_on", "pk")
         shown = list(candidates if dpo_sees_dhr(user) else candidates.filter(is_dhr=False))
+        for candidate in shown:  # a link to the record's own page while it waits for review ("Person 42" says little)
+            candidate.record_url = candidate.status == Status.LISTED and record_url(candidate) or ""
         groups = [
             {"label": rows[0].get_record_type_display(), "key": key, "rows": rows}
             for key, rows in ((key, list(rows)) for key, rows in groupby(shown, key=lambda c: c.record_type))
@@ -105,7 +121,9 @@ def _selected(request) -> list[int]:
 
 
 class DisposalApproveView(ReviewMixin, FormPageMixin, FormView):
-    """GET (from the list's "Approve selected"): what will be deleted or anonymised; POST: approve them."""
+    """The list's "Approve selected" (a POST without `confirm`, or a GET): what will be deleted or anonymised,
+    changing nothing; this page's POST (`confirm=yes`): approve them. The selection is POSTed because a GET of a
+    few hundred ids was longer than gunicorn's request line (4094 bytes): a bare "400 Bad Request"."""
 
     form_class = ApproveForm
     template_name = "governance/disposal_approve.html"
@@ -132,8 +150,20 @@ class DisposalApproveView(ReviewMixin, FormPageMixin, FormView):
             return redirect(self.get_back_url())
         return super().get(request, *args, **kwargs)
 
+    def confirming(self) -> bool:
+        return self.request.method == "POST" and self.request.POST.get("confirm") == "yes"
+
+    def post(self, request, *args, **kwargs):
+        if not self.confirming():
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "candidates": self.candidates, "initial": {"candidate": self.ids}}
+        kwargs = super().get_form_kwargs()
+        if not self.confirming():  # the confirmation page: a fresh form holding the selection, no errors
+            kwargs.pop("data", None)
+            kwargs.pop("files", None)
+        return {**kwargs, "candidates": self.candidates, "initial": {"candidate": self.ids, "confirm": "yes"}}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(candidates=self.candidates, **kwargs)
@@ -149,7 +179,7 @@ class DisposalApproveView(ReviewMixin, FormPageMixin, FormView):
             text = " ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
             messages.error(self.request, text)
             return redirect(self.get_back_url())
-        messages.success(self.request, f"{len(approved)} records approved for disposal.")
+        messages.success(self.request, f"{records(len(approved))} approved for disposal.")
         return redirect(self.get_back_url())
 
 

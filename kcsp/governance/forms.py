@@ -2,14 +2,14 @@
 services' (kcsp.governance.services, kcsp.governance.lists)."""
 
 from django import forms
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 
 from kcsp.datamap import RETENTION_KEYS
 from kcsp.forms import GdsFormMixin
 from kcsp.roles import dpo_sees_dhr
 
 from .models import Action, RetentionRule, Trigger
-from .services import REASON_LENGTH, _allowed, is_dhr_key
+from .services import REASON_LENGTH, SOURCE_LENGTH, _allowed, is_dhr_key
 
 OBJECT_ID_MAX = 2**63 - 1
 
@@ -52,6 +52,9 @@ class RuleForm(GdsFormMixin, forms.ModelForm):
         self.fields["period_months"].widget.attrs.update({"inputmode": "numeric", "class": "govuk-input--width-4"})
         self.fields["period_months"].error_messages["max_value"] = "Enter a period of 1200 months (100 years) or fewer"
         self.fields["period_months"].validators.append(MaxValueValidator(1200))
+        self.fields["source"].validators.append(
+            MaxLengthValidator(SOURCE_LENGTH, f"Source must be {SOURCE_LENGTH} characters or fewer")
+        )
 
 
 def record_type_choices(user) -> list[tuple[str, str]]:
@@ -69,7 +72,10 @@ class HoldForm(GdsFormMixin, forms.Form):
     )
     object_id = forms.IntegerField(
         label="Record number",
-        help_text="The number in the record's address, for example 42 in /meetings/42/.",
+        help_text=(
+            "The number in the record's address, for example 42 in /meetings/42/. For records kept by month "
+            "(sign-in records, notices sent, the DHR access log) the month, like 202403 for March 2024."
+        ),
         min_value=1,
         max_value=OBJECT_ID_MAX,
         error_messages={
@@ -130,6 +136,8 @@ class ApproveForm(GdsFormMixin, forms.Form):
     submit_label = "Approve disposal"
 
     candidate = forms.TypedMultipleChoiceField(coerce=int, widget=forms.MultipleHiddenInput, choices=())
+    # "yes" from this page; the list's "Approve selected" posts without it and gets this page (no change)
+    confirm = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)

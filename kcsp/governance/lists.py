@@ -134,6 +134,24 @@ def candidate_keep(user, candidate: DisposalCandidate, note: str) -> DisposalCan
     return candidate
 
 
+RESEND_AFTER = datetime.timedelta(minutes=15)  # an approved batch not disposed of by then is sent again
+
+
+def approved_resend(*, older_than: datetime.timedelta = RESEND_AFTER) -> int:
+    """Send `disposal_run` again for every candidate approved more than `older_than` ago and still APPROVED: the
+    broker never got the approval's message (it was down: kcsp.queueing.send logs and returns False) or the
+    worker died holding it. Without this such records stayed "Approved" for ever and, being settled, were never
+    listed again. Safe to repeat: record_dispose locks the candidate and skips any no longer APPROVED. One
+    message per approver. Returns the number of candidates sent. Sends no mail."""
+    from .tasks import disposal_run
+
+    stale = DisposalCandidate.objects.filter(status=Status.APPROVED, decided_at__lte=timezone.now() - older_than)
+    by_approver: dict[int | None, list[int]] = {}
+    for pk, approver_id in stale.order_by("pk").values_list("pk", "decided_by_id"):
+        by_approver.setdefault(approver_id, []).append(pk)
+    return sum(len(ids) for approver_id, ids in by_approver.items() if send(disposal_run, (ids, approver_id)))
+
+
 def waiting_count(user) -> int:
     """Candidates waiting for this user's review (DHR ones only for a DPO who sees DHR); 0 for anyone else."""
     if not user.has_perm("governance.review_disposal"):

@@ -10,8 +10,18 @@ DECLARATIONS = {
         {"reason": HOLD_REASON, "lift_reason": HOLD_REASON},
         not_personal={"label": "A record's title or a DHR case's pseudonym, never a person's name"},
     ),
-    "DisposalCandidate": personal({}, not_personal={"label": "A title or pseudonym (disposal.label_for)"}),
-    "DisposalRecord": personal({}, not_personal={"label": "A title or pseudonym (disposal.label_for)"}),
+    "DisposalCandidate": personal(
+        {}, not_personal={"label": "A title or pseudonym (its record type's label: kcsp/governance/record_types.py)"}
+    ),
+    "DisposalRecord": personal(
+        {
+            # The approver's user name (their e-mail address), kept as text: it outlives the account.
+            "approved_by": PersonalField(
+                IDENTITY, "Who approved a disposal (the audit trace)", LEGAL_OBLIGATION, "governance", DPO_ONLY
+            ),
+        },
+        not_personal={"label": "A title or pseudonym (its record type's label: kcsp/governance/record_types.py)"},
+    ),
     "SubjectAccessPackage": personal(
         {
             "subject_email": PersonalField(

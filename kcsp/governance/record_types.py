@@ -72,6 +72,11 @@ class RecordType:
         """The row's title or pseudonym (no personal data); "(already removed)" when it no longer exists."""
         raise NotImplementedError
 
+    def url(self, object_id: int) -> str:
+        """The address of the record's own page, where the DPO reviewing it can see what it is ("Person 42" says
+        nothing); "" when it has none (records kept by month, tokens …). The page applies its own permissions."""
+        return ""
+
     def dispose(self, object_id: int, action: str) -> Disposed:
         """Delete or anonymise the row as `action` says, inside the caller's transaction; files are removed from
         storage once it commits. Raises DisposalRefused when the row may not be disposed of so."""

@@ -12,9 +12,15 @@ from kcsp.roles import dpo_sees_dhr
 
 from . import record_types
 from .models import Action, LegalHold, RetentionRule, Trigger
+from .typebase import REMOVED
 
 RULE_FIELDS = ("period_months", "trigger", "action", "source", "confirm_with_dpo")
 REASON_LENGTH = 2000  # characters of a hold's reason or lift reason
+SOURCE_LENGTH = 2000  # characters of a rule's source (the longest default is under 400)
+NO_SUCH_RECORD = (
+    "There is no record of {type} with this number: use the number in the record's address, or for records kept "
+    "by month the month, like 202403 for March 2024"
+)
 
 
 def _allowed(key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -32,7 +38,7 @@ def retention_rule_check(rule: RetentionRule) -> None:
     - keep permanently has no period; every other action needs a period of at least one month;
     - the trigger and the action are ones the record type allows (its RecordType's `triggers` and `actions`,
       kcsp.governance.record_types; all of them when no app declares the type yet);
-    - the source (the law or guidance, as text) is required.
+    - the source (the law or guidance, as text) is required, up to SOURCE_LENGTH characters.
     """
     errors = {}
     triggers, actions = _allowed(rule.record_type)
@@ -50,6 +56,8 @@ def retention_rule_check(rule: RetentionRule) -> None:
         errors["action"] = f"This record type allows only these actions: {allowed}"
     if not (rule.source or "").strip():
         errors["source"] = "Enter the law or guidance the rule follows, or “to confirm with your DPO”"
+    elif len(rule.source) > SOURCE_LENGTH:
+        errors["source"] = f"Source must be {SOURCE_LENGTH} characters or fewer"
     if errors:
         raise ValidationError(errors)
 
@@ -114,7 +122,9 @@ def legal_hold_place(user, record_type: str, object_id: int, reason: str) -> Leg
 
     `record_type` a RETENTION_KEYS key, `object_id` the record's id, `reason` required (why it must be kept:
     a claim, an inquiry, a request under the Freedom of Information Act …). A record already under an active
-    hold is refused. DHR record types only by a DPO who sees DHR (kcsp.roles.dpo_sees_dhr). Raises
+    hold is refused, and so is a number that names no record of the type (its record type labels it "(already
+    removed)": a row that does not exist, a month number like 5 instead of 202403). DHR record types only by a
+    DPO who sees DHR (kcsp.roles.dpo_sees_dhr). Raises
     ValidationError (nothing saved) or PermissionDenied."""
     if not user.has_perm("governance.place_legal_hold"):
         raise PermissionDenied("Only the data protection officer places legal holds")
@@ -131,10 +141,13 @@ def legal_hold_place(user, record_type: str, object_id: int, reason: str) -> Leg
     )
     if active.exists():
         raise ValidationError({"object_id": "This record is already under a legal hold"})
+    label = hold_label(record_type, object_id)
+    if label == REMOVED:
+        raise ValidationError({"object_id": NO_SUCH_RECORD.format(type=RETENTION_KEYS[record_type].lower())})
     hold = LegalHold(
         record_type=record_type,
         object_id=object_id,
-        label=hold_label(record_type, object_id),
+        label=label,
         reason=reason,
         placed_by=user,
     )

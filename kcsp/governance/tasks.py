@@ -14,6 +14,15 @@ def disposal_list_make_task() -> int:
 
 
 @shared_task
+def disposal_resend_task() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE, every 15 minutes): send again the approved disposals the broker never got
+    or a dead worker held (kcsp.governance.lists.approved_resend). Returns how many candidates. Sends no mail."""
+    from .lists import approved_resend
+
+    return approved_resend()
+
+
+@shared_task
 def disposal_run(candidate_ids: list[int], approver_id: int) -> dict:
     """Dispose of approved candidates, each in its own transaction (kcsp.governance.disposal.record_dispose).
     Returns {status: count}."""

@@ -29,6 +29,7 @@ class ModelRecordType(RecordType):
 
     model = None
     label_values: dict = {}
+    url_name = ""  # the URL name of a row's page, reversed with its id (RecordType.url); "" when it has none
 
     def rows(self):
         """Every row of the record type (the base manager: no visibility filter, DHR rows too)."""
@@ -58,6 +59,13 @@ class ModelRecordType(RecordType):
     def label(self, object_id: int) -> str:
         row = self.rows().filter(pk=object_id).values("pk", **self.label_values).first()
         return self.label_of(row) if row else REMOVED
+
+    def url(self, object_id: int) -> str:
+        if not self.url_name or object_id >= SECOND_OFFSET:  # a second model's rows (SECOND_OFFSET) have no page here
+            return ""
+        from django.urls import reverse
+
+        return reverse(self.url_name, args=[object_id])
 
     def refuse(self, object_id: int, action: str) -> None:
         """Raise DisposalRefused when the row may not be disposed of with `action`; nothing by default."""
@@ -90,8 +98,15 @@ def month_key(day: datetime.date) -> int:
     return day.year * 100 + day.month
 
 
+def is_month_key(key: int) -> bool:
+    """True when `key` names a month as month_key writes it (202403), years 1900 to 9998."""
+    return 190001 <= key <= 999812 and 1 <= key % 100 <= 12
+
+
 def month_of(key: int) -> tuple[datetime.date, datetime.date]:
-    """The first day of the month `key` names and of the month after."""
+    """The first day of the month `key` names and of the month after; ValueError when it names none."""
+    if not is_month_key(key):
+        raise ValueError(f"{key} does not name a month: write it like 202403 for March 2024")
     first = datetime.date(key // 100, key % 100, 1)
     return first, first + relativedelta(months=1)
 
@@ -125,6 +140,9 @@ class MonthRecordType(RecordType):
         return due
 
     def label(self, object_id: int) -> str:
+        """ "Sign-in records of March 2024" for 202403; REMOVED when the number names no month."""
+        if not is_month_key(object_id):
+            return REMOVED
         return f"{self.noun} of {month_of(object_id)[0]:%B %Y}"
 
     def month_rows(self, object_id: int):

@@ -240,6 +240,7 @@ CELERY_TASK_ROUTES = {
     "kcsp.tasks.kept_copies_expire_task": {"queue": "default"},
     "kcsp.governance.tasks.disposal_list_make_task": {"queue": "default"},
     "kcsp.governance.tasks.disposal_run": {"queue": "default"},
+    "kcsp.governance.tasks.disposal_resend_task": {"queue": "default"},
 }
 
 # Schedules (exactly one `celery beat` runs them). Notices are idempotent, so a rerun sends nothing twice;
@@ -272,6 +273,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kcsp.governance.tasks.disposal_list_make_task",
         "schedule": crontab(day_of_month=1, hour=4, minute=15),
     },
+    # Approved disposals the broker never got (it was down) or a dead worker held are sent again.
+    "disposal-resend": {"task": "kcsp.governance.tasks.disposal_resend_task", "schedule": 900.0},
 }
 
 # The address links in e-mails and feeds start with (no request is at hand in a scheduled task).

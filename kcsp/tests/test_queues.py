@@ -29,6 +29,7 @@ INTENDED = {
     "kcsp.tasks.kept_copies_expire_task": "default",
     "kcsp.governance.tasks.disposal_list_make_task": "default",
     "kcsp.governance.tasks.disposal_run": "default",
+    "kcsp.governance.tasks.disposal_resend_task": "default",
 }
 QUEUES = {"packs", "email", "default"}
 

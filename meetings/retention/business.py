@@ -1,13 +1,13 @@
 """Meetings and agendas ("meeting") and papers ("paper")."""
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from kcsp.governance.erase import history_date, pack_caches_erase, rows_delete
 from kcsp.governance.models import Action, Trigger
 from kcsp.governance.record_types import DisposalRefused, Disposed, register
 from kcsp.governance.typebase import ModelRecordType
 from meetings import access
-from meetings.models import Meeting, Pack, Paper
+from meetings.models import AgendaItem, Meeting, Pack, Paper
 
 from .common import REFUSED_PUBLIC, REFUSED_SIGNED, is_signed, meeting_day, meeting_label, published_public_q, signed_q
 
@@ -28,7 +28,16 @@ class MeetingRecords(ModelRecordType):
     model = Meeting
     triggers = (Trigger.MEETING, Trigger.CREATED)
     actions = (Action.KEEP, Action.ARCHIVE, Action.REVIEW, Action.ANONYMISE, Action.DELETE)
-    label_values = {"l_committee": F("committee__name"), "l_starts": F("starts_at")}
+
+    @property
+    def label_values(self):
+        """A meeting with a DHR item is DHR material: deleting it deletes the item's DHR papers, so it is listed
+        only to a DHR-cleared DPO with a code (as its minutes, attendance and declarations are)."""
+        dhr_items = AgendaItem._base_manager.filter(meeting_id=OuterRef("pk"), restriction_reason=access.DHR_REASON)
+        return {"l_committee": F("committee__name"), "l_starts": F("starts_at"), "l_dhr": Exists(dhr_items)}
+
+    def is_dhr_of(self, values):
+        return bool(values.get("l_dhr"))
 
     def _has_public_record(self):
         return Q(pk__in=Paper._base_manager.filter(published_public_q()).values("item__meeting_id"))

@@ -37,6 +37,7 @@ NOT_MAIL = {  # housekeeping: no notices
     "kcsp.tasks.kept_copies_expire_task",
     "meetings.tasks.signed_minutes_retag_task",
     "kcsp.governance.tasks.disposal_list_make_task",
+    "kcsp.governance.tasks.disposal_resend_task",
 }
 
 

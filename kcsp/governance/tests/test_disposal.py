@@ -186,3 +186,43 @@ def test_a_refused_dhr_disposal_leaves_the_log_append_only(dhr_dpo, log_type, mo
     assert AccessLog.objects.filter(pk=row.pk).exists(), "the refusal's savepoint undid the delete"
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM dhr_accesslog WHERE id = %s", [row.pk])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_the_dhr_access_log_cannot_be_truncated_by_hand(dhr_dpo):
+    """Found trying it: the row trigger refused DELETE, but `TRUNCATE dhr_accesslog` in a shell emptied the log
+    (dhr migration 0005 refuses it), even with the disposal service's setting on."""
+    from dhr.models import AccessLog
+
+    row = _log_row(dhr_dpo)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks: TRUNCATE would wait on them
+    for statement in ("TRUNCATE dhr_accesslog", "TRUNCATE dhr_accesslog CASCADE", "TRUNCATE dhr_case CASCADE"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL kcsp.disposal = 'on'")
+            cursor.execute(statement)
+    assert AccessLog.objects.filter(pk=row.pk).exists()
+
+
+def test_an_approval_the_broker_never_got_is_sent_again(
+    dpo, notice, notices_type, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Found trying it: approving while the broker was down (kcsp.queueing.send logs and returns False) left the
+    records "Approved" for ever: settled, so never listed again, and nothing sent them again."""
+    from kcsp.governance import lists, tasks
+
+    listed = disposal_list_make(TODAY)
+    (candidate,) = listed.candidates.all()
+    with monkeypatch.context() as broker_down, django_capture_on_commit_callbacks(execute=True):
+        broker_down.setattr(lists, "send", lambda task, args, **kwargs: False)  # kcsp.queueing.send's answer
+        disposal_approve(dpo, [candidate], listed)
+    candidate.refresh_from_db()
+    assert candidate.status == Status.APPROVED
+    assert lists.approved_resend() == 0, "a batch approved a moment ago is the worker's"
+    DisposalCandidate.objects.filter(pk=candidate.pk).update(decided_at=timezone.now() - datetime.timedelta(hours=1))
+    assert tasks.disposal_resend_task() == 1  # the beat task; Celery eager in tests
+    candidate.refresh_from_db()
+    assert candidate.status == Status.DISPOSED and not SentNotice.objects.filter(pk=notice.pk).exists()
+    assert DisposalRecord.objects.get().approved_by == dpo.get_username()
+    assert tasks.disposal_resend_task() == 0
+    assert settings.CELERY_BEAT_SCHEDULE["disposal-resend"]["task"] == "kcsp.governance.tasks.disposal_resend_task"

@@ -124,6 +124,15 @@ def test_dhr_paper_is_dhr():
     assert due.object_id == paper.pk and due.is_dhr
 
 
+def test_a_meeting_with_a_dhr_item_is_dhr():
+    """Found trying it: a meeting was never DHR, so a DPO without a code could approve deleting one with its DHR
+    items and papers (its minutes, attendance and declarations were already DHR when a DHR item was on it)."""
+    with_dhr, _, _, _ = _meeting_with_paper(OLD, reason="dhr")
+    plain, _, _, _ = _meeting_with_paper(OLD)
+    found = {due.object_id: due.is_dhr for due in record_type("meeting").due(rule("meeting"), TODAY)}
+    assert found == {with_dhr.pk: True, plain.pk: False}
+
+
 def test_signed_minutes_attendance_declarations_refused(make_user, django_capture_on_commit_callbacks):
     from kcsp import roles
 

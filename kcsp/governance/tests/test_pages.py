@@ -75,13 +75,15 @@ def test_approving_shows_what_will_go_then_disposes_of_it(
     confirm = dpo_client.get(approve, {"candidate": [candidate.pk]})
     assert confirm.status_code == 200 and f"Notice {candidate.object_id}" in confirm.content.decode()
     assert "Deleted" in confirm.content.decode()
+    assert "1 record listed for review." in confirm.content.decode()  # the first page shown since: was "1 records"
     with django_capture_on_commit_callbacks(execute=True):
-        dpo_client.post(approve, {"candidate": [candidate.pk]})
+        done = dpo_client.post(approve, {"candidate": [candidate.pk], "confirm": "yes"}, follow=True).content.decode()
+    assert "1 record approved for disposal." in done  # was "1 records"
     candidate.refresh_from_db()
     assert candidate.status == Status.DISPOSED and not SentNotice.objects.exists()
     records = dpo_client.get(reverse("governance:disposal_records")).content.decode()
     assert f"Notice {notice.pk}" in records and dpo_client.user.get_username() in records
-    stale = dpo_client.post(approve, {"candidate": [candidate.pk]}, follow=True).content.decode()
+    stale = dpo_client.post(approve, {"candidate": [candidate.pk], "confirm": "yes"}, follow=True).content.decode()
     assert "no longer waiting for review" in stale
     assert DisposalRecord.objects.count() == 1
 
@@ -125,3 +127,59 @@ def test_the_navigation_has_the_schedule_for_admin_and_dpo_and_disposal_for_the_
     labels = [item["label"] for item in client.get("/").context["nav_items"]]
     assert "Retention schedule" in labels and "Disposal" not in labels
     assert labels.index("Data map") < labels.index("Retention schedule") < labels.index("Administration")
+
+
+def test_a_hold_on_a_month_number_that_is_no_month_is_a_clear_error_not_a_500(dpo_client):
+    data = {"record_type": "session", "object_id": "5", "reason": "x"}
+    page = dpo_client.post(reverse("governance:hold_place"), data)
+    assert page.status_code == 200
+    assert "like 202403 for March 2024" in page.content.decode() and not LegalHold.objects.exists()
+
+
+def test_a_listed_record_links_to_its_own_page_where_it_has_one(dpo_client):
+    """Found trying it: the list said only "Person 14", with no way to see who that is before approving."""
+    from kcsp.models import Person
+
+    person = Person.objects.create(forenames="Listed", surname="Person")
+    listed = disposal_list_make(TODAY + datetime.timedelta(days=3660))  # ten years on: past the six-year rule
+    candidate = listed.candidates.get(record_type="person", object_id=person.pk)
+    page = dpo_client.get(reverse("governance:disposal_list", args=[listed.pk])).content.decode()
+    link = reverse("person_detail", args=[person.pk])
+    assert f'href="{link}">{candidate.label}' in page
+    assert dpo_client.get(link).status_code == 200, "the DPO may open the page linked"
+    candidate.status = Status.KEPT
+    candidate.save()
+    assert link not in dpo_client.get(reverse("governance:disposal_list", args=[listed.pk])).content.decode()
+
+
+def test_approve_selected_posts_the_selection_and_shows_what_will_happen_before_anything_does(
+    dpo_client, notices_type, django_capture_on_commit_callbacks
+):
+    """Found trying it: the list sent the ticked ids in a GET; 300 of them made a request line longer than
+    gunicorn's 4094 bytes, a bare "400 Bad Request". Now the list POSTs them: without `confirm` the page only
+    shows what will happen; its own POST (confirm=yes) approves."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from kcsp.models import User
+
+    old = timezone.now() - datetime.timedelta(days=3 * 366)
+    kind = SentNotice._meta.get_field("kind").choices[0][0]
+    user_type = ContentType.objects.get_for_model(User)
+    SentNotice.objects.bulk_create(
+        SentNotice(kind=kind, content_type=user_type, object_id=n, recipient=f"r{n}@example.org", sent_at=old)
+        for n in range(300)
+    )
+    listed = disposal_list_make(TODAY)
+    page = dpo_client.get(reverse("governance:disposal_list", args=[listed.pk])).content.decode()
+    assert 'method="post" action="' + reverse("governance:disposal_approve", args=[listed.pk]) in page
+    ids = list(listed.candidates.values_list("pk", flat=True))
+    assert len(ids) == 300
+    approve = reverse("governance:disposal_approve", args=[listed.pk])
+    confirm = dpo_client.post(approve, {"candidate": ids})
+    assert confirm.status_code == 200 and "These 300 records will be disposed of" in confirm.content.decode()
+    assert 'name="confirm" value="yes"' in confirm.content.decode()
+    assert not listed.candidates.exclude(status=Status.LISTED).exists(), "showing the page changes nothing"
+    with django_capture_on_commit_callbacks(execute=True):
+        dpo_client.post(approve, {"candidate": ids, "confirm": "yes"})
+    assert listed.candidates.filter(status=Status.DISPOSED).count() == 300 and not SentNotice.objects.exists()

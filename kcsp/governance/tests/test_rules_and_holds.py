@@ -26,6 +26,7 @@ def test_rule_validation_names_each_rule_and_saves_nothing(make_user, notices_ty
     assert "period_months" in errors(lambda: retention_rule_change(admin, rule(), period_months=None))
     assert "period_months" in errors(lambda: retention_rule_change(admin, rule(), action=Action.KEEP))
     assert "source" in errors(lambda: retention_rule_change(admin, rule(), source="   "))
+    assert "2000 characters" in errors(lambda: retention_rule_change(admin, rule(), source="x" * 2001))["source"][0]
     # the test record type allows only "sent" and delete/keep
     assert "trigger" in errors(lambda: retention_rule_change(admin, rule(), trigger="meeting"))
     assert "action" in errors(lambda: retention_rule_change(admin, rule(), action=Action.ANONYMISE))
@@ -75,3 +76,18 @@ def test_holds_are_the_dpos_and_dhr_holds_need_a_dhr_cleared_dpo(make_user, dpo,
     with pytest.raises(PermissionDenied):
         legal_hold_place(dpo, "dhr_access_log", 1, "Reason")  # not DHR-cleared with a code
     assert not LegalHold.objects.exists()
+
+
+def test_a_hold_on_a_number_that_names_no_record_is_refused_and_a_month_number_is_checked(dpo):
+    """Found trying it: a hold on person 987654321 was placed on "(already removed)", and one on sign-in records
+    number 5 (not a month like 202403) was a 500 (year 0 is out of range)."""
+    from kcsp.models import Person
+
+    person = Person.objects.create(forenames="Held", surname="Person")
+    for key, number in (("person", 987654321), ("person", 2**63 - 1), ("session", 5), ("session", 202413)):
+        refused = errors(lambda key=key, number=number: legal_hold_place(dpo, key, number, "A claim"))
+        assert "There is no record of" in refused["object_id"][0]
+    assert not LegalHold.objects.exists()
+    hold = legal_hold_place(dpo, "session", 202403, "A claim about a sign-in")
+    assert hold.label == "Sign-in records of March 2024"
+    assert legal_hold_place(dpo, "person", person.pk, "A claim").label == f"Person {person.pk}"
