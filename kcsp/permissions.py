@@ -2,7 +2,7 @@
 
 import rules
 
-from .roles import has_any_role, is_admin, is_chair, is_member, is_officer, is_signed_in
+from .roles import has_any_role, is_admin, is_chair, is_dpo, is_member, is_officer, is_signed_in
 
 rules.add_perm("kcsp.view_directory", has_any_role)
 rules.add_perm("kcsp.view_account", is_signed_in)
@@ -16,5 +16,6 @@ rules.add_perm("kcsp.manage_directory", is_officer)
 rules.add_perm("kcsp.view_home_officer", is_officer)
 rules.add_perm("kcsp.view_home_chair", is_chair)
 rules.add_perm("kcsp.view_home_member", is_member)
-# The data map (kcsp/datamap.py, issue 20): which fields hold personal data, for the DPO through the admin role.
-rules.add_perm("kcsp.view_data_map", is_admin)
+# The data map (kcsp/datamap.py, issue 20): which fields hold personal data, for the data protection officer and
+# the admin role.
+rules.add_perm("kcsp.view_data_map", is_admin | is_dpo)

@@ -248,8 +248,8 @@ ROUTES = {
     "person_edit": Route(OFFICER, kwargs="person"),
     "system_status": Route(ADMIN_ROLE),
     "render_check_pdf": Route(ADMIN_ROLE, kwargs="render_check"),
-    "data_map": Route(ADMIN_ROLE),
-    "data_map_csv": Route(ADMIN_ROLE),
+    "data_map": Route(SCHEDULE_KEEPERS),
+    "data_map_csv": Route(SCHEDULE_KEEPERS),
     # Issue 20: the retention schedule for the admin role and the data protection officer; disposal, legal holds
     # and disposal records for the data protection officer alone.
     "governance:retention_schedule": Route(SCHEDULE_KEEPERS),

@@ -21,6 +21,7 @@ EXPECTED_NAV = {
         *SIGNED_IN_NAV[:4],
         "Reviews",
         *SIGNED_IN_NAV[4:-1],
+        "Data map",
         "Retention schedule",
         "Disposal",
         "Subject access",
