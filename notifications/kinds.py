@@ -33,9 +33,12 @@ KINDS = {
 # same once-only service, never offered on the preferences page and never switched off.
 AGENDA_FOR_AGREEMENT = "agenda_for_agreement"
 AGENDA_RETURNED = "agenda_returned"
+DISPOSAL_REVIEW = "disposal_review"
 WORK = {
     AGENDA_FOR_AGREEMENT: "An agenda is sent to you, as chair, for your agreement",
     AGENDA_RETURNED: "The chair returns an agenda you sent with comments",
+    DISPOSAL_REVIEW: "Records have reached the end of their retention period and wait for your review (data "
+    "protection officers)",
 }
 CHOICES = list(KINDS.items()) + list(WORK.items())
 # Notices that always carry restricted or DHR material: sent with the protective marking and handling line

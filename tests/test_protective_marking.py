@@ -46,6 +46,7 @@ MAIL_KINDS = {
     "chair_agreement_request": kinds.AGENDA_FOR_AGREEMENT,
     "chair_agreement_returned": kinds.AGENDA_RETURNED,
     "dhr_overdue": kinds.DHR_OVERDUE,
+    "disposal_review": kinds.DISPOSAL_REVIEW,
     "meeting_changed": kinds.MEETING_CHANGED,
     "minutes_circulated": kinds.MINUTES_CIRCULATED,
     "pack_published": kinds.PACK,

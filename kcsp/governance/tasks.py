@@ -6,11 +6,15 @@ from django.utils import timezone
 
 @shared_task
 def disposal_list_make_task() -> int:
-    """Monthly (1st of the month, early morning: CELERY_BEAT_SCHEDULE): list the records past their period.
-    Returns the number of candidates listed. Sends no mail."""
+    """Monthly (1st of the month, early morning: CELERY_BEAT_SCHEDULE): list the records past their period and
+    tell each data protection officer how many wait for review (kcsp.governance.notify, once a month each).
+    Returns the number of candidates listed."""
     from .lists import disposal_list_make
+    from .notify import disposal_review_notify
 
-    return disposal_list_make(timezone.localdate()).candidates.count()
+    disposal_list = disposal_list_make(timezone.localdate())
+    disposal_review_notify(disposal_list)
+    return disposal_list.candidates.count()
 
 
 @shared_task

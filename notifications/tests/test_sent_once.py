@@ -36,7 +36,6 @@ NOT_MAIL = {  # housekeeping: no notices
     "meetings.tasks.packs_resend_task",
     "kcsp.tasks.kept_copies_expire_task",
     "meetings.tasks.signed_minutes_retag_task",
-    "kcsp.governance.tasks.disposal_list_make_task",
     "kcsp.governance.tasks.disposal_resend_task",
 }
 
@@ -55,7 +54,14 @@ def world(make_user, settings, monkeypatch):
     member = PersonFactory(user=make_user(roles.MEMBER, email="member@once.example"), organisation=organisation)
     make_user(roles.OFFICER, email="officer@once.example")
     make_user(roles.CHAIR, email="chair@once.example")
-    make_user(roles.DHR_CLEARED, email="cleared@once.example")
+    cleared = make_user(roles.DHR_CLEARED, email="cleared@once.example")
+    make_user(roles.DPO, email="dpo@once.example")
+    from dhr.models import AccessLog
+
+    # a month of the DHR access log past its ten years: the monthly disposal list tells the DPO
+    AccessLog.objects.create(
+        user=cleared, action="view", what="Case", path="/r/", at=datetime.datetime(2015, 1, 5, tzinfo=datetime.UTC)
+    )
     meeting = held_meeting()
     MembershipFactory(committee=meeting.committee, person=member, organisation=organisation)
     minute = Minute.objects.create(
@@ -101,6 +107,9 @@ def test_every_scheduled_task_run_twice_sends_each_notice_once(world):
     assert SentNotice.objects.count() == len(mail.outbox)
     digests = [message.to for message in mail.outbox if "Domestic Homicide" in message.subject]
     assert sent["dhr-overdue-digest"] == 1 and digests == [["cleared@once.example"]]
+    reviews = [message for message in mail.outbox if message.to == ["dpo@once.example"]]
+    assert [m.subject for m in reviews] == ["1 record waits for your disposal review"]
+    assert "1 of them is a Domestic Homicide Review record" in reviews[0].body  # counted, never named
 
 
 def test_the_dhr_digest_can_be_switched_off_and_is_offered_to_cleared_users_only(world, client, make_user):
