@@ -12,6 +12,9 @@ from meetings.access import DHR_REASON
 
 from .sar_sections import DHR_MATERIAL, DHR_WITHHELD, Scope, Section, Subject, _email_q, _names_q
 
+THIRD_PARTY = "(another person: left out)"
+BIDS_NOTE = "A bid's contact details are given only where the person is its contact."
+
 
 def memberships(subject: Subject, scope: Scope) -> Section:
     from meetings.models import Membership
@@ -125,20 +128,22 @@ def bids(subject: Subject, scope: Scope) -> Section:
     statuses = dict(Bid.Status.choices)
     rows = []
     for bid in Bid.objects.filter(condition).select_related("grant_year").order_by("created_at", "pk"):
+        contact = _is_contact(bid, subject)
         as_ = ["Author"] if bid.created_by_id in subject.user_ids else []
-        as_ += ["Contact"] if _is_contact(bid, subject) else []
+        as_ += ["Contact"] if contact else []
         rows.append(
             {
                 "Reference": bid.reference,
                 "Title": bid.title,
                 "As": " and ".join(as_),
                 "Status": statuses.get(bid.status, bid.status),
-                "Contact name": bid.contact_name,
-                "Contact e-mail": bid.contact_email,
-                "Link": bid.get_absolute_url(),
+                # Another person's contact details are a third party's personal data: only the subject's own.
+                "Contact name": bid.contact_name if contact else THIRD_PARTY,
+                "Contact e-mail": bid.contact_email if contact else THIRD_PARTY,
+                "Link": settings.SITE_URL.rstrip("/") + bid.get_absolute_url(),
             }
         )
-    return Section("bids", "Grant bids as author or contact", rows)
+    return Section("bids", "Grant bids as author or contact", rows, BIDS_NOTE)
 
 
 def _is_contact(bid, subject: Subject) -> bool:

@@ -239,6 +239,36 @@ def test_a_dpo_without_dhr_clearance_and_code_gets_no_dhr_records(world):
         assert secret.lower() not in whole.lower(), secret
 
 
+def test_a_bid_they_wrote_names_its_contact_only_when_they_are_it_and_hostile_names_stay_text(world):
+    """Another person's contact details are a third party's personal data: left out of the author's package. A
+    name holding markup, a spreadsheet formula or a path is printed as text and never names a file of the ZIP."""
+    from kcsp.governance.sar_records import THIRD_PARTY
+
+    BidFactory(
+        grant_year=GrantYearFactory(),
+        title="Quenby-written bid",
+        contact_name="Zebedee Thirdparty",
+        contact_email="zebedee@third.example",
+        created_by=world["user"],
+    )
+    files = unzip(subject_access_package_make(dhr_dpo(), person=world["person"]))
+    sections = {section["key"]: section for section in json.loads(files["data.json"])["sections"]}
+    rows = {row["Title"]: row for row in sections["bids"]["rows"]}
+    assert rows["Quenby-written bid"]["As"] == "Author" and rows["Quenby-written bid"]["Contact name"] == THIRD_PARTY
+    assert rows["Safer parks"]["Contact e-mail"] == "r.quenby@home.example"  # they are its contact
+    whole = "\n".join(files.values())
+    assert "Zebedee" not in whole and "zebedee@third.example" not in whole
+    hostile = PersonFactory(
+        title="Ms", initials="E", forenames='<script>alert(1)</script> =HYPERLINK("http://x.example")', surname="../x"
+    )
+    package = subject_access_package_make(dhr_dpo(), person=hostile)
+    files = unzip(package)
+    assert set(files) == {"index.html", "data.json", "README.txt"} and "../" not in package.file.name
+    assert "<script>alert" not in files["index.html"] and "&lt;script&gt;alert(1)" in files["index.html"]
+    person_rows = {section["key"]: section for section in json.loads(files["data.json"])["sections"]}["person"]
+    assert person_rows["rows"][0]["Forenames"] == '<script>alert(1)</script> =HYPERLINK("http://x.example")'
+
+
 def test_an_email_address_finds_the_account_and_person_and_one_matching_nobody_still_makes_a_package(world):
     package = subject_access_package_make(dhr_dpo(), email=" R.Quenby@Home.example ")
     assert package.subject_email == "r.quenby@home.example" and package.counts["account"] == 1
