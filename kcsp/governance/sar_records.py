@@ -5,6 +5,8 @@ with a date; DHR cases are named by pseudonym only. Minutes and papers naming th
 search's stored documents (search/), which never hold DHR material, and listed with title and link, not copied.
 """
 
+import re
+
 from django.conf import settings
 from django.db.models import Q
 
@@ -124,7 +126,8 @@ def bids(subject: Subject, scope: Scope) -> Section:
     from grants.models import Bid
 
     condition = Q(created_by__in=subject.user_ids) | _email_q("contact_email", subject.emails)
-    condition |= _names_q(["contact_name"], subject.names)
+    for name in subject.names:  # the whole name, not a part of another ("Ann Lee" is not "Joann Leeds")
+        condition |= Q(contact_name__iregex=_whole_name(name))
     statuses = dict(Bid.Status.choices)
     rows = []
     for bid in Bid.objects.filter(condition).select_related("grant_year").order_by("created_at", "pk"):
@@ -146,9 +149,14 @@ def bids(subject: Subject, scope: Scope) -> Section:
     return Section("bids", "Grant bids as author or contact", rows, BIDS_NOTE)
 
 
+def _whole_name(name: str) -> str:
+    """A regular expression (PostgreSQL's and Python's alike) matching `name` as whole words, any case."""
+    return r"(^|\W)" + re.escape(name) + r"($|\W)"
+
+
 def _is_contact(bid, subject: Subject) -> bool:
     return bid.contact_email.lower() in subject.emails or any(
-        name.lower() in bid.contact_name.lower() for name in subject.names
+        re.search(_whole_name(name), bid.contact_name, re.IGNORECASE) for name in subject.names
     )
 
 

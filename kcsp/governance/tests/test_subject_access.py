@@ -251,6 +251,13 @@ def test_a_bid_they_wrote_names_its_contact_only_when_they_are_it_and_hostile_na
         contact_email="zebedee@third.example",
         created_by=world["user"],
     )
+    BidFactory(  # a name holding theirs is someone else's
+        grant_year=GrantYearFactory(),
+        title="Not theirs",
+        contact_name="Rosalind Quenbyson",
+        contact_email="x@y.ex",
+        created_by=user_make(roles.OFFICER),
+    )
     files = unzip(subject_access_package_make(dhr_dpo(), person=world["person"]))
     sections = {section["key"]: section for section in json.loads(files["data.json"])["sections"]}
     rows = {row["Title"]: row for row in sections["bids"]["rows"]}
@@ -258,6 +265,7 @@ def test_a_bid_they_wrote_names_its_contact_only_when_they_are_it_and_hostile_na
     assert rows["Safer parks"]["Contact e-mail"] == "r.quenby@home.example"  # they are its contact
     whole = "\n".join(files.values())
     assert "Zebedee" not in whole and "zebedee@third.example" not in whole
+    assert "Not theirs" not in whole and "Quenbyson" not in whole
     hostile = PersonFactory(
         title="Ms", initials="E", forenames='<script>alert(1)</script> =HYPERLINK("http://x.example")', surname="../x"
     )
