@@ -59,6 +59,9 @@ DHR_SECRETS = (
     "Dhrdownloadsecret",
     "Dhrnotesecret",
     "Dhractionsecret",
+    "Dhritemsecret",  # the DHR agenda item's title, its paper's subject and its minute's title
+    "Dhrpapersecret",
+    "Dhrminutesecret",
 )
 PSEUDONYM = "Hawthorn/2022"
 NAMED = {"case": "Blackthorn/2020", "why": "Named in the case's records"}  # an agency action's owner
@@ -93,13 +96,17 @@ def world(db, settings, tmp_path):
     paper = Paper.objects.create(
         item=public_item, format="written", subject="Youth diversion report", authors="Rosalind Quenby"
     )
-    dhr_paper = Paper.objects.create(item=dhr_item, format="written", subject="Dhrpapersecret")
+    dhr_paper = Paper.objects.create(  # DHR material naming her: never searched for the package
+        item=dhr_item, format="written", subject="Dhrpapersecret", authors="Rosalind Quenby"
+    )
     held = held_meeting(committee=committee)
     held_item = AgendaItemFactory(meeting=held, section="B", position=1, title="Knife crime")
     minute = Minute.objects.create(
         meeting=held, item=held_item, number=7, title="Knife crime update", text="Rosalind Quenby presented it."
     )
-    dhr_minute = Minute.objects.create(meeting=published, item=dhr_item, number=8, title="Dhrminutesecret", text="x")
+    dhr_minute = Minute.objects.create(
+        meeting=published, item=dhr_item, number=8, title="Dhrminutesecret", text="Ms Quenby told the panel."
+    )
     Action.objects.create(
         minute=minute, text="Circulate the youth plan", owner=person, due_on=datetime.date(2030, 1, 1)
     )
