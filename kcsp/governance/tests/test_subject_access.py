@@ -341,6 +341,8 @@ def test_making_and_downloading_are_recorded_and_dhr_searches_pass_the_gate(worl
     uncleared = signed_in(dpo)
     page = uncleared.get(reverse("subject_access:detail", args=[package.pk])).content.decode()
     assert PSEUDONYM not in page
+    log_row = page.split("Domestic Homicide Review access log (their own access)")[1].split("</tr>")[0]
+    assert "Shown to a DHR-cleared officer with a code" in log_row  # how often they read DHR material is DHR too
     assert uncleared.get(reverse("subject_access:download", args=[package.pk])).status_code == 404
 
 
