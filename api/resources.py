@@ -2,6 +2,10 @@
 
 Every list starts from the same visible_to(user) rules as the pages. Domestic Homicide Review items
 and their papers are never in the API, for anyone. Persons carry names only: no e-mail or telephone.
+
+Protective marking (issue 20): a restricted agenda item, its papers and their files carry "protectiveMarking",
+the marking with its handling line (kcsp.marking.marking_line, as a CSV's marking row); a list page holding one
+carries it at the top too (api.views). Public objects carry none.
 """
 
 import re
@@ -12,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from kcsp.marking import marking_line
 from meetings import access
 
 OPARL = "https://schema.oparl.org/1.1/"
@@ -32,6 +37,14 @@ class Writer:
 
     def __init__(self, request):
         self.request = request
+        self.marked = False  # a restricted object was written: the page carries the marking too
+
+    def marking(self, data: dict, restricted: bool) -> dict:
+        """`data` with "protectiveMarking" (the marking and handling line) when `restricted`."""
+        if restricted:
+            self.marked = True
+            return {**data, "protectiveMarking": marking_line()}
+        return data
 
     def url(self, name, *args):
         return self.request.build_absolute_uri(reverse(name, args=args))
@@ -165,7 +178,7 @@ def meeting_json(w: Writer, meeting) -> dict:
 
 
 def agendaitem_json(w: Writer, item) -> dict:
-    return {
+    data = {
         "id": w.api("agendaitem", item.pk),
         "type": OPARL + "AgendaItem",
         "meeting": w.api("meeting", item.meeting_id),
@@ -176,10 +189,11 @@ def agendaitem_json(w: Writer, item) -> dict:
         "result": item.get_purpose_display() if item.purpose else None,
         "web": w.web(item.get_absolute_url()),
     }
+    return w.marking(data, item.is_restricted)
 
 
 def paper_json(w: Writer, paper) -> dict:
-    return {
+    data = {
         "id": w.api("paper", paper.pk),
         "type": OPARL + "Paper",
         "body": w.api("body", BODY_ID),
@@ -192,6 +206,7 @@ def paper_json(w: Writer, paper) -> dict:
         "consultation": [w.api("consultation", paper.pk)],
         "web": w.web(paper.get_absolute_url()),
     }
+    return w.marking(data, paper.item.is_restricted)
 
 
 def consultation_json(w: Writer, paper) -> dict:
@@ -214,7 +229,7 @@ def file_json(w: Writer, pair) -> dict:
         access_path, paper = reverse("meetings:appendix_file", args=[obj.pk]), obj.paper
     from meetings.uploads import CONTENT_TYPES
 
-    return {
+    data = {
         "id": w.api("file", f"{kind}-{obj.pk}"),
         "type": OPARL + "File",
         "name": obj.title if kind == "appendix" else paper.subject,
@@ -223,6 +238,7 @@ def file_json(w: Writer, pair) -> dict:
         "accessUrl": w.web(access_path),
         "paper": [w.api("paper", paper.pk)],
     }
+    return w.marking(data, paper.item.is_restricted)
 
 
 class FileRows:
@@ -233,7 +249,7 @@ class FileRows:
 
         visible = papers(user)
         self.papers = visible.exclude(file="").order_by("pk")
-        self.appendices = Appendix.objects.filter(paper__in=visible).select_related("paper").order_by("pk")
+        self.appendices = Appendix.objects.filter(paper__in=visible).select_related("paper__item").order_by("pk")
 
     def count(self):
         return self.papers.count() + self.appendices.count()

@@ -9,9 +9,17 @@ DATETIME = {"type": "string", "format": "date-time", "pattern": r"T.*([+-]\d\d:\
 URLS = {"type": "array", "items": URL}
 
 
-def obj(oparl_type: str, properties: dict) -> dict:
+# A restricted object's protective marking and handling line (kcsp.marking.marking_line); absent on public ones.
+MARKING = {"type": "string", "description": "Present on restricted material only: the marking and handling line."}
+
+
+def obj(oparl_type: str, properties: dict, *, marked: bool = False) -> dict:
+    """An OParl object: every property required, none other allowed; `marked` allows "protectiveMarking"."""
     properties = {"id": URL, "type": {"const": f"https://schema.oparl.org/1.1/{oparl_type}"}, **properties}
-    return {"type": "object", "required": list(properties), "properties": properties, "additionalProperties": False}
+    required = list(properties)
+    if marked:
+        properties["protectiveMarking"] = MARKING
+    return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
 
 
 OBJECTS = {
@@ -84,6 +92,7 @@ OBJECTS = {
             "result": NULLABLE_TEXT,
             "web": URL,
         },
+        marked=True,
     ),
     "Paper": obj(
         "Paper",
@@ -98,9 +107,12 @@ OBJECTS = {
             "consultation": URLS,
             "web": URL,
         },
+        marked=True,
     ),
     "Consultation": obj("Consultation", {"paper": URL, "agendaItem": URL, "meeting": URL, "role": NULLABLE_TEXT}),
-    "File": obj("File", {"name": TEXT, "fileName": TEXT, "mimeType": TEXT, "accessUrl": URL, "paper": URLS}),
+    "File": obj(
+        "File", {"name": TEXT, "fileName": TEXT, "mimeType": TEXT, "accessUrl": URL, "paper": URLS}, marked=True
+    ),
     "System": {
         "type": "object",
         "required": ["id", "type", "oparlVersion", "name", "body", "openapi"],
@@ -166,6 +178,7 @@ def page_schema(component: str) -> dict:
         "type": "object",
         "required": ["data", "pagination", "links"],
         "properties": {
+            "protectiveMarking": MARKING,  # when a restricted object is on the page
             "data": {"type": "array", "items": ref(component)},
             "pagination": ref("Pagination"),
             "links": ref("Links"),

@@ -7,6 +7,8 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, JsonResponse
 from django.views import View
 
+from kcsp.marking import marking_line
+
 from .auth import BadToken, api_user
 from .resources import BODY_ID, RESOURCES, Writer, body_json
 from .schema import openapi
@@ -116,7 +118,10 @@ class ResourceListView(ApiView):
             return problem(404, "Not found", "There is no such page.")
         w = Writer(request)
         data = [resource.write(w, row) for row in page.object_list]
-        return JsonResponse(page_json(request, data, page.number, paginator.num_pages, paginator.count))
+        body = page_json(request, data, page.number, paginator.num_pages, paginator.count)
+        if w.marked:  # a restricted object on this page: the page says so first (issue 20)
+            body = {"protectiveMarking": marking_line(), **body}
+        return JsonResponse(body)
 
 
 class ResourceDetailView(ApiView):

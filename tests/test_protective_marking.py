@@ -4,7 +4,8 @@ The URL walk is the permission matrix's one walk (tests/test_permission_matrix.p
 answer it opens, as every role: no second walk). For each 200 answer whose content holds a restricted or DHR
 marker the world knows (restricted item titles and paper subjects, unpublished DHR pseudonyms and case text, or
 the marking itself), the marking and the handling line must be there: an HTML page's banner at the top and the
-bottom (kcsp/marking.py), every page of a PDF (pypdf's text), the first row of a CSV and of every XLSX sheet.
+bottom (kcsp/marking.py), every page of a PDF (pypdf's text), the first row of a CSV and of every XLSX sheet, the
+marking line in an API answer (JSON).
 A public visitor's page never has a banner. Every e-mail template is rendered here as its notice kind with
 restricted and DHR context, through the one place mails are built (notifications.services.notice_mail).
 """
@@ -155,6 +156,11 @@ def marking_problem(role: str, response, markers) -> str | None:
         everything = " ".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
         if (marker := _carries(everything, markers)) and not all(_handled(row) for row in rows):
             return f"an XLSX with restricted material ({marker!r}) has a sheet without the marking line first"
+        return None
+    if kind == "application/json":  # the API (api/resources.py): a restricted object carries the marking line
+        text = data.decode("utf-8", "replace")
+        if (marker := _carries(text, markers)) and marking_line() not in text:
+            return f"an API answer with restricted material ({marker!r}) carries no marking line"
         return None
     if kind in ("text/calendar", "application/zip"):
         text = data.decode("utf-8", "replace") if kind == "text/calendar" else ""

@@ -179,3 +179,23 @@ def test_a_cancelled_meeting_and_an_item_in_a_committee_section_beyond_d_match_t
     assert after["cancelled"] is True
     assert after["modified"] > before["modified"]
     assert after["end"] > after["start"]
+
+
+def test_restricted_objects_and_the_pages_holding_them_carry_the_marking_and_public_ones_do_not(world):
+    """Issue 20: restricted material leaving through the API carries "OFFICIAL-SENSITIVE" and the handling line."""
+    from kcsp.marking import handling_line, marking_line
+
+    token = world["tokens"][roles.OFFICER]
+    assert "OFFICIAL-SENSITIVE" in marking_line() and handling_line() in marking_line()
+    for part, restricted_name in (("agendaitem", "Prevent update"), ("paper", "Prevent report")):
+        page = check(get(f"/{part}/", token), COLLECTIONS[part][0] + "Page")
+        assert page["protectiveMarking"] == marking_line()
+        for row in page["data"]:
+            assert ("protectiveMarking" in row) is (row["name"] == restricted_name), row
+            detail = check(get(row["id"].removeprefix(f"http://testserver{BASE}"), token), COLLECTIONS[part][0])
+            assert detail.get("protectiveMarking") == row.get("protectiveMarking")
+    files = {row["fileName"]: row for row in all_rows("/file/", token)}
+    assert files["prevent.pdf"]["protectiveMarking"] == marking_line()
+    assert not [name for name, row in files.items() if name != "prevent.pdf" and "protectiveMarking" in row]
+    public = get("/agendaitem/").json()
+    assert "protectiveMarking" not in public and not any("protectiveMarking" in row for row in public["data"])

@@ -5,12 +5,17 @@ with a date; DHR cases are named by pseudonym only. Minutes and papers naming th
 search's stored documents (search/), which never hold DHR material, and listed with title and link, not copied.
 """
 
+import re
+
 from django.conf import settings
 from django.db.models import Q
 
 from meetings.access import DHR_REASON
 
 from .sar_sections import DHR_MATERIAL, DHR_WITHHELD, Scope, Section, Subject, _email_q, _names_q
+
+THIRD_PARTY = "(another person: left out)"
+BIDS_NOTE = "A bid's contact details are given only where the person is its contact."
 
 
 def memberships(subject: Subject, scope: Scope) -> Section:
@@ -121,29 +126,37 @@ def bids(subject: Subject, scope: Scope) -> Section:
     from grants.models import Bid
 
     condition = Q(created_by__in=subject.user_ids) | _email_q("contact_email", subject.emails)
-    condition |= _names_q(["contact_name"], subject.names)
+    for name in subject.names:  # the whole name, not a part of another ("Ann Lee" is not "Joann Leeds")
+        condition |= Q(contact_name__iregex=_whole_name(name))
     statuses = dict(Bid.Status.choices)
     rows = []
     for bid in Bid.objects.filter(condition).select_related("grant_year").order_by("created_at", "pk"):
+        contact = _is_contact(bid, subject)
         as_ = ["Author"] if bid.created_by_id in subject.user_ids else []
-        as_ += ["Contact"] if _is_contact(bid, subject) else []
+        as_ += ["Contact"] if contact else []
         rows.append(
             {
                 "Reference": bid.reference,
                 "Title": bid.title,
                 "As": " and ".join(as_),
                 "Status": statuses.get(bid.status, bid.status),
-                "Contact name": bid.contact_name,
-                "Contact e-mail": bid.contact_email,
-                "Link": bid.get_absolute_url(),
+                # Another person's contact details are a third party's personal data: only the subject's own.
+                "Contact name": bid.contact_name if contact else THIRD_PARTY,
+                "Contact e-mail": bid.contact_email if contact else THIRD_PARTY,
+                "Link": settings.SITE_URL.rstrip("/") + bid.get_absolute_url(),
             }
         )
-    return Section("bids", "Grant bids as author or contact", rows)
+    return Section("bids", "Grant bids as author or contact", rows, BIDS_NOTE)
+
+
+def _whole_name(name: str) -> str:
+    """A regular expression (PostgreSQL's and Python's alike) matching `name` as whole words, any case."""
+    return r"(^|\W)" + re.escape(name) + r"($|\W)"
 
 
 def _is_contact(bid, subject: Subject) -> bool:
     return bid.contact_email.lower() in subject.emails or any(
-        name.lower() in bid.contact_name.lower() for name in subject.names
+        re.search(_whole_name(name), bid.contact_name, re.IGNORECASE) for name in subject.names
     )
 
 

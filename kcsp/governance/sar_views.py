@@ -19,6 +19,8 @@ from .models import SubjectAccessPackage
 from .sar_forms import SubjectAccessForm
 from .subject_access import DHR_NOT_SEARCHED, SECTION_TITLES, package_holds_dhr, subject_access_package_make
 
+DHR_ONLY_SECTIONS = {"dhr_access_log"}  # sections whose count is itself DHR information
+
 
 class DpoMixin(RolePermissionMixin):
     permission_required = "governance.make_subject_access"
@@ -83,15 +85,17 @@ class PackageDetailView(DpoMixin, DetailView):
             from dhr.gate import dhr_gate
 
             dhr_gate(self.request, what=f"Subject-access package {package.pk}: DHR cases for review")
+        # The person's own DHR access-log rows are DHR activity: their number only for an officer who sees DHR.
+        withheld = DHR_ONLY_SECTIONS if package_holds_dhr(package) and not sees_dhr else set()
         counts = [
-            {"title": title, "count": package.counts[key]}
+            {"title": title, "count": None if key in withheld else package.counts[key]}
             for key, title in SECTION_TITLES.items()
             if key in package.counts and key != "dhr_cases"
         ]
         return super().get_context_data(
             counts=counts,
             sees_dhr=sees_dhr,
-            found=sum(row["count"] for row in counts) + len(package.dhr_cases_for_review),
+            found=sum(package.counts.get(key, 0) for key in SECTION_TITLES) + len(package.dhr_cases_for_review),
             holds_dhr=package_holds_dhr(package),
             dhr_note=DHR_NOT_SEARCHED,
             **kwargs,

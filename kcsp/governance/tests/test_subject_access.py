@@ -59,6 +59,9 @@ DHR_SECRETS = (
     "Dhrdownloadsecret",
     "Dhrnotesecret",
     "Dhractionsecret",
+    "Dhritemsecret",  # the DHR agenda item's title, its paper's subject and its minute's title
+    "Dhrpapersecret",
+    "Dhrminutesecret",
 )
 PSEUDONYM = "Hawthorn/2022"
 NAMED = {"case": "Blackthorn/2020", "why": "Named in the case's records"}  # an agency action's owner
@@ -93,13 +96,17 @@ def world(db, settings, tmp_path):
     paper = Paper.objects.create(
         item=public_item, format="written", subject="Youth diversion report", authors="Rosalind Quenby"
     )
-    dhr_paper = Paper.objects.create(item=dhr_item, format="written", subject="Dhrpapersecret")
+    dhr_paper = Paper.objects.create(  # DHR material naming her: never searched for the package
+        item=dhr_item, format="written", subject="Dhrpapersecret", authors="Rosalind Quenby"
+    )
     held = held_meeting(committee=committee)
     held_item = AgendaItemFactory(meeting=held, section="B", position=1, title="Knife crime")
     minute = Minute.objects.create(
         meeting=held, item=held_item, number=7, title="Knife crime update", text="Rosalind Quenby presented it."
     )
-    dhr_minute = Minute.objects.create(meeting=published, item=dhr_item, number=8, title="Dhrminutesecret", text="x")
+    dhr_minute = Minute.objects.create(
+        meeting=published, item=dhr_item, number=8, title="Dhrminutesecret", text="Ms Quenby told the panel."
+    )
     Action.objects.create(
         minute=minute, text="Circulate the youth plan", owner=person, due_on=datetime.date(2030, 1, 1)
     )
@@ -239,6 +246,44 @@ def test_a_dpo_without_dhr_clearance_and_code_gets_no_dhr_records(world):
         assert secret.lower() not in whole.lower(), secret
 
 
+def test_a_bid_they_wrote_names_its_contact_only_when_they_are_it_and_hostile_names_stay_text(world):
+    """Another person's contact details are a third party's personal data: left out of the author's package. A
+    name holding markup, a spreadsheet formula or a path is printed as text and never names a file of the ZIP."""
+    from kcsp.governance.sar_records import THIRD_PARTY
+
+    BidFactory(
+        grant_year=GrantYearFactory(),
+        title="Quenby-written bid",
+        contact_name="Zebedee Thirdparty",
+        contact_email="zebedee@third.example",
+        created_by=world["user"],
+    )
+    BidFactory(  # a name holding theirs is someone else's
+        grant_year=GrantYearFactory(),
+        title="Not theirs",
+        contact_name="Rosalind Quenbyson",
+        contact_email="x@y.ex",
+        created_by=user_make(roles.OFFICER),
+    )
+    files = unzip(subject_access_package_make(dhr_dpo(), person=world["person"]))
+    sections = {section["key"]: section for section in json.loads(files["data.json"])["sections"]}
+    rows = {row["Title"]: row for row in sections["bids"]["rows"]}
+    assert rows["Quenby-written bid"]["As"] == "Author" and rows["Quenby-written bid"]["Contact name"] == THIRD_PARTY
+    assert rows["Safer parks"]["Contact e-mail"] == "r.quenby@home.example"  # they are its contact
+    whole = "\n".join(files.values())
+    assert "Zebedee" not in whole and "zebedee@third.example" not in whole
+    assert "Not theirs" not in whole and "Quenbyson" not in whole
+    hostile = PersonFactory(
+        title="Ms", initials="E", forenames='<script>alert(1)</script> =HYPERLINK("http://x.example")', surname="../x"
+    )
+    package = subject_access_package_make(dhr_dpo(), person=hostile)
+    files = unzip(package)
+    assert set(files) == {"index.html", "data.json", "README.txt"} and "../" not in package.file.name
+    assert "<script>alert" not in files["index.html"] and "&lt;script&gt;alert(1)" in files["index.html"]
+    person_rows = {section["key"]: section for section in json.loads(files["data.json"])["sections"]}["person"]
+    assert person_rows["rows"][0]["Forenames"] == '<script>alert(1)</script> =HYPERLINK("http://x.example")'
+
+
 def test_an_email_address_finds_the_account_and_person_and_one_matching_nobody_still_makes_a_package(world):
     package = subject_access_package_make(dhr_dpo(), email=" R.Quenby@Home.example ")
     assert package.subject_email == "r.quenby@home.example" and package.counts["account"] == 1
@@ -296,6 +341,8 @@ def test_making_and_downloading_are_recorded_and_dhr_searches_pass_the_gate(worl
     uncleared = signed_in(dpo)
     page = uncleared.get(reverse("subject_access:detail", args=[package.pk])).content.decode()
     assert PSEUDONYM not in page
+    log_row = page.split("Domestic Homicide Review access log (their own access)")[1].split("</tr>")[0]
+    assert "Shown to a DHR-cleared officer with a code" in log_row  # how often they read DHR material is DHR too
     assert uncleared.get(reverse("subject_access:download", args=[package.pk])).status_code == 404
 
 
