@@ -128,7 +128,11 @@ def _marked(outgoing: Outgoing, user) -> bytes:
         return data
     if outgoing.kind == "zip":  # a subject-access package: its index and README carry the marking; never rewritten
         return data
-    return data  # a Word original to an officer: the record and no-store still apply
+    if outgoing.kind == "docx":  # a restricted Word original to an officer: marked in its headers and footers
+        from .docxmark import docx_marked
+
+        return docx_marked(data, marking_line(MARKING), recipient_watermark(user))
+    return data
 
 
 def download_record(request, outgoing: Outgoing) -> None:

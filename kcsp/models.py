@@ -274,7 +274,7 @@ class FileDownload(models.Model):
     """Each restricted or DHR file sent (pack, paper, appendix, case file, export): who, when, what and from where.
 
     Written by kcsp.downloads.file_send and nothing else. A PDF copy was marked and watermarked for `user`; a
-    spreadsheet carried the marking; a Word original sent to an officer carried neither (`copy_sent`).
+    spreadsheet carried the marking; a Word original sent to an officer carried both in its headers (`copy_sent`).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -318,7 +318,7 @@ class FileDownload(models.Model):
             "pdf": "PDF, marked and named for the reader",
             "csv": "Spreadsheet, marked",
             "xlsx": "Spreadsheet, marked",
-            "docx": "Word original, not marked or named",
+            "docx": "Word original, marked and named in its headers and footers",
             "zip": "Subject-access package, marked inside",
         }.get(extension, "")
 

@@ -9,13 +9,14 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+import docx
 import pdfplumber
 import pytest
 from django.core.files.base import ContentFile
 from openpyxl import load_workbook
 
 from kcsp import roles
-from kcsp.downloads import MARKING, Sensitivity
+from kcsp.downloads import MARKING, Sensitivity, recipient_watermark
 from kcsp.marking import marking_line
 from kcsp.models import FileDownload
 from meetings.models import Paper
@@ -143,6 +144,10 @@ def check_marked(data: bytes, kind: str, user) -> str | None:
                 if marking_line() not in html.unescape(archive.read(name).decode())
             ]
         return f"{missing} lack the marking" if missing else None
+    if kind == "docx":  # a restricted Word original to an officer: marked in every header and footer
+        sections = docx.Document(io.BytesIO(data)).sections
+        unmarked = [i for i, section in enumerate(sections) if marking_line() not in section.header.paragraphs[0].text]
+        return f"sections {unmarked} lack the marking in their header" if unmarked else None
     return f"no marking rule for {kind}"
 
 
@@ -215,20 +220,25 @@ def test_a_restricted_word_paper_reaches_readers_as_pdf_and_officers_as_the_orig
 
     officer = clients[roles.OFFICER].get(url)
     assert officer.status_code == 200 and officer["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert body(officer) == original and officer["Cache-Control"] == "private, no-store"
+    assert officer["Cache-Control"] == "private, no-store"
+    sent = docx.Document(io.BytesIO(body(officer)))  # the original's body, marked and named in header and footer
+    assert [p.text for p in sent.paragraphs] == [p.text for p in docx.Document(io.BytesIO(original)).paragraphs]
+    header = [p.text for p in sent.sections[0].header.paragraphs]
+    assert header[:2] == [marking_line(), recipient_watermark(users[roles.OFFICER])]
+    assert sent.sections[0].footer.paragraphs[-1].text == marking_line()
     recorded = FileDownload.objects.filter(object_id=paper.pk).order_by("pk")
     assert [(r.user, r.filename) for r in recorded] == [
         (users[roles.MEMBER], "prevent.pdf"),
         (users[roles.OFFICER], "prevent.docx"),
     ]
-    # The officers' record of downloads says which copy was the unmarked Word original, and claims no marking for it.
+    # The officers' record of downloads says which copy was the Word original and how it was marked.
     log = clients[roles.OFFICER].get(f"/meetings/{paper.item.meeting_id}/downloads/").content.decode()
     assert "Each copy carried the protective marking" not in log
     rows = {row.split("</td>")[1]: row for row in log.split('<tr class="govuk-table__row">')[1:] if "Word paper" in row}
     member_row = next(row for who, row in rows.items() if users[roles.MEMBER].get_full_name() in who)
     officer_row = next(row for who, row in rows.items() if users[roles.OFFICER].get_full_name() in who)
     assert "PDF, marked and named for the reader" in member_row
-    assert "Word original, not marked or named" in officer_row and "marked and named" not in officer_row
+    assert "Word original, marked and named in its headers and footers" in officer_row
 
 
 def test_officers_see_who_downloaded_a_meetings_restricted_files(world, users, clients):  # noqa: F811
