@@ -9,6 +9,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -91,16 +92,20 @@ class DisposalListMakeView(ReviewMixin, ConfirmActionView):
 
 
 class DisposalListView(ReviewMixin, DetailView):
-    """One list: its candidates grouped by record type, checkboxes to approve a batch."""
+    """One list: its candidates grouped by record type, a hundred a page, checkboxes to approve a batch."""
 
     template_name = "governance/disposal_list.html"
     model = DisposalList
     context_object_name = "disposal_list"
 
+    paginate_by = 100  # records a page; a first list may hold hundreds
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         candidates = self.object.candidates.select_related("decided_by").order_by("record_type", "due_on", "pk")
-        shown = list(candidates if dpo_sees_dhr(user) else candidates.filter(is_dhr=False))
+        visible = candidates if dpo_sees_dhr(user) else candidates.filter(is_dhr=False)
+        page_obj = Paginator(visible, self.paginate_by).get_page(self.request.GET.get("page"))
+        shown = list(page_obj.object_list)
         for candidate in shown:  # a link to the record's own page while it waits for review ("Person 42" says little)
             candidate.record_url = candidate.status == Status.LISTED and record_url(candidate) or ""
         groups = [
@@ -110,7 +115,8 @@ class DisposalListView(ReviewMixin, DetailView):
         return super().get_context_data(
             groups=groups,
             hidden_dhr=0 if dpo_sees_dhr(user) else candidates.filter(is_dhr=True).count(),
-            waiting=sum(1 for c in shown if c.status == Status.LISTED),
+            waiting=visible.filter(status=Status.LISTED).count(),
+            page_obj=page_obj,
             **kwargs,
         )
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kcsp import roles
 from kcsp.governance.lists import disposal_list_make
-from kcsp.governance.models import DisposalCandidate, DisposalRecord, LegalHold, RetentionRule
+from kcsp.governance.models import DisposalCandidate, DisposalList, DisposalRecord, LegalHold, RetentionRule
 from kcsp.testing import otp_verify
 from notifications.models import SentNotice
 
@@ -183,3 +183,22 @@ def test_approve_selected_posts_the_selection_and_shows_what_will_happen_before_
     with django_capture_on_commit_callbacks(execute=True):
         dpo_client.post(approve, {"candidate": ids, "confirm": "yes"})
     assert listed.candidates.filter(status=Status.DISPOSED).count() == 300 and not SentNotice.objects.exists()
+
+
+def test_a_long_list_is_paged_a_hundred_records_at_a_time(dpo_client):
+    listed = DisposalList.objects.create(as_of=TODAY)
+    DisposalCandidate.objects.bulk_create(
+        DisposalCandidate(
+            disposal_list=listed,
+            record_type="notification",
+            object_id=200001 + n,
+            label=f"Notices sent {n}",
+            due_on=TODAY,
+            action="delete",
+        )
+        for n in range(101)
+    )
+    url = reverse("governance:disposal_list", args=[listed.pk])
+    first, second = (dpo_client.get(url, {"page": page}).content.decode() for page in (1, 2))
+    assert first.count('name="candidate"') == 100 and second.count('name="candidate"') == 1
+    assert "Page 1 of 2" in first and "Approve selected" in second
