@@ -6,8 +6,9 @@ to a DHR-cleared data protection officer with a code. A case is labelled by its 
 Loading DHR rows (dhr/gate.py): rows loaded here pass the gate's model hooks like any other; outside a request
 (the monthly task) nothing is recorded, and inside the data protection officer's request the one access-log row
 the middleware writes records the disposal. The access log is append-only: the database trigger allows DELETE
-only inside the disposal service's transaction (`SET LOCAL kcsp.disposal = 'on'`, kcsp/governance/disposal.py);
-anywhere else deleting its rows raises DisposalRefused and changes nothing.
+only inside the disposal service's transaction, for the approved DHR candidate it is disposing of
+(kcsp.governance.disposal.dhr_log_disposal; dhr migration 0006); anywhere else deleting its rows raises
+DisposalRefused and changes nothing.
 """
 
 from django.apps import apps

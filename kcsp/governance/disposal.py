@@ -8,9 +8,10 @@ DisposalRecord is written that holds no personal data: the candidate's label (a 
 as it stood, the approver's user name and the counts. A refusal (DisposalRefused, for example signed minutes
 that anonymisation may not rewrite) leaves the record as it was, status FAILED with the reason as the note.
 
-The DHR access log is append-only by a database trigger (dhr migrations 0002 and 0004); the trigger lets a
-DELETE through only while `kcsp.disposal` is 'on', which this module sets with SET LOCAL for DHR record types,
-inside this transaction only, and sets back to 'off' as soon as the record type's `dispose` returns.
+The DHR access log is append-only by a database trigger (dhr migrations 0002, 0005 and 0006); the trigger lets a
+DELETE through only while `kcsp.disposal` names an approved DHR disposal candidate, which this module sets
+(set_config, local to the transaction) for DHR record types to the candidate it is disposing of, and empties as
+soon as the record type's `dispose` returns.
 """
 
 import contextlib
@@ -29,23 +30,25 @@ NOTE_CHARS = 300
 
 
 @contextlib.contextmanager
-def dhr_log_disposal():
-    """Let the DHR access-log trigger allow DELETE inside this block (PostgreSQL; nothing on SQLite).
+def dhr_log_disposal(candidate: DisposalCandidate):
+    """Let the DHR access-log trigger allow DELETE inside this block for `candidate`, an approved DHR disposal
+    candidate (PostgreSQL; nothing on SQLite): dhr migration 0006 lets a DELETE through only while `kcsp.disposal`
+    names such a candidate.
 
-    Use it inside its own transaction or savepoint (`transaction.atomic()`): SET LOCAL lasts until that ends. On
-    the way out the setting goes back to 'off', so nothing later in the same transaction (a caller's, a test's)
-    may delete log rows; when the block raises, the savepoint's rollback undoes the SET LOCAL with everything
-    else (a failed statement leaves PostgreSQL refusing any other until then, so it is not reset by hand)."""
+    Use it inside its own transaction or savepoint (`transaction.atomic()`): the setting is local to it. On the
+    way out it is emptied, so nothing later in the same transaction (a caller's, a test's) may delete log rows;
+    when the block raises, the savepoint's rollback undoes the setting with everything else (a failed statement
+    leaves PostgreSQL refusing any other until then, so it is not reset by hand)."""
     if connection.vendor != "postgresql":
         yield
         return
     if not connection.in_atomic_block:
         raise RuntimeError("dhr_log_disposal must run inside the disposal's transaction")
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL kcsp.disposal = 'on'")
+        cursor.execute("SELECT set_config('kcsp.disposal', %s, true)", [str(candidate.pk)])
     yield
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL kcsp.disposal = 'off'")
+        cursor.execute("SELECT set_config('kcsp.disposal', '', true)")
 
 
 def rule_text(rule: RetentionRule) -> str:
@@ -89,7 +92,7 @@ def record_dispose(candidate: DisposalCandidate, approver) -> DisposalCandidate:
     action = declared.approved_action(candidate.action)  # a "review" rule's record: the DPO decided to dispose of it
     try:
         # the savepoint: a refusal undoes whatever the record type had done
-        with transaction.atomic(), dhr_log_disposal() if is_dhr else contextlib.nullcontext():
+        with transaction.atomic(), dhr_log_disposal(candidate) if is_dhr else contextlib.nullcontext():
             disposed = declared.dispose(candidate.object_id, action)
     except DisposalRefused as refused:
         return _finish(candidate, DisposalCandidate.Status.FAILED, str(refused))

@@ -1,9 +1,8 @@
 """Record types of Domestic Homicide Reviews (dhr/retention.py): cases with their files, and the access log.
 
-Deleting access-log rows needs the disposal service's `SET LOCAL kcsp.disposal = 'on'`, which the database trigger
-honours once the issue-20 dhr migration (helper A1's branch) is in. Tests that delete them run inside
-`transaction.atomic()` after that SET LOCAL and expect success; they skip, saying so, while the trigger in this
-database still refuses every DELETE."""
+Deleting access-log rows needs the disposal service's setting naming an approved DHR disposal candidate
+(kcsp.governance.disposal.dhr_log_disposal, dhr migration 0006): tests that delete them make such a candidate and
+dispose of the record inside that block, as record_dispose does."""
 
 import datetime
 
@@ -38,17 +37,24 @@ def _trigger_allows_disposal() -> bool:
 
 
 def _require_trigger():
-    if not _trigger_allows_disposal():
-        pytest.skip(
-            "The dhr access-log trigger here still refuses every DELETE: it needs issue 20's dhr migration "
-            "(helper A1) allowing DELETE under SET LOCAL kcsp.disposal = 'on'."
-        )
+    assert _trigger_allows_disposal(), "the DHR access-log trigger must allow the disposal service (dhr 0004, 0006)"
 
 
 def _dispose_as_service(key, object_id, capture, action="delete"):
-    with capture(execute=True), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL kcsp.disposal = 'on'")
+    from kcsp.governance.disposal import dhr_log_disposal
+    from kcsp.governance.models import DisposalCandidate, DisposalList
+
+    candidate = DisposalCandidate.objects.create(
+        disposal_list=DisposalList.objects.create(as_of=datetime.date.today()),
+        record_type=key,
+        object_id=object_id,
+        label="For the test",
+        due_on=datetime.date.today(),
+        action=action,
+        is_dhr=True,
+        status=DisposalCandidate.Status.APPROVED,
+    )
+    with capture(execute=True), transaction.atomic(), dhr_log_disposal(candidate):
         return record_type(key).dispose(object_id, action)
 
 

@@ -226,3 +226,28 @@ def test_an_approval_the_broker_never_got_is_sent_again(
     assert DisposalRecord.objects.get().approved_by == dpo.get_username()
     assert tasks.disposal_resend_task() == 0
     assert settings.CELERY_BEAT_SCHEDULE["disposal-resend"]["task"] == "kcsp.governance.tasks.disposal_resend_task"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_log_rows_cannot_be_deleted_by_hand_with_the_old_switch_or_a_candidate_not_approved(dhr_dpo):
+    """dhr migration 0006: `SET kcsp.disposal = 'on'` in a shell no longer opens the log; only the id of an
+    approved DHR candidate does (what record_dispose sets), and never for a non-DHR candidate."""
+    from kcsp.governance.models import DisposalList
+
+    row = _log_row(dhr_dpo)
+    listed = DisposalList.objects.create(as_of=TODAY)
+
+    def candidate(status, **fields):
+        return DisposalCandidate.objects.create(
+            disposal_list=listed, object_id=row.pk, label="x", due_on=TODAY, action="delete", status=status, **fields
+        )
+
+    waiting = candidate(Status.LISTED, record_type="dhr_access_log", is_dhr=True)
+    other = candidate(Status.APPROVED, record_type="notification", is_dhr=False)
+    for value in ("on", str(waiting.pk), str(other.pk), f"{waiting.pk} OR true"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('kcsp.disposal', %s, true)", [value])
+            cursor.execute("DELETE FROM dhr_accesslog WHERE id = %s", [row.pk])
+    from dhr.models import AccessLog
+
+    assert AccessLog.objects.filter(pk=row.pk).exists()
