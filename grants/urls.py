@@ -12,6 +12,7 @@ urlpatterns = [
     path("queue/", views.QueueView.as_view(), name="queue"),
     path("queue/<int:pk>/decide/", views.QueueDecideView.as_view(), name="queue_decide"),
     path("360giving.csv", views.GivingExportView.as_view(), name="giving_export"),
+    path("360giving.json", views.GivingExportView.as_view(kind="json"), name="giving_json"),
     path("<int:year>/", year_views.YearDetailView.as_view(), name="year_detail"),
     path("<int:year>/edit/", year_views.YearEditView.as_view(), name="year_edit"),
     path("<int:year>/tactical-pot/lock/", year_views.TacticalLockView.as_view(), name="tactical_lock"),

@@ -346,8 +346,12 @@ class BidExportView(RolePermissionMixin, View):
 
 
 class GivingExportView(View):
-    """Funded grants in the 360Giving Data Standard, public so the data can be published."""
+    """Funded grants in the 360Giving Data Standard, public so the data can be published: as CSV (the standard's
+    column titles) or, with kind "json", as its JSON data package; both from grants.exports.giving_record."""
+
+    kind = "csv"
+    BUILDERS = {"csv": exports.giving_csv, "json": exports.giving_json}
 
     def get(self, request):
-        data = exports.giving_csv(selectors.funded_bids())
-        return file_send(request, None, lambda _: Outgoing("kcsp-360giving.csv", "csv", data))
+        data = self.BUILDERS[self.kind](selectors.funded_bids())
+        return file_send(request, None, lambda _: Outgoing(f"kcsp-360giving.{self.kind}", self.kind, data))

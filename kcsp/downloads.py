@@ -29,6 +29,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ics": "text/calendar; charset=utf-8",
+    "json": "application/json",  # a public data file (360Giving's JSON package)
     "zip": "application/zip",  # a subject-access package: restricted, recorded, sent as made (never watermarked)
 }
 

@@ -1,5 +1,6 @@
 """Every export URL, found by what it answers (a CSV or an XLSX), fed hostile typed text and a late-evening time
 in British Summer Time, read back with csv and openpyxl: no formula, no control character, local dates, no 500.
+The 360Giving JSON beside its CSV is read back too (no control character, local dates).
 
 Every typed-text field of every model (an editable CharField, TextField or list JSONField that is not a choice,
 an identifier or an address) is overwritten with hostile text, and every time with 23:30 UTC, so a new export,
@@ -10,10 +11,12 @@ import csv
 import datetime
 import io
 import itertools
+import json
 
 import pytest
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from dhr.models import AccessLog
@@ -164,6 +167,36 @@ def funded_bid(objects, users) -> None:  # noqa: F811
     )
 
 
+def json_strings(value) -> list[str]:
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in json_strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in json_strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def giving_json_problems(clients) -> list[str]:  # noqa: F811
+    """The 360Giving JSON beside the CSV, read by programs: typed text as typed (JSON has no formulas to guard),
+    control characters made safe, local dates (the award date and last-modified time of the late-evening bid)."""
+    Bid.objects.update(description=HOSTILE[6])  # Word's breaks and other control characters, whatever the cycle gave
+    url = reverse("grants:giving_json")
+    response = clients[allowed_role(ROUTES["grants:giving_json"])].get(url)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    package = json.loads(response.content)
+    texts = json_strings(package)
+    found = [
+        f"{url}: {problem}" for text in texts for problem in problems_in(text, "s", "json") if "formula" not in problem
+    ]
+    if not any(text in HOSTILE[:4] for text in texts):
+        found.append(f"{url}: no hostile typed text reached the file as typed, so the test proves nothing")
+    if "Line one\nLine two\nPage two end" not in texts:
+        found.append(f"{url}: the description's control characters were not made safe as in the CSV")
+    for field in ("awardDate", "dateModified"):
+        if not any(str(grant.get(field, "")).startswith(LOCAL_DAY) for grant in package["grants"]):
+            found.append(f"{url}: no grant's {field} shows the local date {LOCAL_DAY}")
+    return found
+
+
 def test_every_export_guards_typed_text_drops_control_characters_and_shows_local_dates(objects, clients, users, capsys):  # noqa: F811
     funded_bid(objects, users)
     exports = export_urls(objects, clients)
@@ -190,5 +223,7 @@ def test_every_export_guards_typed_text_drops_control_characters_and_shows_local
         assert any(t.startswith(LOCAL_DAY) for t in texts[by_name[name]]), f"{name} shows the local date"
     marking = "OFFICIAL-SENSITIVE - Not for onward distribution without the partnership's agreement"
     assert texts[by_name["access-log.csv"]][0] == marking, "the DHR log is marked, with the handling line, first"
+    failures += giving_json_problems(clients)
+    assert not failures, "\n".join(failures[:40])
     with capsys.disabled():
         print(f"\nevery export: {len(exports)} files read back, {sum(map(len, read.values()))} cells checked")

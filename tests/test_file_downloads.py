@@ -39,7 +39,7 @@ PUBLIC, PRIVATE, RESTRICTED = Sensitivity.PUBLIC, Sensitivity.PRIVATE, Sensitivi
 
 @dataclass(frozen=True)
 class FileRoute:
-    kind: str  # pdf, csv, xlsx, docx, ics, zip
+    kind: str  # pdf, csv, xlsx, docx, ics, zip, json
     sensitivity: str
     signed_in: str | None = None  # a different sensitivity for signed-in readers (what they see is theirs)
 
@@ -59,6 +59,7 @@ FILES = {
     "agreement:plan_pdf": FileRoute("pdf", PUBLIC),
     "grants:bid_export": FileRoute("xlsx", PRIVATE),
     "grants:giving_export": FileRoute("csv", PUBLIC),
+    "grants:giving_json": FileRoute("json", PUBLIC),
     "grants:attachment_file": FileRoute("pdf", PRIVATE),
     "dhr:document_download": FileRoute("pdf", RESTRICTED),
     "dhr:access_log_export": FileRoute("csv", RESTRICTED),

@@ -427,6 +427,7 @@ ROUTES = {
     "grants:bid_create": Route(BID_WRITERS, kwargs="grant_year"),
     "grants:bid_export": Route(OFFICER_OR_CHAIR, kwargs="grant_export"),
     "grants:giving_export": Route(EVERYONE),
+    "grants:giving_json": Route(EVERYONE),
     "grants:bid_detail": Route(BID_READERS, kwargs="submitted_bid"),
     "grants:bid_edit": Route(BID_WRITERS, kwargs="draft_bid"),
     "grants:attachment_create": Route(BID_WRITERS, kwargs="submitted_bid"),
