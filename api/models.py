@@ -80,3 +80,29 @@ class CalendarFeed(models.Model):
     @classmethod
     def live_for(cls, user):
         return cls.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+class DeletedObject(models.Model):
+    """What is left of an OParl object that was deleted: its id, type and dates, and who may learn it went.
+
+    OParl 1.1 section 2-08 ("Gelöschte Objekte"): a deleted object stays at its URL with `deleted: true`, keeping
+    `id`, `type` and `created`, `modified` set to the deletion; lists give it only when `modified_since` is asked.
+    The row holds no personal data: no name, title or text, only the key (a number, or "paper-12" for a file).
+    Written by api.tombstones when a row leaves its table; DHR material leaves no trace here.
+    """
+
+    oparl_type = models.CharField(max_length=20)  # the API's path part: "meeting", "agendaitem", "file" ...
+    key = models.CharField(max_length=40)  # the object's id in its URL: "12", "paper-12", "org-3"
+    created = models.DateTimeField()
+    deleted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    public = models.BooleanField(help_text="The public could see it when it was deleted.")
+    committee_id = models.IntegerField(
+        null=True, blank=True, help_text="Its committee, whose members may learn it went (officers always may)."
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["oparl_type", "key"], name="one_deletion_per_object")]
+
+    def __str__(self):
+        return f"Deleted {self.oparl_type} {self.key}"

@@ -1,294 +1,206 @@
-"""The API's objects, modelled on OParl 1.1: what each is, who may see which rows, and how it is written out.
-
-Every list starts from the same visible_to(user) rules as the pages. Domestic Homicide Review items
-and their papers are never in the API, for anyone. Persons carry names only: no e-mail or telephone.
-
-Protective marking (issue 20): a restricted agenda item, its papers and their files carry "protectiveMarking",
-the marking with its handling line (kcsp.marking.marking_line, as a CSV's marking row); a list page holding one
-carries it at the top too (api.views). Public objects carry none.
-"""
+"""The API's object types: for each, its rows for a user, how one is found by its URL key, its filters, what a
+page of them needs fetched in advance (constant queries per page), and its serializer."""
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Q
-from django.urls import reverse
-from django.utils import timezone
+from django.db.models import QuerySet
+from rest_framework import serializers
 
-from kcsp.marking import marking_line
-from meetings import access
+from . import sources
+from .documents import FileSerializer, MeetingSerializer, PaperSerializer
+from .serializers import (
+    AgendaItemSerializer,
+    ConsultationSerializer,
+    LegislativeTermSerializer,
+    LocationSerializer,
+    MembershipSerializer,
+    OrganizationSerializer,
+    PersonSerializer,
+)
 
-OPARL = "https://schema.oparl.org/1.1/"
-BODY_ID = "kcsp"
-
-
-def iso(value):
-    """ISO 8601; date-times in the partnership's time zone with their offset."""
-    if value is None:
-        return None
-    if hasattr(value, "tzinfo"):
-        return timezone.localtime(value).isoformat()
-    return value.isoformat()
+NUMBER = re.compile(r"[0-9]{1,12}")
 
 
-class Writer:
-    """Absolute URLs for one request, so ids are stable addresses."""
-
-    def __init__(self, request):
-        self.request = request
-        self.marked = False  # a restricted object was written: the page carries the marking too
-
-    def marking(self, data: dict, restricted: bool) -> dict:
-        """`data` with "protectiveMarking" (the marking and handling line) when `restricted`."""
-        if restricted:
-            self.marked = True
-            return {**data, "protectiveMarking": marking_line()}
-        return data
-
-    def url(self, name, *args):
-        return self.request.build_absolute_uri(reverse(name, args=args))
-
-    def api(self, resource, pk):
-        return self.url(f"api:{resource}-detail", pk)
-
-    def web(self, path):
-        return self.request.build_absolute_uri(path)
+def by_pk(rows, key: str):
+    return rows.filter(pk=int(key)).first() if NUMBER.fullmatch(key) else None
 
 
-# --- who sees what --------------------------------------------------------------------------------------
+def nothing(rows, context, user):
+    return None
 
 
-def committees(user):
-    from meetings.models import Committee
+def query_serializer(name: str, filters: dict) -> type[serializers.Serializer]:
+    from .views import ListQuery
 
-    if access.is_staff(user):
-        return Committee.objects.all()
-    return Committee.objects.filter(Q(is_public=True) | Q(pk__in=access.member_committee_ids(user)))
-
-
-def memberships(user):
-    from meetings.models import Membership
-
-    return Membership.objects.filter(committee__in=committees(user)).select_related("person", "organisation")
-
-
-def persons(user):
-    from kcsp.models import Person
-
-    return Person.objects.filter(pk__in=memberships(user).values("person_id")).select_related("organisation")
-
-
-def meetings(user):
-    from meetings.models import Meeting
-
-    return Meeting.objects.visible_to(user).select_related("committee")
-
-
-def agenda_items(user):
-    from meetings.models import AgendaItem
-
-    visible = AgendaItem.objects.visible_to(user).exclude(access.dhr_q())
-    return visible.select_related("meeting")
-
-
-def papers(user):
-    from meetings.models import Paper
-
-    visible = Paper.objects.visible_to(user).exclude(access.dhr_q("item__"))
-    return visible.select_related("item__meeting").prefetch_related("appendices")
-
-
-# --- how each object is written -------------------------------------------------------------------------
-
-
-def body_json(w: Writer, _obj=None) -> dict:
-    return {
-        "id": w.api("body", BODY_ID),
-        "type": OPARL + "Body",
-        "name": "Kent Community Safety Partnership",
-        "shortName": "KCSP",
-        "website": w.web("/"),
-        "organization": w.url("api:organization-list"),
-        "person": w.url("api:person-list"),
-        "meeting": w.url("api:meeting-list"),
-        "paper": w.url("api:paper-list"),
-        "agendaItem": w.url("api:agendaitem-list"),
-        "membership": w.url("api:membership-list"),
-        "file": w.url("api:file-list"),
-        "consultation": w.url("api:consultation-list"),
-    }
-
-
-def organization_json(w: Writer, committee) -> dict:
-    return {
-        "id": w.api("organization", committee.pk),
-        "type": OPARL + "Organization",
-        "body": w.api("body", BODY_ID),
-        "name": committee.name,
-        "shortName": committee.label,
-        "organizationType": "committee",
-        "classification": committee.get_frequency_display(),
-        "subOrganizationOf": w.api("organization", committee.parent_id) if committee.parent_id else None,
-        "meeting": w.url("api:meeting-list") + f"?organization={committee.pk}",
-        "web": w.web(committee.get_absolute_url()),
-    }
-
-
-def person_json(w: Writer, person) -> dict:
-    return {
-        "id": w.api("person", person.pk),
-        "type": OPARL + "Person",
-        "body": w.api("body", BODY_ID),
-        "name": person.display_name,
-        "familyName": person.surname,
-        "formOfAddress": person.title,
-        "affix": person.organisation.name if person.organisation_id else None,
-    }
-
-
-def membership_json(w: Writer, membership) -> dict:
-    return {
-        "id": w.api("membership", membership.pk),
-        "type": OPARL + "Membership",
-        "person": w.api("person", membership.person_id),
-        "organization": w.api("organization", membership.committee_id),
-        "role": membership.get_kind_display(),
-        "onBehalfOf": membership.organisation.name,
-        "startDate": iso(membership.starts_on),
-        "endDate": iso(membership.ends_on),
-    }
-
-
-def meeting_json(w: Writer, meeting) -> dict:
-    return {
-        "id": w.api("meeting", meeting.pk),
-        "type": OPARL + "Meeting",
-        "name": str(meeting),
-        "meetingState": meeting.get_status_display(),
-        "cancelled": meeting.is_called_off,  # OParl: not taking place on its date (cancelled, or postponed)
-        "start": iso(meeting.starts_at),
-        "end": iso(meeting.ends),
-        "location": {"description": meeting.venue or meeting.get_venue_kind_display()},
-        "organization": [w.api("organization", meeting.committee_id)],
-        "agendaItem": w.url("api:agendaitem-list") + f"?meeting={meeting.pk}",
-        "web": w.web(meeting.get_absolute_url()),
-        "modified": iso(meeting.updated_at),  # any change: a move or a call-off too, so clients syncing see it
-    }
-
-
-def agendaitem_json(w: Writer, item) -> dict:
-    data = {
-        "id": w.api("agendaitem", item.pk),
-        "type": OPARL + "AgendaItem",
-        "meeting": w.api("meeting", item.meeting_id),
-        "number": item.code,
-        "order": ord(item.section) * 1000 + item.position,
-        "name": item.title,
-        "public": not item.is_restricted,
-        "result": item.get_purpose_display() if item.purpose else None,
-        "web": w.web(item.get_absolute_url()),
-    }
-    return w.marking(data, item.is_restricted)
-
-
-def paper_json(w: Writer, paper) -> dict:
-    data = {
-        "id": w.api("paper", paper.pk),
-        "type": OPARL + "Paper",
-        "body": w.api("body", BODY_ID),
-        "name": paper.subject,
-        "reference": f"{paper.item.code}/{paper.item.meeting.date.isoformat()}",
-        "date": iso(paper.created_at.date()),
-        "paperType": paper.get_classification_display() or "Report",
-        "mainFile": w.api("file", f"paper-{paper.pk}") if paper.file else None,
-        "auxiliaryFile": [w.api("file", f"appendix-{a.pk}") for a in paper.appendices.all()],
-        "consultation": [w.api("consultation", paper.pk)],
-        "web": w.web(paper.get_absolute_url()),
-    }
-    return w.marking(data, paper.item.is_restricted)
-
-
-def consultation_json(w: Writer, paper) -> dict:
-    return {
-        "id": w.api("consultation", paper.pk),
-        "type": OPARL + "Consultation",
-        "paper": w.api("paper", paper.pk),
-        "agendaItem": w.api("agendaitem", paper.item_id),
-        "meeting": w.api("meeting", paper.item.meeting_id),
-        "role": paper.get_classification_display() or None,
-    }
-
-
-def file_json(w: Writer, pair) -> dict:
-    kind, obj = pair
-    if kind == "paper":
-        name, access_path, paper = obj.original_name, reverse("meetings:paper_file", args=[obj.pk]), obj
-    else:
-        name = obj.original_name
-        access_path, paper = reverse("meetings:appendix_file", args=[obj.pk]), obj.paper
-    from meetings.uploads import CONTENT_TYPES
-
-    data = {
-        "id": w.api("file", f"{kind}-{obj.pk}"),
-        "type": OPARL + "File",
-        "name": obj.title if kind == "appendix" else paper.subject,
-        "fileName": name,
-        "mimeType": CONTENT_TYPES.get(obj.file_kind, "application/octet-stream"),
-        "accessUrl": w.web(access_path),
-        "paper": [w.api("paper", paper.pk)],
-    }
-    return w.marking(data, paper.item.is_restricted)
-
-
-class FileRows:
-    """Uploaded papers and appendices of visible papers, as one list with ids 'paper-N' and 'appendix-N'."""
-
-    def __init__(self, user):
-        from meetings.models import Appendix
-
-        visible = papers(user)
-        self.papers = visible.exclude(file="").order_by("pk")
-        self.appendices = Appendix.objects.filter(paper__in=visible).select_related("paper__item").order_by("pk")
-
-    def count(self):
-        return self.papers.count() + self.appendices.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, index):
-        rows = [("paper", p) for p in self.papers] + [("appendix", a) for a in self.appendices]
-        return rows[index]
-
-    def get(self, key: str):
-        kind, _, pk = key.partition("-")
-        if not re.fullmatch(r"[0-9]+", pk):
-            return None
-        source = {"paper": self.papers, "appendix": self.appendices}.get(kind)
-        row = source.filter(pk=int(pk)).first() if source is not None else None
-        return (kind, row) if row else None
+    fields = {parameter: serializers.IntegerField(required=False, min_value=1) for parameter in filters}
+    return type(f"{name}Query", (ListQuery,), fields)
 
 
 @dataclass(frozen=True)
 class Resource:
-    name: str  # URL name and path part
-    schema: str  # component name in the OpenAPI schema
-    rows: Callable  # user -> queryset (or FileRows)
-    write: Callable  # (Writer, obj) -> dict
-    filters: dict  # query parameter -> lookup
+    name: str  # path part and URL name: "meeting" -> api:meeting-list, api:meeting-detail
+    oparl_type: str
+    serializer: type
+    rows: Callable  # user -> rows
+    get: Callable = None  # (user, key) -> row or None
+    filters: dict = field(default_factory=dict)  # query parameter -> lookup
+    prepare: Callable = nothing  # (rows of a page, context, user): fetch what the page embeds
+
+    @property
+    def view(self) -> str:
+        return f"api:{self.name}-detail"
+
+    @property
+    def query(self):
+        return query_serializer(self.oparl_type, self.filters)
+
+    def narrow(self, rows, values: dict, dates: dict):
+        """The rows within OParl's date filters and this type's own filters."""
+        from .views import Chain
+
+        own = {lookup: values[p] for p, lookup in self.filters.items() if p in values}
+        if isinstance(rows, Chain):
+            return Chain(*(self.narrow(part, values, dates) for part in rows.parts))
+        if isinstance(rows, QuerySet):
+            bounds = {
+                "created_since": "oparl_created__gte",
+                "created_until": "oparl_created__lte",
+                "modified_since": "oparl_modified__gte",
+                "modified_until": "oparl_modified__lte",
+            }
+            return rows.filter(**own, **{bounds[k]: v for k, v in dates.items()})
+        if hasattr(rows, "between"):
+            return rows.between(**dates)
+        return [row for row in rows if within(row.oparl_created, row.oparl_modified, dates)]
+
+
+def within(created, modified, dates: dict) -> bool:
+    checks = (
+        ("created_since", lambda v: created >= v),
+        ("created_until", lambda v: created <= v),
+        ("modified_since", lambda v: modified >= v),
+        ("modified_until", lambda v: modified <= v),
+    )
+    return all(test(dates[key]) for key, test in checks if key in dates)
+
+
+def one(rows_of: Callable) -> Callable:
+    return lambda user, key: by_pk(rows_of(user), key)
+
+
+# --- what pages embed ------------------------------------------------------------------------------------------
+
+
+def organization_rows(user):
+    from .views import Chain
+
+    return Chain(sources.committees(user), sources.partners(user))
+
+
+def organization_get(user, key: str):
+    if key.startswith("org-"):
+        return by_pk(sources.partners(user), key.removeprefix("org-"))
+    return by_pk(sources.committees(user), key)
+
+
+def organization_prepare(rows, context, user):
+    committees = [row.pk for row in rows if row._meta.model_name == "committee"]
+    partners = [row.pk for row in rows if row._meta.model_name != "committee"]
+    found: dict[str, list[int]] = {}
+    visible = sources.memberships(user).order_by("pk")
+    for pk, committee in visible.filter(committee_id__in=committees).values_list("pk", "committee_id"):
+        found.setdefault(str(committee), []).append(pk)
+    for pk, organisation in visible.filter(organisation_id__in=partners).values_list("pk", "organisation_id"):
+        found.setdefault(f"org-{organisation}", []).append(pk)
+    context["memberships_of"] = found
+
+
+def meeting_prepare(rows, context, user):
+    from .files import visible_files
+
+    context["files_of_meeting"] = visible_files(user).for_meetings([row.pk for row in rows])
+
+
+def paper_prepare(rows, context, user):
+    from .files import visible_files
+
+    context["files_of_paper"] = visible_files(user).for_papers([row.pk for row in rows])
+
+
+def term_get(user, key: str):
+    return next((term for term in sources.terms(user) if str(term.year) == key), None)
+
+
+def file_rows(user):
+    from .files import visible_files
+
+    return visible_files(user)
+
+
+def file_get(user, key: str):
+    from .files import visible_files
+
+    return visible_files(user).get(key)
 
 
 RESOURCES = {
     r.name: r
     for r in (
-        Resource("organization", "Organization", committees, organization_json, {}),
-        Resource("person", "Person", persons, person_json, {}),
-        Resource("membership", "Membership", memberships, membership_json, {"organization": "committee_id"}),
-        Resource("meeting", "Meeting", meetings, meeting_json, {"organization": "committee_id"}),
-        Resource("agendaitem", "AgendaItem", agenda_items, agendaitem_json, {"meeting": "meeting_id"}),
-        Resource("paper", "Paper", papers, paper_json, {"meeting": "item__meeting_id"}),
-        Resource("consultation", "Consultation", papers, consultation_json, {"meeting": "item__meeting_id"}),
-        Resource("file", "File", FileRows, file_json, {}),
+        Resource("legislativeterm", "LegislativeTerm", LegislativeTermSerializer, sources.terms, term_get),
+        Resource("location", "Location", LocationSerializer, sources.locations, one(sources.locations)),
+        Resource(
+            "organization",
+            "Organization",
+            OrganizationSerializer,
+            organization_rows,
+            organization_get,
+            prepare=organization_prepare,
+        ),
+        Resource("person", "Person", PersonSerializer, sources.persons, one(sources.persons)),
+        Resource(
+            "membership",
+            "Membership",
+            MembershipSerializer,
+            sources.memberships,
+            one(sources.memberships),
+            {"organization": "committee_id"},
+        ),
+        Resource(
+            "meeting",
+            "Meeting",
+            MeetingSerializer,
+            sources.meetings,
+            one(sources.meetings),
+            {"organization": "committee_id"},
+            meeting_prepare,
+        ),
+        Resource(
+            "agendaitem",
+            "AgendaItem",
+            AgendaItemSerializer,
+            sources.agenda_items,
+            one(sources.agenda_items),
+            {"meeting": "meeting_id"},
+        ),
+        Resource(
+            "paper",
+            "Paper",
+            PaperSerializer,
+            sources.papers,
+            one(sources.papers),
+            {"meeting": "item__meeting_id"},
+            paper_prepare,
+        ),
+        Resource(
+            "consultation",
+            "Consultation",
+            ConsultationSerializer,
+            sources.papers,
+            one(sources.papers),
+            {"meeting": "item__meeting_id"},
+        ),
+        Resource("file", "File", FileSerializer, file_rows, file_get),
     )
 }

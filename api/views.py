@@ -1,144 +1,205 @@
-"""The read-only JSON API: lists with pages and stable URLs, one object each; Bearer tokens or the public."""
+"""The OParl 1.1 API on Django REST framework: System, Body, a list and an object URL for every type, files.
 
-import json
-import re
+Every list takes OParl's filters (created_since, created_until, modified_since, modified_until: full date-times,
+section 2-05) and its own (a meeting's items, a committee's meetings); a bad value is a 400 problem naming it.
+With modified_since, objects deleted since then follow the live ones as {"deleted": true} (section 2-08); an
+object's own URL keeps answering 200 with deleted: true. Who sees what: api/sources.py and api/files.py.
+Responses for a token holder are private (no-store); for the public, cacheable for a minute.
+"""
 
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, JsonResponse
-from django.views import View
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from kcsp.marking import marking_line
+from meetings import access
 
-from .auth import BadToken, api_user
-from .resources import BODY_ID, RESOURCES, Writer, body_json
-from .schema import openapi
-
-PER_PAGE = 50
-
-
-def is_number(text: str) -> bool:
-    """ASCII digits only: str.isdigit() also accepts superscripts that int() refuses."""
-    return bool(re.fullmatch(r"[0-9]+", text))
-
-
-def problem(status: int, title: str, detail: str = "") -> JsonResponse:
-    response = JsonResponse({"status": status, "title": title, "detail": detail}, status=status)
-    response["Content-Type"] = "application/problem+json"
-    return response
+from .documents import BodySerializer, FileSerializer, Static, SystemSerializer
+from .fields import deleted_json
+from .models import DeletedObject
+from .paging import OParlPagination
+from .resources import RESOURCES, Resource
 
 
-class ApiView(View):
-    http_method_names = ["get", "head", "options"]
+class ListQuery(serializers.Serializer):
+    """OParl's list filters (2-05): full date-times with their offset."""
 
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            request.api_user = api_user(request)
-        except BadToken as error:
-            response = problem(401, "Unauthorised", str(error))
-            response["WWW-Authenticate"] = 'Bearer realm="kcsp"'
-            return response
-        try:
-            response = super().dispatch(request, *args, **kwargs)
-        except Http404:
-            response = problem(404, "Not found")
-        response["Cache-Control"] = "private, no-store" if "Authorization" in request.headers else "public, max-age=60"
+    created_since = serializers.DateTimeField(required=False)
+    created_until = serializers.DateTimeField(required=False)
+    modified_since = serializers.DateTimeField(required=False)
+    modified_until = serializers.DateTimeField(required=False)
+    page = serializers.IntegerField(required=False, min_value=1)
+    limit = serializers.IntegerField(required=False, min_value=1)
+
+
+class OParlView(APIView):
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if "Cache-Control" not in response:
+            private = "Authorization" in request.headers
+            response["Cache-Control"] = "private, no-store" if private else "public, max-age=60"
         response["Vary"] = "Authorization"
         return response
 
 
-class SystemView(ApiView):
+class SystemView(OParlView):
+    @extend_schema(responses=SystemSerializer, summary="The OParl System: the entry point")
     def get(self, request):
-        w = Writer(request)
-        return JsonResponse(
-            {
-                "id": w.url("api:system"),
-                "type": "https://schema.oparl.org/1.1/System",
-                "oparlVersion": "https://schema.oparl.org/1.1/",
-                "name": "Kent Community Safety Partnership",
-                "body": w.url("api:body-list"),
-                "openapi": w.url("api:openapi"),
-            }
-        )
+        return Response(SystemSerializer(Static(), context={"request": request}).data)
 
 
-class BodyListView(ApiView):
+class BodyListView(OParlView, GenericAPIView):
+    pagination_class = OParlPagination
+    serializer_class = BodySerializer
+
+    @extend_schema(responses=BodySerializer(many=True), operation_id="body_list", parameters=[ListQuery])
     def get(self, request):
-        return JsonResponse(page_json(request, [body_json(Writer(request))], 1, 1))
+        from .resources import within
+
+        query = ListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        dates = {k: v for k, v in query.validated_data.items() if k not in ("page", "limit")}
+        rows = self.paginate_queryset([Static()] if within(Static.oparl_created, Static.oparl_modified, dates) else [])
+        data = [body_json(request) for _ in rows]
+        return self.get_paginated_response(data)
 
 
-class BodyDetailView(ApiView):
+class BodyDetailView(OParlView):
+    @extend_schema(responses=BodySerializer)
     def get(self, request, pk):
-        if pk != BODY_ID:
+        if pk != Static.pk:
             raise Http404
-        return JsonResponse(body_json(Writer(request)))
+        return Response(body_json(request))
 
 
-def page_json(request, data: list, number: int, pages: int, total: int | None = None) -> dict:
-    base = request.build_absolute_uri(request.path)
-    others = "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page")
+def body_json(request) -> dict:
+    from .sources import terms
 
-    def link(n):
-        return f"{base}?{others + '&' if others else ''}page={n}"
-
-    links = {"first": link(1), "last": link(pages), "self": link(number)}
-    if number > 1:
-        links["prev"] = link(number - 1)
-    if number < pages:
-        links["next"] = link(number + 1)
-    return {
-        "data": data,
-        "pagination": {
-            "totalElements": len(data) if total is None else total,
-            "elementsPerPage": PER_PAGE,
-            "currentPage": number,
-            "totalPages": pages,
-        },
-        "links": links,
-    }
+    return BodySerializer(Static(), context={"request": request, "terms": terms(request.user)}).data
 
 
-class ResourceListView(ApiView):
-    resource = None
+def tombstones(resource: Resource, user, dates: dict):
+    """The deleted objects of this type the user may learn of, deleted since `modified_since`."""
+    rows = DeletedObject.objects.filter(oparl_type=resource.name)
+    if "modified_since" in dates:
+        rows = rows.filter(deleted_at__gte=dates["modified_since"])
+    if "modified_until" in dates:
+        rows = rows.filter(deleted_at__lte=dates["modified_until"])
+    if "created_since" in dates:
+        rows = rows.filter(created__gte=dates["created_since"])
+    if "created_until" in dates:
+        rows = rows.filter(created__lte=dates["created_until"])
+    if not access.is_staff(user):
+        mine = access.member_committee_ids(user)
+        rows = rows.filter(public=True) | rows.filter(committee_id__in=mine) if mine else rows.filter(public=True)
+    return rows.order_by("pk")
+
+
+class Chain:
+    """Live rows then deleted ones, as one sequence a paginator can count and slice."""
+
+    def __init__(self, *parts):
+        self.parts = parts
+        self._counts = None
+
+    def count(self) -> int:
+        if self._counts is None:
+            self._counts = [
+                part.count() if hasattr(part, "count") and not isinstance(part, list) else len(part)
+                for part in self.parts
+            ]
+        return sum(self._counts)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index: slice):
+        self.count()
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        out, offset = [], 0
+        for part, size in zip(self.parts, self._counts, strict=True):
+            if stop > offset and start < offset + size:
+                out.extend(part[max(start - offset, 0) : min(stop - offset, size)])
+            offset += size
+        return out
+
+
+class ResourceListView(OParlView, GenericAPIView):
+    resource: Resource = None
+    pagination_class = OParlPagination
 
     def get(self, request):
-        resource = RESOURCES[self.resource]
-        rows = resource.rows(request.api_user)
-        for parameter, lookup in resource.filters.items():
-            value = request.GET.get(parameter)
-            if value is not None:
-                if not is_number(value):
-                    return problem(400, "Bad request", f"{parameter} must be a number")
-                rows = rows.filter(**{lookup: int(value)})
-        if hasattr(rows, "order_by"):
-            rows = rows.order_by("pk")
-        paginator = Paginator(rows, PER_PAGE, allow_empty_first_page=True)
-        try:
-            page = paginator.page(request.GET.get("page", 1))
-        except (InvalidPage, ValueError, TypeError):
-            return problem(404, "Not found", "There is no such page.")
-        w = Writer(request)
-        data = [resource.write(w, row) for row in page.object_list]
-        body = page_json(request, data, page.number, paginator.num_pages, paginator.count)
-        if w.marked:  # a restricted object on this page: the page says so first (issue 20)
-            body = {"protectiveMarking": marking_line(), **body}
-        return JsonResponse(body)
+        resource = self.resource
+        query = resource.query(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        dates = {k: v for k, v in values.items() if k in ListQuery().fields and k not in ("page", "limit")}
+        rows = resource.narrow(resource.rows(request.user), values, dates)
+        if "modified_since" in dates:
+            rows = Chain(rows, tombstones(resource, request.user, dates))
+        page = self.paginate_queryset(rows)
+        context = {"request": request}
+        live = [row for row in page if not isinstance(row, DeletedObject)]
+        resource.prepare(live, context, request.user)
+        data = [
+            deleted_json(context, resource.view, resource.oparl_type, row)
+            if isinstance(row, DeletedObject)
+            else resource.serializer(row, context=context).data
+            for row in page
+        ]
+        return self.paginator.get_paginated_response(data, marked=context.get("marked", False))
 
 
-class ResourceDetailView(ApiView):
-    resource = None
+class ResourceDetailView(OParlView):
+    resource: Resource = None
 
     def get(self, request, pk):
-        resource = RESOURCES[self.resource]
-        rows = resource.rows(request.api_user)
-        if hasattr(rows, "get") and not hasattr(rows, "filter"):
-            row = rows.get(pk)
-        else:
-            row = rows.filter(pk=int(pk)).first() if is_number(pk) else None
+        resource = self.resource
+        row = resource.get(request.user, pk)
+        context = {"request": request}
         if row is None:
-            raise Http404
-        return JsonResponse(resource.write(Writer(request), row))
+            gone = tombstones(resource, request.user, {}).filter(key=pk).first()
+            if gone is None:
+                raise Http404
+            return Response(deleted_json(context, resource.view, resource.oparl_type, gone))
+        resource.prepare([row], context, request.user)
+        return Response(resource.serializer(row, context=context).data)
 
 
-class OpenApiView(ApiView):
+class FileOpenView(OParlView):
+    """A file through the site's guarded download path (api/files.py file_send_for): `inline` for accessUrl."""
+
+    inline = True
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request, pk):
+        from .files import file_send_for
+
+        return file_send_for(request._request, pk, inline=self.inline)
+
+
+def list_view(resource: Resource):
+    """The list view of one resource, described to the schema generator with its own filters and objects."""
+
     def get(self, request):
-        return JsonResponse(json.loads(json.dumps(openapi(request.build_absolute_uri("/api/v1")))))
+        return ResourceListView.get(self, request)  # one function per view: the schema reads its own notes
+
+    documented = extend_schema(parameters=[resource.query], responses=resource.serializer(many=True))
+    attributes = {"resource": resource, "serializer_class": resource.serializer, "get": documented(get)}
+    return type(f"{resource.oparl_type}ListView", (ResourceListView,), attributes)
+
+
+def detail_view(resource: Resource):
+    def get(self, request, pk):
+        return ResourceDetailView.get(self, request, pk)
+
+    documented = extend_schema(responses=resource.serializer)
+    return type(
+        f"{resource.oparl_type}DetailView", (ResourceDetailView,), {"resource": resource, "get": documented(get)}
+    )
+
+
+__all__ = ["RESOURCES", "FileSerializer", "list_view", "detail_view"]

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agreement.services import version_pdf_build
 from agreement.tests.factories import agreement_world, unpublished_plan
 from api.models import ApiToken, CalendarFeed
+from api.sources import financial_year
 from conftest import user_make
 from dhr.tests.factories import dhr_world
 from grants.tests.factories import grants_world
@@ -64,19 +65,28 @@ API_OBJECTS = {
     "agendaitem": "public_item",
     "paper": "written_paper",
     "consultation": "written_paper",
+    "location": "published",  # the meeting's venue
 }
 API_ROUTE_NAMES = (
     "api:system",
     "api:openapi",
+    "api:docs",
     "api:body-list",
     "api:body-detail",
     "api:file-list",
     "api:file-detail",
+    "api:file-access",
+    "api:file-download",
+    "api:legislativeterm-list",
+    "api:legislativeterm-detail",
     *(f"api:{name}-{end}" for name in API_OBJECTS for end in ("list", "detail")),
 )
 API_KWARGS = {
     "api:body-detail": "api_body",
     "api:file-detail": "api_file",
+    "api:file-access": "api_file",
+    "api:file-download": "api_file",
+    "api:legislativeterm-detail": "api_legislativeterm",
     **{f"api:{name}-detail": f"api_{name}" for name in API_OBJECTS},
 }
 
@@ -141,6 +151,7 @@ KWARGS = {
     "api_file": lambda o: {"pk": f"appendix-{o['appendix'].pk}"},
     **{f"api_{name}": (lambda o, key=key: {"pk": str(o[key].pk)}) for name, key in API_OBJECTS.items()},
     "api_person": lambda o: {"pk": str(o["membership"].person_id)},
+    "api_legislativeterm": lambda o: {"pk": str(financial_year(o["published"].date))},
     "own_api_token": lambda o: {"pk": o["own_api_token"].pk},
     "subject_access_package": lambda o: {"pk": o["subject_access_package"].pk},
     **{

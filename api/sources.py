@@ -1,0 +1,134 @@
+"""Who sees which OParl objects: each list starts from the same visible_to(user) rules as the pages.
+
+Domestic Homicide Review items, their papers, files, packs and minutes are never in the API, for anyone.
+Persons carry names only: no e-mail or telephone. Every row is annotated with oparl_created and oparl_modified
+(api.dates). Shapes: each function takes the request's user and returns a queryset (or, for computed objects,
+a list) in a stable order (OParl 2-05: stable sorting), by primary key.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from meetings import access
+
+from .dates import SINCE, with_dates
+
+
+def committees(user):
+    from meetings.models import Committee
+
+    rows = Committee.objects.all()
+    if not access.is_staff(user):
+        rows = rows.filter(Q(is_public=True) | Q(pk__in=access.member_committee_ids(user)))
+    return with_dates(rows).order_by("pk")
+
+
+def memberships(user):
+    from meetings.models import Membership
+
+    visible = Membership.objects.filter(committee__in=committees(user).values("pk"))
+    return with_dates(visible.select_related("person", "organisation")).order_by("pk")
+
+
+def partners(user):
+    """The partner organisations members represent (OParl Organization "org-<pk>", a Membership's onBehalfOf)."""
+    from kcsp.models import Organisation
+
+    represented = memberships(user).values("organisation_id")
+    return with_dates(Organisation.objects.filter(pk__in=represented)).order_by("pk")
+
+
+def persons(user):
+    from kcsp.models import Person
+
+    visible = Person.objects.filter(pk__in=memberships(user).values("person_id")).select_related("organisation")
+    own = Prefetch("memberships", queryset=memberships(user), to_attr="oparl_memberships")
+    return with_dates(visible).prefetch_related(own).order_by("pk")
+
+
+def agenda_items(user):
+    from meetings.models import AgendaItem, Minute
+
+    visible = AgendaItem.objects.visible_to(user).exclude(access.dhr_q()).select_related("meeting")
+    minutes = Prefetch("minutes", queryset=Minute.objects.visible_to(user).order_by("number"), to_attr="oparl_minutes")
+    return with_dates(visible).prefetch_related(minutes).order_by("pk")
+
+
+def meetings(user):
+    from meetings.models import Meeting
+
+    items = Prefetch("items", queryset=agenda_items(user).order_by("section", "position"), to_attr="oparl_items")
+    rows = Meeting.objects.visible_to(user).select_related("committee").prefetch_related(items)
+    return with_dates(rows, own="updated_at").order_by("pk")
+
+
+def locations(user):
+    """Each meeting's venue, as an OParl Location of its own ("location/<meeting pk>"), with its room."""
+    from meetings.models import Meeting
+
+    rows = Meeting.objects.visible_to(user).select_related("committee")
+    return with_dates(rows, own="updated_at").order_by("pk")
+
+
+def papers(user):
+    from meetings.models import Paper
+
+    visible = Paper.objects.visible_to(user).exclude(access.dhr_q("item__"))
+    return with_dates(visible.select_related("item__meeting")).order_by("pk")
+
+
+# --- legislative terms: the partnership's yearly cycle ---------------------------------------------------------
+
+
+@dataclass
+class Term:
+    """One financial year, April to March: the period of that year's Community Safety Agreement (if any)."""
+
+    year: int
+    agreement: object = None
+    oparl_created: datetime.datetime = SINCE
+    oparl_modified: datetime.datetime = SINCE
+
+    @property
+    def pk(self) -> int:
+        return self.year
+
+    @property
+    def name(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 4, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return datetime.date(self.year + 1, 3, 31)
+
+
+def financial_year(day: datetime.date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def terms(user) -> list[Term]:
+    """Every year from the first meeting or agreement the user may see to this one (and any agreement ahead)."""
+    from agreement.models import Agreement
+    from meetings.models import Meeting
+
+    agreements = {a.year: a for a in with_dates(Agreement.objects.visible_to(user))}
+    first = Meeting.objects.visible_to(user).order_by("starts_at").values_list("starts_at", flat=True).first()
+    years = set(agreements)
+    if first is not None:
+        years.add(financial_year(timezone.localtime(first).date()))
+    if not years:
+        return []
+    this_year = financial_year(timezone.localdate())
+    rows = []
+    for year in range(min(years), max(max(years), this_year) + 1):
+        agreement = agreements.get(year)
+        dates = (agreement.oparl_created, agreement.oparl_modified) if agreement else (SINCE, SINCE)
+        rows.append(Term(year, agreement, *dates))
+    return rows
