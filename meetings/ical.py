@@ -106,12 +106,13 @@ def calendar_bytes(meetings, name: str, page_url) -> bytes:
 def ical_response(
     request, meetings, name: str, sensitivity: str = Sensitivity.PUBLIC, filename: str = "meetings.ics"
 ) -> HttpResponse:
-    """A feed (or one meeting's file) of `meetings`, sent through kcsp.downloads.file_send as text/calendar."""
+    """A feed of `meetings` (a Meeting queryset the caller has limited to what the feed may carry), sent through
+    kcsp.downloads.file_send as text/calendar; charset=utf-8."""
 
     def page_url(meeting):
         return request.build_absolute_uri(reverse("meetings:meeting_detail", args=[meeting.pk]))
 
-    data = calendar_bytes(meetings.select_related("committee"), name, page_url)
+    data = calendar_bytes(meetings.select_related("committee").order_by("starts_at", "pk"), name, page_url)
     outgoing = Outgoing(filename, "ics", data, sensitivity=sensitivity, inline=True)
     return file_send(request, None, lambda _: outgoing)
 
