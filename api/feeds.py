@@ -5,8 +5,8 @@ from django.views import View
 
 from kcsp.downloads import Sensitivity
 from meetings import access
+from meetings.ical import ical_response
 from meetings.models import Meeting
-from meetings.views.public import ical_response
 
 from .models import CalendarFeed
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("meetings.ics", public.ICalFeedView.as_view(), name="ical"),
     path("new/", agenda.MeetingCreateView.as_view(), name="meeting_create"),
     path("<int:pk>/", public.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("<int:pk>/meeting.ics", public.MeetingICalView.as_view(), name="meeting_ical"),
     path("<int:pk>/edit/", agenda.MeetingEditView.as_view(), name="meeting_edit"),
     path("<int:pk>/items/new/", agenda.ItemCreateView.as_view(), name="item_create"),
     path("<int:pk>/agree/", chair.AgendaAgreeView.as_view(), name="agenda_agree"),

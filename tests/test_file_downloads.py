@@ -52,6 +52,7 @@ FILES = {
     "meetings:signed_minutes_pdf": FileRoute("pdf", RESTRICTED),  # the signed minutes of restricted items
     "meetings:appendix_file": FileRoute("pdf", PUBLIC),
     "meetings:ical": FileRoute("ics", PUBLIC),
+    "meetings:meeting_ical": FileRoute("ics", PUBLIC),  # a public body's published meeting: the feed's event
     "tokens:private_ical": FileRoute("ics", PRIVATE),
     "render_check_pdf": FileRoute("pdf", PRIVATE),
     "data_map_csv": FileRoute("csv", PRIVATE),

@@ -285,6 +285,7 @@ ROUTES = {
     "meetings:ical": Route(EVERYONE),
     "meetings:meeting_create": Route(OFFICER),
     "meetings:meeting_detail": Route(EVERYONE, kwargs="published"),
+    "meetings:meeting_ical": Route(EVERYONE, kwargs="published"),  # one meeting's .ics, as its page
     "meetings:meeting_edit": Route(OFFICER, kwargs="published"),
     "meetings:item_create": Route(OFFICER, kwargs="published"),
     "meetings:agenda_agree": Route(CHAIR, kwargs="published"),

@@ -6,6 +6,7 @@ from icalendar import Calendar
 from api.models import ApiToken, CalendarFeed
 from kcsp import roles
 from kcsp.tests.factories import PersonFactory
+from meetings.ical import meeting_uid
 from meetings.tests.factories import MeetingFactory, MembershipFactory, published_meeting
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +23,10 @@ def test_the_public_feed_lists_published_meetings_of_public_bodies_with_their_ti
     published_meeting(committee__is_public=False)
     MeetingFactory()  # draft
     found = events(client.get("/meetings/meetings.ics"))
-    assert list(found) == [f"meeting-{public.pk}@kcsp"]
-    start = found[f"meeting-{public.pk}@kcsp"].decoded("dtstart")
+    assert list(found) == [meeting_uid(public)]
+    start = found[meeting_uid(public)].decoded("dtstart")
     assert start.utcoffset() is not None and start == public.starts_at.replace(microsecond=0)
-    assert str(found[f"meeting-{public.pk}@kcsp"]["url"]).endswith(f"/meetings/{public.pk}/")
+    assert str(found[meeting_uid(public)]["url"]).endswith(f"/meetings/{public.pk}/")
 
 
 def test_the_private_feed_has_the_meetings_they_may_attend_until_revoked(client, make_user):
@@ -40,8 +41,8 @@ def test_the_private_feed_has_the_meetings_they_may_attend_until_revoked(client,
     assert f"/account/tokens/calendar/{feed.token}/meetings.ics" in page
     client.logout()
     url = f"/account/tokens/calendar/{feed.token}/meetings.ics"
-    assert list(events(client.get(url))) == [f"meeting-{mine.pk}@kcsp"]
-    assert f"meeting-{other.pk}@kcsp" not in events(client.get(url))
+    assert list(events(client.get(url))) == [meeting_uid(mine)]
+    assert meeting_uid(other) not in events(client.get(url))
     client.force_login(member)
     client.post("/account/tokens/calendar/new/")
     assert client.get(url).status_code == 404, "a new address stops the old one"
@@ -56,7 +57,7 @@ def test_officers_feed_has_every_published_meeting(client, make_user):
     MeetingFactory()
     feed = CalendarFeed.objects.create(user=officer, token="t" * 40)
     found = events(client.get(f"/account/tokens/calendar/{feed.token}/meetings.ics"))
-    assert set(found) == {f"meeting-{m.pk}@kcsp" for m in meetings}
+    assert set(found) == {meeting_uid(m) for m in meetings}
 
 
 def test_an_api_token_is_shown_once_listed_and_revoked_after_confirmation(client, make_user):

@@ -6,6 +6,7 @@ from django.test import Client
 
 from kcsp import roles
 from kcsp.testing import assert_queries_constant, otp_verify
+from meetings.ical import meeting_uid
 from meetings.models import AgendaItem, Paper
 
 from .factories import AgendaItemFactory, MeetingFactory, MembershipFactory, committee_business, published_meeting
@@ -102,9 +103,9 @@ def test_ical_feed_lists_published_public_meetings_only(world):
     assert response["Content-Type"].startswith("text/calendar")
     events = Calendar.from_ical(response.content).walk("VEVENT")
     uids = {str(e["UID"]) for e in events}
-    assert f"meeting-{objects['published'].pk}@kcsp" in uids
-    assert f"meeting-{draft.pk}@kcsp" not in uids and f"meeting-{private.pk}@kcsp" not in uids
-    event = next(e for e in events if str(e["UID"]) == f"meeting-{objects['published'].pk}@kcsp")
+    assert meeting_uid(objects["published"]) in uids
+    assert meeting_uid(draft) not in uids and meeting_uid(private) not in uids
+    event = next(e for e in events if str(e["UID"]) == meeting_uid(objects["published"]))
     assert event.decoded("DTSTART") == objects["published"].starts_at.replace(microsecond=0)
 
 

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from kcsp import roles
 from kcsp.tests.factories import PersonFactory
 from meetings import changes, services
+from meetings.ical import meeting_uid
 from meetings.models import Attendance, Pack
 from meetings.notify import meeting_changed
 from meetings.packbuild.service import pack_build
@@ -59,7 +60,7 @@ def meeting(officer, make_user):
 def feed_event(meeting):
     calendar = Calendar.from_ical(Client().get("/meetings/meetings.ics").content)
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
-    return events.get(f"meeting-{meeting.pk}@kcsp")
+    return events.get(meeting_uid(meeting))
 
 
 def test_the_end_time_defaults_to_the_committees_usual_length(meeting):
@@ -73,7 +74,7 @@ def test_the_feed_follows_every_change_with_a_stable_uid(meeting, officer):
         meeting.refresh_from_db()
         event = feed_event(meeting)
         assert event is not None, "a called-off meeting stays in the feed"
-        assert str(event["UID"]) == f"meeting-{meeting.pk}@kcsp"
+        assert str(event["UID"]) == meeting_uid(meeting)
         assert event.decoded("DTSTART") == starts.replace(microsecond=0)
         assert event.decoded("DTEND") == meeting.ends_at.replace(microsecond=0)
         assert str(event["STATUS"]) == status

@@ -3,7 +3,6 @@
 import copy
 import re
 
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,6 +23,7 @@ from ..amendments import amendments_attach
 from ..chair_agreement import agreement_request, chair_comments
 from ..changes import status_changes_for
 from ..errata import erratum_signatory
+from ..ical import ical_response, meeting_ical_response
 from ..lifecycle import CALLING_OFF, steps_for
 from ..models import Action, AgendaItem, Appendix, Erratum, Meeting, MinuteAmendment, Paper, SignedMinutes
 from ..packbuild.tags import UNTAGGED_WARNING
@@ -313,40 +313,16 @@ class MinutesView(DetailView):
         )
 
 
-def ical_response(request, meetings, name: str, sensitivity: str = Sensitivity.PUBLIC) -> HttpResponse:
-    """An iCalendar file of the given meetings (times with their time zone, a link to each meeting page).
-
-    Each event keeps its UID for good (a rescheduled meeting is the same event); DTEND is the meeting's end time;
-    SEQUENCE is Meeting.sequence, one more at every change of time, place or status; LAST-MODIFIED the meeting's
-    last change; STATUS is CANCELLED for a cancelled or postponed meeting (kept in the feed, so calendars strike
-    it out), CONFIRMED otherwise (RFC 5545 3.8.1.11, 3.8.7.4)."""
-    from icalendar import Calendar, Event
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//Kent Community Safety Partnership//Meetings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    for meeting in meetings.select_related("committee").order_by("starts_at"):
-        event = Event()
-        event.add("uid", f"meeting-{meeting.pk}@kcsp")
-        called_off = f"{meeting.get_status_display().upper()}: " if meeting.is_called_off else ""
-        event.add("summary", f"{called_off}{meeting.committee}")
-        event.add("dtstart", meeting.starts_at)
-        event.add("dtend", meeting.ends)
-        event.add("dtstamp", meeting.updated_at)
-        event.add("last-modified", meeting.updated_at)
-        event.add("sequence", meeting.sequence)
-        event.add("status", "CANCELLED" if meeting.is_called_off else "CONFIRMED")
-        event.add("location", meeting.venue or meeting.get_venue_kind_display())
-        event.add("url", request.build_absolute_uri(reverse("meetings:meeting_detail", args=[meeting.pk])))
-        calendar.add_component(event)
-    outgoing = Outgoing("meetings.ics", "ics", calendar.to_ical(), sensitivity=sensitivity, inline=True)
-    return file_send(request, None, lambda _: outgoing)
-
-
 class ICalFeedView(View):
     """Published meetings of public bodies, for anyone's calendar application."""
 
     def get(self, request):
         meetings = Meeting.objects.in_calendars().filter(committee__is_public=True)
         return ical_response(request, meetings, "Kent Community Safety Partnership meetings")
+
+
+class MeetingICalView(View):
+    """One meeting's .ics, "Add to your calendar" on its page: to whoever may see the page, else 404."""
+
+    def get(self, request, pk):
+        return meeting_ical_response(request, pk)
