@@ -62,12 +62,12 @@ class FileEntry:
     created: datetime.datetime
     modified: datetime.datetime
     restricted: bool
-    size: int | None
-    sha1: str | None
-    meeting_id: int | None
-    item_id: int | None
-    paper_id: int | None
     role: str
+    meeting_id: int | None = None
+    item_id: int | None = None
+    paper_id: int | None = None
+    size: int | None = None
+    sha1: str | None = None
     sha512: str | None = None
 
 
@@ -221,8 +221,6 @@ def _paper_rows(user) -> list[_Row]:
             created=created,
             modified=paper.last_recorded or created,
             restricted=restricted,
-            size=None,
-            sha1=None,
             meeting_id=paper.item.meeting_id,
             item_id=paper.item_id,
             paper_id=paper.pk,
@@ -262,8 +260,6 @@ def _appendix_rows(user) -> list[_Row]:
             created=created,
             modified=appendix.last_recorded or created,
             restricted=restricted,
-            size=None,
-            sha1=None,
             meeting_id=item.meeting_id,
             item_id=appendix.paper.item_id,
             paper_id=appendix.paper_id,
@@ -299,11 +295,7 @@ def _minutes_rows(user) -> list[_Row]:
             created=record.first_recorded or record.signed_at,
             modified=record.last_recorded or record.rendered_at or record.signed_at,
             restricted=record.kind != SignedMinutes.Kind.PUBLIC,
-            size=None,
-            sha1=None,
             meeting_id=meeting.pk,
-            item_id=None,
-            paper_id=None,
             role=MINUTES_ROLES[record.kind],
         )
         rows.append(_Row(entry, record.pdf, (KIND_ORDER["minutes"], meeting.pk, MINUTES_PARTS.index(record.kind))))
@@ -343,11 +335,7 @@ def _pack_rows(user) -> list[_Row]:
             created=built,
             modified=built,
             restricted=pack.is_restricted,
-            size=None,
-            sha1=None,
             meeting_id=meeting.pk,
-            item_id=None,
-            paper_id=None,
             role=PACK_ROLES[pack.kind],
         )
         rows.append(_Row(entry, pack.file, (KIND_ORDER["pack"], pack.pk, 0)))
