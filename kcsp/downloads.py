@@ -108,7 +108,13 @@ def _reader_copy(outgoing: Outgoing, user) -> Outgoing:
         raise Http404 from error
     stem = outgoing.filename.rsplit(".", 1)[0]
     return Outgoing(
-        f"{stem}.pdf", "pdf", pdf, sensitivity=outgoing.sensitivity, what=outgoing.what, subject=outgoing.subject
+        f"{stem}.pdf",
+        "pdf",
+        pdf,
+        sensitivity=outgoing.sensitivity,
+        what=outgoing.what,
+        subject=outgoing.subject,
+        inline=outgoing.inline,  # an OParl accessUrl stays inline (api/files.py)
     )
 
 
