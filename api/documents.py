@@ -24,6 +24,7 @@ from .serializers import (
 
 class FileSerializer(OParlSerializer):
     oparl_type, view, oparl_required = "File", "api:file-detail", ("accessUrl",)
+    back_references = ("meeting", "agendaItem", "paper")
     created = serializers.DateTimeField(read_only=True)
     modified = serializers.DateTimeField(read_only=True)
     name = serializers.CharField()
@@ -32,6 +33,7 @@ class FileSerializer(OParlSerializer):
     date = serializers.DateField()
     size = serializers.IntegerField(allow_null=True)
     sha1Checksum = serializers.CharField(source="sha1", allow_null=True)
+    sha512Checksum = serializers.CharField(source="sha512", allow_null=True)
     accessUrl = Link("api:file-access", key=lambda entry: entry.key)
     downloadUrl = Link("api:file-download", key=lambda entry: entry.key)
     meeting = Links("api:meeting-detail", keys=lambda entry: [entry.meeting_id] if entry.meeting_id else [])
@@ -46,11 +48,11 @@ class FileSerializer(OParlSerializer):
 
 
 def _file(context, entry) -> dict | None:
-    return FileSerializer(entry, context=context).data if entry is not None else None
+    return FileSerializer(entry, context=context, embedded=True).data if entry is not None else None
 
 
 def _files(context, entries) -> list[dict]:
-    return [FileSerializer(entry, context=context).data for entry in entries]
+    return [FileSerializer(entry, context=context, embedded=True).data for entry in entries]
 
 
 class PaperSerializer(OParlSerializer):
@@ -90,7 +92,7 @@ class PaperSerializer(OParlSerializer):
 
     @extend_schema_field(ConsultationSerializer(many=True))
     def get_consultation(self, paper):
-        return [ConsultationSerializer(paper, context=self.context).data]
+        return [ConsultationSerializer(paper, context=self.context, embedded=True).data]
 
     def restricted(self, paper) -> bool:
         return paper.item.is_restricted
@@ -107,12 +109,12 @@ class MeetingSerializer(OParlSerializer):
     cancelled = serializers.BooleanField(source="is_called_off")
     start = serializers.DateTimeField(source="starts_at")
     end = serializers.DateTimeField(source="ends")
-    location = LocationSerializer(source="*")
+    location = LocationSerializer(source="*", embedded=True)
     organization = Links("api:organization-detail", keys=lambda meeting: [meeting.committee_id])
     invitation = serializers.SerializerMethodField()
     resultsProtocol = serializers.SerializerMethodField()
     auxiliaryFile = serializers.SerializerMethodField()
-    agendaItem = AgendaItemSerializer(source="oparl_items", many=True)
+    agendaItem = AgendaItemSerializer(source="oparl_items", many=True, embedded=True)
     web = Web(lambda meeting: meeting.get_absolute_url())
     calendar = serializers.SerializerMethodField()
 
@@ -187,7 +189,8 @@ class BodySerializer(OParlSerializer):
 
     @extend_schema_field(LegislativeTermSerializer(many=True))
     def get_legislativeTerm(self, _):
-        return [LegislativeTermSerializer(term, context=self.context).data for term in self.context.get("terms", [])]
+        terms = self.context.get("terms", [])
+        return [LegislativeTermSerializer(term, context=self.context, embedded=True).data for term in terms]
 
     @extend_schema_field(URI)
     def get_calendar(self, _) -> str:

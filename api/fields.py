@@ -80,6 +80,11 @@ class OParlSerializer(serializers.Serializer):
     oparl_type = ""
     view = ""
     oparl_required: tuple = ()
+    back_references: tuple = ()  # left out when embedded in the parent they point to (OParl 3-00)
+
+    def __init__(self, *args, embedded: bool = False, **kwargs):
+        self.embedded = embedded
+        super().__init__(*args, **kwargs)
 
     id = serializers.SerializerMethodField()
     type = serializers.SerializerMethodField()
@@ -103,6 +108,8 @@ class OParlSerializer(serializers.Serializer):
         data = super().to_representation(obj)
         keep = {"id", "type", *self.oparl_required}
         data = {k: v for k, v in data.items() if k in keep or v not in (None, "", [], {})}
+        if self.embedded:
+            data = {k: v for k, v in data.items() if k not in self.back_references}
         if self.restricted(obj) or any(_marked(value) for value in data.values()):
             data[MARKING] = marking_line()
             self.context["marked"] = True

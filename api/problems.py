@@ -7,6 +7,7 @@ No maintained add-on writes RFC 9457 for DRF (drf-problems' last release was 202
 its own shape), so this is DRF's documented hook, EXCEPTION_HANDLER.
 """
 
+from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
@@ -41,7 +42,7 @@ def problem_handler(exc, context):
             key: [str(m) for m in (value if isinstance(value, list) else [value])] for key, value in exc.detail.items()
         }
         detail = "The query is not valid: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
-    elif isinstance(exc, exceptions.NotFound):
+    elif isinstance(exc, exceptions.NotFound | Http404):
         detail = "There is no such object or page, or it is not yours to see."
     else:
         detail = _text(getattr(exc, "detail", exc))

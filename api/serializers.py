@@ -24,6 +24,7 @@ def body_link(**kwargs):
 
 class LegislativeTermSerializer(OParlSerializer):
     oparl_type, view = "LegislativeTerm", "api:legislativeterm-detail"
+    back_references = ("body",)
     body = body_link()
     name = serializers.CharField()
     startDate = serializers.DateField(source="start")
@@ -40,6 +41,7 @@ class LocationSerializer(OParlSerializer):
     comma, the rest the place; an online meeting is described as such, with no room."""
 
     oparl_type, view = "Location", "api:location-detail"
+    back_references = ("meetings",)
     description = serializers.SerializerMethodField()
     room = serializers.SerializerMethodField()
     locality = serializers.SerializerMethodField()
@@ -116,6 +118,7 @@ def is_committee(row) -> bool:
 
 class MembershipSerializer(OParlSerializer):
     oparl_type, view = "Membership", "api:membership-detail"
+    back_references = ("person",)
     person = Link("api:person-detail", key=lambda m: m.person_id)
     organization = Link("api:organization-detail", key=lambda m: m.committee_id)
     role = serializers.CharField(source="get_kind_display")
@@ -138,13 +141,14 @@ class PersonSerializer(OParlSerializer):
     givenName = serializers.CharField(source="forenames")
     formOfAddress = serializers.CharField(source="title")
     affix = serializers.CharField(source="post_nominals")
-    membership = MembershipSerializer(source="oparl_memberships", many=True)
+    membership = MembershipSerializer(source="oparl_memberships", many=True, embedded=True)
 
 
 class ConsultationSerializer(OParlSerializer):
     """A paper considered at an agenda item (one per paper: its id is the paper's)."""
 
     oparl_type, view = "Consultation", "api:consultation-detail"
+    back_references = ("paper",)
     paper = Link("api:paper-detail", key=lambda p: p.pk)
     agendaItem = Link("api:agendaitem-detail", key=lambda p: p.item_id)
     meeting = Link("api:meeting-detail", key=lambda p: p.item.meeting_id)
@@ -168,6 +172,7 @@ class AgendaItemSerializer(OParlSerializer):
     resolution its minute records once the minutes are readable to this user."""
 
     oparl_type, view, oparl_required = "AgendaItem", "api:agendaitem-detail", ("order",)
+    back_references = ("meeting",)
     meeting = Link("api:meeting-detail", key=lambda item: item.meeting_id)
     number = serializers.CharField(source="code")
     order = serializers.SerializerMethodField()
@@ -179,7 +184,7 @@ class AgendaItemSerializer(OParlSerializer):
     web = Web(lambda item: item.get_absolute_url())
 
     def get_order(self, item) -> int:
-        return (ord(item.section) - ord("A")) * 1000 + item.position
+        return item.oparl_order
 
     def get_public(self, item) -> bool:
         return not item.is_restricted

@@ -9,7 +9,8 @@ a list) in a stable order (OParl 2-05: stable sorting), by primary key.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from meetings import access
@@ -50,11 +51,19 @@ def persons(user):
 
 
 def agenda_items(user):
+    """Items with `oparl_order`: the item's place, from 0, among the items of its meeting this user sees, in
+    agenda order (OParl 1.1 AgendaItem.order: its position in Meeting.agendaItem, numbered 0, 1, 2 ...)."""
     from meetings.models import AgendaItem, Minute
 
-    visible = AgendaItem.objects.visible_to(user).exclude(access.dhr_q()).select_related("meeting")
+    visible = AgendaItem.objects.visible_to(user).exclude(access.dhr_q())
+    before = visible.filter(meeting_id=OuterRef("meeting_id")).filter(
+        Q(section__lt=OuterRef("section")) | Q(section=OuterRef("section"), position__lt=OuterRef("position"))
+    )
+    counted = before.order_by().values("meeting_id").annotate(n=Count("pk")).values("n")[:1]
+    order = Coalesce(Subquery(counted, output_field=IntegerField()), 0)
     minutes = Prefetch("minutes", queryset=Minute.objects.visible_to(user).order_by("number"), to_attr="oparl_minutes")
-    return with_dates(visible).prefetch_related(minutes).order_by("pk")
+    rows = visible.select_related("meeting").annotate(oparl_order=order)
+    return with_dates(rows).prefetch_related(minutes).order_by("pk")
 
 
 def meetings(user):

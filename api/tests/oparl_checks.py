@@ -80,7 +80,7 @@ def error_problems(body: dict, status: int) -> list[str]:
         problems.append(f"error: sent with HTTP status {status}; an error object needs an error status (2-09)")
     if not isinstance(body, dict):
         return [*problems, f"error: must be a JSON object, not {_json_type(body)} (2-09)"]
-    allowed = ("type", "message", "debug", "title", "status", "detail", "instance")
+    allowed = ("type", "message", "debug", "title", "status", "detail", "instance", "errors")  # errors: 9457 3.2
     _unknown(body, allowed, "error", problems, "not an OParl 2-09 or RFC 9457 member")
     if body.get("type") != ERROR_TYPE:
         problems.append(f"error.type: must be {ERROR_TYPE}, not {body.get('type')!r} (2-09)")
