@@ -5,6 +5,7 @@ inline for an accessUrl and as an attachment for a downloadUrl (OParl 1.1 sectio
 import datetime
 import hashlib
 import io
+import os
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from api.checksums import cache_key
+from api.checksums import cache_key, stored_stamp
 from api.files import FileIndex, file_send_for, visible_files
 from conftest import user_make
 from kcsp import roles
@@ -252,19 +253,33 @@ def test_public_files_carry_the_stored_bytes_size_and_checksums_restricted_ones_
     }
     assert all(e.size is None and e.sha1 is None and e.sha512 is None for e in restricted)
     # Computed once and kept: the cache holds the public files' sums, never a restricted file's.
-    name = world["agenda_pack"].file.name
-    assert (
-        cache.get(cache_key(name, len(stored[key_of(world["agenda_pack"])])))[1]
-        == index.get(key_of(world["agenda_pack"])).sha1
-    )
+    pack_file = world["agenda_pack"].file
+    kept = cache_key(pack_file.name, *stored_stamp(pack_file))
+    assert cache.get(kept)[1] == index.get(key_of(world["agenda_pack"])).sha1
     restricted_pack = world["restricted_pack"].file
-    assert cache.get(cache_key(restricted_pack.name, restricted_pack.size)) is None
-    kept = cache_key(name, len(stored[key_of(world["agenda_pack"])]))
+    assert cache.get(cache_key(restricted_pack.name, *stored_stamp(restricted_pack))) is None
     cache.set(kept, (1, "kept", "kept"))
     try:
         assert visible_files(reader(world, OFFICER)).get(key_of(world["agenda_pack"])).sha1 == "kept"
     finally:
-        cache.delete(kept)  # the snapshot puts the same stored name back for the next test
+        cache.delete(kept)  # the snapshot puts the same stored file back for the next test
+
+
+def test_a_file_stored_again_under_the_same_name_is_summed_again(world):
+    record = world["public_minutes"]
+    first = visible_files(AnonymousUser()).get(key_of(record))
+    path = record.pdf.path
+    with open(path, "rb") as handle:
+        original = handle.read()
+    other = original.replace(b"%%EOF", b"%%EOE")  # the same size, other bytes: only the time tells them apart
+    assert len(other) == len(original) and other != original
+    with open(path, "wb") as handle:
+        handle.write(other)
+    stamp = os.stat(path).st_mtime + 7  # written again later, as after a rebuilt database and media directory
+    os.utime(path, (stamp, stamp))
+    again = visible_files(AnonymousUser()).get(key_of(record))
+    assert (again.size, again.sha1) == (len(other), hashlib.sha1(other).hexdigest())  # noqa: S324
+    assert again.sha1 != first.sha1
 
 
 def test_a_lost_file_has_no_size_rather_than_an_error(world):
