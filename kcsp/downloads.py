@@ -115,6 +115,8 @@ def _reader_copy(outgoing: Outgoing, user) -> Outgoing:
         what=outgoing.what,
         subject=outgoing.subject,
         inline=outgoing.inline,  # an OParl accessUrl stays inline (api/files.py)
+        dhr=outgoing.dhr,  # its download record says DHR material as the Word original's would
+        case=outgoing.case,
     )
 
 

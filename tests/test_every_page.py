@@ -74,6 +74,8 @@ def test_every_url_refuses_a_post_without_a_csrf_token(objects, users):  # noqa:
         if role != ANONYMOUS:
             client.force_login(users[role])
         response = client.post(url_for(name, route, objects), {"anything": "x"})
+        if name.startswith("api:") and response.status_code == 405:
+            continue  # the read-only API (DRF, no session auth, so CSRF-exempt) takes no POST at all: 405 problem
         if response.status_code != 403 or "Your form could not be sent" not in response.content.decode():
             refused.append(f"{name}: {response.status_code}")
     assert not refused, "POST without a token was not refused with the CSRF page:\n" + "\n".join(refused)

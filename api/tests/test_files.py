@@ -385,6 +385,19 @@ def test_a_restricted_word_paper_is_named_as_each_reader_receives_it_and_stays_i
     assert response["Content-Disposition"].startswith("inline")  # kcsp.downloads keeps `inline` on the PDF copy
 
 
+def test_the_readers_pdf_of_a_word_paper_keeps_its_dhr_mark_and_case(world):
+    """A DHR Word paper reaches a reader as PDF: its download record must still say DHR (kcsp.downloads)."""
+    from dataclasses import replace as copy_with
+
+    from kcsp.downloads import _reader_copy
+    from meetings.views.public import uploaded_outgoing
+
+    paper = uploaded(world["restricted_item"], "Word paper", real_docx("DHR-WORD"), "dhr.docx", "docx")
+    outgoing = copy_with(uploaded_outgoing(paper, paper.item, "Word paper"), dhr=True, case=paper)
+    converted = _reader_copy(outgoing, reader(world, MEMBER))
+    assert converted.kind == "pdf" and converted.dhr is True and converted.case == paper
+
+
 def test_between_narrows_by_created_and_modified_bounds(world):
     paper = world["restricted_paper"]
     old = datetime.datetime(2025, 1, 10, 10, 0, tzinfo=datetime.UTC)
