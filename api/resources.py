@@ -120,13 +120,15 @@ def organization_prepare(rows, context, user):
 def meeting_prepare(rows, context, user):
     from .files import visible_files
 
-    context["files_of_meeting"] = visible_files(user).for_meetings([row.pk for row in rows])
+    ids = [row.pk for row in rows]
+    context["files_of_meeting"] = visible_files(user, meetings=ids).for_meetings(ids)
 
 
 def paper_prepare(rows, context, user):
     from .files import visible_files
 
-    context["files_of_paper"] = visible_files(user).for_papers([row.pk for row in rows])
+    ids = [row.pk for row in rows]
+    context["files_of_paper"] = visible_files(user, papers=ids).for_papers(ids)
 
 
 def term_get(user, key: str):
