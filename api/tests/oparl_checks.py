@@ -22,20 +22,23 @@ HEX = re.compile(r"[0-9a-fA-F]+")
 VENDOR = re.compile(r"(?!oparl:)[A-Za-z][\w.-]*:[A-Za-z]\w*")  # "BeispielHersteller:faxNumber" (3-00)
 GEOMETRIES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
 ERROR_TYPE = schema.TYPE_URL.format("Error")
+HTML_ESCAPE = re.compile(r"&(amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9a-fA-F]+);")
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until", "omit_internal", "limit")
 
 
-def oparl_problems(obj: dict, type_name: str, *, embedded: bool = False) -> list[str]:
+def oparl_problems(obj: dict, type_name: str, *, embedded: bool = False, omit_internal: bool = False) -> list[str]:
     """Problems of one OParl object `obj` (parsed JSON) as `type_name` ("Meeting", ...); [] when conformant.
 
     `embedded=True` checks it as an object given inside another (2-05: never deleted; 3-00: no back-reference to
-    the parent). Embedded objects within `obj` are checked recursively as their types. Raises ValueError for a
+    the parent). `omit_internal=True` checks an answer to a request with `omit_internal=true` (2-05 Filter: the
+    internal lists are left out, Body.legislativeTerm no longer required). Embedded objects within `obj` are
+    checked recursively as their types. Raises ValueError for a
     `type_name` that is not one of the twelve OParl 1.1 types (a mistake in the test, not in the answer).
     """
     if type_name not in schema.TYPES:
         raise ValueError(f"{type_name!r} is not an OParl 1.1 object type; one of {sorted(schema.TYPES)}")
     problems: list[str] = []
-    _object(obj, type_name, type_name, embedded, problems)
+    _object(obj, type_name, type_name, embedded, problems, omit_internal=omit_internal)
     return problems
 
 
@@ -44,7 +47,8 @@ def list_problems(page: dict, type_name: str) -> list[str]:
 
     A page has `data` (the objects, each checked), `pagination` (optional integers totalElements, elementsPerPage,
     currentPage, totalPages) and `links` (first, prev, self, next, last, web URLs; `next` on every page but the
-    last). Filters in `links.self` must be kept in the other links; deleted objects only with `modified_since`.
+    last). Filters in `links.self` must be kept in the other links; deleted objects only with `modified_since`;
+    `omit_internal=true` in `links.self` leaves the internal lists out of the objects.
     """
     if type_name not in schema.TYPES:
         raise ValueError(f"{type_name!r} is not an OParl 1.1 object type; one of {sorted(schema.TYPES)}")
@@ -56,13 +60,14 @@ def list_problems(page: dict, type_name: str) -> list[str]:
         if key not in page or page[key] is None:
             problems.append(f"page.{key}: every list page must have it (2-05 Paginierung)")
     data = page.get("data")
+    links = _sub_object(page, "links", problems)
+    omit = _query(links.get("self")).get("omit_internal") == "true"
     if "data" in page and not isinstance(data, list):
         problems.append(f"page.data: must be an array of objects, not {_json_type(data)} (2-05)")
         data = None
     for i, item in enumerate(data or []):
-        _object(item, type_name, f"page.data[{i}]", False, problems)
+        _object(item, type_name, f"page.data[{i}]", False, problems, omit_internal=omit)
     pagination = _sub_object(page, "pagination", problems)
-    links = _sub_object(page, "links", problems)
     numbers = _pagination(pagination, problems)
     _links(links, numbers, data, problems, links_given=isinstance(page.get("links"), dict))
     return problems
@@ -101,7 +106,7 @@ def error_problems(body: dict, status: int) -> list[str]:
 # --- objects ---------------------------------------------------------------------------------------------------
 
 
-def _object(obj, type_name: str, path: str, embedded: bool, problems: list[str]) -> None:
+def _object(obj, type_name: str, path: str, embedded: bool, problems: list[str], omit_internal=False) -> None:
     if not isinstance(obj, dict):
         problems.append(f"{path}: must be a JSON object, not {_json_type(obj)} (2-04)")
         return
@@ -116,6 +121,12 @@ def _object(obj, type_name: str, path: str, embedded: bool, problems: list[str])
         required = schema.SHARED_REQUIRED
     else:
         required = schema.required(type_name)
+        if omit_internal:
+            internal = schema.OMIT_INTERNAL.get(type_name, ())
+            required = tuple(key for key in required if key not in internal)
+            for key in internal:
+                if key in obj:
+                    problems.append(f"{path}.{key}: an internal list is left out with omit_internal=true (2-05 Filter)")
         _unknown(obj, props, path, problems, f"not an OParl {type_name} property")
     for key in required:
         if key not in obj or obj[key] is None:
@@ -175,6 +186,8 @@ def _kind_problem(value, kind: str) -> str | None:
         return f"must be a string, not {_json_type(value)} (2-04)"
     if value == "":
         return "must not be an empty string (2-04)"
+    if kind in ("str", "lower") and HTML_ESCAPE.search(value):
+        return f"{value!r} holds XML/HTML escaping; JSON strings carry the characters themselves (2-04)"
     if kind == "url":
         return _url_problem(value)
     if kind == "date":

@@ -267,6 +267,15 @@ EMBEDDED_OMITS = {
     "Consultation": ("paper",),
 }
 
+# Internal lists left out when a client asks omit_internal=true (2-05 Filter, new in 1.1).
+OMIT_INTERNAL = {
+    "AgendaItem": ("auxiliaryFile",),
+    "Meeting": ("auxiliaryFile", "agendaItem"),
+    "Paper": ("auxiliaryFile", "location"),
+    "Person": ("membership",),
+    "Body": ("legislativeTerm",),
+}
+
 # A deleted object carries these and nothing else (2-08 keeps id, type, created, sets modified; the rest may go,
 # and our API drops it so nothing of a withdrawn item is left in the answer).
 DELETED_KEEPS = ("id", "type", "created", "modified", "deleted")
