@@ -163,10 +163,14 @@ def standard_items_copy(*, meeting: Meeting, previous: Meeting | None) -> list[A
                 kind=standard.kind,
             )
         )
+    from simple_history.utils import bulk_create_with_history
+
     from search.indexing import documents_refresh_rows
 
-    created = AgendaItem.objects.bulk_create(items)
-    documents_refresh_rows(model=AgendaItem, pks=[item.pk for item in created])  # bulk_create sends no signals
+    # bulk_create sends no signals: the history rows are written with the items (the OParl API's created and
+    # modified come from them, api/dates.py) and the search documents refreshed here.
+    created = bulk_create_with_history(items, AgendaItem)
+    documents_refresh_rows(model=AgendaItem, pks=[item.pk for item in created])
     return created
 
 

@@ -54,6 +54,20 @@ def test_modified_since_finds_what_changed_and_created_filters_what_is_new():
     assert datetime.datetime.fromisoformat(created) >= cut
 
 
+def test_a_new_agendas_standard_items_are_dated_when_they_were_made_and_found_by_modified_since():
+    from meetings.agenda_setup import standard_items_copy
+
+    meeting = published_meeting()
+    meeting.committee.standard_items.create(section="B", position=9, title="Standing item: lemur welfare")
+    cut = timezone.now()
+    made = standard_items_copy(meeting=meeting, previous=None)
+    rows = get("/agendaitem/", modified_since=stamp(cut)).json()["data"]
+    assert len(rows) == len(made) and "Standing item: lemur welfare" in {row["name"] for row in rows}
+    for row in rows:  # not the 2020 floor of rows without history
+        assert datetime.datetime.fromisoformat(row["created"]) >= cut, row
+        assert datetime.datetime.fromisoformat(row["modified"]) >= cut, row
+
+
 def test_a_deleted_item_stays_at_its_url_and_is_listed_once_only_when_modified_since_asks(make_user):
     meeting = published_meeting()
     keep = AgendaItemFactory(meeting=meeting, section="B", position=1, title="Kept")
