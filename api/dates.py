@@ -22,15 +22,20 @@ def _history(model, aggregate):
     return Subquery(history.annotate(at=aggregate("history_date")).values("at")[:1], output_field=DateTimeField())
 
 
-def with_dates(queryset: QuerySet, *, own: str | None = None) -> QuerySet:
+def with_dates(queryset: QuerySet, *, own: str | None = None, embedded: QuerySet | None = None) -> QuerySet:
     """`queryset` annotated with oparl_created and oparl_modified (aware date-times); `own` names the row's own
-    last-changed field (Meeting.updated_at), counted in modified too (a change saved without history)."""
+    last-changed field (Meeting.updated_at), counted in modified too (a change saved without history);
+    `embedded` is the history of the objects embedded in each row (rows of a historical model filtered to
+    OuterRef("pk")): their last change, their removal included, counts as a change of the row (OParl 2-08)."""
     model = queryset.model
     floor = Value(SINCE, output_field=DateTimeField())
     created = Coalesce(_history(model, Min), floor)
     modified = Coalesce(_history(model, Max), floor)
     if own:
         modified = Greatest(modified, own)
+    if embedded is not None:
+        inner = Subquery(embedded.order_by("-history_date").values("history_date")[:1], output_field=DateTimeField())
+        modified = Greatest(modified, Coalesce(inner, floor))
     return queryset.annotate(oparl_created=created, oparl_modified=modified)
 
 

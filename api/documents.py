@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .dates import SINCE
-from .fields import URI, Link, Links, OParlSerializer, Web, absolute, vendor_fields
+from .fields import URI, Link, Links, LocalDateTime, OParlSerializer, Web, absolute, vendor_fields
 from .serializers import (
     BODY_ID,
     AgendaItemSerializer,
@@ -25,8 +25,8 @@ from .serializers import (
 class FileSerializer(OParlSerializer):
     oparl_type, view, oparl_required = "File", "api:file-detail", ("accessUrl",)
     back_references = ("meeting", "agendaItem", "paper")
-    created = serializers.DateTimeField(read_only=True)
-    modified = serializers.DateTimeField(read_only=True)
+    created = LocalDateTime(read_only=True)
+    modified = LocalDateTime(read_only=True)
     name = serializers.CharField()
     fileName = serializers.CharField(source="file_name")
     mimeType = serializers.CharField(source="mime_type")
@@ -107,8 +107,8 @@ class MeetingSerializer(OParlSerializer):
     name = serializers.CharField(source="__str__")
     meetingState = serializers.CharField(source="get_status_display")
     cancelled = serializers.BooleanField(source="is_called_off")
-    start = serializers.DateTimeField(source="starts_at")
-    end = serializers.DateTimeField(source="ends")
+    start = LocalDateTime(source="starts_at")
+    end = LocalDateTime(source="ends")
     location = LocationSerializer(source="*", embedded=True)
     organization = Links("api:organization-detail", keys=lambda meeting: [meeting.committee_id])
     invitation = serializers.SerializerMethodField()

@@ -6,6 +6,7 @@ always present. Section 3-00 "Herstellerspezifische Erweiterungen": our own prop
 """
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -63,6 +64,16 @@ class Web(serializers.Field):
         return self.context["request"].build_absolute_uri(path) if path else None
 
 
+class LocalDateTime(serializers.DateTimeField):
+    """A date-time in the partnership's time zone with its offset (Europe/London: +01:00 in summer), as every
+    date-time the API gives (OParl 2-04 allows any offset; one zone throughout is easier to read)."""
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return timezone.localtime(value).isoformat()
+
+
 def _marked(value) -> bool:
     if isinstance(value, dict):
         return MARKING in value
@@ -88,8 +99,8 @@ class OParlSerializer(serializers.Serializer):
 
     id = serializers.SerializerMethodField()
     type = serializers.SerializerMethodField()
-    created = serializers.DateTimeField(source="oparl_created", read_only=True)
-    modified = serializers.DateTimeField(source="oparl_modified", read_only=True)
+    created = LocalDateTime(source="oparl_created", read_only=True)
+    modified = LocalDateTime(source="oparl_modified", read_only=True)
 
     def key(self, obj) -> str:
         return str(obj.pk)
@@ -118,7 +129,7 @@ class OParlSerializer(serializers.Serializer):
 
 def deleted_json(context: dict, view: str, oparl_type: str, row) -> dict:
     """A deleted object as OParl 2-08 gives it: id, type, created, modified (the deletion) and deleted: true."""
-    field = serializers.DateTimeField()
+    field = LocalDateTime()
     return {
         "id": absolute(context, view, row.key),
         "type": OPARL + oparl_type,

@@ -8,7 +8,7 @@ its own shape), so this is DRF's documented hook, EXCEPTION_HANDLER.
 """
 
 from django.http import Http404
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler
 
 ERROR_TYPE = "https://schema.oparl.org/1.1/Error"
@@ -49,3 +49,26 @@ def problem_handler(exc, context):
     response.data = problem_body(response.status_code, detail, errors)
     response.content_type = "application/problem+json"
     return response
+
+
+class ProblemSerializer(serializers.Serializer):
+    """The error body, for the generated document (every operation's 400, 401, 404 and 429)."""
+
+    type = serializers.CharField(help_text=ERROR_TYPE)
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    message = serializers.CharField(help_text="OParl 2-09: the same text, for people.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="A bad query: each parameter with what is wrong with it.",
+    )
+
+
+def problem_responses(ok) -> dict:
+    """An operation's documented answers: `ok` for 200 and a problem for each error it can give."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    problem = OpenApiResponse(ProblemSerializer, description="application/problem+json")
+    return {200: ok, 400: problem, 401: problem, 404: problem, 429: problem}

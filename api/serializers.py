@@ -8,6 +8,8 @@ Paper (a report) with its Consultation (the item that considers it) and Files. S
 in api/sources.py, api/files.py and README "API".
 """
 
+import re
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -44,6 +46,8 @@ class LocationSerializer(OParlSerializer):
     back_references = ("meetings",)
     description = serializers.SerializerMethodField()
     room = serializers.SerializerMethodField()
+    streetAddress = serializers.SerializerMethodField()
+    postalCode = serializers.SerializerMethodField()
     locality = serializers.SerializerMethodField()
     meetings = Links("api:meeting-detail", keys=lambda meeting: [meeting.pk])
 
@@ -52,17 +56,41 @@ class LocationSerializer(OParlSerializer):
             return f"Online{': ' + meeting.venue if meeting.venue else ''}"
         return meeting.venue or meeting.get_venue_kind_display()
 
-    def _room_and_place(self, meeting):
-        if meeting.venue_kind == meeting.Venue.ONLINE or not meeting.venue or meeting.venue.startswith("http"):
-            return None, None
-        room, _, place = meeting.venue.partition(",")
-        return room.strip() or None, place.strip() or None
+    def _parts(self, meeting) -> dict:
+        if meeting.venue_kind == meeting.Venue.ONLINE or not meeting.venue or "://" in meeting.venue:
+            return {}
+        return venue_parts(meeting.venue)
 
     def get_room(self, meeting) -> str | None:
-        return self._room_and_place(meeting)[0]
+        return self._parts(meeting).get("room")
+
+    def get_streetAddress(self, meeting) -> str | None:
+        return self._parts(meeting).get("street")
+
+    def get_postalCode(self, meeting) -> str | None:
+        return self._parts(meeting).get("postcode")
 
     def get_locality(self, meeting) -> str | None:
-        return self._room_and_place(meeting)[1]
+        return self._parts(meeting).get("town")
+
+
+POSTCODE = re.compile(r"\s*,?\s*\b([A-Z]{1,2}[0-9][0-9A-Z]?\s*[0-9][A-Z]{2})$", re.IGNORECASE)
+
+
+def venue_parts(venue: str) -> dict:
+    """A venue as the clerks write it, "Council Chamber, Sessions House, County Road, Maidstone ME14 1XQ": the
+    room (first part), the street address (the parts between), the town (last part) and a UK postcode at the end."""
+    postcode = POSTCODE.search(venue)
+    rest = venue[: postcode.start()] if postcode else venue
+    parts = [part.strip() for part in rest.split(",") if part.strip()]
+    found = {"postcode": postcode.group(1).upper() if postcode else None}
+    if parts:
+        found["room"] = parts[0]
+    if len(parts) > 1:
+        found["town"] = parts[-1]
+    if len(parts) > 2:
+        found["street"] = ", ".join(parts[1:-1])
+    return found
 
 
 class OrganizationSerializer(OParlSerializer):
@@ -78,13 +106,21 @@ class OrganizationSerializer(OParlSerializer):
     membership = serializers.SerializerMethodField()
     meeting = serializers.SerializerMethodField()
     subOrganizationOf = serializers.SerializerMethodField()
-    web = Web(lambda row: row.get_absolute_url() if is_committee(row) else None)
+    web = serializers.SerializerMethodField()
 
     def key(self, row) -> str:
         return str(row.pk) if is_committee(row) else f"org-{row.pk}"
 
     def get_shortName(self, row) -> str:
         return row.short_name
+
+    @extend_schema_field(URI)
+    def get_web(self, row) -> str | None:
+        """A committee's page is for signed-in users: the public get no link to a sign-in form."""
+        request = self.context["request"]
+        if not is_committee(row) or not request.user.is_authenticated:
+            return None
+        return request.build_absolute_uri(row.get_absolute_url())
 
     def get_organizationType(self, row) -> str:
         return "committee" if is_committee(row) else "institution"
@@ -110,6 +146,12 @@ class OrganizationSerializer(OParlSerializer):
         if is_committee(row) and row.parent_id:
             return self.context["request"].build_absolute_uri(reverse("api:organization-detail", args=[row.parent_id]))
         return None
+
+
+def first_paper(item):
+    """The item's first paper (its Consultation shares the paper's id), or None for an item with no paper."""
+    papers = getattr(item, "oparl_papers", [])
+    return papers[0].pk if papers else None
 
 
 def is_committee(row) -> bool:
@@ -178,6 +220,7 @@ class AgendaItemSerializer(OParlSerializer):
     order = serializers.SerializerMethodField()
     name = serializers.CharField(source="title")
     public = serializers.SerializerMethodField()
+    consultation = Link("api:consultation-detail", key=lambda item: first_paper(item))
     result = serializers.SerializerMethodField()
     resolutionText = serializers.SerializerMethodField()
     purpose = serializers.SerializerMethodField()

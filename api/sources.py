@@ -53,7 +53,7 @@ def persons(user):
 def agenda_items(user):
     """Items with `oparl_order`: the item's place, from 0, among the items of its meeting this user sees, in
     agenda order (OParl 1.1 AgendaItem.order: its position in Meeting.agendaItem, numbered 0, 1, 2 ...)."""
-    from meetings.models import AgendaItem, Minute
+    from meetings.models import AgendaItem, Minute, Paper
 
     visible = AgendaItem.objects.visible_to(user).exclude(access.dhr_q())
     before = visible.filter(meeting_id=OuterRef("meeting_id")).filter(
@@ -62,8 +62,9 @@ def agenda_items(user):
     counted = before.order_by().values("meeting_id").annotate(n=Count("pk")).values("n")[:1]
     order = Coalesce(Subquery(counted, output_field=IntegerField()), 0)
     minutes = Prefetch("minutes", queryset=Minute.objects.visible_to(user).order_by("number"), to_attr="oparl_minutes")
+    papers = Prefetch("papers", queryset=Paper.objects.only("pk", "item_id").order_by("pk"), to_attr="oparl_papers")
     rows = visible.select_related("meeting").annotate(oparl_order=order)
-    return with_dates(rows).prefetch_related(minutes).order_by("pk")
+    return with_dates(rows).prefetch_related(minutes, papers).order_by("pk")
 
 
 def meetings(user):
@@ -71,7 +72,16 @@ def meetings(user):
 
     items = Prefetch("items", queryset=agenda_items(user).order_by("section", "position"), to_attr="oparl_items")
     rows = Meeting.objects.visible_to(user).select_related("committee").prefetch_related(items)
-    return with_dates(rows, own="updated_at").order_by("pk")
+    return with_dates(rows, own="updated_at", embedded=item_history(user)).order_by("pk")
+
+
+def item_history(user):
+    """The change history of the agenda items a meeting embeds for this user (their additions, changes and
+    removals), DHR items never: a meeting's `modified` moves with its agenda (OParl 2-08)."""
+    from meetings.models import AgendaItem
+
+    history = AgendaItem.history.model.objects.filter(meeting_id=OuterRef("pk"))
+    return history.filter(access.restricted_item_q(user)).exclude(access.dhr_q())
 
 
 def locations(user):

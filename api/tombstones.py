@@ -30,6 +30,14 @@ def _record(oparl_type: str, key, instance, public: bool, committee_id: int | No
     )
 
 
+def _members_knew(meeting) -> int | None:
+    """The meeting's committee, whose members may learn what of it went, once the meeting was published (before
+    that it was officers' business: a draft's items leave no trace for members)."""
+    called_off_after = meeting.status in access.CALLED_OFF_STATUSES and meeting.published_at is not None
+    published = meeting.status in access.PUBLISHED_STATUSES or called_off_after
+    return meeting.committee_id if published else None
+
+
 def _public(rows, instance) -> bool:
     return rows(AnonymousUser()).filter(pk=instance.pk).exists()
 
@@ -74,7 +82,7 @@ def meeting_deleted(sender, instance, **kwargs):
 
     public = Meeting.objects.visible_to(AnonymousUser()).filter(pk=instance.pk).exists()
     for oparl_type in ("meeting", "location"):
-        _record(oparl_type, instance.pk, instance, public, instance.committee_id)
+        _record(oparl_type, instance.pk, instance, public, _members_knew(instance))
 
 
 @_connect("meetings.AgendaItem")
@@ -83,7 +91,7 @@ def agenda_item_deleted(sender, instance, **kwargs):
 
     if instance.is_dhr:
         return
-    _record("agendaitem", instance.pk, instance, _public(agenda_items, instance), instance.meeting.committee_id)
+    _record("agendaitem", instance.pk, instance, _public(agenda_items, instance), _members_knew(instance.meeting))
 
 
 @_connect("meetings.Paper")
@@ -92,7 +100,7 @@ def paper_deleted(sender, instance, **kwargs):
 
     if instance.item.is_dhr:
         return
-    public, committee = _public(papers, instance), instance.item.meeting.committee_id
+    public, committee = _public(papers, instance), _members_knew(instance.item.meeting)
     for oparl_type in ("paper", "consultation"):
         _record(oparl_type, instance.pk, instance, public, committee)
     if instance.file:
@@ -106,7 +114,7 @@ def appendix_deleted(sender, instance, **kwargs):
     item = instance.paper.item
     if not item.is_dhr:
         public = papers(AnonymousUser()).filter(pk=instance.paper_id).exists()
-        _record("file", f"appendix-{instance.pk}", instance, public, item.meeting.committee_id)
+        _record("file", f"appendix-{instance.pk}", instance, public, _members_knew(item.meeting))
 
 
 @_connect("meetings.Pack")
@@ -118,7 +126,7 @@ def pack_deleted(sender, instance, **kwargs):
     public = instance.kind in ("public", "supplementary") and access.committee_open(
         AnonymousUser(), instance.meeting.committee
     )
-    _record_plain("file", f"pack-{instance.pk}", instance, public, instance.meeting.committee_id)
+    _record_plain("file", f"pack-{instance.pk}", instance, public, _members_knew(instance.meeting))
 
 
 def _record_plain(oparl_type, key, instance, public, committee_id):
@@ -137,4 +145,4 @@ def signed_minutes_deleted(sender, instance, **kwargs):
         return
     public = instance.kind == "public" and access.committee_open(AnonymousUser(), instance.meeting.committee)
     key = f"minutes-{instance.meeting_id}-{instance.kind}"
-    _record("file", key, instance, public, instance.meeting.committee_id)
+    _record("file", key, instance, public, _members_knew(instance.meeting))

@@ -1,7 +1,7 @@
 """URLs of the OParl API, under /api/v1/: the System, the Body, a list and a stable address per object, each
 file's access and download addresses, the generated OpenAPI document and its reader."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from . import views
@@ -27,3 +27,4 @@ for _name, _resource in RESOURCES.items():
         path(f"{_name}/", views.list_view(_resource).as_view(), name=f"{_name}-list"),
         path(f"{_name}/<str:pk>", views.detail_view(_resource).as_view(), name=f"{_name}-detail"),
     ]
+urlpatterns.append(re_path(r"^(?P<rest>.*)$", views.NotFoundView.as_view(), name="not-found"))

@@ -17,22 +17,53 @@ from rest_framework.views import APIView
 
 from meetings import access
 
+from .dates import parse
 from .documents import BodySerializer, FileSerializer, Static, SystemSerializer
 from .fields import deleted_json
 from .models import DeletedObject
 from .paging import OParlPagination
+from .problems import problem_responses
 from .resources import RESOURCES, Resource
 
 
-class ListQuery(serializers.Serializer):
-    """OParl's list filters (2-05): full date-times with their offset."""
+class FullDateTime(serializers.DateTimeField):
+    """A full date-time with its offset, as OParl's filters expect (2-05 "vollständige date-time-Angabe"): a bare
+    date or a time without offset is refused rather than guessed. A "+" sent unencoded arrives as a space and is
+    read as "+"."""
 
-    created_since = serializers.DateTimeField(required=False)
-    created_until = serializers.DateTimeField(required=False)
-    modified_since = serializers.DateTimeField(required=False)
-    modified_until = serializers.DateTimeField(required=False)
-    page = serializers.IntegerField(required=False, min_value=1)
-    limit = serializers.IntegerField(required=False, min_value=1)
+    default_error_messages = {
+        "invalid": "Give a full date-time with its offset, for example 2026-01-01T00:00:00+00:00 "
+        "(write + as %2B in a URL)."
+    }
+
+    def to_internal_value(self, value):
+        try:
+            return parse(str(value))
+        except ValueError:
+            self.fail("invalid")
+
+
+def _filter(help_text: str):
+    return FullDateTime(required=False, help_text=help_text)
+
+
+class ListQuery(serializers.Serializer):
+    """OParl's list filters (2-05): full date-times with their offset; each bound inclusive."""
+
+    created_since = _filter("Objects created at or after this date-time.")
+    created_until = _filter("Objects created at or before this date-time.")
+    modified_since = _filter("Objects changed at or after this date-time; deleted ones too (deleted: true).")
+    modified_until = _filter("Objects changed at or before this date-time.")
+    page = serializers.IntegerField(required=False, min_value=1, help_text="The page, from 1.")
+    limit = serializers.IntegerField(
+        required=False, min_value=1, help_text="Objects a page: 50 unless asked, at most 100 (a larger ask gets 100)."
+    )
+
+    def validate(self, values):
+        for since, until in (("created_since", "created_until"), ("modified_since", "modified_until")):
+            if since in values and until in values and values[since] > values[until]:
+                raise serializers.ValidationError({until: [f"{until} must not be before {since}."]})
+        return values
 
 
 class OParlView(APIView):
@@ -42,7 +73,21 @@ class OParlView(APIView):
             private = "Authorization" in request.headers
             response["Cache-Control"] = "private, no-store" if private else "public, max-age=60"
         response["Vary"] = "Authorization"
+        # OParl 2-06: any web page may read the API from its own scripts. No cookies are read here (tokens only),
+        # so "*" opens nothing a page's visitor is signed in to.
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Allow-Headers"] = "Authorization"
+        response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Expose-Headers"] = "Content-Disposition, Retry-After"
         return response
+
+
+class NotFoundView(OParlView):
+    """Any other address under /api/v1/: a 404 problem, like an unknown object."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, rest=""):
+        raise Http404
 
 
 class SystemView(OParlView):
@@ -55,7 +100,9 @@ class BodyListView(OParlView, GenericAPIView):
     pagination_class = OParlPagination
     serializer_class = BodySerializer
 
-    @extend_schema(responses=BodySerializer(many=True), operation_id="body_list", parameters=[ListQuery])
+    @extend_schema(
+        responses=problem_responses(BodySerializer(many=True)), operation_id="body_list", parameters=[ListQuery]
+    )
     def get(self, request):
         from .resources import within
 
@@ -68,7 +115,7 @@ class BodyListView(OParlView, GenericAPIView):
 
 
 class BodyDetailView(OParlView):
-    @extend_schema(responses=BodySerializer)
+    @extend_schema(responses=problem_responses(BodySerializer))
     def get(self, request, pk):
         if pk != Static.pk:
             raise Http404
@@ -174,7 +221,9 @@ class FileOpenView(OParlView):
 
     inline = True
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)})
+    @extend_schema(
+        responses={**problem_responses(None), 200: OpenApiResponse(OpenApiTypes.BINARY, description="The file")}
+    )
     def get(self, request, pk):
         from .files import file_send_for
 
@@ -187,7 +236,7 @@ def list_view(resource: Resource):
     def get(self, request):
         return ResourceListView.get(self, request)  # one function per view: the schema reads its own notes
 
-    documented = extend_schema(parameters=[resource.query], responses=resource.serializer(many=True))
+    documented = extend_schema(parameters=[resource.query], responses=problem_responses(resource.serializer(many=True)))
     attributes = {"resource": resource, "serializer_class": resource.serializer, "get": documented(get)}
     return type(f"{resource.oparl_type}ListView", (ResourceListView,), attributes)
 
@@ -196,7 +245,7 @@ def detail_view(resource: Resource):
     def get(self, request, pk):
         return ResourceDetailView.get(self, request, pk)
 
-    documented = extend_schema(responses=resource.serializer)
+    documented = extend_schema(responses=problem_responses(resource.serializer))
     return type(
         f"{resource.oparl_type}DetailView", (ResourceDetailView,), {"resource": resource, "get": documented(get)}
     )

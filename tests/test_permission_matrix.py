@@ -152,6 +152,7 @@ KWARGS = {
     **{f"api_{name}": (lambda o, key=key: {"pk": str(o[key].pk)}) for name, key in API_OBJECTS.items()},
     "api_person": lambda o: {"pk": str(o["membership"].person_id)},
     "api_legislativeterm": lambda o: {"pk": str(financial_year(o["published"].date))},
+    "api_rest": lambda o: {"rest": "no/such/list/"},
     "own_api_token": lambda o: {"pk": o["own_api_token"].pk},
     "subject_access_package": lambda o: {"pk": o["subject_access_package"].pk},
     **{
@@ -242,6 +243,7 @@ ROUTES = {
     # A capability address for calendar applications: whoever holds the token reads that person's meetings.
     "tokens:private_ical": Route(EVERYONE, kwargs="calendar_feed"),
     **{name: Route(EVERYONE, kwargs=API_KWARGS.get(name)) for name in API_ROUTE_NAMES},
+    "api:not-found": Route(EVERYONE, kwargs="api_rest", ok=frozenset({404})),  # any other API address: a problem
     "search:search": Route(EVERYONE, query="q=update"),
     "two_factor_setup": Route(SIGNED_IN),
     "two_factor_verify": Route(SIGNED_IN, ok=frozenset({200, 302})),  # no app yet: sent to set one up

@@ -175,3 +175,91 @@ def test_a_page_costs_the_same_queries_however_many_rows_it_holds(name, django_a
     grow(12)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(get(f"/{name}/").json()["data"]) >= 14
+
+
+def test_any_web_page_may_read_the_api_from_its_scripts():
+    """OParl 2-06: CORS. Tokens, never cookies, so "*" opens nothing a visitor is signed in to."""
+    answer = get("/meeting/")
+    assert answer["Access-Control-Allow-Origin"] == "*"
+    preflight = Client().options(
+        f"{BASE}/meeting/", HTTP_ORIGIN="https://www.kent.gov.uk", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
+    )
+    assert preflight.status_code == 200 and preflight["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in preflight["Access-Control-Allow-Headers"]
+
+
+def test_a_meeting_is_modified_when_its_agenda_changes_but_not_by_what_the_reader_cannot_see(make_user):
+    meeting = published_meeting()
+    item = AgendaItemFactory(meeting=meeting, section="B", position=1, title="Plan")
+    dhr = AgendaItemFactory(meeting=meeting, section="D", position=1, title="DHR", restriction_reason="dhr")
+    cut = stamp(timezone.now())
+    dhr.title = "DHR renamed"
+    dhr.save()
+    assert get("/meeting/", modified_since=cut).json()["data"] == []  # a DHR item's change moves nothing
+    item.title = "Plan, renamed"
+    item.save()
+    changed = get("/meeting/", modified_since=cut).json()["data"]
+    assert [row["agendaItem"][0]["name"] for row in changed] == ["Plan, renamed"]
+    later = stamp(timezone.now())
+    item.delete()
+    assert len(get("/meeting/", modified_since=later).json()["data"]) == 1  # its agenda lost an item
+
+
+def test_members_learn_nothing_of_what_went_from_a_draft_they_never_saw(make_user):
+    from kcsp.tests.factories import PersonFactory
+    from meetings.tests.factories import MeetingFactory, MembershipFactory
+
+    member = make_user(roles.MEMBER)
+    draft = MeetingFactory()
+    MembershipFactory(committee=draft.committee, person=PersonFactory(user=member))
+    item = AgendaItemFactory(meeting=draft, section="B", position=1)
+    cut, pk = stamp(timezone.now()), item.pk
+    item.delete()
+    token = ApiToken.issue(user=member, name="t")[1]
+    officer = ApiToken.issue(user=make_user(roles.OFFICER), name="t")[1]
+    assert get(f"/agendaitem/{pk}", token).status_code == 404
+    assert get("/agendaitem/", token, modified_since=cut).json()["data"] == []
+    assert get(f"/agendaitem/{pk}", officer).json()["deleted"] is True
+
+
+def test_a_venue_is_read_as_room_street_town_and_postcode():
+    meeting = published_meeting(venue="Council Chamber, Sessions House, County Road, Maidstone ME14 1XQ")
+    location = get(f"/location/{meeting.pk}").json()
+    assert (location["room"], location["streetAddress"], location["locality"], location["postalCode"]) == (
+        "Council Chamber",
+        "Sessions House, County Road",
+        "Maidstone",
+        "ME14 1XQ",
+    )
+    online = get(f"/location/{published_meeting(venue_kind='online', venue='Microsoft Teams').pk}").json()
+    assert online["description"] == "Online: Microsoft Teams" and "room" not in online
+
+
+def test_dates_are_in_london_time_and_items_link_their_consultation_and_the_public_no_sign_in_page(make_user):
+    from meetings.models import Paper
+
+    meeting = published_meeting(starts_at=datetime.datetime(2026, 7, 2, 9, tzinfo=datetime.UTC))
+    item = AgendaItemFactory(meeting=meeting, section="B", position=1)
+    paper = Paper.objects.create(item=item, format="written", subject="Report")
+    body = get(f"/agendaitem/{item.pk}").json()
+    assert body["consultation"].endswith(f"/consultation/{paper.pk}")
+    assert get(f"/meeting/{meeting.pk}").json()["start"] == "2026-07-02T10:00:00+01:00"
+    created = datetime.datetime.fromisoformat(body["created"])
+    assert created.utcoffset() == timezone.localtime(created).utcoffset()
+    assert "web" not in get(f"/organization/{meeting.committee_id}").json()
+    officer = ApiToken.issue(user=make_user(roles.OFFICER), name="t")[1]
+    assert get(f"/organization/{meeting.committee_id}", officer).json()["web"].endswith("/")
+
+
+def test_an_anonymised_person_is_modified_so_syncing_clients_replace_the_name(make_user):
+    from kcsp.retention import PersonRecords
+    from kcsp.tests.factories import PersonFactory
+    from meetings.tests.factories import MembershipFactory
+
+    person = PersonFactory(surname="Brinson")
+    MembershipFactory(person=person)
+    cut = stamp(timezone.now())
+    PersonRecords().anonymise(person.pk)
+    rows = get("/person/", modified_since=cut).json()["data"]
+    assert [row["id"].rsplit("/", 1)[1] for row in rows] == [str(person.pk)]
+    assert "Brinson" not in str(rows)
