@@ -34,6 +34,15 @@ def _public(rows, instance) -> bool:
     return rows(AnonymousUser()).filter(pk=instance.pk).exists()
 
 
+def _members_committee(meeting) -> int | None:
+    """The committee whose members may learn that this meeting's business went: only once it was announced (its
+    agenda published: access.meeting_q's published half), as before then members never saw it; else None
+    (officers and chairs only)."""
+    published = meeting.status in access.PUBLISHED_STATUSES
+    announced = meeting.status in access.CALLED_OFF_STATUSES and meeting.published_at is not None
+    return meeting.committee_id if published or announced else None
+
+
 def _connect(model_label: str):
     def decorate(handler):
         receiver(pre_delete, sender=model_label, dispatch_uid=f"api-tombstone-{model_label}")(handler)
@@ -74,7 +83,7 @@ def meeting_deleted(sender, instance, **kwargs):
 
     public = Meeting.objects.visible_to(AnonymousUser()).filter(pk=instance.pk).exists()
     for oparl_type in ("meeting", "location"):
-        _record(oparl_type, instance.pk, instance, public, instance.committee_id)
+        _record(oparl_type, instance.pk, instance, public, _members_committee(instance))
 
 
 @_connect("meetings.AgendaItem")
@@ -83,7 +92,7 @@ def agenda_item_deleted(sender, instance, **kwargs):
 
     if instance.is_dhr:
         return
-    _record("agendaitem", instance.pk, instance, _public(agenda_items, instance), instance.meeting.committee_id)
+    _record("agendaitem", instance.pk, instance, _public(agenda_items, instance), _members_committee(instance.meeting))
 
 
 @_connect("meetings.Paper")
@@ -92,7 +101,7 @@ def paper_deleted(sender, instance, **kwargs):
 
     if instance.item.is_dhr:
         return
-    public, committee = _public(papers, instance), instance.item.meeting.committee_id
+    public, committee = _public(papers, instance), _members_committee(instance.item.meeting)
     for oparl_type in ("paper", "consultation"):
         _record(oparl_type, instance.pk, instance, public, committee)
     if instance.file:
@@ -106,7 +115,7 @@ def appendix_deleted(sender, instance, **kwargs):
     item = instance.paper.item
     if not item.is_dhr:
         public = papers(AnonymousUser()).filter(pk=instance.paper_id).exists()
-        _record("file", f"appendix-{instance.pk}", instance, public, item.meeting.committee_id)
+        _record("file", f"appendix-{instance.pk}", instance, public, _members_committee(item.meeting))
 
 
 @_connect("meetings.Pack")
