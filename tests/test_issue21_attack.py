@@ -1,0 +1,109 @@
+"""Issue 21's OParl API attacked as an outsider: bad input never a 500, rates not dodged, nothing betrayed."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from api.models import ApiToken
+from api.tests.test_api import BASE, get
+from kcsp import roles
+from meetings.tests.factories import committee_business
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(make_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    users = {role: make_user(role) for role in (roles.OFFICER, roles.MEMBER, roles.DHR_CLEARED)}
+    business = committee_business(member_user=users[roles.MEMBER])
+    tokens = {name: ApiToken.issue(user=user, name="test")[1] for name, user in users.items()}
+    return {"users": users, "tokens": tokens, **business}
+
+
+@pytest.mark.parametrize("name", ["meeting", "agendaitem", "organization", "file", "paper", "legislativeterm"])
+def test_a_nul_in_an_objects_key_is_404_not_500(world, name):
+    response = get(f"/{name}/1%00x")
+    assert response.status_code == 404, response.content
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"organization": "9" * 30},
+        {"meeting": "9" * 30},
+        {"page": "9" * 30},
+        {"limit": "9" * 30},
+        {"limit": "0"},
+        {"page": ["1", "2"]},
+        {"modified_since": "9999-12-31T23:59:59-12:00"},
+        {"modified_since": "0001-01-01T00:00:00+14:00"},
+        {"created_until": "0001-01-01T00:00:00+14:00"},
+        {"modified_since": "2020-01-01T00:00:00+99:00"},
+        {"modified_since": "2020-01-01T00:00:00\x00"},
+        {"organization": "1\x00"},
+        {"modified_since": "' OR 1=1 --"},
+    ],
+)
+@pytest.mark.parametrize("name", ["meeting", "agendaitem", "file", "membership", "paper"])
+def test_odd_parameters_are_answered_never_500(world, name, params):
+    response = get(f"/{name}/", **params)
+    assert response.status_code in (200, 400, 404), (response.status_code, response.content[:300])
+
+
+def test_the_public_rate_cannot_be_dodged_with_x_forwarded_for(settings):
+    cache.clear()
+    settings.API_RATES = {"anon": "2/minute", "user": "2/minute"}
+    answers = [
+        Client(REMOTE_ADDR="203.0.113.9").get(f"{BASE}/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(4)
+    ]
+    assert answers.count(429) >= 2, answers
+
+
+def test_a_token_answer_is_private_and_a_public_one_holds_no_restricted_item(world):
+    token = world["tokens"][roles.OFFICER]
+    private = get("/agendaitem/", token)
+    assert "no-store" in private["Cache-Control"] and "private" in private["Cache-Control"]
+    public = get("/agendaitem/")
+    assert "Prevent update" not in public.content.decode()
+
+
+def test_a_members_token_loses_the_restricted_item_when_the_role_goes_or_membership_ends(world):
+    token = world["tokens"][roles.MEMBER]
+    assert "Prevent update" in get("/agendaitem/", token).content.decode()
+    membership = world["membership"]
+    membership.ends_on = timezone.localdate() - timezone.timedelta(days=1)
+    membership.save()
+    assert "Prevent update" not in get("/agendaitem/", token).content.decode()
+
+
+def test_a_deleted_draft_meeting_is_not_announced_to_a_member_who_never_saw_it(world):
+    from meetings.tests.factories import MeetingFactory
+
+    draft = MeetingFactory(committee=world["committee"], status="draft")
+    pk = draft.pk
+    token = world["tokens"][roles.MEMBER]
+    assert get(f"/meeting/{pk}", token).status_code == 404
+    draft.delete()
+    assert get(f"/meeting/{pk}", world["tokens"][roles.OFFICER]).json()["deleted"] is True
+    assert get(f"/meeting/{pk}", token).status_code == 404
+    since = (timezone.now() - timezone.timedelta(hours=1)).isoformat()
+    listed = [row["id"] for row in get("/meeting/", token, modified_since=since).json()["data"]]
+    assert not any(row.endswith(f"/meeting/{pk}") for row in listed)
+
+
+def test_dhr_file_keys_are_404_for_the_cleared(world):
+    from django.core.files.base import ContentFile
+
+    from meetings.models import Appendix, Paper
+
+    token = world["tokens"][roles.DHR_CLEARED]
+    paper = Paper.objects.get(item=world["dhr_item"])
+    appendix = Appendix(paper=paper, letter="A", title="Case chronology", original_name="c.pdf", file_kind="pdf")
+    appendix.file.save("c.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    for key in (f"appendix-{appendix.pk}", f"paper-{paper.pk}"):
+        for tail in ("", "/access", "/download"):
+            assert get(f"/file/{key}{tail}", token).status_code == 404
+    assert "Case chronology" not in get("/file/", token).content.decode()
