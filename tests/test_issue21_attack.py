@@ -107,3 +107,24 @@ def test_dhr_file_keys_are_404_for_the_cleared(world):
         for tail in ("", "/access", "/download"):
             assert get(f"/file/{key}{tail}", token).status_code == 404
     assert "Case chronology" not in get("/file/", token).content.decode()
+
+
+def test_a_token_request_leaves_the_public_page_cache_in_place(
+    world, page_cache_on, django_capture_on_commit_callbacks
+):
+    from kcsp import pagecache
+
+    before = pagecache._generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert get("/meeting/", world["tokens"][roles.OFFICER]).status_code == 200
+    assert pagecache._generation() == before  # a token's last use changes no page anyone else sees
+
+
+def test_head_and_options_on_a_restricted_file_give_the_public_nothing(world):
+    key = f"paper-{world['restricted_item'].papers.get().pk}"
+    for tail in ("/access", "/download"):
+        assert Client().head(f"{BASE}/file/{key}{tail}").status_code == 404
+        options = Client().options(f"{BASE}/file/{key}{tail}")
+        assert b"Prevent" not in options.content and b"%PDF" not in options.content
+        sent = Client().get(f"{BASE}/file/{key}{tail}", HTTP_AUTHORIZATION=f"Bearer {world['tokens'][roles.OFFICER]}")
+        assert sent.status_code == 200 and "no-store" in sent["Cache-Control"] and "private" in sent["Cache-Control"]
