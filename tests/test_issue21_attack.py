@@ -128,3 +128,33 @@ def test_head_and_options_on_a_restricted_file_give_the_public_nothing(world):
         assert b"Prevent" not in options.content and b"%PDF" not in options.content
         sent = Client().get(f"{BASE}/file/{key}{tail}", HTTP_AUTHORIZATION=f"Bearer {world['tokens'][roles.OFFICER]}")
         assert sent.status_code == 200 and "no-store" in sent["Cache-Control"] and "private" in sent["Cache-Control"]
+
+
+def test_a_member_whose_role_is_taken_away_loses_what_membership_opened(world):
+    token = world["tokens"][roles.MEMBER]
+    key = f"paper-{world['restricted_item'].papers.get().pk}"
+    assert get(f"/file/{key}/access", token).status_code == 200
+    world["users"][roles.MEMBER].groups.clear()
+    assert "Prevent update" not in get("/agendaitem/", token).content.decode()
+    assert get(f"/file/{key}/access", token).status_code == 404
+    assert get(f"/agendaitem/{world['restricted_item'].pk}", token).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path,headers",
+    [
+        ("/meeting/?format=api", {}),
+        ("/meeting/?format=xml", {}),
+        ("/meeting/", {"HTTP_ACCEPT": "text/html"}),
+        ("/file/paper-0/access", {}),
+        ("/file/minutes-1-dhr/access", {}),
+        ("/file/pack-99999999999999999/download", {}),
+        ("/meeting/" + "9" * 60, {}),
+        ("/organization/org-" + "9" * 30, {}),
+        ("/legislativeterm/" + "9" * 30, {}),
+    ],
+)
+def test_odd_requests_are_answered_never_500(world, path, headers):
+    response = Client().get(f"{BASE}{path}", **headers)
+    assert response.status_code in (200, 400, 404, 406), (response.status_code, response.content[:300])
+    assert b"Prevent" not in response.content
