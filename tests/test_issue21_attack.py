@@ -158,3 +158,25 @@ def test_odd_requests_are_answered_never_500(world, path, headers):
     response = Client().get(f"{BASE}{path}", **headers)
     assert response.status_code in (200, 400, 404, 406), (response.status_code, response.content[:300])
     assert b"Prevent" not in response.content
+
+
+def test_deleted_dhr_material_leaves_no_trace_even_for_officers(world):
+    from meetings.models import Paper
+
+    officer = world["tokens"][roles.OFFICER]
+    item = world["dhr_item"]
+    item_pk, paper_pk = item.pk, Paper.objects.get(item=item).pk
+    item.delete()
+    since = (timezone.now() - timezone.timedelta(hours=1)).isoformat()
+    for name, key in (("agendaitem", item_pk), ("paper", paper_pk), ("consultation", paper_pk)):
+        assert get(f"/{name}/{key}", officer).status_code == 404
+        listed = [row["id"] for row in get(f"/{name}/", officer, modified_since=since).json()["data"]]
+        assert not any(row.endswith(f"/{name}/{key}") for row in listed)
+
+
+def test_failed_tokens_count_against_the_rate_limit(settings):
+    cache.clear()
+    settings.API_RATES = {"anon": "2/minute", "user": "2/minute"}
+    client = Client(REMOTE_ADDR="203.0.113.77")
+    answers = [client.get(f"{BASE}/", HTTP_AUTHORIZATION=f"Bearer kcsp_guess{n}").status_code for n in range(4)]
+    assert 429 in answers, answers
