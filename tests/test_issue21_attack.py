@@ -180,3 +180,30 @@ def test_failed_tokens_count_against_the_rate_limit(settings):
     client = Client(REMOTE_ADDR="203.0.113.77")
     answers = [client.get(f"{BASE}/", HTTP_AUTHORIZATION=f"Bearer kcsp_guess{n}").status_code for n in range(4)]
     assert 429 in answers, answers
+
+
+def test_a_person_shows_the_public_only_their_public_memberships_and_order_skips_hidden_items(world):
+    from meetings.tests.factories import AgendaItemFactory, CommitteeFactory, MembershipFactory
+
+    hidden = CommitteeFactory(is_public=False, name="Serious Violence Steering Group")
+    secret = MembershipFactory(committee=hidden, person=world["membership"].person)
+    person = get(f"/person/{world['membership'].person_id}").json()
+    assert [m["id"] for m in person["membership"]] == [person["membership"][0]["id"]]
+    assert not person["membership"][0]["id"].endswith(f"/membership/{secret.pk}")
+    assert get(f"/membership/{secret.pk}").status_code == 404
+    assert hidden.name not in get("/organization/").content.decode()
+    meeting = world["published"]
+    AgendaItemFactory(meeting=meeting, section="B", position=2, title="Restricted in B", restriction_reason="prevent")
+    AgendaItemFactory(meeting=meeting, section="B", position=3, title="Public after it")
+    items = get(f"/meeting/{meeting.pk}").json()["agendaItem"]
+    assert [item["order"] for item in items] == list(range(len(items)))
+    assert "Restricted in B" not in {item["name"] for item in items}
+
+
+def test_an_unpublished_agreement_gives_the_public_no_term(world):
+    from agreement.models import Agreement
+
+    Agreement.objects.create(year=2031, title="Draft agreement 2031/32", is_published=False)
+    assert get("/legislativeterm/2031").status_code == 404
+    assert "2031/32" not in get("/body/kcsp").content.decode()
+    assert get("/legislativeterm/2031", world["tokens"][roles.OFFICER]).status_code == 200
