@@ -1,7 +1,8 @@
 """Who an API request acts for: the owner of a valid Bearer token (RFC 6750), or the public.
 
 No Authorization header: the public (DRF's anonymous user). A header that is not "Bearer <token>", or a token
-that is unknown, revoked or whose owner's account is closed: 401 with WWW-Authenticate: Bearer.
+that is unknown, revoked or whose owner's account is closed: 401 with WWW-Authenticate: Bearer, counted against
+the public rate of the address (api.throttles.RefusedTokenRate: 429 once over it).
 Tokens are stored hashed (api.models.ApiToken); the owner sees through the API what they see on the site.
 """
 
@@ -9,6 +10,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken
+from .throttles import refused_token_counted
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -18,9 +20,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             return None
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
+            refused_token_counted(request)
             raise exceptions.AuthenticationFailed("Send the token as: Authorization: Bearer <token>")
         user = ApiToken.user_for(token.strip())
         if user is None:
+            refused_token_counted(request)
             raise exceptions.AuthenticationFailed("The token is not valid: it may have been revoked.")
         return user, None
 

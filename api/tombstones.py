@@ -30,16 +30,17 @@ def _record(oparl_type: str, key, instance, public: bool, committee_id: int | No
     )
 
 
-def _members_knew(meeting) -> int | None:
-    """The meeting's committee, whose members may learn what of it went, once the meeting was published (before
-    that it was officers' business: a draft's items leave no trace for members)."""
-    called_off_after = meeting.status in access.CALLED_OFF_STATUSES and meeting.published_at is not None
-    published = meeting.status in access.PUBLISHED_STATUSES or called_off_after
-    return meeting.committee_id if published else None
-
-
 def _public(rows, instance) -> bool:
     return rows(AnonymousUser()).filter(pk=instance.pk).exists()
+
+
+def _members_committee(meeting) -> int | None:
+    """The committee whose members may learn that this meeting's business went: only once it was announced (its
+    agenda published: access.meeting_q's published half), as before then members never saw it; else None
+    (officers and chairs only)."""
+    published = meeting.status in access.PUBLISHED_STATUSES
+    announced = meeting.status in access.CALLED_OFF_STATUSES and meeting.published_at is not None
+    return meeting.committee_id if published or announced else None
 
 
 def _connect(model_label: str):
@@ -82,7 +83,7 @@ def meeting_deleted(sender, instance, **kwargs):
 
     public = Meeting.objects.visible_to(AnonymousUser()).filter(pk=instance.pk).exists()
     for oparl_type in ("meeting", "location"):
-        _record(oparl_type, instance.pk, instance, public, _members_knew(instance))
+        _record(oparl_type, instance.pk, instance, public, _members_committee(instance))
 
 
 @_connect("meetings.AgendaItem")
@@ -91,7 +92,7 @@ def agenda_item_deleted(sender, instance, **kwargs):
 
     if instance.is_dhr:
         return
-    _record("agendaitem", instance.pk, instance, _public(agenda_items, instance), _members_knew(instance.meeting))
+    _record("agendaitem", instance.pk, instance, _public(agenda_items, instance), _members_committee(instance.meeting))
 
 
 @_connect("meetings.Paper")
@@ -100,7 +101,7 @@ def paper_deleted(sender, instance, **kwargs):
 
     if instance.item.is_dhr:
         return
-    public, committee = _public(papers, instance), _members_knew(instance.item.meeting)
+    public, committee = _public(papers, instance), _members_committee(instance.item.meeting)
     for oparl_type in ("paper", "consultation"):
         _record(oparl_type, instance.pk, instance, public, committee)
     if instance.file:
@@ -114,7 +115,7 @@ def appendix_deleted(sender, instance, **kwargs):
     item = instance.paper.item
     if not item.is_dhr:
         public = papers(AnonymousUser()).filter(pk=instance.paper_id).exists()
-        _record("file", f"appendix-{instance.pk}", instance, public, _members_knew(item.meeting))
+        _record("file", f"appendix-{instance.pk}", instance, public, _members_committee(item.meeting))
 
 
 @_connect("meetings.Pack")
@@ -126,7 +127,7 @@ def pack_deleted(sender, instance, **kwargs):
     public = instance.kind in ("public", "supplementary") and access.committee_open(
         AnonymousUser(), instance.meeting.committee
     )
-    _record_plain("file", f"pack-{instance.pk}", instance, public, _members_knew(instance.meeting))
+    _record_plain("file", f"pack-{instance.pk}", instance, public, instance.meeting.committee_id)
 
 
 def _record_plain(oparl_type, key, instance, public, committee_id):
@@ -145,4 +146,4 @@ def signed_minutes_deleted(sender, instance, **kwargs):
         return
     public = instance.kind == "public" and access.committee_open(AnonymousUser(), instance.meeting.committee)
     key = f"minutes-{instance.meeting_id}-{instance.kind}"
-    _record("file", key, instance, public, _members_knew(instance.meeting))
+    _record("file", key, instance, public, instance.meeting.committee_id)

@@ -7,6 +7,8 @@ object's own URL keeps answering 200 with deleted: true. Who sees what: api/sour
 Responses for a token holder are private (no-store); for the public, cacheable for a minute.
 """
 
+import re
+
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -24,6 +26,10 @@ from .models import DeletedObject
 from .paging import OParlPagination
 from .problems import problem_responses
 from .resources import RESOURCES, Resource
+
+# A DeletedObject's key ("12", "org-3", "paper-12", "minutes-4-public"): anything else (a NUL, which PostgreSQL
+# refuses in a string, or junk) is not looked up, and is 404.
+DELETED_KEY = re.compile(r"[a-z0-9-]{1,40}")
 
 
 class FullDateTime(serializers.DateTimeField):
@@ -208,7 +214,7 @@ class ResourceDetailView(OParlView):
         row = resource.get(request.user, pk)
         context = {"request": request}
         if row is None:
-            gone = tombstones(resource, request.user, {}).filter(key=pk).first()
+            gone = tombstones(resource, request.user, {}).filter(key=pk).first() if DELETED_KEY.fullmatch(pk) else None
             if gone is None:
                 raise Http404
             return Response(deleted_json(context, resource.view, resource.oparl_type, gone))

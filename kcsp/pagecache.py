@@ -27,10 +27,11 @@ from django.db.backends.signals import connection_created
 log = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 # Records written while people browse that change no page anyone else sees.
-# A member's private notes and place in a pack (meetings.Annotation, PackRead) are read by their writer alone.
+# A member's private notes and place in a pack (meetings.Annotation, PackRead) are read by their writer alone; an
+# API token's row is written at every API request it makes (last_used_at) and shown only on its owner's page.
 QUIET_MODELS = {
     "sessions.session", "axes.accessattempt", "axes.accessfailurelog", "axes.accesslog", "dhr.accesslog",
-    "meetings.annotation", "meetings.packread",
+    "meetings.annotation", "meetings.packread", "api.apitoken",
 }  # fmt: skip
 
 

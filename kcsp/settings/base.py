@@ -349,6 +349,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.problems.problem_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
+    # The rate limit's address: REMOTE_ADDR unless told how many proxies in front set X-Forwarded-For (then the
+    # address that many hops back); never the client's own X-Forwarded-For, which would dodge the limit.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
 API_RATES = {"anon": env("API_RATE_PUBLIC", default="600/minute"), "user": env("API_RATE_TOKEN", default="1200/minute")}
 SPECTACULAR_SETTINGS = {
