@@ -115,6 +115,8 @@ def organization_prepare(rows, context, user):
     for pk, organisation in visible.filter(organisation_id__in=partners).values_list("pk", "organisation_id"):
         found.setdefault(f"org-{organisation}", []).append(pk)
     context["memberships_of"] = found
+    parents = {row.parent_id for row in rows if row._meta.model_name == "committee" and row.parent_id}
+    context["visible_parents"] = set(sources.committees(user).filter(pk__in=parents).values_list("pk", flat=True))
 
 
 def meeting_prepare(rows, context, user):

@@ -143,7 +143,8 @@ class OrganizationSerializer(OParlSerializer):
 
     @extend_schema_field(URI)
     def get_subOrganizationOf(self, row) -> str | None:
-        if is_committee(row) and row.parent_id:
+        """The body it is a subgroup of, when the reader may see that body (never a link that answers 404)."""
+        if is_committee(row) and row.parent_id in self.context.get("visible_parents", ()):
             return self.context["request"].build_absolute_uri(reverse("api:organization-detail", args=[row.parent_id]))
         return None
 

@@ -291,3 +291,42 @@ def test_restricted_objects_and_the_pages_holding_them_carry_the_marking_and_pub
     public = get("/agendaitem/").json()
     assert MARKING not in public and not any(MARKING in row for row in public["data"])
     assert MARKING not in get(f"/meeting/{world['published'].pk}").json()
+
+
+def api_links(value, found: set) -> set:
+    """Every URL under the API in an answer, however deep (ids, links, list URLs, files' URLs)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key not in ("links",):  # a page's own paging links: followed by the paging tests
+                api_links(inner, found)
+    elif isinstance(value, list):
+        for inner in value:
+            api_links(inner, found)
+    elif isinstance(value, str) and value.startswith(f"http://testserver{BASE}/"):
+        found.add(value)
+    return found
+
+
+@pytest.mark.parametrize("who", [PUBLIC, roles.MEMBER, roles.OFFICER])
+def test_every_link_in_every_answer_resolves_for_the_same_reader(world, who):
+    """No dangling link: what an answer points to, its reader may open (a hidden parent body, a restricted paper's
+    consultation, a file: each either there for them or not named at all)."""
+    from meetings.tests.factories import CommitteeFactory
+
+    hidden = CommitteeFactory(is_public=False)
+    world["committee"].parent = hidden
+    world["committee"].save()
+    token = None if who == PUBLIC else world["tokens"][who]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    seen, todo, broken = set(), {f"http://testserver{BASE}/"}, []
+    while todo:
+        url = todo.pop()
+        seen.add(url)
+        response = Client().get(url, **headers)
+        if response.status_code != 200:
+            broken.append(f"{url}: {response.status_code}")
+            continue
+        if response["Content-Type"].startswith("application/json"):
+            todo |= api_links(response.json(), set()) - seen
+    assert not broken, broken
+    assert len(seen) > 20
