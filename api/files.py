@@ -23,7 +23,6 @@ from dataclasses import dataclass, replace
 
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 
 from kcsp.downloads import CONTENT_TYPES, file_send
@@ -31,7 +30,7 @@ from meetings import access
 from meetings.models import Appendix, Pack, Paper, SignedMinutes
 from meetings.views.packs import pack_send
 from meetings.views.public import uploaded_outgoing
-from meetings.views.record import FILE_PART, PREPARING_RETRY_SECONDS, signed_outgoing
+from meetings.views.record import FILE_PART, signed_minutes_send
 
 from .checksums import stored_checksums
 
@@ -388,7 +387,7 @@ def file_send_for(request, key: str, *, inline: bool) -> HttpResponse:
         raise Http404
     kind, pk, meeting_pk, part = match.groups()
     if meeting_pk is not None:
-        return _minutes_send(request, int(meeting_pk), part, inline)
+        return signed_minutes_send(request, int(meeting_pk), part, inline=inline)  # the site's own path
     pk = int(pk)
     user = request.user
     if kind == "paper":
@@ -410,18 +409,3 @@ def file_send_for(request, key: str, *, inline: bool) -> HttpResponse:
     if found is None:
         raise Http404
     return pack_send(request, found[0], found[1], inline=inline)  # the site's guard, visibility and outgoing
-
-
-def _minutes_send(request, meeting_pk: int, part: str, inline: bool) -> HttpResponse:
-    """As meetings.views.record.SignedMinutesPdfView, for the public and restricted parts only."""
-    visible = SignedMinutes.objects.visible_to(request.user).filter(meeting_id=meeting_pk, kind=part)
-    visible = visible.select_related("meeting__committee")
-    record = visible.first()
-    if record is None:
-        raise Http404
-    if not record.pdf:
-        response = render(request, "meetings/signed_minutes_preparing.html", {"record": record}, status=503)
-        response["Retry-After"] = str(PREPARING_RETRY_SECONDS)
-        response["Cache-Control"] = "private, no-store"
-        return response
-    return file_send(request, visible, _inline(signed_outgoing, inline), pk=record.pk)

@@ -1,5 +1,7 @@
 """The signed record of a meeting's minutes: the PDF of each part, through the one file path, and errata."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -46,17 +48,23 @@ class SignedMinutesPdfView(View):
     def get(self, request, pk, kind):
         if kind not in KINDS:
             raise Http404
-        visible = SignedMinutes.objects.visible_to(request.user).filter(meeting_id=pk, kind=kind)
-        visible = visible.select_related("meeting__committee")
-        record = visible.first()  # a DHR part is loaded only for the cleared: visible_to leaves it out otherwise
-        if record is None:
-            raise Http404
-        if not record.pdf:
-            response = render(request, "meetings/signed_minutes_preparing.html", {"record": record}, status=503)
-            response["Retry-After"] = str(PREPARING_RETRY_SECONDS)
-            response["Cache-Control"] = "private, no-store"
-            return response
-        return file_send(request, visible, signed_outgoing, pk=record.pk)
+        return signed_minutes_send(request, pk, kind)
+
+
+def signed_minutes_send(request, pk: int, kind: str, *, inline: bool = False):
+    """One part of a meeting's signed minutes through the one file path (the page above and the API's File):
+    404 to whoever may not read it, 503 "being prepared" until rendered; `inline` opens it in place."""
+    visible = SignedMinutes.objects.visible_to(request.user).filter(meeting_id=pk, kind=kind)
+    visible = visible.select_related("meeting__committee")
+    record = visible.first()  # a DHR part is loaded only for the cleared: visible_to leaves it out otherwise
+    if record is None:
+        raise Http404
+    if not record.pdf:
+        response = render(request, "meetings/signed_minutes_preparing.html", {"record": record}, status=503)
+        response["Retry-After"] = str(PREPARING_RETRY_SECONDS)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return file_send(request, visible, lambda row: replace(signed_outgoing(row), inline=inline), pk=record.pk)
 
 
 class ErratumCreateView(RolePermissionMixin, MeetingChildMixin, FormView):
