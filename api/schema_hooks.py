@@ -6,23 +6,12 @@ serializer's `required`, with id and type) and fixes each type's `type` to its O
 describes the objects as clients receive them.
 """
 
-from .documents import BodySerializer, FileSerializer, MeetingSerializer, PaperSerializer, SystemSerializer
+from .documents import BodySerializer, SystemSerializer
 from .fields import OPARL
-from .serializers import (
-    AgendaItemSerializer,
-    ConsultationSerializer,
-    LegislativeTermSerializer,
-    LocationSerializer,
-    MembershipSerializer,
-    OrganizationSerializer,
-    PersonSerializer,
-)
+from .resources import RESOURCES
 
-SERIALIZERS = (
-    BodySerializer, FileSerializer, MeetingSerializer, PaperSerializer, SystemSerializer, AgendaItemSerializer,
-    ConsultationSerializer, LegislativeTermSerializer, LocationSerializer, MembershipSerializer,
-    OrganizationSerializer, PersonSerializer,
-)  # fmt: skip
+# Every object type: the System, the Body and each resource's serializer (api/resources.py, the one list).
+SERIALIZERS = (SystemSerializer, BodySerializer, *(resource.serializer for resource in RESOURCES.values()))
 
 
 def oparl_required(result, generator, request, public):

@@ -160,10 +160,7 @@ class Chain:
 
     def count(self) -> int:
         if self._counts is None:
-            self._counts = [
-                part.count() if hasattr(part, "count") and not isinstance(part, list) else len(part)
-                for part in self.parts
-            ]
+            self._counts = [len(part) if isinstance(part, list) else part.count() for part in self.parts]
         return sum(self._counts)
 
     def __len__(self):
